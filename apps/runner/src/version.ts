@@ -1,0 +1,3 @@
+declare const __RUNNER_VERSION__: string;
+
+export const RUNNER_VERSION: string = __RUNNER_VERSION__;

@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Bar } from '../domain/bar.js';
+import type { Signal } from '../domain/signal.js';
+import { checkBar } from './check-bar.js';
+import { checkSignal } from './check-signal.js';
+
+const price = fc.double({ min: 1e-6, max: 1e7, noNaN: true, noDefaultInfinity: true });
+
+const soundBar = fc.tuple(price, price, fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.nat()).map(
+  ([a, b, u, v, volume]): Bar => {
+    const low = Math.min(a, b);
+    const high = Math.max(a, b);
+    return { symbol: 'BTC/USDT', timeframe: '1h', time: 1_600_000_000_000, low, high, open: low + u * (high - low), close: low + v * (high - low), volume };
+  },
+);
+
+describe('checkBar', () => {
+  it('accepts every bar whose open and close lie within its range', () => {
+    fc.assert(fc.property(soundBar, (bar) => checkBar(bar) === undefined));
+  });
+
+  it('rejects a bar when any price is NaN, infinite, zero or negative', () => {
+    const bad = fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 0, -1);
+    const field = fc.constantFrom('open', 'high', 'low', 'close' as const);
+    fc.assert(
+      fc.property(soundBar, field, bad, (bar, key, value) => {
+        const message = checkBar({ ...bar, [key]: value });
+        return message !== undefined && message.startsWith(key);
+      }),
+    );
+  });
+
+  it('names the inconsistency', () => {
+    const bar: Bar = { symbol: 'SPY', timeframe: '1d', time: 0, open: 10, high: 9, low: 11, close: 10, volume: 5 };
+    expect(checkBar(bar)).toBe('high 9 is below low 11');
+    expect(checkBar({ ...bar, high: 12, open: 11.5, close: 13 })).toBe('close 13 lies outside [low 11, high 12]');
+    expect(checkBar({ ...bar, high: 12, low: 9, volume: -1 })).toBe('volume must be a finite number >= 0, got -1');
+    expect(checkBar({ ...bar, high: 12, low: 9, timeframe: '7m' as Bar['timeframe'] })).toBe('timeframe "7m" is not a known timeframe');
+  });
+});
+
+describe('checkSignal', () => {
+  const base: Signal = { symbol: 'SPY', side: 'buy', strength: 0.6, price: 100, stopLoss: 95, takeProfit: 110 };
+
+  it('accepts well-formed signals', () => {
+    expect(checkSignal(base)).toBeUndefined();
+    expect(checkSignal({ symbol: 'SPY', side: 'exit', strength: 1 })).toBeUndefined();
+    expect(checkSignal({ ...base, side: 'sell', stopLoss: 105, takeProfit: 90 })).toBeUndefined();
+  });
+
+  it('rejects strength outside [0, 1], including NaN', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ min: 1.000001, max: 1e9 }), fc.double({ max: -1e-9, min: -1e9 }), fc.constant(Number.NaN)), (strength) =>
+        checkSignal({ ...base, strength })?.startsWith('strength must be within [0, 1]') === true,
+      ),
+    );
+  });
+
+  it('rejects protective prices on the wrong side and bad sides', () => {
+    expect(checkSignal({ ...base, stopLoss: 101 })).toBe('stopLoss 101 is on the wrong side of price 100 for a buy');
+    expect(checkSignal({ ...base, side: 'sell', stopLoss: 105 })).toBe('takeProfit 110 is on the wrong side of price 100 for a sell');
+    expect(checkSignal({ ...base, price: Number.NaN })).toBe('price must be a positive finite price, got NaN');
+    expect(checkSignal({ ...base, side: 'hold' as Signal['side'] })).toBe('side must be "buy", "sell" or "exit", got "hold"');
+    expect(checkSignal({ ...base, sizeHint: 0 })).toBe('sizeHint must be within (0, 1], got 0');
+  });
+});

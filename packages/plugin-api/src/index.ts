@@ -1,0 +1,79 @@
+export { PLUGIN_API_VERSION } from './version.js';
+
+export type { Bar, EpochMs } from './domain/bar.js';
+export type { HealthReport, HealthStatus } from './domain/health.js';
+export type { Fill, Order, OrderIntent, OrderSide, OrderStatus, OrderType } from './domain/order.js';
+export type { PortfolioSnapshot } from './domain/portfolio.js';
+export type { Position } from './domain/position.js';
+export type { Quote, Tick } from './domain/quote.js';
+export type { RiskDecision, RiskEvent, RiskLevel, RiskLimitStatus, RiskMetrics } from './domain/risk.js';
+export type { Signal, SignalMetadata, SignalSide } from './domain/signal.js';
+export { TIMEFRAMES, isTimeframe, timeframeToMs, type Timeframe } from './domain/timeframe.js';
+
+export type { Broker, BrokerPluginContext } from './plugin/broker.js';
+export type { PluginClock, PluginContext, PluginLogger } from './plugin/context.js';
+export type { BarUpdate, DataProvider, HistoricalBarsRequest, LiveBarsRequest } from './plugin/data.js';
+export {
+  isPluginDefinition,
+  type BrokerDefinition,
+  type DataProviderDefinition,
+  type IndicatorDefinition,
+  type PluginContextByKind,
+  type PluginDefinition,
+  type PluginDefinitionOf,
+  type PluginInstanceByKind,
+  type RiskManagerDefinition,
+  type StrategyDefinition,
+} from './plugin/definition.js';
+export type { Indicator } from './plugin/indicator.js';
+export { PLUGIN_KINDS, isPluginKind, type PluginKind } from './plugin/kind.js';
+export type { PluginLifecycle } from './plugin/lifecycle.js';
+export type { MaybePromise } from './plugin/maybe-promise.js';
+export type { RiskManager, RiskPluginContext } from './plugin/risk.js';
+export type { SignalOutput, Strategy } from './plugin/strategy.js';
+
+export {
+  defineBroker,
+  defineDataProvider,
+  defineIndicator,
+  defineRiskManager,
+  defineStrategy,
+  type PluginSpec,
+} from './define/define-plugin.js';
+
+export { configJsonSchema, type JsonSchema } from './config/config-json-schema.js';
+export {
+  isConfigSchema,
+  type ConfigSchema,
+  type InferConfig,
+  type StandardJSONSchemaV1,
+  type StandardSchemaV1,
+} from './config/config-schema.js';
+export { parseConfig, validateConfig, type ConfigValidation, type ConfigValidationOptions } from './config/validate-config.js';
+
+export { manifestJsonSchema } from './manifest/manifest-json-schema.js';
+export {
+  MANIFEST_FIELD,
+  MANIFEST_KEY,
+  MANIFEST_PATH,
+  capabilitiesSchema,
+  pluginIdSchema,
+  pluginManifestSchema,
+  type PluginCapabilities,
+  type PluginManifest,
+} from './manifest/manifest-schema.js';
+export { readManifestField, validateManifest, type ManifestValidation } from './manifest/validate-manifest.js';
+
+export {
+  ConfigInvalidError,
+  HookFailedError,
+  HookTimedOutError,
+  IncompatibleApiError,
+  LoadFailedError,
+  ManifestInvalidError,
+} from './errors/errors.js';
+export { PluginError, hasErrorCode, isPluginError, type PluginErrorCode, type PluginErrorDetails } from './errors/plugin-error.js';
+export { formatPath, joinPath, type Problem, type ProblemSeverity } from './errors/problem.js';
+
+export { checkBar } from './contract/check-bar.js';
+export { checkSignal } from './contract/check-signal.js';

@@ -1,0 +1,27 @@
+import type { EpochMs } from '../domain/bar.js';
+
+export interface PluginLogger {
+  debug(message: string, data?: Readonly<Record<string, unknown>>): void;
+  info(message: string, data?: Readonly<Record<string, unknown>>): void;
+  warn(message: string, data?: Readonly<Record<string, unknown>>): void;
+  error(message: string, data?: Readonly<Record<string, unknown>>): void;
+}
+
+/** The run's clock: simulated time in a backtest, wall-clock time when paper or live trading. */
+export interface PluginClock {
+  now(): EpochMs;
+}
+
+/** What the host hands a plugin when it initialises it. */
+export interface PluginContext<Config> {
+  /** The id this instance runs under (the manifest id, or an alias the user configured). */
+  readonly pluginId: string;
+  /** The user's config, already validated against the plugin's schema. */
+  readonly config: Config;
+  readonly logger: PluginLogger;
+  readonly clock: PluginClock;
+  /** Aborted when the host stops or unloads the plugin: pass it to fetches, timers and streams. */
+  readonly signal: AbortSignal;
+  /** State returned by the previous instance's `snapshot()` when the host reloads the plugin. */
+  readonly restoredState?: unknown;
+}

@@ -1,0 +1,37 @@
+import type { Bar, EpochMs } from '../domain/bar.js';
+import type { Quote } from '../domain/quote.js';
+import type { Timeframe } from '../domain/timeframe.js';
+import type { PluginLifecycle } from './lifecycle.js';
+import type { MaybePromise } from './maybe-promise.js';
+
+export interface HistoricalBarsRequest {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  /** Inclusive open time of the first bar. */
+  readonly start: EpochMs;
+  /** Exclusive: no bar opening at or after `end`. */
+  readonly end: EpochMs;
+  readonly signal?: AbortSignal;
+}
+
+export interface LiveBarsRequest {
+  readonly symbols: readonly string[];
+  readonly timeframe: Timeframe;
+  readonly signal: AbortSignal;
+}
+
+/** A live bar: `closed: false` while the bar is still forming, `closed: true` exactly once when it is final. */
+export interface BarUpdate {
+  readonly bar: Bar;
+  readonly closed: boolean;
+}
+
+/** A source of market data. */
+export interface DataProvider extends PluginLifecycle {
+  /** Pages of bars in ascending time order, with no duplicates across pages. */
+  historicalBars(request: HistoricalBarsRequest): AsyncIterable<readonly Bar[]>;
+  liveBars?(request: LiveBarsRequest): AsyncIterable<BarUpdate>;
+  quote?(symbol: string): MaybePromise<Quote>;
+  /** Symbols this source can serve. */
+  symbols?(): MaybePromise<readonly string[]>;
+}

@@ -1,0 +1,7 @@
+export const PLUGIN_KINDS = ['strategy', 'data', 'risk', 'indicator', 'broker'] as const;
+
+export type PluginKind = (typeof PLUGIN_KINDS)[number];
+
+export function isPluginKind(value: unknown): value is PluginKind {
+  return typeof value === 'string' && (PLUGIN_KINDS as readonly string[]).includes(value);
+}
