@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import { sharedTestConfig } from '../../vitest.shared.js';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
-export default defineConfig({
-  define: { __RUNNER_VERSION__: JSON.stringify(version) },
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 180_000 },
-});
+export default mergeConfig(
+  sharedTestConfig,
+  defineConfig({
+    define: { __RUNNER_VERSION__: JSON.stringify(version) },
+    // The end-to-end test packs and installs with npm, which takes seconds on a busy machine.
+    test: { testTimeout: 60_000, hookTimeout: 240_000 },
+  }),
+);

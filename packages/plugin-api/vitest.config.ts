@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import { sharedTestConfig } from '../../vitest.shared.js';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
-export default defineConfig({
-  define: { __PLUGIN_API_VERSION__: JSON.stringify(version) },
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
-});
+export default mergeConfig(sharedTestConfig, defineConfig({ define: { __PLUGIN_API_VERSION__: JSON.stringify(version) } }));
