@@ -1,14 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
-
-const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+import { packageVersion, sharedBuild } from '../../tsup.shared.js';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  target: 'node20',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  define: { __PLUGIN_API_VERSION__: JSON.stringify(version) },
+  ...sharedBuild,
+  define: { __PLUGIN_API_VERSION__: JSON.stringify(packageVersion(new URL('./package.json', import.meta.url))) },
 });
