@@ -87,7 +87,7 @@ describe('packed and installed with npm outside the repository', () => {
     const script = `
       const { isPluginDefinition } = await import('@trading-orchestrator/plugin-api');
       const plugin = (await import('fixture-strategy-momentum')).default;
-      const instance = await plugin.init({ pluginId: 'm', config: { lookback: 2 }, logger: console, clock: { now: () => 0 }, signal: new AbortController().signal });
+      const instance = await plugin.init({ pluginId: 'm', config: { lookback: 2 }, logger: console, clock: { now: () => 0 }, signal: new AbortController().signal, subscribe: () => () => {} });
       const bar = (t, close) => ({ symbol: 'SPY', timeframe: '1d', time: t, open: close, high: close, low: close, close, volume: 1 });
       const signals = [10, 11, 12].map((c, i) => instance.onBar(bar(i, c)));
       console.log(JSON.stringify({ valid: isPluginDefinition(plugin), side: signals[2]?.side }));`;

@@ -1,5 +1,6 @@
 export { PLUGIN_API_VERSION } from './version.js';
 
+export type { ExternalAlert } from './domain/alert.js';
 export type { Bar, EpochMs } from './domain/bar.js';
 export type { HealthReport, HealthStatus } from './domain/health.js';
 export type { Fill, Order, OrderIntent, OrderSide, OrderStatus, OrderType } from './domain/order.js';
@@ -25,6 +26,7 @@ export {
   type RiskManagerDefinition,
   type StrategyDefinition,
 } from './plugin/definition.js';
+export type { PluginEventMap, PluginTopic, RiskEventFromPlugin, SignalEvent, Unsubscribe } from './plugin/events.js';
 export type { Indicator } from './plugin/indicator.js';
 export { PLUGIN_KINDS, isPluginKind, type PluginKind } from './plugin/kind.js';
 export type { PluginLifecycle } from './plugin/lifecycle.js';
@@ -66,7 +68,9 @@ export { readManifestField, validateManifest, type ManifestValidation } from './
 
 export {
   ConfigInvalidError,
+  DependencyFailedError,
   HookFailedError,
+  IllegalTransitionError,
   HookTimedOutError,
   IncompatibleApiError,
   LoadFailedError,

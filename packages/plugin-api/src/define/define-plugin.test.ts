@@ -40,6 +40,7 @@ describe('define helpers', () => {
       logger,
       clock: { now: () => 0 },
       signal: controller.signal,
+      subscribe: () => () => undefined,
     });
     expect(instance.warmupBars).toBe(20);
     const bar = (close: number): Bar => ({ symbol: 'SPY', timeframe: '1d', time: 0, open: close, high: close, low: close, close, volume: 1 });

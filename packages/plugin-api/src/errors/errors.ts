@@ -71,3 +71,28 @@ export class HookTimedOutError extends PluginError {
     this.timeoutMs = details.timeoutMs;
   }
 }
+
+/** A lifecycle operation was asked of a plugin in a state that does not allow it (e.g. start while unloaded). */
+export class IllegalTransitionError extends PluginError {
+  readonly from: string;
+  readonly to: string;
+
+  constructor(message: string, details: Details & { readonly from: string; readonly to: string }) {
+    super('ILLEGAL_TRANSITION', message, {
+      hint: 'check the plugin\'s state (plugins status) before asking for this operation',
+      ...details,
+    });
+    this.from = details.from;
+    this.to = details.to;
+  }
+}
+
+/** A plugin could not start because a plugin it depends on is missing or failed. */
+export class DependencyFailedError extends PluginError {
+  readonly dependency: string;
+
+  constructor(message: string, details: Details & { readonly dependency: string; readonly hint: string }) {
+    super('DEPENDENCY_FAILED', message, details);
+    this.dependency = details.dependency;
+  }
+}

@@ -8,7 +8,9 @@ export type PluginErrorCode =
   | 'CONFIG_INVALID'
   | 'LOAD_FAILED'
   | 'HOOK_FAILED'
-  | 'HOOK_TIMED_OUT';
+  | 'HOOK_TIMED_OUT'
+  | 'ILLEGAL_TRANSITION'
+  | 'DEPENDENCY_FAILED';
 
 export interface PluginErrorDetails {
   /** Where the problem is: a file, a config path, or `plugin-id.hook`. */

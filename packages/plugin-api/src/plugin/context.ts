@@ -1,4 +1,5 @@
 import type { EpochMs } from '../domain/bar.js';
+import type { PluginEventMap, PluginTopic, Unsubscribe } from './events.js';
 
 export interface PluginLogger {
   debug(message: string, data?: Readonly<Record<string, unknown>>): void;
@@ -24,4 +25,9 @@ export interface PluginContext<Config> {
   readonly signal: AbortSignal;
   /** State returned by the previous instance's `snapshot()` when the host reloads the plugin. */
   readonly restoredState?: unknown;
+  /**
+   * Listen to the run's events. Handlers run synchronously on the publishing path: keep them short. The host
+   * removes every subscription when the plugin is unloaded; the returned function removes one earlier.
+   */
+  subscribe<T extends PluginTopic>(topic: T, handler: (payload: PluginEventMap[T]) => void): Unsubscribe;
 }

@@ -1,3 +1,4 @@
+import type { ExternalAlert } from '../domain/alert.js';
 import type { Bar } from '../domain/bar.js';
 import type { Fill } from '../domain/order.js';
 import type { Position } from '../domain/position.js';
@@ -16,6 +17,8 @@ export interface Strategy extends PluginLifecycle {
   /** Called once per closed bar, in time order per symbol. */
   onBar(bar: Bar): MaybePromise<SignalOutput>;
   onTick?(tick: Tick): MaybePromise<SignalOutput>;
+  /** An external alert routed to this strategy (see `ExternalAlert`). */
+  onAlert?(alert: ExternalAlert): MaybePromise<SignalOutput>;
   /** A fill of one of this strategy's orders, with the strategy's position after it (undefined when flat). */
   onFill?(fill: Fill, position: Position | undefined): MaybePromise<void>;
 }

@@ -1,0 +1,88 @@
+import type {
+  Bar,
+  Fill,
+  HealthReport,
+  Order,
+  OrderIntent,
+  PluginEventMap,
+  PluginError,
+  Position,
+  Quote,
+  RiskDecision,
+  RiskEventFromPlugin,
+  SignalEvent,
+  Tick,
+} from '@trading-orchestrator/plugin-api';
+import type { StateTransition } from '../lifecycle/state-machine.js';
+
+export interface HookFailureEvent {
+  readonly pluginId: string;
+  readonly hook: string;
+  readonly error: PluginError;
+  readonly consecutiveFailures: number;
+  readonly totalFailures: number;
+}
+
+export interface SlowHookEvent {
+  readonly pluginId: string;
+  readonly hook: string;
+  /** The soft limit that was passed. */
+  readonly softLimitMs: number;
+}
+
+export interface HealthEvent {
+  readonly pluginId: string;
+  readonly report: HealthReport;
+  readonly time: number;
+}
+
+export interface HandlerErrorEvent {
+  readonly topic: string;
+  /** The plugin that owns the failing handler, when it is a plugin's. */
+  readonly owner: string | undefined;
+  readonly error: unknown;
+}
+
+export interface RiskDecisionEvent {
+  readonly intent: OrderIntent;
+  readonly pluginId: string;
+  readonly decision: RiskDecision;
+}
+
+export interface RiskVerdictEvent {
+  readonly intent: OrderIntent;
+  readonly approved: boolean;
+  /** The quantity that goes on to the broker (after resizes); 0 when denied. */
+  readonly quantity: number;
+  readonly deniedBy?: string;
+  readonly code?: string;
+  readonly message?: string;
+}
+
+export interface DroppedEventsEvent {
+  readonly pluginId: string;
+  readonly topic: string;
+  readonly dropped: number;
+}
+
+/** Every topic on the host's bus and its payload. Plugins see the `PluginEventMap` subset. */
+export interface EventMap extends PluginEventMap {
+  bar: Bar;
+  quote: Quote;
+  tick: Tick;
+  signal: SignalEvent;
+  order: Order;
+  fill: Fill;
+  position: Position;
+  risk: RiskEventFromPlugin;
+  'risk-decision': RiskDecisionEvent;
+  'risk-verdict': RiskVerdictEvent;
+  lifecycle: StateTransition;
+  health: HealthEvent;
+  'hook-failure': HookFailureEvent;
+  'hook-slow': SlowHookEvent;
+  'handler-error': HandlerErrorEvent;
+  'events-dropped': DroppedEventsEvent;
+}
+
+export type Topic = keyof EventMap;

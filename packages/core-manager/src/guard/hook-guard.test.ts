@@ -1,0 +1,120 @@
+import { hasErrorCode, type Signal } from '@trading-orchestrator/plugin-api';
+import { describe, expect, it } from 'vitest';
+import { bar } from '../../test/fixtures.js';
+import { EventBus } from '../events/event-bus.js';
+import type { HookFailureEvent, SlowHookEvent } from '../events/event-map.js';
+import { GuardedPlugin, HOOK_FAILED, HookGuard } from './hook-guard.js';
+
+function setup(max = 3) {
+  const bus = new EventBus();
+  const failures: HookFailureEvent[] = [];
+  const slow: SlowHookEvent[] = [];
+  const tripped: string[] = [];
+  bus.subscribe('hook-failure', (f) => failures.push(f));
+  bus.subscribe('hook-slow', (s) => slow.push(s));
+  const guard = new HookGuard({ bus, maxConsecutiveFailures: max, defaultLimits: { softMs: 15, hardMs: 40 }, onTrip: (p) => tripped.push(p.id) });
+  return { guard, failures, slow, tripped, plugin: new GuardedPlugin('strat') };
+}
+
+describe('hook guard', () => {
+  it('returns a synchronous value as is, with no promise', () => {
+    const { guard, plugin } = setup();
+    const signal: Signal = { symbol: 'SPY', side: 'buy', strength: 0.7 };
+    const site = guard.site(plugin, 'onBar', { onBar: () => signal });
+    expect(guard.call(site, bar(1))).toBe(signal);
+    expect(guard.call(guard.site(plugin, 'onBar', { onBar: () => undefined }), bar(1))).toBeUndefined();
+    expect(plugin.calls).toBe(2);
+    expect(plugin.failures).toBe(0);
+  });
+
+  it('passes up to two arguments and keeps `this`', () => {
+    const { guard, plugin } = setup();
+    const instance = { factor: 2, checkOrder(this: { factor: number }, a: number, b: number) { return { action: 'resize', quantity: a * b * this.factor, code: 'X', message: 'm' }; } };
+    expect(guard.call(guard.site(plugin, 'checkOrder', instance), 3, 4)).toEqual({ action: 'resize', quantity: 24, code: 'X', message: 'm' });
+  });
+
+  it('turns a throw into HOOK_FAILED, tagged with plugin and hook, counted and published', () => {
+    const { guard, plugin, failures } = setup();
+    const site = guard.site(plugin, 'onBar', { onBar: () => { throw new TypeError('cannot read close'); } });
+    expect(guard.call(site, bar(1))).toBe(HOOK_FAILED);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ pluginId: 'strat', hook: 'onBar', consecutiveFailures: 1, totalFailures: 1 });
+    expect(failures[0]!.error.message).toBe('hook "onBar" of plugin "strat" failed: cannot read close');
+    expect(failures[0]!.error.path).toBe('strat.onBar');
+    expect(hasErrorCode(failures[0]!.error, 'HOOK_FAILED')).toBe(true);
+    expect((failures[0]!.error.cause as Error).name).toBe('TypeError');
+  });
+
+  it('turns a rejected promise into HOOK_FAILED', async () => {
+    const { guard, plugin, failures } = setup();
+    const result = await guard.call(guard.site(plugin, 'onBar', { onBar: () => Promise.reject(new Error('feed down')) }), bar(1));
+    expect(result).toBe(HOOK_FAILED);
+    expect(failures[0]!.error.message).toBe('hook "onBar" of plugin "strat" failed: feed down');
+    expect(guard.unsettled()).toEqual([]);
+  });
+
+  it('rejects return values that break the contract', () => {
+    const { guard, plugin, failures } = setup(10);
+    const answers: unknown[] = [
+      { symbol: 'SPY', side: 'buy', strength: 3 },
+      [{ symbol: 'SPY', side: 'buy', strength: 0.5 }, { symbol: 'SPY', side: 'sell', strength: 0.5, price: Number.NaN }],
+      'buy',
+    ];
+    for (const answer of answers) expect(guard.call(guard.site(plugin, 'onBar', { onBar: () => answer }), bar(1))).toBe(HOOK_FAILED);
+    expect(guard.call(guard.site(plugin, 'checkOrder', { checkOrder: () => ({ action: 'maybe' }) }))).toBe(HOOK_FAILED);
+    expect(guard.call(guard.site(plugin, 'checkOrder', { checkOrder: () => ({ action: 'deny' }) }))).toBe(HOOK_FAILED);
+    expect(failures.map((f) => f.error.message)).toEqual([
+      'hook "onBar" of plugin "strat" returned an invalid value: strength must be within [0, 1], got 3',
+      'hook "onBar" of plugin "strat" returned an invalid value: signal [1]: price must be a positive finite price, got NaN',
+      'hook "onBar" of plugin "strat" returned an invalid value: expected a signal, an array of signals or nothing, got string',
+      'hook "checkOrder" of plugin "strat" returned an invalid value: action must be "allow", "deny" or "resize", got "maybe"',
+      'hook "checkOrder" of plugin "strat" returned an invalid value: a deny decision needs a non-empty code',
+    ]);
+  });
+
+  it('warns when a promise passes the soft limit and fails it at the hard limit; the hung call stays listed', async () => {
+    const { guard, plugin, failures, slow } = setup();
+    const result = await guard.call(guard.site(plugin, 'health', { health: () => new Promise(() => {}) }));
+    expect(result).toBe(HOOK_FAILED);
+    expect(slow).toEqual([{ pluginId: 'strat', hook: 'health', softLimitMs: 15 }]);
+    expect(hasErrorCode(failures[0]!.error, 'HOOK_TIMED_OUT')).toBe(true);
+    expect(failures[0]!.error.message).toBe('hook "health" of plugin "strat" did not settle within 40 ms');
+    expect(plugin.timeouts).toBe(1);
+    expect(guard.unsettled()).toEqual([{ pluginId: 'strat', hook: 'health', since: expect.any(Number) }]);
+  });
+
+  it('forgets a late promise once it settles, without counting it twice', async () => {
+    const { guard, plugin, failures } = setup();
+    let settle: (v: unknown) => void = () => {};
+    const result = await guard.call(guard.site(plugin, 'onBar', { onBar: () => new Promise((r) => (settle = r)) }), bar(1));
+    expect(result).toBe(HOOK_FAILED);
+    settle(undefined);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(guard.unsettled()).toEqual([]);
+    expect(failures).toHaveLength(1);
+  });
+
+  it('trips the circuit breaker after N consecutive failures, once; a success in between resets the count', () => {
+    const { guard, plugin, tripped } = setup(3);
+    let fail = true;
+    const site = guard.site(plugin, 'onBar', { onBar: () => { if (fail) throw new Error('x'); return undefined; } });
+    guard.call(site, bar(1));
+    guard.call(site, bar(1));
+    fail = false;
+    guard.call(site, bar(1));
+    expect(plugin.consecutiveFailures).toBe(0);
+    fail = true;
+    for (let i = 0; i < 5; i++) guard.call(site, bar(1));
+    expect(tripped).toEqual(['strat']);
+    expect(plugin.tripped).toBe(true);
+    expect(plugin.failures).toBe(7);
+  });
+
+  it('calling a hook the plugin lacks is a no-op', () => {
+    const { guard, plugin } = setup();
+    const site = guard.site(plugin, 'onTick', {});
+    expect(site.present).toBe(false);
+    expect(guard.call(site, bar(1))).toBeUndefined();
+    expect(plugin.calls).toBe(0);
+  });
+});

@@ -1,0 +1,249 @@
+import { HookFailedError, HookTimedOutError, isPluginError, type PluginError } from '@trading-orchestrator/plugin-api';
+import type { EventBus } from '../events/event-bus.js';
+import { RETURN_VALIDATORS, type ReturnValidator } from './return-validators.js';
+
+/** Returned instead of a value when a guarded call failed; the failure is already counted and published. */
+export const HOOK_FAILED: unique symbol = Symbol('trading-orchestrator.hook-failed');
+export type HookFailed = typeof HOOK_FAILED;
+
+export interface HookLimits {
+  /** After this long a pending hook is reported as slow (`hook-slow`). */
+  readonly softMs: number;
+  /** After this long a pending hook has failed (`HOOK_TIMED_OUT`). */
+  readonly hardMs: number;
+}
+
+export interface GuardOptions {
+  readonly bus: EventBus;
+  /** Consecutive failures after which a plugin is tripped (disabled). Default 5. */
+  readonly maxConsecutiveFailures?: number;
+  /** Default 1 s soft, 5 s hard. */
+  readonly defaultLimits?: HookLimits;
+  /** Called once when a plugin reaches the failure limit. */
+  readonly onTrip?: (plugin: GuardedPlugin, lastError: PluginError) => void;
+}
+
+/** A plugin's failure counters, shared by all its hook sites. */
+export class GuardedPlugin {
+  failures = 0;
+  consecutiveFailures = 0;
+  timeouts = 0;
+  slowCalls = 0;
+  tripped = false;
+  lastError: PluginError | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly limits: Readonly<Record<string, HookLimits>> = {},
+  ) {}
+
+  /** Hook sites made for this plugin; their call counts add up to `calls`. Bounded by the plugin's hooks. */
+  readonly sites: HookSite[] = [];
+
+  get calls(): number {
+    let total = 0;
+    for (const site of this.sites) total += site.calls;
+    return total;
+  }
+
+  /** Clears the breaker, e.g. when a user re-enables the plugin. */
+  reset(): void {
+    this.consecutiveFailures = 0;
+    this.tripped = false;
+  }
+}
+
+/**
+ * One hook of one plugin instance, resolved once so the per-call path does no lookups: the function, its
+ * receiver, the return check and the time limits.
+ */
+export class HookSite {
+  readonly fn: ((a?: unknown, b?: unknown) => unknown) | undefined;
+  /** Whether `undefined` passes this hook's return check, decided once so the fast path skips the validator. */
+  readonly undefinedIsValid: boolean;
+  /** Calls made through this site (the plugin's total is the sum over its sites). */
+  calls = 0;
+
+  constructor(
+    readonly plugin: GuardedPlugin,
+    readonly hook: string,
+    readonly self: object,
+    readonly validate: ReturnValidator | undefined,
+    readonly limits: HookLimits,
+  ) {
+    const fn = (self as Record<string, unknown>)[hook];
+    this.fn = typeof fn === 'function' ? (fn as (a?: unknown, b?: unknown) => unknown) : undefined;
+    this.undefinedIsValid = validate === undefined || validate(undefined) === undefined;
+    plugin.sites.push(this);
+  }
+
+  /** Whether the plugin implements this hook. */
+  get present(): boolean {
+    return this.fn !== undefined;
+  }
+}
+
+export interface UnsettledCall {
+  readonly pluginId: string;
+  readonly hook: string;
+  /** Epoch ms when the call was made. */
+  readonly since: number;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * Every call into a plugin goes through `call`. A throw, a rejection, a return value that breaks the contract or
+ * a time-out becomes `HOOK_FAILED`, counted on the plugin and published on `hook-failure`; after N consecutive
+ * failures the plugin is tripped. A synchronous hook returning a plain value costs a try/catch and a type check:
+ * no promise, no closure.
+ */
+export class HookGuard {
+  private readonly bus: EventBus;
+  private readonly maxConsecutiveFailures: number;
+  private readonly defaultLimits: HookLimits;
+  private readonly onTrip: ((plugin: GuardedPlugin, lastError: PluginError) => void) | undefined;
+  private readonly unsettledCalls = new Set<UnsettledCall>();
+
+  constructor(options: GuardOptions) {
+    this.bus = options.bus;
+    this.maxConsecutiveFailures = options.maxConsecutiveFailures ?? 5;
+    this.defaultLimits = options.defaultLimits ?? { softMs: 1_000, hardMs: 5_000 };
+    this.onTrip = options.onTrip;
+  }
+
+  site(plugin: GuardedPlugin, hook: string, self: object): HookSite {
+    return new HookSite(plugin, hook, self, RETURN_VALIDATORS[hook], plugin.limits[hook] ?? this.defaultLimits);
+  }
+
+  /**
+   * Calls the hook with up to two arguments. Returns its value, HOOK_FAILED, or (only when the hook returned a
+   * promise) a promise of either. Calling a hook the plugin lacks returns undefined.
+   */
+  call<R = unknown>(site: HookSite, a?: unknown, b?: unknown): R | HookFailed | Promise<R | HookFailed> {
+    const fn = site.fn;
+    if (fn === undefined) return undefined as R;
+    site.calls++;
+    let result: unknown;
+    try {
+      result = fn.call(site.self, a, b);
+    } catch (error) {
+      this.fail(site, error);
+      return HOOK_FAILED;
+    }
+    // The common case for bar hooks: nothing to say. Everything else is handled out of line.
+    if (result === undefined && site.undefinedIsValid) {
+      if (site.plugin.consecutiveFailures !== 0) site.plugin.consecutiveFailures = 0;
+      return undefined as R;
+    }
+    return this.inspect<R>(site, result);
+  }
+
+  /** Calls still pending: hooks whose promise never settled, including those past their hard limit. */
+  unsettled(): UnsettledCall[] {
+    return [...this.unsettledCalls];
+  }
+
+  /** Counts a failure that happened outside a guarded call (e.g. in a plugin's event handler). */
+  recordFailure(plugin: GuardedPlugin, hook: string, error: unknown): void {
+    this.fail({ plugin, hook }, error);
+  }
+
+  private inspect<R>(site: HookSite, result: unknown): R | HookFailed | Promise<R | HookFailed> {
+    return isThenable(result) ? this.settle<R>(site, result) : this.accept<R>(site, result);
+  }
+
+  private accept<R>(site: HookSite, value: unknown): R | HookFailed {
+    const validate = site.validate;
+    if (validate !== undefined) {
+      const problem = validate(value);
+      if (problem !== undefined) {
+        this.fail(
+          site,
+          new HookFailedError(`hook "${site.hook}" of plugin "${site.plugin.id}" returned an invalid value: ${problem}`, {
+            hook: site.hook,
+            pluginId: site.plugin.id,
+            path: `${site.plugin.id}.${site.hook}`,
+          }),
+        );
+        return HOOK_FAILED;
+      }
+    }
+    if (site.plugin.consecutiveFailures !== 0) site.plugin.consecutiveFailures = 0;
+    return value as R;
+  }
+
+  private settle<R>(site: HookSite, pending: PromiseLike<unknown>): Promise<R | HookFailed> {
+    const call: UnsettledCall = { pluginId: site.plugin.id, hook: site.hook, since: Date.now() };
+    this.unsettledCalls.add(call);
+    const { softMs, hardMs } = site.limits;
+    return new Promise<R | HookFailed>((resolve) => {
+      let decided = false;
+      const soft = setTimeout(() => {
+        site.plugin.slowCalls++;
+        this.bus.publish('hook-slow', { pluginId: site.plugin.id, hook: site.hook, softLimitMs: softMs });
+      }, softMs);
+      const hard = setTimeout(() => {
+        decided = true;
+        clearTimeout(soft);
+        site.plugin.timeouts++;
+        this.fail(
+          site,
+          new HookTimedOutError(`hook "${site.hook}" of plugin "${site.plugin.id}" did not settle within ${hardMs} ms`, {
+            hook: site.hook,
+            timeoutMs: hardMs,
+            pluginId: site.plugin.id,
+            path: `${site.plugin.id}.${site.hook}`,
+          }),
+        );
+        resolve(HOOK_FAILED);
+      }, hardMs);
+      const finish = (): boolean => {
+        this.unsettledCalls.delete(call);
+        if (decided) return false;
+        decided = true;
+        clearTimeout(soft);
+        clearTimeout(hard);
+        return true;
+      };
+      pending.then(
+        (value) => {
+          if (finish()) resolve(this.accept<R>(site, value));
+        },
+        (error: unknown) => {
+          if (!finish()) return;
+          this.fail(site, error);
+          resolve(HOOK_FAILED);
+        },
+      );
+    });
+  }
+
+  private fail(site: Pick<HookSite, 'plugin' | 'hook'>, error: unknown): void {
+    const { plugin, hook } = site;
+    const tagged = isPluginError(error)
+      ? error
+      : new HookFailedError(`hook "${hook}" of plugin "${plugin.id}" failed: ${error instanceof Error ? error.message : String(error)}`, {
+          hook,
+          pluginId: plugin.id,
+          path: `${plugin.id}.${hook}`,
+          cause: error,
+        });
+    plugin.failures++;
+    plugin.consecutiveFailures++;
+    plugin.lastError = tagged;
+    this.bus.publish('hook-failure', {
+      pluginId: plugin.id,
+      hook,
+      error: tagged,
+      consecutiveFailures: plugin.consecutiveFailures,
+      totalFailures: plugin.failures,
+    });
+    if (!plugin.tripped && plugin.consecutiveFailures >= this.maxConsecutiveFailures) {
+      plugin.tripped = true;
+      this.onTrip?.(plugin, tagged);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { checkSignal, type Signal } from '@trading-orchestrator/plugin-api';
+
+/** Why a hook's return value breaks the contract, or undefined when it is sound. */
+export type ReturnValidator = (value: unknown) => string | undefined;
+
+function signalOutput(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const problem = checkSignal(value[i] as Signal);
+      if (problem !== undefined) return `signal [${i}]: ${problem}`;
+    }
+    return undefined;
+  }
+  if (typeof value !== 'object') return `expected a signal, an array of signals or nothing, got ${typeof value}`;
+  return checkSignal(value as Signal);
+}
+
+function riskDecision(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return `expected a risk decision object, got ${String(value)}`;
+  const d = value as { action?: unknown; code?: unknown; message?: unknown; quantity?: unknown };
+  if (d.action === 'allow') return undefined;
+  if (d.action !== 'deny' && d.action !== 'resize') return `action must be "allow", "deny" or "resize", got ${JSON.stringify(d.action)}`;
+  if (typeof d.code !== 'string' || d.code === '') return `a ${d.action} decision needs a non-empty code`;
+  if (typeof d.message !== 'string' || d.message === '') return `a ${d.action} decision needs a message`;
+  if (d.action === 'resize' && !(typeof d.quantity === 'number' && Number.isFinite(d.quantity) && d.quantity >= 0)) {
+    return `resize quantity must be a finite number >= 0, got ${String(d.quantity)}`;
+  }
+  return undefined;
+}
+
+function healthReport(value: unknown): string | undefined {
+  const status = (value as { status?: unknown } | null)?.status;
+  return status === 'healthy' || status === 'degraded' || status === 'unhealthy'
+    ? undefined
+    : `expected a health report with status "healthy", "degraded" or "unhealthy", got ${JSON.stringify(status)}`;
+}
+
+function orderState(value: unknown): string | undefined {
+  const o = value as { id?: unknown; status?: unknown } | null;
+  return typeof o?.id === 'string' && typeof o.status === 'string' ? undefined : 'expected an order with an id and a status';
+}
+
+function instanceObject(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null ? undefined : `init must return the plugin instance (an object), got ${String(value)}`;
+}
+
+/** Return-value checks by hook name; hooks not listed return nothing the host reads. */
+export const RETURN_VALIDATORS: Readonly<Record<string, ReturnValidator>> = {
+  init: instanceObject,
+  onBar: signalOutput,
+  onTick: signalOutput,
+  onAlert: signalOutput,
+  checkOrder: riskDecision,
+  health: healthReport,
+  submit: orderState,
+};

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isPluginDefinition, LoadFailedError, type PluginDefinition, type PluginKind } from '@trading-orchestrator/plugin-api';
+import type { LoadablePlugin } from './plugin-spec.js';
+
+const DEFINE_HELPER: Readonly<Record<PluginKind, string>> = {
+  strategy: 'defineStrategy',
+  data: 'defineDataProvider',
+  risk: 'defineRiskManager',
+  indicator: 'defineIndicator',
+  broker: 'defineBroker',
+};
+
+/**
+ * Imports a plugin's entry and returns its definition. `generation` > 0 adds a query to the URL so a reload
+ * gets fresh code: ESM caches modules by URL and never evicts them, so each reload keeps the old module in
+ * memory for the life of the process (see docs/architecture.md).
+ */
+export async function loadDefinition(plugin: LoadablePlugin, instanceId: string, generation: number): Promise<PluginDefinition> {
+  const manifest = plugin.manifest;
+  if (manifest === undefined) {
+    throw new LoadFailedError(`plugin "${instanceId}" has no valid manifest and cannot be loaded`, {
+      pluginId: instanceId,
+      path: join(plugin.packageDir, 'package.json'),
+      hint: 'run `trading-orchestrator plugins list` to see what is wrong with its manifest',
+    });
+  }
+  const file = join(plugin.packageDir, manifest.entry);
+  const url = pathToFileURL(file).href + (generation > 0 ? `?generation=${generation}` : '');
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(url)) as Record<string, unknown>;
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new LoadFailedError(`plugin "${instanceId}" (${plugin.packageName}@${plugin.version}) failed to import ${manifest.entry}: ${reason}`, {
+      pluginId: instanceId,
+      path: file,
+      cause,
+    });
+  }
+  const definition = module.default ?? module.plugin;
+  if (!isPluginDefinition(definition)) {
+    throw new LoadFailedError(
+      `plugin "${instanceId}": ${manifest.entry} does not export a plugin definition as "default" or "plugin"`,
+      { pluginId: instanceId, path: file, hint: `export the result of ${DEFINE_HELPER[manifest.kind]}(...) as the module's default export` },
+    );
+  }
+  if (definition.kind !== manifest.kind) {
+    throw new LoadFailedError(`plugin "${instanceId}": the manifest says kind "${manifest.kind}" but the code defines a "${definition.kind}" plugin`, {
+      pluginId: instanceId,
+      path: file,
+      hint: 'make "kind" in the manifest match the define helper the entry uses',
+    });
+  }
+  return definition;
+}

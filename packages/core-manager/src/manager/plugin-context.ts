@@ -1,0 +1,106 @@
+import type {
+  BrokerPluginContext,
+  Fill,
+  Order,
+  PluginClock,
+  PluginContext,
+  PluginContextByKind,
+  PluginKind,
+  PluginLogger,
+  PluginTopic,
+  RiskEvent,
+  RiskPluginContext,
+} from '@trading-orchestrator/plugin-api';
+import type { EventBus } from '../events/event-bus.js';
+import type { EventMap } from '../events/event-map.js';
+import type { HookGuard } from '../guard/hook-guard.js';
+import { TokenBucket } from '../util/token-bucket.js';
+import type { ManagedPlugin } from './managed-plugin.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogSink = (level: LogLevel, pluginId: string, message: string, data?: Readonly<Record<string, unknown>>) => void;
+
+export interface ContextDeps {
+  readonly bus: EventBus;
+  readonly guard: HookGuard;
+  readonly clock: PluginClock;
+  readonly log: LogSink;
+  /** Burst and sustained rate of events one plugin may publish. */
+  readonly eventRate: { readonly burst: number; readonly perSecond: number };
+}
+
+function loggerFor(pluginId: string, log: LogSink): PluginLogger {
+  return {
+    debug: (message, data) => log('debug', pluginId, message, data),
+    info: (message, data) => log('info', pluginId, message, data),
+    warn: (message, data) => log('warn', pluginId, message, data),
+    error: (message, data) => log('error', pluginId, message, data),
+  };
+}
+
+/**
+ * The context a plugin's `init` receives: its config, logger and clock, an abort signal for its lifetime,
+ * bus subscriptions owned by the plugin (removed on unload, silent while it is not active, failures counted
+ * against it), and for risk and broker plugins a rate-limited way to publish.
+ */
+export function createPluginContext(plugin: ManagedPlugin, deps: ContextDeps, restoredState: unknown): PluginContextByKind<unknown>[PluginKind] {
+  const { bus, guard, clock } = deps;
+  const abort = new AbortController();
+  plugin.abort = abort;
+  const bucket = new TokenBucket(deps.eventRate.burst, deps.eventRate.perSecond);
+  let droppedSinceReport = 0;
+
+  const publishLimited = <T extends keyof EventMap>(topic: T, payload: EventMap[T]): void => {
+    if (plugin.machine.state !== 'active' && plugin.machine.state !== 'initialising') return;
+    if (bucket.take()) {
+      if (droppedSinceReport > 0) {
+        bus.publish('events-dropped', { pluginId: plugin.id, topic, dropped: droppedSinceReport });
+        droppedSinceReport = 0;
+      }
+      bus.publish(topic, payload);
+      return;
+    }
+    plugin.droppedEvents++;
+    if (droppedSinceReport++ === 0) bus.publish('events-dropped', { pluginId: plugin.id, topic, dropped: 1 });
+  };
+
+  const base: PluginContext<unknown> = {
+    pluginId: plugin.id,
+    config: plugin.config,
+    logger: loggerFor(plugin.id, deps.log),
+    clock,
+    signal: abort.signal,
+    ...(restoredState === undefined ? {} : { restoredState }),
+    subscribe: (topic: PluginTopic, handler: (payload: never) => void) =>
+      bus.subscribe(
+        topic,
+        (payload) => {
+          if (plugin.machine.state !== 'active') return;
+          try {
+            handler(payload as never);
+          } catch (error) {
+            guard.recordFailure(plugin.guarded, `subscribe:${topic}`, error);
+          }
+        },
+        plugin.id,
+      ),
+  };
+
+  if (plugin.kind === 'risk') {
+    const risk: RiskPluginContext<unknown> = {
+      ...base,
+      raise: (event: Omit<RiskEvent, 'time'> & { readonly time?: number }) =>
+        publishLimited('risk', { ...event, time: event.time ?? clock.now(), pluginId: plugin.id }),
+    };
+    return risk;
+  }
+  if (plugin.kind === 'broker') {
+    const broker: BrokerPluginContext<unknown> = {
+      ...base,
+      reportFill: (fill: Fill) => publishLimited('fill', fill),
+      reportOrder: (order: Order) => publishLimited('order', order),
+    };
+    return broker;
+  }
+  return base;
+}

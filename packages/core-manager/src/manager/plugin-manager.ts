@@ -1,0 +1,402 @@
+import {
+  ConfigInvalidError,
+  DependencyFailedError,
+  LoadFailedError,
+  validateConfig,
+  type PluginClock,
+  type PluginInstanceByKind,
+  type PluginKind,
+  type Problem,
+} from '@trading-orchestrator/plugin-api';
+import semver from 'semver';
+import { EventBus } from '../events/event-bus.js';
+import { HOOK_FAILED, HookGuard, GuardedPlugin, type HookLimits, type UnsettledCall } from '../guard/hook-guard.js';
+import { PluginStateMachine } from '../lifecycle/state-machine.js';
+import { dependencyOrder } from './dependency-order.js';
+import { loadDefinition } from './load-definition.js';
+import type { ManagedPlugin, PluginStatus, PluginTimings } from './managed-plugin.js';
+import { createPluginContext, type LogSink } from './plugin-context.js';
+import type { PluginSpec } from './plugin-spec.js';
+
+export interface PluginManagerOptions {
+  readonly bus?: EventBus;
+  /** The run's clock handed to plugins; wall-clock by default. */
+  readonly clock?: PluginClock;
+  readonly log?: LogSink;
+  /** Consecutive hook failures after which a plugin is disabled. Default 5. */
+  readonly maxConsecutiveFailures?: number;
+  /** Default hook time limits. Default 1 s soft, 5 s hard. */
+  readonly defaultLimits?: HookLimits;
+  /** Transitions kept per plugin. Default 64. */
+  readonly historyLimit?: number;
+  /** Events a plugin may publish: burst and sustained per second. Default 1,000 and 1,000. */
+  readonly eventRate?: { readonly burst: number; readonly perSecond: number };
+}
+
+export interface StartReport {
+  readonly started: string[];
+  readonly failed: { readonly id: string; readonly error: Error }[];
+}
+
+export interface ShutdownReport {
+  /** Hook calls whose promise never settled: each names the plugin and hook. */
+  readonly unsettled: UnsettledCall[];
+}
+
+const defaultLog: LogSink = (level, pluginId, message) => {
+  if (level === 'warn' || level === 'error') process.stderr.write(`[${level}] ${pluginId}: ${message}\n`);
+};
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+/**
+ * Loads plugin instances, validates every config before anything starts, starts them in dependency order and
+ * takes them down again; enable, disable and reload at run time. Every call into a plugin goes through the
+ * guard, and every state change is recorded and published on `lifecycle`.
+ */
+export class PluginManager {
+  readonly bus: EventBus;
+  readonly guard: HookGuard;
+  private readonly clock: PluginClock;
+  private readonly log: LogSink;
+  private readonly historyLimit: number;
+  private readonly eventRate: { readonly burst: number; readonly perSecond: number };
+  private readonly plugins = new Map<string, ManagedPlugin>();
+  private startOrder: string[] = [];
+
+  constructor(options: PluginManagerOptions = {}) {
+    this.bus = options.bus ?? new EventBus();
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.log = options.log ?? defaultLog;
+    this.historyLimit = options.historyLimit ?? 64;
+    this.eventRate = options.eventRate ?? { burst: 1_000, perSecond: 1_000 };
+    this.guard = new HookGuard({
+      bus: this.bus,
+      ...(options.maxConsecutiveFailures === undefined ? {} : { maxConsecutiveFailures: options.maxConsecutiveFailures }),
+      ...(options.defaultLimits === undefined ? {} : { defaultLimits: options.defaultLimits }),
+      onTrip: (guarded, lastError) => this.trip(guarded.id, lastError.message),
+    });
+  }
+
+  /**
+   * Imports every plugin and validates every config. Throws a CONFIG_INVALID error listing every bad field of
+   * every plugin, or the load failure of a plugin whose policy is `abort`, before anything has started.
+   */
+  async load(specs: readonly PluginSpec[]): Promise<{ loaded: string[]; failed: { id: string; error: Error }[] }> {
+    const ids = specs.map((s) => s.instanceId ?? s.plugin.manifest?.id ?? s.plugin.id);
+    const duplicates: Problem[] = ids
+      .map((id, i) => ({ id, i }))
+      .filter(({ id, i }) => ids.indexOf(id) !== i || this.plugins.has(id))
+      .map(({ id, i }) => ({ path: specs[i]?.configPath ?? id, message: `instance id "${id}" is already in use; give this one its own id`, severity: 'error' }));
+    if (duplicates.length > 0) throw new ConfigInvalidError('two plugin instances share an id', { problems: duplicates, hint: 'give each instance a distinct id' });
+
+    const created = specs.map((spec, i) => this.create(spec, ids[i]!));
+    const failed: { id: string; error: Error }[] = [];
+    for (const p of created) {
+      const error = await this.importCode(p);
+      if (error !== undefined) failed.push({ id: p.id, error });
+    }
+    const problems: Problem[] = [];
+    for (const p of created) {
+      if (p.definition === undefined) continue;
+      const result = await validateConfig(p.definition.configSchema, p.spec.config ?? {}, { pathPrefix: p.spec.configPath ?? `${p.id}.config` });
+      if (result.ok) p.config = result.value;
+      else problems.push(...result.problems);
+    }
+    if (problems.length > 0) {
+      throw new ConfigInvalidError(`plugin config is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { problems });
+    }
+    const fatal = failed.filter((f) => (this.plugins.get(f.id)?.spec.onFailure ?? 'abort') === 'abort');
+    if (fatal.length === 1) throw fatal[0]!.error;
+    if (fatal.length > 1) {
+      throw new LoadFailedError(`${fatal.length} plugins failed to load`, {
+        problems: fatal.map((f) => ({ path: f.id, message: f.error.message, severity: 'error' as const })),
+      });
+    }
+    return { loaded: created.filter((p) => p.machine.state === 'loaded').map((p) => p.id), failed };
+  }
+
+  /**
+   * Initialises and starts every loaded plugin, dependencies first. A plugin whose dependency failed fails with
+   * a message naming it. When a plugin with policy `abort` fails, the ones already started are stopped and
+   * unloaded and the error is thrown.
+   */
+  async start(): Promise<StartReport> {
+    const waiting = [...this.plugins.values()].filter((p) => p.machine.state === 'loaded').map((p) => p.id);
+    const { order, cyclic } = dependencyOrder(waiting, (id) => this.dependencyIds(this.plugins.get(id)!));
+    const started: string[] = [];
+    const failed: { id: string; error: Error }[] = [];
+    const fail = async (p: ManagedPlugin, error: Error): Promise<void> => {
+      this.markFailed(p, error);
+      failed.push({ id: p.id, error });
+      if ((p.spec.onFailure ?? 'abort') === 'abort') {
+        await this.shutdown();
+        throw error;
+      }
+    };
+    for (const id of cyclic) {
+      const p = this.plugins.get(id)!;
+      await fail(p, new DependencyFailedError(`plugin "${id}" cannot start: its dependencies form a cycle (${cyclic.join(', ')})`, {
+        pluginId: id,
+        dependency: cyclic.join(', '),
+        hint: 'remove one of the "dependencies" entries in the manifests of these plugins',
+      }));
+    }
+    for (const id of order) {
+      const p = this.plugins.get(id)!;
+      const blocker = this.unmetDependency(p);
+      if (blocker !== undefined) {
+        await fail(p, blocker);
+        continue;
+      }
+      const error = await this.initAndStart(p, undefined);
+      if (error === undefined) {
+        started.push(id);
+        this.startOrder.push(id);
+      } else {
+        await fail(p, error);
+      }
+    }
+    return { started, failed };
+  }
+
+  /** Pauses an active plugin; its state is kept. */
+  async stop(id: string, reason = 'stopped by request'): Promise<void> {
+    const p = this.require(id);
+    if (p.machine.state !== 'active') return;
+    await this.callLifecycle(p, 'stop');
+    p.machine.transition('stopped', reason);
+  }
+
+  /** Takes a plugin out of the run (it is stopped and receives nothing) until `enable`. */
+  async disable(id: string, reason = 'disabled by request'): Promise<void> {
+    const p = this.require(id);
+    const wasActive = p.machine.state === 'active';
+    if (p.machine.state === 'disabled') return;
+    p.machine.transition('disabled', reason);
+    if (wasActive) await this.callLifecycle(p, 'stop');
+  }
+
+  /** Brings a disabled (or stopped) plugin back: its failure count is cleared and `start` is called. */
+  async enable(id: string, reason = 'enabled by request'): Promise<void> {
+    const p = this.require(id);
+    if (p.machine.state === 'active') return;
+    p.guarded.reset();
+    if (p.instance === undefined) {
+      throw new LoadFailedError(`plugin "${id}" was never initialised and cannot be enabled`, { pluginId: id, hint: `reload it instead` });
+    }
+    const result = await this.callLifecycle(p, 'start');
+    if (result === HOOK_FAILED) {
+      this.markFailed(p, p.guarded.lastError ?? new Error('start failed'));
+      return;
+    }
+    p.machine.transition('active', reason);
+  }
+
+  /**
+   * Stop, dispose, import the code again, init with the old instance's snapshot, start. ESM never evicts a
+   * module, so every reload leaves the previous module in memory (see docs/architecture.md).
+   */
+  async reload(id: string): Promise<void> {
+    const p = this.require(id);
+    const snapshot = p.instance?.snapshot === undefined ? undefined : await this.callLifecycle(p, 'snapshot');
+    await this.unload(id, 'reloading');
+    p.generation++;
+    const importError = await this.importCode(p);
+    if (importError !== undefined) return;
+    const result = await validateConfig(p.definition!.configSchema, p.spec.config ?? {}, { pathPrefix: p.spec.configPath ?? `${p.id}.config` });
+    if (!result.ok) {
+      this.markFailed(p, new ConfigInvalidError(`config for plugin "${id}" is invalid for the reloaded code`, { pluginId: id, problems: result.problems }));
+      return;
+    }
+    p.config = result.value;
+    const error = await this.initAndStart(p, snapshot === HOOK_FAILED ? undefined : snapshot);
+    if (error === undefined && !this.startOrder.includes(id)) this.startOrder.push(id);
+  }
+
+  /** Stops (when active), disposes and forgets the plugin's subscriptions. */
+  async unload(id: string, reason = 'unloaded by request'): Promise<void> {
+    const p = this.require(id);
+    if (p.machine.state === 'unloaded') return;
+    if (p.machine.state === 'active') {
+      await this.callLifecycle(p, 'stop');
+      p.machine.transition('stopped', reason);
+    }
+    p.machine.transition('unloading', reason);
+    if (p.instance !== undefined) await this.callLifecycle(p, 'dispose');
+    p.abort?.abort(new Error(`plugin "${id}" unloaded`));
+    this.bus.removeOwner(id);
+    p.instance = undefined;
+    p.machine.transition('unloaded', reason);
+  }
+
+  /** Unloads every plugin, last started first, and lists the hook calls that never settled. */
+  async shutdown(): Promise<ShutdownReport> {
+    const order = [...this.startOrder].reverse();
+    for (const id of this.plugins.keys()) if (!order.includes(id)) order.push(id);
+    for (const id of order) {
+      const p = this.plugins.get(id)!;
+      if (p.machine.can('unloading') || p.machine.state === 'active') await this.unload(id, 'shutdown');
+    }
+    this.startOrder = [];
+    return { unsettled: this.guard.unsettled() };
+  }
+
+  get(id: string): ManagedPlugin | undefined {
+    return this.plugins.get(id);
+  }
+
+  /** Active instances of a kind, in start order. */
+  active<K extends PluginKind>(kind: K): { id: string; instance: PluginInstanceByKind[K]; plugin: ManagedPlugin }[] {
+    const out: { id: string; instance: PluginInstanceByKind[K]; plugin: ManagedPlugin }[] = [];
+    for (const id of this.startOrder) {
+      const p = this.plugins.get(id)!;
+      if (p.kind === kind && p.machine.state === 'active' && p.instance !== undefined) out.push({ id, instance: p.instance as PluginInstanceByKind[K], plugin: p });
+    }
+    return out;
+  }
+
+  status(): PluginStatus[] {
+    return [...this.plugins.values()].map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      state: p.machine.state,
+      timings: { ...p.timings },
+      calls: p.guarded.calls,
+      failures: p.guarded.failures,
+      timeouts: p.guarded.timeouts,
+      droppedEvents: p.droppedEvents,
+      ...(p.failure === undefined ? {} : { failure: p.failure.message }),
+    }));
+  }
+
+  /** Load, init and start times per plugin, in milliseconds. */
+  timings(): Record<string, PluginTimings> {
+    return Object.fromEntries([...this.plugins.values()].map((p) => [p.id, { ...p.timings }]));
+  }
+
+  private create(spec: PluginSpec, id: string): ManagedPlugin {
+    const kind = spec.plugin.manifest?.kind ?? spec.plugin.kind;
+    if (kind === undefined) throw new LoadFailedError(`plugin "${id}" has no kind`, { pluginId: id, hint: 'fix its manifest' });
+    const p: ManagedPlugin = {
+      id,
+      kind,
+      spec,
+      machine: new PluginStateMachine(id, (t) => this.bus.publish('lifecycle', t), this.historyLimit),
+      guarded: new GuardedPlugin(id, spec.hookLimits),
+      timings: { loadMs: 0, initMs: 0, startMs: 0 },
+      definition: undefined,
+      config: undefined,
+      instance: undefined,
+      abort: undefined,
+      generation: 0,
+      failure: undefined,
+      droppedEvents: 0,
+    };
+    this.plugins.set(id, p);
+    return p;
+  }
+
+  private async importCode(p: ManagedPlugin): Promise<Error | undefined> {
+    p.machine.transition('loading', p.generation === 0 ? 'load' : 'reload');
+    const t0 = performance.now();
+    try {
+      p.definition = await loadDefinition(p.spec.plugin, p.id, p.generation);
+      p.timings.loadMs = performance.now() - t0;
+      p.machine.transition('loaded', 'entry imported');
+      return undefined;
+    } catch (error) {
+      const e = asError(error);
+      this.markFailed(p, e);
+      return e;
+    }
+  }
+
+  private async initAndStart(p: ManagedPlugin, restoredState: unknown): Promise<Error | undefined> {
+    p.machine.transition('initialising', 'init');
+    const context = createPluginContext(p, { bus: this.bus, guard: this.guard, clock: this.clock, log: this.log, eventRate: this.eventRate }, restoredState);
+    const t0 = performance.now();
+    const instance = await this.guard.call(this.guard.site(p.guarded, 'init', p.definition!), context);
+    p.timings.initMs = performance.now() - t0;
+    if (instance === HOOK_FAILED) return this.failStartup(p);
+    p.instance = instance as PluginInstanceByKind[PluginKind];
+    const t1 = performance.now();
+    const started = await this.callLifecycle(p, 'start');
+    p.timings.startMs = performance.now() - t1;
+    if (started === HOOK_FAILED) return this.failStartup(p);
+    p.machine.transition('active', 'started');
+    p.failure = undefined;
+    return undefined;
+  }
+
+  private failStartup(p: ManagedPlugin): Error {
+    const error = p.guarded.lastError ?? new Error(`plugin "${p.id}" failed to start`);
+    this.markFailed(p, error);
+    return error;
+  }
+
+  private async callLifecycle(p: ManagedPlugin, hook: 'start' | 'stop' | 'dispose' | 'snapshot'): Promise<unknown> {
+    if (p.instance === undefined) return undefined;
+    return this.guard.call(this.guard.site(p.guarded, hook, p.instance), undefined);
+  }
+
+  private markFailed(p: ManagedPlugin, error: Error): void {
+    p.failure = error;
+    if (p.machine.can('error')) p.machine.transition('error', error.message);
+    p.abort?.abort(error);
+    this.bus.removeOwner(p.id);
+  }
+
+  private trip(id: string, lastError: string): void {
+    const p = this.plugins.get(id);
+    if (p === undefined || !p.machine.can('disabled')) return;
+    const wasActive = p.machine.state === 'active';
+    p.machine.transition('disabled', `circuit breaker: ${p.guarded.consecutiveFailures} consecutive failures, last: ${lastError}`);
+    if (wasActive && p.instance?.stop !== undefined) void this.callLifecycle(p, 'stop');
+  }
+
+  /** Instance ids this plugin's manifest dependencies resolve to. */
+  private dependencyIds(p: ManagedPlugin): string[] {
+    const wanted = Object.keys(p.spec.plugin.manifest?.dependencies ?? {});
+    return [...this.plugins.values()].filter((other) => other !== p && wanted.includes(other.spec.plugin.manifest?.id ?? other.spec.plugin.id)).map((o) => o.id);
+  }
+
+  private unmetDependency(p: ManagedPlugin): DependencyFailedError | undefined {
+    for (const [depId, range] of Object.entries(p.spec.plugin.manifest?.dependencies ?? {})) {
+      const providers = [...this.plugins.values()].filter((o) => o !== p && (o.spec.plugin.manifest?.id ?? o.spec.plugin.id) === depId);
+      const base = { pluginId: p.id, dependency: depId };
+      if (providers.length === 0) {
+        return new DependencyFailedError(`plugin "${p.id}" cannot start: it depends on plugin "${depId}", which is not configured`, {
+          ...base,
+          hint: `install and configure "${depId}" (${range}), or remove plugin "${p.id}"`,
+        });
+      }
+      const provider = providers.find((o) => semver.satisfies(o.spec.plugin.version, range, { includePrerelease: true }));
+      if (provider === undefined) {
+        const versions = providers.map((o) => o.spec.plugin.version).join(', ');
+        return new DependencyFailedError(`plugin "${p.id}" cannot start: it needs "${depId}" ${range}, but ${versions} is installed`, {
+          ...base,
+          hint: `install a version of "${depId}" matching ${range}`,
+        });
+      }
+      if (provider.machine.state !== 'active') {
+        const cause = provider.failure?.message ?? `it is ${provider.machine.state}`;
+        return new DependencyFailedError(`plugin "${p.id}" cannot start: its dependency "${provider.id}" failed: ${cause}`, {
+          ...base,
+          hint: `fix plugin "${provider.id}" first`,
+        });
+      }
+    }
+    return undefined;
+  }
+
+  private require(id: string): ManagedPlugin {
+    const p = this.plugins.get(id);
+    if (p === undefined) {
+      throw new LoadFailedError(`no plugin instance "${id}"`, { pluginId: id, hint: `known instances: ${[...this.plugins.keys()].join(', ') || 'none'}` });
+    }
+    return p;
+  }
+}
