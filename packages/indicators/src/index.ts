@@ -1,0 +1,15 @@
+export { Atr } from './streaming/atr.js';
+export { BollingerBands } from './streaming/bollinger.js';
+export { Ema, type EmaSeed } from './streaming/ema.js';
+export { FloatRing } from './streaming/float-ring.js';
+export { LinRegSlope } from './streaming/linreg-slope.js';
+export { Macd } from './streaming/macd.js';
+export { RollingMax, RollingMin } from './streaming/rolling-extremum.js';
+export { Rsi } from './streaming/rsi.js';
+export { Sma } from './streaming/sma.js';
+export { RollingStdDev } from './streaming/std-dev.js';
+export type { SingleOutput, StreamingIndicator } from './streaming/streaming-indicator.js';
+export { Wma } from './streaming/wma.js';
+export * as batch from './batch/batch.js';
+export { calculatorFor, indicatorPack, indicatorPackConfig, type IndicatorPackConfig } from './plugin/indicator-pack.js';
+export { indicatorPack as default } from './plugin/indicator-pack.js';
