@@ -29,15 +29,11 @@ export class Ema implements SingleOutput {
   }
 
   update(x: number): number {
+    if (this.count >= this.warmup) return (this.value += this.alpha * (x - this.value));
     this.count++;
-    if (this.count > this.warmup) {
-      this.value += this.alpha * (x - this.value);
-    } else if (this.seed === 'first') {
-      this.value = x;
-    } else {
-      this.seedSum += x;
-      if (this.count === this.period) this.value = this.seedSum / this.period;
-    }
+    if (this.warmup === 1) return (this.value = x);
+    this.seedSum += x;
+    if (this.count === this.period) this.value = this.seedSum / this.period;
     return this.value;
   }
 

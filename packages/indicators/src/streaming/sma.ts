@@ -1,49 +1,53 @@
-import { FloatRing } from './float-ring.js';
 import { checkPeriod, type SingleOutput } from './streaming-indicator.js';
 
 /**
- * Simple moving average. The running sum is rebuilt from the window every `period` updates so rounding error
- * cannot accumulate over a long run.
+ * Simple moving average over a circular Float64Array. The running sum is rebuilt from the window every
+ * `period` updates so rounding error cannot accumulate over a long run.
  */
 export class Sma implements SingleOutput {
   readonly warmup: number;
   value = Number.NaN;
-  private readonly window: FloatRing;
+  private readonly window: Float64Array;
+  private index = 0;
+  private count = 0;
   private sum = 0;
-  private sinceRebuild = 0;
 
   constructor(readonly period: number) {
     checkPeriod('SMA', period);
     this.warmup = period;
-    this.window = new FloatRing(period);
+    this.window = new Float64Array(period);
   }
 
   get isStable(): boolean {
-    return this.window.full;
+    return this.count >= this.period;
   }
 
   update(x: number): number {
-    const out = this.window.push(x);
-    if (this.window.full) {
-      if (++this.sinceRebuild >= this.period) {
-        this.sinceRebuild = 0;
+    const n = this.period;
+    const i = this.index;
+    const out = this.window[i]!;
+    this.window[i] = x;
+    this.index = i + 1 === n ? 0 : i + 1;
+    if (this.count >= n) {
+      if (this.index === 0) {
         let s = 0;
-        for (let i = 0; i < this.period; i++) s += this.window.at(i);
+        for (let k = 0; k < n; k++) s += this.window[k]!;
         this.sum = s;
       } else {
-        this.sum += out === out ? x - out : x;
+        this.sum += x - out;
       }
-      this.value = this.sum / this.period;
-    } else {
-      this.sum += x;
+      return (this.value = this.sum / n);
     }
+    this.sum += x;
+    if (++this.count === n) this.value = this.sum / n;
     return this.value;
   }
 
   reset(): void {
-    this.window.clear();
+    this.window.fill(0);
+    this.index = 0;
+    this.count = 0;
     this.sum = 0;
-    this.sinceRebuild = 0;
     this.value = Number.NaN;
   }
 }

@@ -1,0 +1,115 @@
+import { BollingerBands } from '@trading-orchestrator/indicators';
+import { checkBar, defineStrategy, type Bar, type Signal } from '@trading-orchestrator/plugin-api';
+import { bollingerConfig, type BollingerConfig } from './config.js';
+
+interface SymbolState {
+  readonly bands: BollingerBands;
+  holding: 'flat' | 'long' | 'short';
+  /** Levels of the open trade; once the close reaches either the strategy is flat again. */
+  takeProfit: number;
+  stopLoss: number;
+  lastTime: number;
+}
+
+const newState = (config: BollingerConfig): SymbolState => ({
+  bands: new BollingerBands(config.period, config.k),
+  holding: 'flat',
+  takeProfit: Number.NaN,
+  stopLoss: Number.NaN,
+  lastTime: Number.NEGATIVE_INFINITY,
+});
+
+/**
+ * Bollinger Band mean reversion (seed 001): buy a close below the lower band, sell (or exit) a close above the
+ * upper band. The take-profit is the middle band and the stop sits `stopSigma` σ beyond the band. Confidence
+ * grows with the distance beyond the band (0.5 at the band, 1 at one σ beyond), and the size hint is
+ * confidence × kellyFraction.
+ */
+export const bollingerReversion = defineStrategy({
+  configSchema: bollingerConfig,
+  init(ctx) {
+    const config = ctx.config;
+    const symbols = new Map<string, SymbolState>();
+
+    const onBar = (bar: Bar): Signal | undefined => {
+      const problem = checkBar(bar);
+      if (problem !== undefined) {
+        ctx.logger.warn(`bar rejected: ${problem}`, { symbol: bar.symbol, time: bar.time });
+        return undefined;
+      }
+      let s = symbols.get(bar.symbol);
+      if (s === undefined) symbols.set(bar.symbol, (s = newState(config)));
+      else if (bar.time <= s.lastTime) {
+        ctx.logger.warn(`bar rejected: time ${bar.time} is not after the previous bar's ${s.lastTime}`, { symbol: bar.symbol });
+        return undefined;
+      }
+      s.lastTime = bar.time;
+      const close = bar.close;
+      if (!s.bands.update(close)) return undefined;
+      const { upper, middle, lower, deviation } = s.bands;
+      // The bracket orders close the trade at these levels; follow them so the next setup can be taken.
+      if (s.holding === 'long' && (close >= s.takeProfit || close <= s.stopLoss)) s.holding = 'flat';
+      if (s.holding === 'short' && (close <= s.takeProfit || close >= s.stopLoss)) s.holding = 'flat';
+      const metadata = { upper, middle, lower, deviation, percentB: s.bands.percentB(close) };
+      if (deviation === 0) return undefined;
+
+      if (close < lower && s.holding === 'flat') {
+        const strength = Math.min(1, 0.5 + (0.5 * (lower - close)) / deviation);
+        s.holding = 'long';
+        s.takeProfit = middle;
+        s.stopLoss = Math.min(lower, close) - config.stopSigma * deviation;
+        return {
+          symbol: bar.symbol,
+          side: 'buy',
+          strength,
+          time: bar.time,
+          timeframe: bar.timeframe,
+          price: close,
+          stopLoss: s.stopLoss,
+          takeProfit: s.takeProfit,
+          sizeHint: strength * config.kellyFraction,
+          reason: `close ${close} below the lower band ${lower.toFixed(4)} (BB${config.period}, ${config.k}σ)`,
+          metadata,
+        };
+      }
+      if (close > upper) {
+        if (s.holding === 'long') {
+          s.holding = 'flat';
+          return { symbol: bar.symbol, side: 'exit', strength: 1, time: bar.time, timeframe: bar.timeframe, price: close, reason: `close ${close} above the upper band ${upper.toFixed(4)}`, metadata };
+        }
+        if (config.mode === 'long-short' && s.holding === 'flat') {
+          const strength = Math.min(1, 0.5 + (0.5 * (close - upper)) / deviation);
+          s.holding = 'short';
+          s.takeProfit = middle;
+          s.stopLoss = Math.max(upper, close) + config.stopSigma * deviation;
+          return {
+            symbol: bar.symbol,
+            side: 'sell',
+            strength,
+            time: bar.time,
+            timeframe: bar.timeframe,
+            price: close,
+            stopLoss: s.stopLoss,
+            takeProfit: s.takeProfit,
+            sizeHint: strength * config.kellyFraction,
+            reason: `close ${close} above the upper band ${upper.toFixed(4)} (BB${config.period}, ${config.k}σ)`,
+            metadata,
+          };
+        }
+      }
+      return undefined;
+    };
+
+    return {
+      warmupBars: config.period,
+      onBar,
+      onFill(fill, position) {
+        const s = symbols.get(fill.symbol);
+        if (s !== undefined) s.holding = position === undefined || position.quantity === 0 ? 'flat' : position.quantity > 0 ? 'long' : 'short';
+      },
+      health: () => ({ status: 'healthy', metrics: { symbols: symbols.size } }),
+    };
+  },
+});
+
+export default bollingerReversion;

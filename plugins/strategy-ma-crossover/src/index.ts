@@ -1,0 +1,2 @@
+export { maCrossover, maCrossover as default } from './ma-crossover.js';
+export { maCrossoverConfig, type MaCrossoverConfig } from './config.js';

@@ -1,0 +1,75 @@
+import { Ema, Sma } from '@trading-orchestrator/indicators';
+import { checkBar, defineStrategy, type Bar, type Signal } from '@trading-orchestrator/plugin-api';
+import { maCrossoverConfig, type MaCrossoverConfig } from './config.js';
+
+interface SymbolState {
+  readonly fast: Sma | Ema;
+  readonly slow: Sma | Ema;
+  /** fast − slow on the previous bar; NaN until both averages are defined. */
+  previousSpread: number;
+  lastTime: number;
+}
+
+function newState(config: MaCrossoverConfig): SymbolState {
+  const make = (period: number) => (config.average === 'ema' ? new Ema(period) : new Sma(period));
+  return { fast: make(config.fast), slow: make(config.slow), previousSpread: Number.NaN, lastTime: Number.NEGATIVE_INFINITY };
+}
+
+/**
+ * Moving-average crossover (seed 000): a golden cross (fast crosses above slow) buys; a death cross exits, or
+ * sells in long-short mode. Confidence grows with the spread between the averages on the crossing bar.
+ */
+export const maCrossover = defineStrategy({
+  configSchema: maCrossoverConfig,
+  init(ctx) {
+    const config = ctx.config;
+    const symbols = new Map<string, SymbolState>();
+    const name = config.average.toUpperCase();
+
+    const onBar = (bar: Bar): Signal | undefined => {
+      const problem = checkBar(bar);
+      let state = symbols.get(bar.symbol);
+      if (problem === undefined && state !== undefined && bar.time <= state.lastTime) {
+        ctx.logger.warn(`bar rejected: time ${bar.time} is not after the previous bar's ${state.lastTime}`, { symbol: bar.symbol });
+        return undefined;
+      }
+      if (problem !== undefined) {
+        ctx.logger.warn(`bar rejected: ${problem}`, { symbol: bar.symbol, time: bar.time });
+        return undefined;
+      }
+      if (state === undefined) symbols.set(bar.symbol, (state = newState(config)));
+      state.lastTime = bar.time;
+      const fast = state.fast.update(bar.close);
+      const slow = state.slow.update(bar.close);
+      if (!state.slow.isStable) return undefined;
+      const spread = fast - slow;
+      const previous = state.previousSpread;
+      state.previousSpread = spread;
+      if (previous !== previous) return undefined;
+      const golden = previous <= 0 && spread > 0;
+      const death = previous >= 0 && spread < 0;
+      if (!golden && !death) return undefined;
+      const strength = Math.min(1, Math.abs(spread) / slow / config.fullConfidenceSpread);
+      if (strength < config.minConfidence) return undefined;
+      const cross = golden ? 'golden cross' : 'death cross';
+      return {
+        symbol: bar.symbol,
+        side: golden ? 'buy' : config.mode === 'long-short' ? 'sell' : 'exit',
+        strength,
+        time: bar.time,
+        timeframe: bar.timeframe,
+        price: bar.close,
+        reason: `${cross}: ${name}${config.fast} ${golden ? 'crossed above' : 'crossed below'} ${name}${config.slow}`,
+        metadata: { fastMa: fast, slowMa: slow, spread, spreadPct: spread / slow },
+      };
+    };
+
+    return {
+      warmupBars: config.slow + 1,
+      onBar,
+      health: () => ({ status: 'healthy', metrics: { symbols: symbols.size } }),
+    };
+  },
+});
+
+export default maCrossover;

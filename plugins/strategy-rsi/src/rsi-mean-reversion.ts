@@ -1,0 +1,114 @@
+import { LinRegSlope, Rsi } from '@trading-orchestrator/indicators';
+import { checkBar, defineStrategy, type Bar, type Signal } from '@trading-orchestrator/plugin-api';
+import { rsiConfig, type RsiConfig } from './config.js';
+
+type Holding = 'flat' | 'long' | 'short';
+export type Divergence = 'bullish' | 'bearish' | 'none';
+
+interface SymbolState {
+  readonly rsi: Rsi;
+  readonly priceSlope: LinRegSlope | undefined;
+  readonly rsiSlope: LinRegSlope | undefined;
+  holding: Holding;
+  lastTime: number;
+}
+
+function newState(config: RsiConfig): SymbolState {
+  const lookback = config.divergenceLookback;
+  return {
+    rsi: new Rsi(config.period),
+    priceSlope: lookback >= 2 ? new LinRegSlope(lookback) : undefined,
+    rsiSlope: lookback >= 2 ? new LinRegSlope(lookback) : undefined,
+    holding: 'flat',
+    lastTime: Number.NEGATIVE_INFINITY,
+  };
+}
+
+/**
+ * RSI mean reversion (seed 000): buy when Wilder's RSI is below `oversold`, short when above `overbought`
+ * (long-short mode), and exit once RSI has normalised back to `exitLevel`. Entries carry a stop-loss and a
+ * take-profit. Divergence (price and RSI slopes of opposite sign over the look-back) strengthens an entry.
+ * The strategy tracks what it holds from its own signals and from fills, so a stopped-out position is
+ * flat again.
+ */
+export const rsiMeanReversion = defineStrategy({
+  configSchema: rsiConfig,
+  init(ctx) {
+    const config = ctx.config;
+    const symbols = new Map<string, SymbolState>();
+    const lookback = config.divergenceLookback;
+
+    const entry = (bar: Bar, side: 'buy' | 'sell', rsi: number, divergence: Divergence, priceSlope: number, rsiSlope: number): Signal => {
+      const long = side === 'buy';
+      const depth = long ? (config.oversold - rsi) / config.oversold : (rsi - config.overbought) / (100 - config.overbought);
+      const diverges = divergence === (long ? 'bullish' : 'bearish');
+      return {
+        symbol: bar.symbol,
+        side,
+        strength: Math.min(1, 0.5 + 0.5 * depth + (diverges ? 0.25 : 0)),
+        time: bar.time,
+        timeframe: bar.timeframe,
+        price: bar.close,
+        stopLoss: bar.close * (long ? 1 - config.stopLossPct : 1 + config.stopLossPct),
+        takeProfit: bar.close * (long ? 1 + config.takeProfitPct : 1 - config.takeProfitPct),
+        reason: `RSI${config.period} ${rsi.toFixed(2)} ${long ? `below oversold ${config.oversold}` : `above overbought ${config.overbought}`}${diverges ? `, ${divergence} divergence` : ''}`,
+        metadata: { rsi, divergence, priceSlope, rsiSlope },
+      };
+    };
+
+    const onBar = (bar: Bar): Signal | undefined => {
+      const problem = checkBar(bar);
+      if (problem !== undefined) {
+        ctx.logger.warn(`bar rejected: ${problem}`, { symbol: bar.symbol, time: bar.time });
+        return undefined;
+      }
+      let state = symbols.get(bar.symbol);
+      if (state === undefined) symbols.set(bar.symbol, (state = newState(config)));
+      else if (bar.time <= state.lastTime) {
+        ctx.logger.warn(`bar rejected: time ${bar.time} is not after the previous bar's ${state.lastTime}`, { symbol: bar.symbol });
+        return undefined;
+      }
+      state.lastTime = bar.time;
+      const rsi = state.rsi.update(bar.close);
+      const priceSlope = state.priceSlope?.update(bar.close) ?? Number.NaN;
+      const rsiSlope = state.rsi.isStable ? (state.rsiSlope?.update(rsi) ?? Number.NaN) : Number.NaN;
+      if (!state.rsi.isStable) return undefined;
+      const divergence: Divergence =
+        state.rsiSlope?.isStable !== true ? 'none' : priceSlope < 0 && rsiSlope > 0 ? 'bullish' : priceSlope > 0 && rsiSlope < 0 ? 'bearish' : 'none';
+      const metadata = { rsi, divergence, priceSlope: Number.isNaN(priceSlope) ? 0 : priceSlope, rsiSlope: Number.isNaN(rsiSlope) ? 0 : rsiSlope };
+
+      if (state.holding === 'long' && rsi >= config.exitLevel) {
+        state.holding = 'flat';
+        return { symbol: bar.symbol, side: 'exit', strength: 1, time: bar.time, timeframe: bar.timeframe, price: bar.close, reason: `RSI${config.period} ${rsi.toFixed(2)} back above ${config.exitLevel}`, metadata };
+      }
+      if (state.holding === 'short' && rsi <= config.exitLevel) {
+        state.holding = 'flat';
+        return { symbol: bar.symbol, side: 'exit', strength: 1, time: bar.time, timeframe: bar.timeframe, price: bar.close, reason: `RSI${config.period} ${rsi.toFixed(2)} back below ${config.exitLevel}`, metadata };
+      }
+      if (state.holding !== 'flat') return undefined;
+      if (rsi < config.oversold) {
+        state.holding = 'long';
+        return entry(bar, 'buy', rsi, divergence, metadata.priceSlope, metadata.rsiSlope);
+      }
+      if (config.mode === 'long-short' && rsi > config.overbought) {
+        state.holding = 'short';
+        return entry(bar, 'sell', rsi, divergence, metadata.priceSlope, metadata.rsiSlope);
+      }
+      return undefined;
+    };
+
+    return {
+      // RSI needs period + 1 closes; divergence needs lookback RSI values on top.
+      warmupBars: config.period + 1,
+      onBar,
+      onFill(fill, position) {
+        const state = symbols.get(fill.symbol);
+        if (state === undefined) return;
+        state.holding = position === undefined || position.quantity === 0 ? 'flat' : position.quantity > 0 ? 'long' : 'short';
+      },
+      health: () => ({ status: 'healthy', metrics: { symbols: symbols.size, divergenceLookback: lookback } }),
+    };
+  },
+});
+
+export default rsiMeanReversion;
