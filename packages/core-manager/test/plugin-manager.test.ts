@@ -296,3 +296,16 @@ describe('at run time', () => {
     expect(unknown.hint).toBe('known instances: alpha');
   });
 });
+
+describe('built-in plugins', () => {
+  it('a definition handed over directly is used without importing anything', async () => {
+    const { defineStrategy } = await import('@trading-orchestrator/plugin-api');
+    const { z } = await import('zod');
+    const definition = defineStrategy({ configSchema: z.object({ n: z.number().default(3) }), init: (ctx) => ({ warmupBars: ctx.config.n, onBar: () => undefined }) });
+    const m = new PluginManager({ log: () => {} });
+    await m.load([{ plugin: { id: 'inline', kind: undefined, version: '1.0.0', packageName: '(built-in)', packageDir: '/nonexistent', manifest: undefined, definition }, config: { n: 7 } }]);
+    await m.start();
+    expect((m.get('inline')!.instance as { warmupBars: number }).warmupBars).toBe(7);
+    expect(m.get('inline')!.kind).toBe('strategy');
+  });
+});

@@ -18,4 +18,5 @@ export { settledHeapUsed } from './conformance/heap.js';
 export { badVariants } from './conformance/bad-bars.js';
 export type { InvalidConfigCase } from './conformance/manifest-checks.js';
 export { describeStrategyConformance, type StrategyConformanceOptions } from './conformance/strategy-conformance.js';
+export { describeRiskConformance, portfolioOf, positionOf, type RiskConformanceOptions } from './conformance/risk-conformance.js';
 export { describeIndicatorConformance, type IndicatorConformanceOptions } from './conformance/indicator-conformance.js';

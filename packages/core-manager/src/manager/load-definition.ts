@@ -18,6 +18,15 @@ const DEFINE_HELPER: Readonly<Record<PluginKind, string>> = {
  */
 export async function loadDefinition(plugin: LoadablePlugin, instanceId: string, generation: number): Promise<PluginDefinition> {
   const manifest = plugin.manifest;
+  if (plugin.definition !== undefined) {
+    if (manifest !== undefined && plugin.definition.kind !== manifest.kind) {
+      throw new LoadFailedError(`plugin "${instanceId}": the manifest says kind "${manifest.kind}" but the code defines a "${plugin.definition.kind}" plugin`, {
+        pluginId: instanceId,
+        hint: 'make "kind" in the manifest match the define helper used',
+      });
+    }
+    return plugin.definition;
+  }
   if (manifest === undefined) {
     throw new LoadFailedError(`plugin "${instanceId}" has no valid manifest and cannot be loaded`, {
       pluginId: instanceId,

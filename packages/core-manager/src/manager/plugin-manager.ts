@@ -278,7 +278,7 @@ export class PluginManager {
   }
 
   private create(spec: PluginSpec, id: string): ManagedPlugin {
-    const kind = spec.plugin.manifest?.kind ?? spec.plugin.kind;
+    const kind = spec.plugin.manifest?.kind ?? spec.plugin.kind ?? spec.plugin.definition?.kind;
     if (kind === undefined) throw new LoadFailedError(`plugin "${id}" has no kind`, { pluginId: id, hint: 'fix its manifest' });
     const p: ManagedPlugin = {
       id,

@@ -1,4 +1,4 @@
-import type { PluginKind, PluginManifest } from '@trading-orchestrator/plugin-api';
+import type { PluginDefinition, PluginKind, PluginManifest } from '@trading-orchestrator/plugin-api';
 import type { HookLimits } from '../guard/hook-guard.js';
 
 /** What happens to the run when this plugin fails to load or start. */
@@ -12,6 +12,11 @@ export interface LoadablePlugin {
   readonly packageName: string;
   readonly packageDir: string;
   readonly manifest: PluginManifest | undefined;
+  /**
+   * The definition itself, for plugins that ship inside the host (the default paper broker) or tests: nothing is
+   * imported. Reload keeps using it.
+   */
+  readonly definition?: PluginDefinition;
 }
 
 /** One plugin instance to run. */

@@ -1,0 +1,116 @@
+import { normalDensity, normalQuantile } from './normal.js';
+
+export interface TailRisk {
+  /** Loss not exceeded with the given confidence; positive is a loss. */
+  readonly valueAtRisk: number;
+  /** Mean loss in the tail at and beyond VaR. */
+  readonly expectedShortfall: number;
+}
+
+/**
+ * Historical simulation on scenario P&L (one value per past period, in currency). With n scenarios and
+ * confidence α the tail holds m = ceil(n·(1−α)) scenarios: VaR is the smallest loss in the tail (the m-th
+ * worst) and ES the mean of the m worst losses.
+ */
+export function historicalTailRisk(pnl: ArrayLike<number>, confidence: number): TailRisk {
+  const n = pnl.length;
+  if (n === 0) throw new RangeError('historical VaR needs at least one scenario');
+  const losses = Float64Array.from(pnl, (x) => -x).sort().reverse();
+  const m = Math.max(1, Math.ceil(n * (1 - confidence) - 1e-9));
+  let tail = 0;
+  for (let i = 0; i < m; i++) tail += losses[i]!;
+  return { valueAtRisk: losses[m - 1]!, expectedShortfall: tail / m };
+}
+
+/** Square-root-of-time scaling from one period to `horizon` periods (assumes independent, identically distributed returns). */
+export function scaleToHorizon(risk: TailRisk, horizon: number): TailRisk {
+  const k = Math.sqrt(horizon);
+  return { valueAtRisk: risk.valueAtRisk * k, expectedShortfall: risk.expectedShortfall * k };
+}
+
+export interface ParametricRisk extends TailRisk {
+  /** Standard deviation of portfolio P&L per period, in currency. */
+  readonly sigma: number;
+  /** Per position: ∂VaR/∂value (marginal VaR, per unit of currency held). */
+  readonly marginal: Float64Array;
+  /** Per position: value × marginal VaR; they add up to the VaR's volatility part. */
+  readonly component: Float64Array;
+}
+
+/**
+ * Variance–covariance VaR of positions `values` (currency, signed) given the per-period covariance and mean of
+ * returns: VaR = z·σ·√h − μ·h with σ² = vᵀΣv, ES = σ·φ(z)/(1−α)·√h − μ·h. Marginal and component VaR are the
+ * Euler decomposition of the z·σ·√h part.
+ */
+export function parametricRisk(values: ArrayLike<number>, covariance: readonly Float64Array[], means: ArrayLike<number>, confidence: number, horizon: number): ParametricRisk {
+  const k = values.length;
+  const sigmaV = new Float64Array(k);
+  let variance = 0;
+  let mu = 0;
+  for (let i = 0; i < k; i++) {
+    let s = 0;
+    for (let j = 0; j < k; j++) s += covariance[i]![j]! * values[j]!;
+    sigmaV[i] = s;
+    variance += values[i]! * s;
+    mu += values[i]! * means[i]!;
+  }
+  const sigma = Math.sqrt(Math.max(variance, 0));
+  const z = normalQuantile(confidence);
+  const root = Math.sqrt(horizon);
+  const marginal = new Float64Array(k);
+  const component = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    marginal[i] = sigma === 0 ? 0 : (z * root * sigmaV[i]!) / sigma;
+    component[i] = values[i]! * marginal[i]!;
+  }
+  return {
+    valueAtRisk: z * sigma * root - mu * horizon,
+    expectedShortfall: ((sigma * normalDensity(z)) / (1 - confidence)) * root - mu * horizon,
+    sigma,
+    marginal,
+    component,
+  };
+}
+
+/** Sample means and covariance (divide by n − 1) of aligned return series. */
+export function covarianceOf(series: readonly Float64Array[]): { means: Float64Array; covariance: Float64Array[] } {
+  const k = series.length;
+  const n = series[0]?.length ?? 0;
+  const means = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += series[i]![t]!;
+    means[i] = n === 0 ? 0 : s / n;
+  }
+  const covariance = Array.from({ length: k }, () => new Float64Array(k));
+  for (let i = 0; i < k; i++) {
+    for (let j = i; j < k; j++) {
+      let s = 0;
+      for (let t = 0; t < n; t++) s += (series[i]![t]! - means[i]!) * (series[j]![t]! - means[j]!);
+      const c = n > 1 ? s / (n - 1) : 0;
+      covariance[i]![j] = c;
+      covariance[j]![i] = c;
+    }
+  }
+  return { means, covariance };
+}
+
+/** Correlation matrix from a covariance matrix (0 where a variance is 0). */
+export function correlationOf(covariance: readonly Float64Array[]): Float64Array[] {
+  return covariance.map((row, i) =>
+    row.map((c, j) => {
+      const d = Math.sqrt(covariance[i]![i]! * covariance[j]![j]!);
+      return d === 0 ? (i === j ? 1 : 0) : c / d;
+    }),
+  );
+}
+
+/** Herfindahl–Hirschman index of absolute position values: 1/k for k equal positions, 1 for one. */
+export function herfindahl(values: ArrayLike<number>): number {
+  let gross = 0;
+  for (let i = 0; i < values.length; i++) gross += Math.abs(values[i]!);
+  if (gross === 0) return 0;
+  let h = 0;
+  for (let i = 0; i < values.length; i++) h += (values[i]! / gross) ** 2;
+  return h;
+}

@@ -1,0 +1,89 @@
+import { covarianceOf, correlationOf, herfindahl, historicalTailRisk, parametricRisk, scaleToHorizon, type TailRisk } from './math/var-math.js';
+import { alignReturns, PriceHistory } from './return-history.js';
+
+export interface PortfolioRisk {
+  readonly symbols: readonly string[];
+  readonly values: Float64Array;
+  readonly historical: TailRisk;
+  readonly parametric: TailRisk;
+  /** Per symbol, Euler decomposition of parametric VaR. */
+  readonly componentVar: Float64Array;
+  readonly marginalVar: Float64Array;
+  readonly correlation: Float64Array[];
+  readonly herfindahl: number;
+  /** Common periods the figures rest on. */
+  readonly periods: number;
+}
+
+export type RiskEstimate =
+  | { readonly ok: true; readonly risk: PortfolioRisk }
+  | { readonly ok: false; readonly shortOf: readonly { readonly symbol: string; readonly have: number }[]; readonly common: number };
+
+export interface RiskModelOptions {
+  readonly confidence: number;
+  readonly horizonBars: number;
+  readonly window: number;
+  readonly minHistory: number;
+}
+
+const NO_RISK: TailRisk = { valueAtRisk: 0, expectedShortfall: 0 };
+
+/**
+ * Return histories per symbol (bounded), and portfolio risk of any set of position values computed from the
+ * joint returns of those symbols: hedges and correlation count, nothing is summed per position.
+ */
+export class RiskModel {
+  private readonly histories = new Map<string, PriceHistory>();
+
+  constructor(private readonly options: RiskModelOptions) {}
+
+  addClose(symbol: string, time: number, close: number): boolean {
+    let h = this.histories.get(symbol);
+    // Twice the window of closes, so symbols on a 5-day calendar still share `window` returns with 7-day ones.
+    if (h === undefined) this.histories.set(symbol, (h = new PriceHistory(2 * this.options.window + 1)));
+    return h.add(time, close);
+  }
+
+  /** Returns available for a symbol on its own. */
+  historyOf(symbol: string): number {
+    return Math.max(0, (this.histories.get(symbol)?.size ?? 0) - 1);
+  }
+
+  /** Risk of holding `values` (currency, signed, per symbol) over the configured horizon. */
+  estimate(positions: ReadonlyMap<string, number>): RiskEstimate {
+    const symbols = [...positions.keys()].filter((s) => positions.get(s) !== 0).sort();
+    if (symbols.length === 0) {
+      return { ok: true, risk: { symbols, values: new Float64Array(0), historical: NO_RISK, parametric: NO_RISK, componentVar: new Float64Array(0), marginalVar: new Float64Array(0), correlation: [], herfindahl: 0, periods: 0 } };
+    }
+    const { minHistory, window, confidence, horizonBars } = this.options;
+    const short = symbols.map((symbol) => ({ symbol, have: this.historyOf(symbol) })).filter((s) => s.have < minHistory);
+    if (short.length > 0) return { ok: false, shortOf: short, common: 0 };
+    const series = alignReturns(symbols.map((s) => this.histories.get(s)!), window);
+    const periods = series[0]!.length;
+    if (periods < minHistory) return { ok: false, shortOf: symbols.map((symbol) => ({ symbol, have: periods })), common: periods };
+
+    const values = Float64Array.from(symbols, (s) => positions.get(s)!);
+    const pnl = new Float64Array(periods);
+    for (let t = 0; t < periods; t++) {
+      let p = 0;
+      for (let i = 0; i < symbols.length; i++) p += values[i]! * series[i]![t]!;
+      pnl[t] = p;
+    }
+    const { means, covariance } = covarianceOf(series);
+    const parametric = parametricRisk(values, covariance, means, confidence, horizonBars);
+    return {
+      ok: true,
+      risk: {
+        symbols,
+        values,
+        historical: scaleToHorizon(historicalTailRisk(pnl, confidence), horizonBars),
+        parametric: { valueAtRisk: parametric.valueAtRisk, expectedShortfall: parametric.expectedShortfall },
+        componentVar: parametric.component,
+        marginalVar: parametric.marginal,
+        correlation: correlationOf(covariance),
+        herfindahl: herfindahl(values),
+        periods,
+      },
+    };
+  }
+}
