@@ -68,6 +68,7 @@ export { readManifestField, validateManifest, type ManifestValidation } from './
 
 export {
   ConfigInvalidError,
+  DataUnavailableError,
   DependencyFailedError,
   HookFailedError,
   IllegalTransitionError,
@@ -78,6 +79,7 @@ export {
 } from './errors/errors.js';
 export { PluginError, hasErrorCode, isPluginError, type PluginErrorCode, type PluginErrorDetails } from './errors/plugin-error.js';
 export { formatPath, joinPath, type Problem, type ProblemSeverity } from './errors/problem.js';
+export { nearestNames } from './errors/nearest-names.js';
 
 export { checkBar } from './contract/check-bar.js';
 export { checkSignal } from './contract/check-signal.js';

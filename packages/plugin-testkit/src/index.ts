@@ -1,17 +1,23 @@
-export { sharedDataDir, sharedDataFile } from './data/shared-data.js';
-export { parseTime } from './data/parse-time.js';
 export {
+  generateBars,
+  generateUniverse,
   loadOhlcvCsv,
   loadOhlcvJson,
   normaliseBars,
   parseOhlcvCsv,
   parseOhlcvJson,
+  parseTime,
+  SeededRandom,
+  sharedDataDir,
+  sharedDataFile,
+  US_EQUITY_SESSION,
+  type BarGeneratorOptions,
   type LoadedBars,
   type OhlcvLoadOptions,
+  type Regime,
   type RowProblem,
-} from './data/load-ohlcv.js';
-export { SeededRandom } from './generate/random.js';
-export { generateBars, generateUniverse, US_EQUITY_SESSION, type BarGeneratorOptions, type Regime, type TradingSession } from './generate/generate-bars.js';
+  type TradingSession,
+} from '@trading-orchestrator/market-data';
 export { createTestContext, type LogRecord, type TestContext } from './conformance/test-context.js';
 export { runStrategy, type StrategyStep } from './conformance/run-strategy.js';
 export { settledHeapUsed } from './conformance/heap.js';
@@ -19,4 +25,5 @@ export { badVariants } from './conformance/bad-bars.js';
 export type { InvalidConfigCase } from './conformance/manifest-checks.js';
 export { describeStrategyConformance, type StrategyConformanceOptions } from './conformance/strategy-conformance.js';
 export { describeRiskConformance, portfolioOf, positionOf, type RiskConformanceOptions } from './conformance/risk-conformance.js';
+export { collectBars, describeDataConformance, type DataConformanceOptions } from './conformance/data-conformance.js';
 export { describeIndicatorConformance, type IndicatorConformanceOptions } from './conformance/indicator-conformance.js';

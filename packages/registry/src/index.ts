@@ -3,4 +3,4 @@ export { PluginCatalog, type CacheStatus, type CatalogInfo } from './catalog/plu
 export type { CatalogEntry, DiscoveryProblem, DiscoverySource, PluginStatus } from './catalog/catalog-entry.js';
 export { checkApiCompatibility, type ApiCompatibility, type ApiCompatibilityInput } from './compat/check-api-compatibility.js';
 export { PLUGIN_PATHS_ENV } from './roots/explicit-paths.js';
-export { nearestNames } from './nearest-names.js';
+export { nearestNames } from '@trading-orchestrator/plugin-api';

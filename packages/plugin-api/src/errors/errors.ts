@@ -96,3 +96,10 @@ export class DependencyFailedError extends PluginError {
     this.dependency = details.dependency;
   }
 }
+
+/** A data source cannot serve a request: unknown symbol, unsupported timeframe, no data in range. */
+export class DataUnavailableError extends PluginError {
+  constructor(message: string, details: Details & { readonly hint: string }) {
+    super('DATA_UNAVAILABLE', message, details);
+  }
+}

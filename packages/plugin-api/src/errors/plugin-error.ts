@@ -10,7 +10,8 @@ export type PluginErrorCode =
   | 'HOOK_FAILED'
   | 'HOOK_TIMED_OUT'
   | 'ILLEGAL_TRANSITION'
-  | 'DEPENDENCY_FAILED';
+  | 'DEPENDENCY_FAILED'
+  | 'DATA_UNAVAILABLE';
 
 export interface PluginErrorDetails {
   /** Where the problem is: a file, a config path, or `plugin-id.hook`. */

@@ -1,6 +1,6 @@
 import type { Bar, IndicatorDefinition } from '@trading-orchestrator/plugin-api';
 import { describe, expect, it } from 'vitest';
-import { generateUniverse } from '../generate/generate-bars.js';
+import { generateUniverse } from '@trading-orchestrator/market-data';
 import { badVariants } from './bad-bars.js';
 import { settledHeapUsed } from './heap.js';
 import { manifestAndConfigChecks, type InvalidConfigCase } from './manifest-checks.js';

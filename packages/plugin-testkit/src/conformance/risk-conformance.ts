@@ -1,8 +1,7 @@
 import { PluginManager, RETURN_VALIDATORS, RiskGate } from '@trading-orchestrator/core-manager';
 import type { Bar, OrderIntent, PortfolioSnapshot, Position, RiskDecision, RiskManager, RiskManagerDefinition } from '@trading-orchestrator/plugin-api';
 import { describe, expect, it } from 'vitest';
-import { generateUniverse } from '../generate/generate-bars.js';
-import { SeededRandom } from '../generate/random.js';
+import { generateUniverse, SeededRandom } from '@trading-orchestrator/market-data';
 import { manifestAndConfigChecks, type InvalidConfigCase } from './manifest-checks.js';
 import { createTestContext } from './test-context.js';
 

@@ -47,11 +47,16 @@ const STEPS_PER_BAR = 4;
 
 export const US_EQUITY_SESSION: TradingSession = { openMinute: 14 * 60 + 30, closeMinute: 21 * 60, weekdays: [1, 2, 3, 4, 5] };
 
-function inSession(time: number, session: TradingSession | undefined): boolean {
+const DAY_MS = 86_400_000;
+
+/** Intraday bars must open inside the session's hours; daily and longer bars only need a trading weekday. */
+function inSession(time: number, step: number, session: TradingSession | undefined): boolean {
   if (session === undefined) return true;
   const d = new Date(time);
+  if (!session.weekdays.includes(d.getUTCDay())) return false;
+  if (step >= DAY_MS) return true;
   const minute = d.getUTCHours() * 60 + d.getUTCMinutes();
-  return session.weekdays.includes(d.getUTCDay()) && minute >= session.openMinute && minute < session.closeMinute;
+  return minute >= session.openMinute && minute < session.closeMinute;
 }
 
 /**
@@ -68,8 +73,15 @@ export function* generateBars(options: BarGeneratorOptions): Generator<Bar> {
   let price = options.initialPrice ?? 100;
   let time = options.start ?? Date.UTC(2024, 0, 1);
   const round = (x: number) => Math.max(0.01, Math.round(x * 100) / 100);
+  // A session that holds no bar of this timeframe in a whole week never will.
+  const maxSkipped = Math.ceil((8 * DAY_MS) / step);
+  let skipped = 0;
   for (let produced = 0; produced < options.count; time += step) {
-    if (!inSession(time, options.session)) continue;
+    if (!inSession(time, step, options.session)) {
+      if (++skipped > maxSkipped) throw new RangeError(`no ${options.timeframe} bar ever opens inside the trading session; check its hours and weekdays`);
+      continue;
+    }
+    skipped = 0;
     const r = regimes[regime]!;
     const dt = 1 / periodsPerYear / STEPS_PER_BAR;
     const mu = (r.drift - (r.volatility * r.volatility) / 2) * dt;

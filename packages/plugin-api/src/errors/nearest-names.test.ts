@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearestNames } from '../src/index.js';
+import { nearestNames } from './nearest-names.js';
 
 describe('nearestNames', () => {
   const known = ['ma-crossover', 'rsi-mean-reversion', 'bollinger-bands', 'risk-var', 'risk-guards', 'data-binance'];

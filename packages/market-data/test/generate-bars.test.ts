@@ -53,6 +53,13 @@ describe('seeded generators', () => {
     expect(gapped).toBeGreaterThan(250);
   });
 
+  it('daily bars in a session fall on its weekdays; an impossible session is an error, not a hang', () => {
+    const daily = [...generateBars({ symbol: 'SPY', timeframe: '1d', count: 20, seed: 1, session: US_EQUITY_SESSION })];
+    expect(daily.map((b) => new Date(b.time).getUTCDay()).every((d) => d >= 1 && d <= 5)).toBe(true);
+    const never = { openMinute: 600, closeMinute: 600, weekdays: [1] };
+    expect(() => [...generateBars({ symbol: 'X', timeframe: '1h', count: 1, seed: 1, session: never })]).toThrow('no 1h bar ever opens inside the trading session; check its hours and weekdays');
+  });
+
   it('a universe is merged in time order with distinct paths per symbol', () => {
     const bars = generateUniverse(['A', 'B', 'C'], { timeframe: '1h', count: 100, seed: 1 });
     expect(bars).toHaveLength(300);

@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collectBars, createTestContext, describeDataConformance, sharedDataDir } from '@trading-orchestrator/plugin-testkit';
+import { describe, expect, it } from 'vitest';
+import { fileSource, fileSourceConfig } from '../src/index.js';
+
+const baseDir = sharedDataDir();
+const files = [
+  { path: 'ohlcv/equities/SPY_D.csv', symbol: 'SPY', timeframe: '1d' },
+  { path: 'ohlcv/equities/dash-stock-ticker-demo.csv', timeframe: '1d' },
+  { path: 'ohlcv/crypto/Coinbase_BTCUSD_1h.csv', symbol: 'BTC/USD', timeframe: '1h' },
+];
+
+describeDataConformance('data-file', {
+  definition: fileSource,
+  packageJson: new URL('../package.json', import.meta.url),
+  validConfig: { baseDir, files },
+  invalidConfigs: [
+    { config: { files: [] }, paths: ['files'] },
+    { config: { files: [{ path: 'x.csv', timeframe: '2d' }] }, paths: ['files[0].timeframe'] },
+    { config: { files: [{ timeframe: '1d', format: 'xml' }] }, paths: ['files[0].path', 'files[0].format'] },
+  ],
+  request: { symbol: 'SPY', timeframe: '1d', start: Date.UTC(2008, 0, 1), end: Date.UTC(2009, 0, 1) },
+  unknownSymbol: { request: { symbol: 'TSLAA', timeframe: '1d', start: 0, end: Date.UTC(2030, 0, 1) }, message: 'no file holds symbol "TSLAA" (did you mean TSLA?)' },
+  unsupportedTimeframe: { request: { symbol: 'BTC/USD', timeframe: '1d', start: 0, end: Date.UTC(2030, 0, 1) }, message: 'no 1d bars for "BTC/USD"; the files hold 1h' },
+});
+
+describe('file source', () => {
+  const source = async (config: object) => {
+    const ctx = createTestContext(fileSourceConfig.parse(config));
+    return { ctx, source: await fileSource.init(ctx) };
+  };
+
+  it('serves every symbol of a long-format file, and lists them', async () => {
+    const { source: s } = await source({ baseDir, files });
+    expect(await s.symbols!()).toEqual(['AAPL', 'BTC/USD', 'COKE', 'GOOGL', 'SPY', 'TSLA', 'YHOO']);
+    const { bars, pages } = await collectBars(s.historicalBars({ symbol: 'BTC/USD', timeframe: '1h', start: 0, end: Date.UTC(2030, 0, 1) }));
+    expect(bars.length).toBeGreaterThan(20_000);
+    expect(pages).toBe(Math.ceil(bars.length / 5_000));
+  });
+
+  it('names a missing file with the config path to fix', async () => {
+    const { source: s } = await source({ baseDir: '/nonexistent', files: [{ path: 'prices.csv', symbol: 'X', timeframe: '1d' }] });
+    await expect(collectBars(s.historicalBars({ symbol: 'X', timeframe: '1d', start: 0, end: 1 }))).rejects.toMatchObject({
+      code: 'DATA_UNAVAILABLE',
+      message: 'cannot read data file /nonexistent/prices.csv: ENOENT',
+      path: 'files[0].path',
+    });
+  });
+
+  it('skips broken rows, logs them once, and merges two files of one series', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'to-file-'));
+    writeFileSync(join(dir, 'a.csv'), 'date,open,high,low,close,volume\n2024-01-02,10,11,9,10,5\n2024-01-03,10,9,11,10,5\n');
+    writeFileSync(join(dir, 'b.json'), JSON.stringify([{ date: '2024-01-01', open: 9, high: 10, low: 8, close: 9.5, volume: 1 }, { date: '2024-01-02', open: 99, high: 99, low: 99, close: 99, volume: 1 }]));
+    const { ctx, source: s } = await source({ baseDir: dir, files: [{ path: 'a.csv', symbol: 'X', timeframe: '1d' }, { path: 'b.json', symbol: 'X', timeframe: '1d' }] });
+    const { bars } = await collectBars(s.historicalBars({ symbol: 'X', timeframe: '1d', start: 0, end: Date.UTC(2030, 0, 1) }));
+    expect(bars.map((b) => b.close)).toEqual([9.5, 10]);
+    expect(ctx.logs.map((l) => l.message)).toEqual([`1 rows of ${join(dir, 'a.csv')} skipped (line 3: high 9 is below low 11)`]);
+  });
+});
