@@ -1,0 +1,204 @@
+import type { Fill, PortfolioSnapshot, Position } from '@trading-orchestrator/plugin-api';
+import { fromCents, toCents, type Cents } from './money.js';
+
+/** One strategy's holding in one symbol. `cost` is the signed cost basis in cents (negative for a short). */
+interface Lot {
+  readonly strategyId: string;
+  readonly symbol: string;
+  quantity: number;
+  cost: Cents;
+  realized: Cents;
+  openedAt: number;
+}
+
+export interface FillEffect {
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly quantityBefore: number;
+  readonly quantityAfter: number;
+  /** Realised P&L of this fill in cents (before fees). */
+  readonly realized: Cents;
+  readonly fee: Cents;
+}
+
+export interface StrategyAccount {
+  readonly strategyId: string;
+  /** The capital allocated to the strategy, in cents. */
+  readonly allocation: Cents;
+}
+
+const key = (strategyId: string, symbol: string) => `${strategyId}\u0000${symbol}`;
+
+/**
+ * The account: cash and positions per strategy and symbol, in integer cents. Each fill moves cash by its notional
+ * (rounded to the cent) plus its fee; closing part of a position releases the matching share of its cost basis
+ * and books the difference as realised P&L. By construction
+ * `cash = initial − fees + realised − Σ open cost bases`, to the cent.
+ */
+export class Ledger {
+  private cashCents: Cents;
+  private feesCents: Cents = 0;
+  private realizedCents: Cents = 0;
+  private readonly lots = new Map<string, Lot>();
+  private readonly marks = new Map<string, number>();
+  private readonly feesByStrategy = new Map<string, Cents>();
+
+  constructor(
+    readonly initialCash: number,
+    readonly currency = 'USD',
+  ) {
+    this.cashCents = toCents(initialCash);
+  }
+
+  get cash(): number {
+    return fromCents(this.cashCents);
+  }
+
+  get fees(): number {
+    return fromCents(this.feesCents);
+  }
+
+  get realized(): number {
+    return fromCents(this.realizedCents);
+  }
+
+  /** Last price per symbol, for marking positions to market. */
+  mark(symbol: string, price: number): void {
+    this.marks.set(symbol, price);
+  }
+
+  quantity(strategyId: string, symbol: string): number {
+    return this.lots.get(key(strategyId, symbol))?.quantity ?? 0;
+  }
+
+  /** Net quantity of a symbol across strategies. */
+  netQuantity(symbol: string): number {
+    let q = 0;
+    for (const lot of this.lots.values()) if (lot.symbol === symbol) q += lot.quantity;
+    return q;
+  }
+
+  applyFill(strategyId: string, fill: Fill): FillEffect {
+    const k = key(strategyId, fill.symbol);
+    let lot = this.lots.get(k);
+    if (lot === undefined) {
+      lot = { strategyId, symbol: fill.symbol, quantity: 0, cost: 0, realized: 0, openedAt: fill.time };
+      this.lots.set(k, lot);
+    }
+    const before = lot.quantity;
+    const dq = fill.side === 'buy' ? fill.quantity : -fill.quantity;
+    const notional = toCents(fill.quantity * fill.price);
+    const n = dq > 0 ? notional : -notional;
+    const fee = toCents(fill.fee);
+    let realized: Cents = 0;
+
+    if (lot.quantity === 0 || Math.sign(dq) === Math.sign(lot.quantity)) {
+      if (lot.quantity === 0) lot.openedAt = fill.time;
+      lot.quantity += dq;
+      lot.cost += n;
+    } else {
+      const held = Math.abs(lot.quantity);
+      const closing = Math.min(Math.abs(dq), held);
+      const released = closing === held ? lot.cost : Math.round((lot.cost * closing) / held);
+      const nClose = closing === Math.abs(dq) ? n : Math.round((n * closing) / Math.abs(dq));
+      realized = -nClose - released;
+      lot.cost -= released;
+      lot.quantity += Math.sign(dq) * closing;
+      const rest = Math.abs(dq) - closing;
+      if (rest > 0) {
+        lot.quantity = Math.sign(dq) * rest;
+        lot.cost = n - nClose;
+        lot.openedAt = fill.time;
+      }
+      if (lot.quantity === 0) lot.cost = 0;
+    }
+    lot.realized += realized;
+    this.realizedCents += realized;
+    this.cashCents -= n + fee;
+    this.feesCents += fee;
+    this.feesByStrategy.set(strategyId, (this.feesByStrategy.get(strategyId) ?? 0) + fee);
+    this.mark(fill.symbol, fill.price);
+    return { strategyId, symbol: fill.symbol, quantityBefore: before, quantityAfter: lot.quantity, realized, fee };
+  }
+
+  /** Equity of one strategy's slice of the account: its allocation plus what it made and minus what it paid. */
+  strategyEquity(account: StrategyAccount): number {
+    let cents = account.allocation - (this.feesByStrategy.get(account.strategyId) ?? 0);
+    for (const lot of this.lots.values()) {
+      if (lot.strategyId !== account.strategyId) continue;
+      cents += lot.realized;
+      if (lot.quantity !== 0) cents += toCents(lot.quantity * this.markOf(lot.symbol)) - lot.cost;
+    }
+    return fromCents(cents);
+  }
+
+  /** One strategy's open positions. */
+  positionsOf(strategyId: string): Position[] {
+    return [...this.lots.values()].filter((l) => l.strategyId === strategyId && l.quantity !== 0).map((l) => this.position(l));
+  }
+
+  /** The whole book, positions netted by symbol across strategies. */
+  snapshot(time: number): PortfolioSnapshot {
+    const bySymbol = new Map<string, { quantity: number; cost: Cents; realized: Cents; openedAt: number }>();
+    for (const lot of this.lots.values()) {
+      const s = bySymbol.get(lot.symbol) ?? { quantity: 0, cost: 0, realized: 0, openedAt: lot.openedAt };
+      s.quantity += lot.quantity;
+      s.cost += lot.cost;
+      s.realized += lot.realized;
+      s.openedAt = Math.min(s.openedAt, lot.openedAt);
+      bySymbol.set(lot.symbol, s);
+    }
+    const positions: Position[] = [];
+    let gross = 0;
+    let net = 0;
+    let unrealized = 0;
+    for (const [symbol, s] of bySymbol) {
+      if (s.quantity === 0) continue;
+      const p = this.position({ strategyId: '', symbol, ...s });
+      positions.push(p);
+      const value = p.quantity * p.marketPrice;
+      gross += Math.abs(value);
+      net += value;
+      unrealized += p.unrealizedPnl;
+    }
+    positions.sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
+    const cash = this.cash;
+    return {
+      time,
+      currency: this.currency,
+      cash,
+      equity: fromCents(this.cashCents + toCents(net)),
+      positions,
+      grossExposure: gross,
+      netExposure: net,
+      realizedPnl: this.realized,
+      unrealizedPnl: unrealized,
+      feesPaid: this.fees,
+    };
+  }
+
+  /** Σ open cost bases in cents: with cash, fees and realised P&L it reconciles the account exactly. */
+  openCost(): Cents {
+    let c = 0;
+    for (const lot of this.lots.values()) c += lot.cost;
+    return c;
+  }
+
+  private markOf(symbol: string): number {
+    return this.marks.get(symbol) ?? Number.NaN;
+  }
+
+  private position(lot: Omit<Lot, 'strategyId'> & { strategyId: string }): Position {
+    const marketPrice = this.markOf(lot.symbol);
+    return {
+      symbol: lot.symbol,
+      quantity: lot.quantity,
+      averagePrice: Math.abs(fromCents(lot.cost) / lot.quantity),
+      marketPrice,
+      unrealizedPnl: fromCents(toCents(lot.quantity * marketPrice) - lot.cost),
+      realizedPnl: fromCents(lot.realized),
+      openedAt: lot.openedAt,
+      ...(lot.strategyId === '' ? {} : { strategyId: lot.strategyId }),
+    };
+  }
+}

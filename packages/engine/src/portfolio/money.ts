@@ -1,0 +1,12 @@
+/** Account money is kept in integer cents, so cash, fees and P&L add up exactly. */
+export type Cents = number;
+
+export function toCents(amount: number): Cents {
+  // Round half away from zero; the epsilon absorbs binary noise such as 1.005 × 100 = 100.49999….
+  const scaled = amount * 100;
+  return Math.sign(scaled) * Math.round(Math.abs(scaled) + 1e-7);
+}
+
+export function fromCents(cents: Cents): number {
+  return cents / 100;
+}
