@@ -2,3 +2,4 @@ export { Ledger, type FillEffect, type StrategyAccount } from './portfolio/ledge
 export { fromCents, toCents, type Cents } from './portfolio/money.js';
 export { paperBroker } from './broker/paper-broker.js';
 export { paperBrokerConfig, type PaperBrokerConfig } from './broker/paper-broker-config.js';
+export { computeMetrics, type ClosedTrade, type Drawdown, type EquityPoint, type MetricsOptions, type PerformanceMetrics } from './metrics/metrics.js';
