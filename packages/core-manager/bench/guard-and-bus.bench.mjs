@@ -45,7 +45,7 @@ function direct(instance) {
 
 function guarded(instance) {
   const guard = new HookGuard({ bus: new EventBus() });
-  const site = guard.site(new GuardedPlugin('bench'), 'onBar', instance);
+  const site = guard.site(new GuardedPlugin('bench', 'strategy'), 'onBar', instance);
   let signals = 0;
   const t0 = process.hrtime.bigint();
   for (let k = 0; k < CALLS; k++) if (guard.call(site, bars[k & 1023]) !== undefined) signals++;
@@ -98,7 +98,7 @@ function mixed(useGuard) {
   const makers = [makeStrategy, makeEma, makeRsi];
   const guard = new HookGuard({ bus: new EventBus() });
   const instances = makers.map((m) => m());
-  const sites = instances.map((inst, j) => guard.site(new GuardedPlugin(`p${j}`), 'onBar', inst));
+  const sites = instances.map((inst, j) => guard.site(new GuardedPlugin(`p${j}`, 'strategy'), 'onBar', inst));
   const n = CALLS / 3;
   let signals = 0;
   const t0 = process.hrtime.bigint();

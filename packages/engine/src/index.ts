@@ -3,3 +3,5 @@ export { fromCents, toCents, type Cents } from './portfolio/money.js';
 export { paperBroker } from './broker/paper-broker.js';
 export { paperBrokerConfig, type PaperBrokerConfig } from './broker/paper-broker-config.js';
 export { computeMetrics, type ClosedTrade, type Drawdown, type EquityPoint, type MetricsOptions, type PerformanceMetrics } from './metrics/metrics.js';
+export { PositionSizer, sizingRule, type SizingRule } from './sizing/position-sizer.js';
+export { BacktestEngine, type BacktestOptions, type BacktestResult, type Denial, type StrategyResult, type StrategySlot, type TradeRecord } from './run/backtest.js';

@@ -13,7 +13,7 @@ function setup(max = 3) {
   bus.subscribe('hook-failure', (f) => failures.push(f));
   bus.subscribe('hook-slow', (s) => slow.push(s));
   const guard = new HookGuard({ bus, maxConsecutiveFailures: max, defaultLimits: { softMs: 15, hardMs: 40 }, onTrip: (p) => tripped.push(p.id) });
-  return { guard, failures, slow, tripped, plugin: new GuardedPlugin('strat') };
+  return { guard, failures, slow, tripped, plugin: new GuardedPlugin('strat', 'strategy') };
 }
 
 describe('hook guard', () => {
@@ -28,7 +28,8 @@ describe('hook guard', () => {
   });
 
   it('passes up to two arguments and keeps `this`', () => {
-    const { guard, plugin } = setup();
+    const { guard } = setup();
+    const plugin = new GuardedPlugin('strat', 'risk');
     const instance = { factor: 2, checkOrder(this: { factor: number }, a: number, b: number) { return { action: 'resize', quantity: a * b * this.factor, code: 'X', message: 'm' }; } };
     expect(guard.call(guard.site(plugin, 'checkOrder', instance), 3, 4)).toEqual({ action: 'resize', quantity: 24, code: 'X', message: 'm' });
   });
@@ -61,8 +62,9 @@ describe('hook guard', () => {
       'buy',
     ];
     for (const answer of answers) expect(guard.call(guard.site(plugin, 'onBar', { onBar: () => answer }), bar(1))).toBe(HOOK_FAILED);
-    expect(guard.call(guard.site(plugin, 'checkOrder', { checkOrder: () => ({ action: 'maybe' }) }))).toBe(HOOK_FAILED);
-    expect(guard.call(guard.site(plugin, 'checkOrder', { checkOrder: () => ({ action: 'deny' }) }))).toBe(HOOK_FAILED);
+    const riskPlugin = new GuardedPlugin('strat', 'risk');
+    expect(guard.call(guard.site(riskPlugin, 'checkOrder', { checkOrder: () => ({ action: 'maybe' }) }))).toBe(HOOK_FAILED);
+    expect(guard.call(guard.site(riskPlugin, 'checkOrder', { checkOrder: () => ({ action: 'deny' }) }))).toBe(HOOK_FAILED);
     expect(failures.map((f) => f.error.message)).toEqual([
       'hook "onBar" of plugin "strat" returned an invalid value: strength must be within [0, 1], got 3',
       'hook "onBar" of plugin "strat" returned an invalid value: signal [1]: price must be a positive finite price, got NaN',
@@ -108,6 +110,15 @@ describe('hook guard', () => {
     expect(tripped).toEqual(['strat']);
     expect(plugin.tripped).toBe(true);
     expect(plugin.failures).toBe(7);
+  });
+
+  it('checks return values by the plugin’s kind: a broker’s onBar returns fills, not signals', () => {
+    const { guard, failures } = setup(10);
+    const broker = new GuardedPlugin('paper', 'broker');
+    const fill = { orderId: 'o', symbol: 'SPY', side: 'buy', quantity: 1, price: 100, fee: 0.1, time: 1 };
+    expect(guard.call(guard.site(broker, 'onBar', { onBar: () => [fill] }), bar(1))).toEqual([fill]);
+    expect(guard.call(guard.site(broker, 'onBar', { onBar: () => [{ ...fill, price: -1 }] }), bar(1))).toBe(HOOK_FAILED);
+    expect(failures[0]!.error.message).toBe('hook "onBar" of plugin "paper" returned an invalid value: fill [0] price must be a positive finite number, got -1');
   });
 
   it('calling a hook the plugin lacks is a no-op', () => {

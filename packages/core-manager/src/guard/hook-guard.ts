@@ -1,4 +1,4 @@
-import { HookFailedError, HookTimedOutError, isPluginError, type PluginError } from '@trading-orchestrator/plugin-api';
+import { HookFailedError, HookTimedOutError, isPluginError, type PluginError, type PluginKind } from '@trading-orchestrator/plugin-api';
 import type { EventBus } from '../events/event-bus.js';
 import { RETURN_VALIDATORS, type ReturnValidator } from './return-validators.js';
 
@@ -34,6 +34,8 @@ export class GuardedPlugin {
 
   constructor(
     readonly id: string,
+    /** Which return checks apply to its hooks. */
+    readonly kind: PluginKind,
     readonly limits: Readonly<Record<string, HookLimits>> = {},
   ) {}
 
@@ -115,7 +117,7 @@ export class HookGuard {
   }
 
   site(plugin: GuardedPlugin, hook: string, self: object): HookSite {
-    return new HookSite(plugin, hook, self, RETURN_VALIDATORS[hook], plugin.limits[hook] ?? this.defaultLimits);
+    return new HookSite(plugin, hook, self, RETURN_VALIDATORS[plugin.kind][hook], plugin.limits[hook] ?? this.defaultLimits);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { checkSignal, type Signal } from '@trading-orchestrator/plugin-api';
+import { checkSignal, type PluginKind, type Signal } from '@trading-orchestrator/plugin-api';
 
 /** Why a hook's return value breaks the contract, or undefined when it is sound. */
 export type ReturnValidator = (value: unknown) => string | undefined;
@@ -45,13 +45,35 @@ function instanceObject(value: unknown): string | undefined {
   return typeof value === 'object' && value !== null ? undefined : `init must return the plugin instance (an object), got ${String(value)}`;
 }
 
-/** Return-value checks by hook name; hooks not listed return nothing the host reads. */
-export const RETURN_VALIDATORS: Readonly<Record<string, ReturnValidator>> = {
-  init: instanceObject,
-  onBar: signalOutput,
-  onTick: signalOutput,
-  onAlert: signalOutput,
-  checkOrder: riskDecision,
-  health: healthReport,
-  submit: orderState,
+function fills(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) return `expected an array of fills or nothing, got ${typeof value}`;
+  for (let i = 0; i < value.length; i++) {
+    const f = value[i] as { orderId?: unknown; quantity?: unknown; price?: unknown; fee?: unknown; side?: unknown };
+    if (typeof f?.orderId !== 'string') return `fill [${i}] has no orderId`;
+    if (f.side !== 'buy' && f.side !== 'sell') return `fill [${i}] side must be "buy" or "sell", got ${JSON.stringify(f.side)}`;
+    if (!(typeof f.quantity === 'number' && f.quantity > 0 && Number.isFinite(f.quantity))) return `fill [${i}] quantity must be a positive number, got ${String(f.quantity)}`;
+    if (!(typeof f.price === 'number' && f.price > 0 && Number.isFinite(f.price))) return `fill [${i}] price must be a positive finite number, got ${String(f.price)}`;
+    if (!(typeof f.fee === 'number' && f.fee >= 0 && Number.isFinite(f.fee))) return `fill [${i}] fee must be a finite number >= 0, got ${String(f.fee)}`;
+  }
+  return undefined;
+}
+
+function flag(value: unknown): string | undefined {
+  return typeof value === 'boolean' ? undefined : `expected true or false, got ${String(value)}`;
+}
+
+/** Checks every kind shares. */
+const COMMON: Readonly<Record<string, ReturnValidator>> = { init: instanceObject, health: healthReport };
+
+/**
+ * Return-value checks per plugin kind and hook: the same hook name means different things for different kinds
+ * (a strategy's `onBar` returns signals, a broker's returns fills). Hooks not listed return nothing the host reads.
+ */
+export const RETURN_VALIDATORS: Readonly<Record<PluginKind, Readonly<Record<string, ReturnValidator>>>> = {
+  strategy: { ...COMMON, onBar: signalOutput, onTick: signalOutput, onAlert: signalOutput },
+  risk: { ...COMMON, checkOrder: riskDecision },
+  broker: { ...COMMON, submit: orderState, onBar: fills },
+  indicator: { ...COMMON, update: flag },
+  data: { ...COMMON },
 };

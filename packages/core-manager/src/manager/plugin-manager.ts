@@ -285,7 +285,7 @@ export class PluginManager {
       kind,
       spec,
       machine: new PluginStateMachine(id, (t) => this.bus.publish('lifecycle', t), this.historyLimit),
-      guarded: new GuardedPlugin(id, spec.hookLimits),
+      guarded: new GuardedPlugin(id, kind, spec.hookLimits),
       timings: { loadMs: 0, initMs: 0, startMs: 0 },
       definition: undefined,
       config: undefined,

@@ -83,7 +83,7 @@ export function describeRiskConformance<Config>(name: string, options: RiskConfo
       for (let k = 0; k < 300; k++) {
         const { intent, portfolio } = randomCase(rng, k);
         const decision = (await risk.checkOrder(intent, portfolio)) as RiskDecision;
-        expect(RETURN_VALIDATORS.checkOrder!(decision), JSON.stringify(decision)).toBeUndefined();
+        expect(RETURN_VALIDATORS.risk.checkOrder!(decision), JSON.stringify(decision)).toBeUndefined();
         actions.add(decision.action);
         if (decision.action === 'resize') {
           expect(decision.quantity).toBeGreaterThan(0);

@@ -1,0 +1,346 @@
+import { HOOK_FAILED, RiskGate, SignalRouter, type HookSite, type ManagedPlugin, type PluginManager } from '@trading-orchestrator/core-manager';
+import type { Bar, Fill, Order, OrderIntent, PortfolioSnapshot, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
+import { computeMetrics, type ClosedTrade, type EquityPoint, type PerformanceMetrics } from '../metrics/metrics.js';
+import { Ledger } from '../portfolio/ledger.js';
+import { toCents } from '../portfolio/money.js';
+import { PositionSizer, type SizingRule } from '../sizing/position-sizer.js';
+
+/** One strategy instance in the run, with its share of the account. */
+export interface StrategySlot {
+  readonly instanceId: string;
+  /** Share of the starting capital this strategy sizes against, in (0, 1]. */
+  readonly allocation: number;
+  /** Receives the data and signals, which are recorded; never trades. */
+  readonly shadow?: boolean;
+  readonly symbols?: readonly string[];
+  readonly timeframes?: readonly Timeframe[];
+  readonly sizing: SizingRule;
+}
+
+export interface BacktestOptions {
+  /** Strategies, risk plugins and the broker, loaded and started. */
+  readonly manager: PluginManager;
+  readonly brokerId: string;
+  /** Risk plugin instance ids in the order the gate asks them. */
+  readonly riskIds: readonly string[];
+  readonly strategies: readonly StrategySlot[];
+  readonly capital: number;
+  readonly currency?: string;
+  /** Whether a sell signal may open a short. Default false (spot, long only). */
+  readonly allowShort?: boolean;
+  readonly periodsPerYear: number;
+  readonly riskFreeRate?: number;
+  /** Bars before this time only warm the strategies up: no orders. */
+  readonly tradeFrom?: number;
+}
+
+export interface TradeRecord extends ClosedTrade {
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly direction: 'long' | 'short';
+  /** Largest absolute quantity held during the trade. */
+  readonly quantity: number;
+  readonly fees: number;
+}
+
+export interface StrategyResult {
+  readonly instanceId: string;
+  readonly shadow: boolean;
+  readonly signals: number;
+  readonly ordersSubmitted: number;
+  readonly ordersDenied: number;
+  readonly trades: readonly TradeRecord[];
+  readonly finalEquity: number;
+  /** Undefined for shadow strategies and runs shorter than two bars. */
+  readonly metrics: PerformanceMetrics | undefined;
+}
+
+export interface Denial {
+  readonly time: number;
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly deniedBy: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface BacktestResult {
+  readonly bars: number;
+  readonly equity: readonly EquityPoint[];
+  readonly metrics: PerformanceMetrics | undefined;
+  readonly strategies: readonly StrategyResult[];
+  readonly portfolio: PortfolioSnapshot;
+  /** The first 1,000 risk denials (their number is in each strategy's `ordersDenied`). */
+  readonly denials: readonly Denial[];
+}
+
+interface OpenTrade {
+  direction: 'long' | 'short';
+  entryTime: number;
+  quantity: number;
+  realized: number;
+  fees: number;
+}
+
+interface SlotState {
+  readonly slot: StrategySlot;
+  readonly plugin: ManagedPlugin;
+  readonly sizer: PositionSizer;
+  readonly allocation: number;
+  onBar: HookSite;
+  onFill: HookSite;
+  signals: number;
+  submitted: number;
+  denied: number;
+  readonly trades: TradeRecord[];
+  readonly open: Map<string, OpenTrade>;
+  readonly curve: EquityPoint[];
+}
+
+const MAX_DENIALS = 1_000;
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+async function settle<T>(value: T | PromiseLike<T>): Promise<T> {
+  return isThenable(value) ? await value : value;
+}
+
+/**
+ * Runs bars through the plugins: the broker fills what was ordered on earlier bars, the ledger books the fills,
+ * strategies and risk plugins hear about them, then the routed strategies see the bar, and their signals are
+ * sized, checked by the risk gate and sent to the broker. Orders made on bar t fill on a later bar of the symbol.
+ * Paper trading uses the same `process` step with live bars.
+ */
+export class BacktestEngine {
+  private readonly ledger: Ledger;
+  private readonly gate: RiskGate;
+  private readonly router: SignalRouter;
+  private readonly slots: SlotState[];
+  private readonly slotById = new Map<string, SlotState>();
+  private readonly risk: { plugin: ManagedPlugin; onBar: HookSite; onFill: HookSite }[];
+  private readonly broker: ManagedPlugin;
+  private readonly orderOwner = new Map<string, string>();
+  private readonly working = new Set<string>();
+  private readonly denials: Denial[] = [];
+  private readonly curve: EquityPoint[] = [];
+  private currentTime = Number.NEGATIVE_INFINITY;
+  private bars = 0;
+  private sequence = 0;
+
+  constructor(private readonly options: BacktestOptions) {
+    const { manager } = options;
+    this.ledger = new Ledger(options.capital, options.currency ?? 'USD');
+    this.gate = new RiskGate(manager, options.riskIds);
+    const total = options.strategies.reduce((s, x) => s + (x.shadow === true ? 0 : x.allocation), 0);
+    if (total > 1 + 1e-9) throw new RangeError(`strategy allocations add up to ${(total * 100).toFixed(1)}% of capital; they must not exceed 100%`);
+    this.slots = options.strategies.map((slot) => {
+      const plugin = this.require(slot.instanceId, 'strategy');
+      const state: SlotState = {
+        slot,
+        plugin,
+        sizer: new PositionSizer(slot.sizing),
+        allocation: options.capital * slot.allocation,
+        onBar: manager.guard.site(plugin.guarded, 'onBar', plugin.instance!),
+        onFill: manager.guard.site(plugin.guarded, 'onFill', plugin.instance!),
+        signals: 0,
+        submitted: 0,
+        denied: 0,
+        trades: [],
+        open: new Map(),
+        curve: [],
+      };
+      this.slotById.set(slot.instanceId, state);
+      return state;
+    });
+    this.router = new SignalRouter(
+      options.strategies.map((s) => ({
+        instanceId: s.instanceId,
+        strategy: this.slotById.get(s.instanceId)!.plugin.spec.plugin.id,
+        shadow: s.shadow === true,
+        acceptsAlerts: false,
+        ...(s.symbols === undefined ? {} : { symbols: s.symbols }),
+        ...(s.timeframes === undefined ? {} : { timeframes: s.timeframes }),
+      })),
+    );
+    this.risk = options.riskIds.map((id) => {
+      const plugin = this.require(id, 'risk');
+      return { plugin, onBar: manager.guard.site(plugin.guarded, 'onBar', plugin.instance!), onFill: manager.guard.site(plugin.guarded, 'onFill', plugin.instance!) };
+    });
+    this.broker = this.require(options.brokerId, 'broker');
+  }
+
+  /** Runs every bar (time-ordered across symbols) and returns the results. */
+  async run(bars: AsyncIterable<Bar> | Iterable<Bar>): Promise<BacktestResult> {
+    for await (const bar of bars) await this.process(bar);
+    return this.finish();
+  }
+
+  /** One bar through the whole pipeline. */
+  async process(bar: Bar): Promise<void> {
+    if (bar.time < this.currentTime) throw new RangeError(`bars must arrive in time order: ${bar.symbol} at ${new Date(bar.time).toISOString()} came after ${new Date(this.currentTime).toISOString()}`);
+    if (bar.time > this.currentTime) {
+      this.recordEquity();
+      this.currentTime = bar.time;
+    }
+    this.bars++;
+    const { manager } = this.options;
+    const brokerOnBar = manager.guard.site(this.broker.guarded, 'onBar', this.broker.instance!);
+    const fills = await settle(manager.guard.call<readonly Fill[] | void>(brokerOnBar, bar));
+    if (fills !== HOOK_FAILED && fills !== undefined) for (const fill of fills) await this.book(fill);
+    this.ledger.mark(bar.symbol, bar.close);
+    manager.bus.publish('bar', bar);
+    for (const r of this.risk) if (r.plugin.machine.state === 'active') await settle(manager.guard.call(r.onBar, bar));
+    for (const route of this.router.forBar(bar)) {
+      const state = this.slotById.get(route.instanceId)!;
+      state.sizer.onBar(bar);
+      if (state.plugin.machine.state !== 'active') continue;
+      const out = await settle(manager.guard.call<Signal | readonly Signal[] | null | undefined>(state.onBar, bar));
+      if (out === HOOK_FAILED || out === undefined || out === null) continue;
+      for (const signal of Array.isArray(out) ? (out as readonly Signal[]) : [out as Signal]) await this.onSignal(state, signal, bar);
+    }
+  }
+
+  finish(): BacktestResult {
+    this.recordEquity();
+    const options = { periodsPerYear: this.options.periodsPerYear, ...(this.options.riskFreeRate === undefined ? {} : { riskFreeRate: this.options.riskFreeRate }) };
+    const allTrades = this.slots.flatMap((s) => s.trades);
+    return {
+      bars: this.bars,
+      equity: this.curve,
+      metrics: this.curve.length >= 2 ? computeMetrics(this.curve, allTrades, options) : undefined,
+      strategies: this.slots.map((s) => ({
+        instanceId: s.slot.instanceId,
+        shadow: s.slot.shadow === true,
+        signals: s.signals,
+        ordersSubmitted: s.submitted,
+        ordersDenied: s.denied,
+        trades: s.trades,
+        finalEquity: this.ledger.strategyEquity({ strategyId: s.slot.instanceId, allocation: toCents(s.allocation) }),
+        metrics: s.slot.shadow !== true && s.curve.length >= 2 ? computeMetrics(s.curve, s.trades, options) : undefined,
+      })),
+      portfolio: this.ledger.snapshot(this.currentTime),
+      denials: this.denials,
+    };
+  }
+
+  private async onSignal(state: SlotState, signal: Signal, bar: Bar): Promise<void> {
+    const { manager } = this.options;
+    const strategyId = state.slot.instanceId;
+    state.signals++;
+    const shadow = state.slot.shadow === true;
+    manager.bus.publish('signal', { strategyId, signal: signal.time === undefined ? { ...signal, time: bar.time } : signal, shadow });
+    if (shadow || bar.time < (this.options.tradeFrom ?? Number.NEGATIVE_INFINITY)) return;
+    const symbol = signal.symbol;
+    if (this.working.has(`${strategyId}\u0000${symbol}`)) return;
+    const held = this.ledger.quantity(strategyId, symbol);
+    const price = bar.close;
+    let side: 'buy' | 'sell';
+    let quantity: number;
+    let reduceOnly = false;
+    if (signal.side === 'exit' || (signal.side === 'buy' && held < 0) || (signal.side === 'sell' && held > 0)) {
+      if (held === 0) return;
+      side = held > 0 ? 'sell' : 'buy';
+      quantity = Math.abs(held);
+      reduceOnly = true;
+    } else {
+      if (held !== 0) return;
+      if (signal.side === 'sell' && this.options.allowShort !== true) return;
+      side = signal.side;
+      const equity = this.ledger.strategyEquity({ strategyId, allocation: toCents(state.allocation) });
+      const sized = state.sizer.size(signal, price, equity);
+      if (sized.quantity === 0) return;
+      quantity = sized.quantity;
+    }
+    const intent: OrderIntent = {
+      id: `${strategyId}-${++this.sequence}`,
+      symbol,
+      side,
+      quantity,
+      type: 'market',
+      reduceOnly,
+      strategyId,
+      time: bar.time,
+      referencePrice: price,
+      signal,
+      ...(reduceOnly || signal.stopLoss === undefined ? {} : { stopLoss: signal.stopLoss }),
+      ...(reduceOnly || signal.takeProfit === undefined ? {} : { takeProfit: signal.takeProfit }),
+    };
+    const verdict = await settle(this.gate.check(intent, this.ledger.snapshot(bar.time)));
+    if (!verdict.approved) {
+      state.denied++;
+      if (this.denials.length < MAX_DENIALS) this.denials.push({ time: bar.time, strategyId, symbol, deniedBy: verdict.deniedBy, code: verdict.code, message: verdict.message });
+      return;
+    }
+    const submit = manager.guard.site(this.broker.guarded, 'submit', this.broker.instance!);
+    const order = await settle(manager.guard.call<Order>(submit, verdict.intent));
+    if (order === HOOK_FAILED) return;
+    manager.bus.publish('order', order);
+    if (order.status === 'rejected') return;
+    state.submitted++;
+    this.orderOwner.set(order.id, strategyId);
+    this.working.add(`${strategyId}\u0000${symbol}`);
+  }
+
+  /** Books a fill: ledger, trade records, notifications. */
+  private async book(fill: Fill): Promise<void> {
+    const { manager } = this.options;
+    const parentId = fill.orderId.split(':')[0]!;
+    const strategyId = this.orderOwner.get(fill.orderId) ?? this.orderOwner.get(parentId);
+    if (strategyId === undefined) return;
+    this.working.delete(`${strategyId}\u0000${fill.symbol}`);
+    const effect = this.ledger.applyFill(strategyId, fill);
+    const state = this.slotById.get(strategyId)!;
+    this.trackTrade(state, fill, effect.quantityBefore, effect.quantityAfter, effect.realized / 100, effect.fee / 100);
+    manager.bus.publish('fill', fill);
+    const portfolio = this.ledger.snapshot(fill.time);
+    const position = this.ledger.positionsOf(strategyId).find((p) => p.symbol === fill.symbol);
+    if (state.plugin.machine.state === 'active') await settle(manager.guard.call(state.onFill, fill, position));
+    for (const r of this.risk) if (r.plugin.machine.state === 'active') await settle(manager.guard.call(r.onFill, fill, portfolio));
+    const book = portfolio.positions.find((p) => p.symbol === fill.symbol);
+    const before = effect.quantityBefore;
+    if (before === 0 && effect.quantityAfter !== 0 && book !== undefined) await settle(this.gate.positionOpened(book, portfolio));
+    if (before !== 0 && effect.quantityAfter === 0) {
+      const closed = { symbol: fill.symbol, quantity: 0, averagePrice: fill.price, marketPrice: fill.price, unrealizedPnl: 0, realizedPnl: effect.realized / 100, openedAt: fill.time, strategyId };
+      await settle(this.gate.positionClosed(closed, portfolio));
+    }
+    if (book !== undefined) manager.bus.publish('position', book);
+  }
+
+  private trackTrade(state: SlotState, fill: Fill, before: number, after: number, realized: number, fee: number): void {
+    let open = state.open.get(fill.symbol);
+    if (open === undefined && after !== 0) {
+      open = { direction: after > 0 ? 'long' : 'short', entryTime: fill.time, quantity: 0, realized: 0, fees: 0 };
+      state.open.set(fill.symbol, open);
+    }
+    if (open === undefined) return;
+    open.realized += realized;
+    open.fees += fee;
+    open.quantity = Math.max(open.quantity, Math.abs(after));
+    const flipped = before !== 0 && after !== 0 && Math.sign(before) !== Math.sign(after);
+    if (after === 0 || flipped) {
+      const pnl = Math.round((open.realized - open.fees) * 100) / 100;
+      state.trades.push({ strategyId: state.slot.instanceId, symbol: fill.symbol, direction: open.direction, quantity: open.quantity, entryTime: open.entryTime, exitTime: fill.time, pnl, fees: open.fees });
+      state.open.delete(fill.symbol);
+      if (flipped) state.open.set(fill.symbol, { direction: after > 0 ? 'long' : 'short', entryTime: fill.time, quantity: Math.abs(after), realized: 0, fees: 0 });
+    }
+  }
+
+  private recordEquity(): void {
+    if (this.currentTime === Number.NEGATIVE_INFINITY) return;
+    const snapshot = this.ledger.snapshot(this.currentTime);
+    this.curve.push({ time: this.currentTime, equity: snapshot.equity, exposed: snapshot.positions.length > 0 });
+    for (const s of this.slots) {
+      if (s.slot.shadow === true) continue;
+      const id = s.slot.instanceId;
+      s.curve.push({ time: this.currentTime, equity: this.ledger.strategyEquity({ strategyId: id, allocation: toCents(s.allocation) }), exposed: this.ledger.positionsOf(id).length > 0 });
+    }
+  }
+
+  private require(id: string, kind: 'strategy' | 'risk' | 'broker'): ManagedPlugin {
+    const p = this.options.manager.get(id);
+    if (p === undefined || p.kind !== kind || p.instance === undefined) throw new RangeError(`"${id}" is not a started ${kind} plugin in this manager`);
+    return p;
+  }
+}

@@ -1,0 +1,68 @@
+import { Atr } from '@trading-orchestrator/indicators';
+import type { Bar, Signal } from '@trading-orchestrator/plugin-api';
+import { z } from 'zod';
+
+export const sizingRule = z
+  .discriminatedUnion('method', [
+    /** The same quantity every time. */
+    z.object({ method: z.literal('fixed-quantity'), quantity: z.number().positive() }),
+    /** A fixed share of the strategy's equity per entry. */
+    z.object({ method: z.literal('fixed-fraction'), fraction: z.number().positive().max(1) }),
+    /** Risk `riskFraction` of equity on a move of `atrMultiple` ATRs: quantity = equity·risk / (multiple·ATR). */
+    z.object({
+      method: z.literal('volatility-target'),
+      riskFraction: z.number().positive().max(1),
+      atrPeriod: z.number().int().min(1).default(14),
+      atrMultiple: z.number().positive().default(2),
+    }),
+    /** The signal's `sizeHint` share of equity (or `defaultFraction` without one). */
+    z.object({ method: z.literal('strategy-hint'), defaultFraction: z.number().positive().max(1).default(0.1) }),
+  ])
+  .and(z.object({ /** Cap on one position's value as a share of the strategy's equity. */ maxPositionFraction: z.number().positive().max(10).default(1) }));
+
+export type SizingRule = z.infer<typeof sizingRule>;
+
+/**
+ * Turns an entry signal into a quantity for one strategy. Keeps an ATR per symbol when the rule needs one; every
+ * order it sizes still goes through the risk gate.
+ */
+export class PositionSizer {
+  private readonly atrs = new Map<string, Atr>();
+
+  constructor(readonly rule: SizingRule) {}
+
+  onBar(bar: Bar): void {
+    if (this.rule.method !== 'volatility-target') return;
+    let atr = this.atrs.get(bar.symbol);
+    if (atr === undefined) this.atrs.set(bar.symbol, (atr = new Atr(this.rule.atrPeriod)));
+    atr.update(bar.high, bar.low, bar.close);
+  }
+
+  /** Quantity to buy or sell for an entry, or 0 with the reason when none can be sized. */
+  size(signal: Signal, price: number, equity: number): { quantity: number; reason?: string } {
+    if (!(equity > 0)) return { quantity: 0, reason: `strategy equity is ${equity.toFixed(2)}` };
+    const rule = this.rule;
+    let quantity: number;
+    switch (rule.method) {
+      case 'fixed-quantity':
+        quantity = rule.quantity;
+        break;
+      case 'fixed-fraction':
+        quantity = (equity * rule.fraction) / price;
+        break;
+      case 'strategy-hint':
+        quantity = (equity * (signal.sizeHint ?? rule.defaultFraction)) / price;
+        break;
+      case 'volatility-target': {
+        const atr = this.atrs.get(signal.symbol);
+        if (atr === undefined || !atr.isStable || !(atr.value > 0)) return { quantity: 0, reason: `ATR(${rule.atrPeriod}) of ${signal.symbol} is not defined yet` };
+        quantity = (equity * rule.riskFraction) / (rule.atrMultiple * atr.value);
+        break;
+      }
+    }
+    const cap = (equity * rule.maxPositionFraction) / price;
+    // Whole units for prices above 1 000 would leave most crypto unsized: round to 1e-6 units instead.
+    quantity = Math.floor(Math.min(quantity, cap) * 1e6) / 1e6;
+    return quantity > 0 ? { quantity } : { quantity: 0, reason: 'sized to zero' };
+  }
+}
