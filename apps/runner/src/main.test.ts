@@ -37,22 +37,53 @@ describe('trading-orchestrator plugins list', () => {
     expect(out).toContain('    fix: upgrade the host (npm install @trading-orchestrator/runner@latest)');
   });
 
-  it('is the default command, and explains how to get plugins when there are none', async () => {
-    const { code, out } = await cli('--no-cache');
+  it('explains how to get plugins when there are none', async () => {
+    const { code, out } = await cli('plugins', 'list', '--no-cache');
     expect(code).toBe(0);
     expect(out).toContain('0 found, 0 usable');
     expect(out).toContain('No plugins found. Install plugin packages with npm');
   });
 
   it('reports search problems with their fix', async () => {
-    const { out } = await cli('--plugin-path', 'missing-plugin', '--no-cache');
+    const { out } = await cli('plugins', 'list', '--plugin-path', 'missing-plugin', '--no-cache');
     expect(out).toContain(`  error: ${join(dir, 'missing-plugin')}: plugin path does not exist\n    fix: correct or remove it in the config (pluginPaths)`);
   });
 
   it('writes the discovery cache into node_modules/.cache', async () => {
-    await cli('--plugin-dir', 'plugins', '--json');
-    const { out } = await cli('--plugin-dir', 'plugins', '--json');
+    await cli('plugins', 'list', '--plugin-dir', 'plugins', '--json');
+    const { out } = await cli('plugins', 'list', '--plugin-dir', 'plugins', '--json');
     expect((JSON.parse(out) as { info: { cache: string } }).info.cache).toBe('hit');
+  });
+});
+
+describe('trading-orchestrator backtest (the default job)', () => {
+  it('backtests the reference strategies with both risk plugins on synthetic data and prints a summary', async () => {
+    const runnerDir = new URL('..', import.meta.url).pathname;
+    const { code, out, err } = await cli('--project', runnerDir, '--no-cache');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const lines = out.split('\n');
+    expect(lines[1]).toMatch(/^Backtest: ALPHA, BETA, GAMMA hourly, synthetic data, 19440 bars in \d+\.\d\d s \(\d+ bars\/s\)$/);
+    expect(lines[3]).toMatch(/^STRATEGY\s+TRADES\s+WIN\s+RETURN\s+SHARPE\s+MAX DD\s+PF\s+DENIED\s+EQUITY$/);
+    for (const id of ['ma-crossover', 'rsi-mean-reversion', 'bollinger-reversion', 'account']) expect(out).toMatch(new RegExp(`^${id}\\s+\\d+\\s+\\d+\\.\\d\\d%`, 'm'));
+    expect(out).toMatch(/^cash \d+\.\d\d, fees \d+\.\d\d, realised -?\d+\.\d\d, unrealised -?\d+\.\d\d, open positions \d+$/m);
+  });
+
+  it('says which plugins to install when the reference plugins are missing, and exits 1', async () => {
+    const { code, err } = await cli('backtest', '--no-cache');
+    expect(code).toBe(1);
+    expect(err).toBe(
+      'error: the default backtest needs plugins that are not installed: data-synthetic, risk-guards, risk-var, ma-crossover, rsi-mean-reversion, bollinger-reversion\n' +
+        '  fix: npm install @trading-orchestrator/data-synthetic @trading-orchestrator/risk-guards @trading-orchestrator/risk-var @trading-orchestrator/strategy-ma-crossover @trading-orchestrator/strategy-rsi @trading-orchestrator/strategy-bollinger\n',
+    );
+  });
+
+  it('gives the same result twice', async () => {
+    const runnerDir = new URL('..', import.meta.url).pathname;
+    const a = await cli('--project', runnerDir, '--no-cache', '--json');
+    const b = await cli('--project', runnerDir, '--no-cache', '--json');
+    expect(b.out).toBe(a.out);
+    expect((JSON.parse(a.out.split('\n').slice(1).join('\n')) as { bars: number }).bars).toBe(19_440);
   });
 });
 

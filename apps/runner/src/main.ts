@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
-import { PLUGIN_API_VERSION } from '@trading-orchestrator/plugin-api';
+import { isPluginError, PLUGIN_API_VERSION } from '@trading-orchestrator/plugin-api';
 import { discoverPlugins, nearestNames } from '@trading-orchestrator/registry';
+import { MissingPluginsError, runDefaultBacktest } from './commands/default-backtest.js';
 import { renderPluginList } from './commands/plugins-list.js';
+import { renderBacktest } from './commands/render-backtest.js';
 import { discoveryCacheFile, findProjectDir, runnerPackageDir } from './project.js';
 import { RUNNER_VERSION } from './version.js';
 
@@ -15,7 +17,10 @@ export interface Io {
 const USAGE = `Usage: trading-orchestrator [command] [options]
 
 Commands:
-  plugins list        list the plugins discovered for this project (the default)
+  backtest            the default job: an offline backtest of the reference strategies (ma-crossover,
+                      rsi-mean-reversion, bollinger-reversion) with risk-guards and risk-var on the synthetic
+                      source (data-synthetic) and the built-in paper broker
+  plugins list        list the plugins discovered for this project
 
 Discovery options:
   --project <dir>       the project whose dependencies are searched (default: nearest package.json)
@@ -30,7 +35,7 @@ Environment:
   -h, --help      show this help
   -v, --version   show versions`;
 
-const COMMANDS = ['plugins list'];
+const COMMANDS = ['backtest', 'plugins list'];
 
 /** Runs one CLI invocation and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -62,8 +67,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(`trading-orchestrator ${RUNNER_VERSION} (plugin API ${PLUGIN_API_VERSION})\n`);
     return 0;
   }
-  const command = positionals.length === 0 ? 'plugins list' : positionals.join(' ');
-  if (command !== 'plugins list' && command !== 'plugins') {
+  const command = positionals.length === 0 ? 'backtest' : positionals.join(' ');
+  if (command !== 'plugins list' && command !== 'plugins' && command !== 'backtest') {
     const suggestions = nearestNames(command, COMMANDS);
     const hint = suggestions.length > 0 ? ` Did you mean "${suggestions.join('" or "')}"?` : '';
     io.stderr.write(`error: unknown command "${command}".${hint}\n\n${USAGE}\n`);
@@ -79,6 +84,26 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     env: io.env,
     cacheFile: values['no-cache'] === true ? false : discoveryCacheFile(projectDir),
   });
+  if (command === 'backtest') {
+    const usable = catalog.byStatus('compatible').length;
+    io.stdout.write(`${usable} usable plugin${usable === 1 ? '' : 's'} found for ${projectDir} (trading-orchestrator plugins list shows them)\n`);
+    try {
+      const run = await runDefaultBacktest(catalog);
+      if (values.json === true) {
+        io.stdout.write(`${JSON.stringify(run.result, null, 2)}\n`);
+        return 0;
+      }
+      const seconds = run.elapsedMs / 1000;
+      const title = `Backtest: ${run.symbols.join(', ')} hourly, synthetic data, ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
+      io.stdout.write(`${renderBacktest(run.result, title)}\n`);
+      if (run.skipped.length > 0) io.stdout.write(`not installed, skipped: ${run.skipped.join(', ')}\n`);
+      return 0;
+    } catch (error) {
+      const message = error instanceof MissingPluginsError ? error.message : isPluginError(error) ? error.describe() : String((error as Error).stack ?? error);
+      io.stderr.write(`error: ${message}\n`);
+      return 1;
+    }
+  }
   io.stdout.write(values.json === true ? `${JSON.stringify(catalog, null, 2)}\n` : `${renderPluginList(catalog, projectDir)}\n`);
   return 0;
 }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const pnpm = join(repo, 'node_modules', '.bin', 'pnpm');
-const hostPackages = ['packages/plugin-api', 'packages/registry', 'apps/runner'];
+const hostPackages = ['packages/plugin-api', 'packages/registry', 'packages/core-manager', 'packages/indicators', 'packages/engine', 'apps/runner'];
 const fixtures = ['apps/runner/test/fixtures/strategy-momentum', 'apps/runner/test/fixtures/strategy-future-api'];
 const thirdParty = ['zod', 'semver', '@standard-schema/spec'];
 
@@ -75,7 +75,8 @@ describe('packed and installed with npm outside the repository', () => {
   it('`trading-orchestrator plugins list` shows the installed plugin as compatible and the future one with its reason', () => {
     const out = run(join(project, 'node_modules', '.bin', 'trading-orchestrator'), ['plugins', 'list'], project);
     const lines = out.split('\n');
-    expect(lines[0]).toBe(`Plugins for ${realpathSync(project)} (host plugin API 1.0.0): 2 found, 1 usable`);
+    // The indicators package is installed directly here, and it is an indicator plugin pack.
+    expect(lines[0]).toBe(`Plugins for ${realpathSync(project)} (host plugin API 1.0.0): 3 found, 2 usable`);
     expect(lines.find((l) => l.startsWith('fixture-momentum'))).toMatch(/^fixture-momentum\s+strategy\s+1\.0\.0\s+fixture-strategy-momentum\s+compatible$/);
     expect(lines.find((l) => l.startsWith('fixture-future'))).toMatch(
       /^fixture-future\s+strategy\s+3\.0\.0\s+fixture-strategy-future-api\s+incompatible\s+needs plugin API \^2\.0\.0, this host provides 1\.0\.0$/,
@@ -101,6 +102,7 @@ describe('packed and installed with npm outside the repository', () => {
     expect(catalog.entries.map((e) => [e.id, e.status, e.source])).toEqual([
       ['fixture-future', 'incompatible', 'dependency'],
       ['fixture-momentum', 'compatible', 'dependency'],
+      ['indicators', 'compatible', 'dependency'],
     ]);
   });
 });

@@ -5,3 +5,4 @@ export { paperBrokerConfig, type PaperBrokerConfig } from './broker/paper-broker
 export { computeMetrics, type ClosedTrade, type Drawdown, type EquityPoint, type MetricsOptions, type PerformanceMetrics } from './metrics/metrics.js';
 export { PositionSizer, sizingRule, type SizingRule } from './sizing/position-sizer.js';
 export { BacktestEngine, type BacktestOptions, type BacktestResult, type Denial, type StrategyResult, type StrategySlot, type TradeRecord } from './run/backtest.js';
+export { mergeBars } from './run/merge-bars.js';

@@ -1,0 +1,24 @@
+import type { BacktestResult, PerformanceMetrics } from '@trading-orchestrator/engine';
+import { formatTable } from '../format/table.js';
+
+const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(2)}%`);
+const num = (x: number | undefined, digits = 2) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
+
+function row(name: string, m: PerformanceMetrics | undefined, finalEquity: number, trades: number, denied: number | string): string[] {
+  return [name, String(trades), pct(m?.winRate), pct(m?.totalReturn), num(m?.sharpe), pct(m?.maxDrawdown.depth), num(m?.profitFactor), String(denied), finalEquity.toFixed(2)];
+}
+
+/** The per-strategy summary table printed after a backtest. */
+export function renderBacktest(result: BacktestResult, title: string): string {
+  const header = ['STRATEGY', 'TRADES', 'WIN', 'RETURN', 'SHARPE', 'MAX DD', 'PF', 'DENIED', 'EQUITY'];
+  const rows = result.strategies.map((s) => row(`${s.instanceId}${s.shadow ? ' (shadow)' : ''}`, s.metrics, s.finalEquity, s.trades.length, s.ordersDenied));
+  const denied = result.strategies.reduce((n, s) => n + s.ordersDenied, 0);
+  rows.push(row('account', result.metrics, result.portfolio.equity, result.metrics?.trades ?? 0, denied));
+  const lines = [title, '', formatTable(header, rows), ''];
+  const p = result.portfolio;
+  lines.push(`cash ${p.cash.toFixed(2)}, fees ${p.feesPaid.toFixed(2)}, realised ${p.realizedPnl.toFixed(2)}, unrealised ${p.unrealizedPnl.toFixed(2)}, open positions ${p.positions.length}`);
+  const codes = new Map<string, number>();
+  for (const d of result.denials) codes.set(`${d.deniedBy}: ${d.code}`, (codes.get(`${d.deniedBy}: ${d.code}`) ?? 0) + 1);
+  if (codes.size > 0) lines.push(`risk denials: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+  return lines.join('\n');
+}
