@@ -63,7 +63,7 @@ describe('trading-orchestrator backtest (the default job)', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     const lines = out.split('\n');
-    expect(lines[1]).toMatch(/^Backtest: ALPHA, BETA, GAMMA hourly, synthetic data, 19440 bars in \d+\.\d\d s \(\d+ bars\/s\)$/);
+    expect(lines[1]).toMatch(/^Backtest: ALPHA, BETA, GAMMA 1h from 2020-01-01 to 2020-09-27 \(data-synthetic\), 19440 bars in \d+\.\d\d s \(\d+ bars\/s\)$/);
     expect(lines[3]).toMatch(/^STRATEGY\s+TRADES\s+WIN\s+RETURN\s+SHARPE\s+MAX DD\s+PF\s+DENIED\s+EQUITY$/);
     for (const id of ['ma-crossover', 'rsi-mean-reversion', 'bollinger-reversion', 'account']) expect(out).toMatch(new RegExp(`^${id}\\s+\\d+\\s+\\d+\\.\\d\\d%`, 'm'));
     expect(out).toMatch(/^cash \d+\.\d\d, fees \d+\.\d\d, realised -?\d+\.\d\d, unrealised -?\d+\.\d\d, open positions \d+$/m);
@@ -73,8 +73,8 @@ describe('trading-orchestrator backtest (the default job)', () => {
     const { code, err } = await cli('backtest', '--no-cache');
     expect(code).toBe(1);
     expect(err).toBe(
-      'error: the default backtest needs plugins that are not installed: data-synthetic, risk-guards, risk-var, ma-crossover, rsi-mean-reversion, bollinger-reversion\n' +
-        '  fix: npm install @trading-orchestrator/data-synthetic @trading-orchestrator/risk-guards @trading-orchestrator/risk-var @trading-orchestrator/strategy-ma-crossover @trading-orchestrator/strategy-rsi @trading-orchestrator/strategy-bollinger\n',
+      'error: the default backtest needs plugins that are not installed: data-synthetic, ma-crossover, rsi-mean-reversion, bollinger-reversion, risk-guards, risk-var\n' +
+        '  fix: npm install @trading-orchestrator/data-synthetic @trading-orchestrator/strategy-ma-crossover @trading-orchestrator/strategy-rsi @trading-orchestrator/strategy-bollinger @trading-orchestrator/risk-guards @trading-orchestrator/risk-var\n',
     );
   });
 

@@ -1,7 +1,10 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isPluginError, PLUGIN_API_VERSION } from '@trading-orchestrator/plugin-api';
 import { discoverPlugins, nearestNames } from '@trading-orchestrator/registry';
 import { MissingPluginsError, runDefaultBacktest } from './commands/default-backtest.js';
+import { runBacktest } from './commands/run-backtest.js';
+import { loadRunConfig } from './config/load-config.js';
 import { renderPluginList } from './commands/plugins-list.js';
 import { renderBacktest } from './commands/render-backtest.js';
 import { discoveryCacheFile, findProjectDir, runnerPackageDir } from './project.js';
@@ -17,10 +20,13 @@ export interface Io {
 const USAGE = `Usage: trading-orchestrator [command] [options]
 
 Commands:
-  backtest            the default job: an offline backtest of the reference strategies (ma-crossover,
-                      rsi-mean-reversion, bollinger-reversion) with risk-guards and risk-var on the synthetic
-                      source (data-synthetic) and the built-in paper broker
+  backtest            with --config <file>: the backtest the YAML or JSON file describes; without: the default
+                      job, an offline backtest of the reference strategies (ma-crossover, rsi-mean-reversion,
+                      bollinger-reversion) with risk-guards and risk-var on data-synthetic and the paper broker
   plugins list        list the plugins discovered for this project
+
+Run options:
+  --config <file>       a run config (YAML or JSON, \${ENV_VAR} and \${ENV_VAR:-default} are replaced)
 
 Discovery options:
   --project <dir>       the project whose dependencies are searched (default: nearest package.json)
@@ -46,6 +52,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       allowPositionals: true,
       options: {
         project: { type: 'string' },
+        config: { type: 'string', short: 'c' },
         'plugin-path': { type: 'string', multiple: true },
         'plugin-dir': { type: 'string', multiple: true },
         'no-cache': { type: 'boolean' },
@@ -88,15 +95,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const usable = catalog.byStatus('compatible').length;
     io.stdout.write(`${usable} usable plugin${usable === 1 ? '' : 's'} found for ${projectDir} (trading-orchestrator plugins list shows them)\n`);
     try {
-      const run = await runDefaultBacktest(catalog);
+      const configFile = values.config === undefined ? undefined : resolve(io.cwd, values.config);
+      const run = configFile === undefined ? await runDefaultBacktest(catalog) : await runBacktest(await loadRunConfig(configFile, io.env), catalog, configFile);
       if (values.json === true) {
         io.stdout.write(`${JSON.stringify(run.result, null, 2)}\n`);
         return 0;
       }
       const seconds = run.elapsedMs / 1000;
-      const title = `Backtest: ${run.symbols.join(', ')} hourly, synthetic data, ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
+      const c = run.config;
+      const title = `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
       io.stdout.write(`${renderBacktest(run.result, title)}\n`);
-      if (run.skipped.length > 0) io.stdout.write(`not installed, skipped: ${run.skipped.join(', ')}\n`);
       return 0;
     } catch (error) {
       const message = error instanceof MissingPluginsError ? error.message : isPluginError(error) ? error.describe() : String((error as Error).stack ?? error);

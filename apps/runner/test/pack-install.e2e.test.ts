@@ -14,7 +14,13 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const pnpm = join(repo, 'node_modules', '.bin', 'pnpm');
 const hostPackages = ['packages/plugin-api', 'packages/registry', 'packages/core-manager', 'packages/indicators', 'packages/engine', 'apps/runner'];
 const fixtures = ['apps/runner/test/fixtures/strategy-momentum', 'apps/runner/test/fixtures/strategy-future-api'];
-const thirdParty = ['zod', 'semver', '@standard-schema/spec'];
+/** Third-party dependencies of the packed packages, with the workspace folder they are installed under. */
+const thirdParty: [string, string][] = [
+  ['zod', 'packages/plugin-api'],
+  ['semver', 'packages/plugin-api'],
+  ['@standard-schema/spec', 'packages/plugin-api'],
+  ['yaml', 'apps/runner'],
+];
 
 const NPM_OFFLINE = ['--offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
@@ -41,8 +47,7 @@ beforeAll(() => {
   mkdirSync(tarballs);
   for (const dir of hostPackages) run(pnpm, ['pack', '--pack-destination', tarballs], join(repo, dir));
   for (const dir of fixtures) run('npm', ['pack', '--pack-destination', tarballs], join(repo, dir));
-  const pluginApiDir = join(repo, 'packages/plugin-api');
-  for (const name of thirdParty) tarInstalledPackage(realpathSync(join(pluginApiDir, 'node_modules', name)), tarballs);
+  for (const [name, from] of thirdParty) tarInstalledPackage(realpathSync(join(repo, from, 'node_modules', name)), tarballs);
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch-trading-project', version: '0.0.0', private: true }));
   const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));

@@ -1,0 +1,103 @@
+import { PluginManager, type LoadablePlugin, type PluginSpec } from '@trading-orchestrator/core-manager';
+import { BacktestEngine, mergeBars, paperBroker, type BacktestResult } from '@trading-orchestrator/engine';
+import { ConfigInvalidError, nearestNames, timeframeToMs, type Bar, type DataProvider, type PluginKind, type Problem } from '@trading-orchestrator/plugin-api';
+import type { CatalogEntry, PluginCatalog } from '@trading-orchestrator/registry';
+import type { RunConfig } from '../config/run-config.js';
+
+const YEAR_MS = 365.25 * 86_400_000;
+const BUILT_IN_BROKER: LoadablePlugin = { id: 'paper', kind: 'broker', version: 'built-in', packageName: '@trading-orchestrator/engine', packageDir: '.', manifest: undefined, definition: paperBroker };
+
+export interface BacktestOutcome {
+  readonly result: BacktestResult;
+  readonly config: RunConfig;
+  readonly elapsedMs: number;
+}
+
+/** Finds each plugin the config names in the catalog; every unknown, unusable or wrong-kind reference is a problem. */
+function resolvePlugins(config: RunConfig, catalog: PluginCatalog): { problems: Problem[]; entry: (path: string) => CatalogEntry } {
+  const problems: Problem[] = [];
+  const found = new Map<string, CatalogEntry>();
+  const check = (path: string, id: string, kind: PluginKind) => {
+    const entry = catalog.loadable(id);
+    if (entry !== undefined && entry.kind === kind) {
+      found.set(path, entry);
+      return;
+    }
+    const claimed = catalog.byId(id);
+    let message: string;
+    if (entry !== undefined) message = `"${id}" is a ${entry.kind} plugin, not a ${kind} plugin`;
+    else if (claimed.length > 0) message = `plugin "${id}" is installed but ${claimed[0]!.status}: ${claimed[0]!.reason ?? ''}${claimed[0]!.fix === undefined ? '' : `; fix: ${claimed[0]!.fix}`}`;
+    else {
+      const ofKind = catalog.byKind(kind).filter((e) => e.status === 'compatible').map((e) => e.id);
+      const near = nearestNames(id, catalog.ids());
+      message = `no installed plugin "${id}"${near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : ''}; installed ${kind} plugins: ${ofKind.join(', ') || 'none'}`;
+    }
+    problems.push({ path, message, severity: 'error' });
+  };
+  check('data.plugin', config.data.plugin, 'data');
+  config.strategies.forEach((s, i) => s.enabled && check(`strategies[${i}].plugin`, s.plugin, 'strategy'));
+  config.risk.forEach((r, i) => check(`risk[${i}].plugin`, r.plugin, 'risk'));
+  return { problems, entry: (path) => found.get(path)! };
+}
+
+/** Runs a validated config: resolves the plugins, validates their configs, loads the bars and backtests. */
+export async function runBacktest(config: RunConfig, catalog: PluginCatalog, file = 'the run config'): Promise<BacktestOutcome> {
+  const { problems, entry } = resolvePlugins(config, catalog);
+  if (problems.length > 0) {
+    throw new ConfigInvalidError(`${file} names plugins that cannot be used (${problems.length} problem${problems.length === 1 ? '' : 's'})`, {
+      path: file,
+      problems,
+      hint: 'install the missing plugin packages (npm install <package>) or correct the ids; `trading-orchestrator plugins list` shows what is installed',
+    });
+  }
+  const strategies = config.strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.enabled);
+  const fixed = strategies.filter(({ s }) => !s.shadow).reduce((sum, { s }) => sum + (s.allocation ?? 0), 0);
+  const unallocated = strategies.filter(({ s }) => !s.shadow && s.allocation === undefined).length;
+  const share = unallocated === 0 ? 0 : (1 - fixed) / unallocated;
+
+  const specs: PluginSpec[] = [
+    { plugin: entry('data.plugin'), instanceId: `data:${config.data.plugin}`, config: config.data.config, configPath: 'data.config' },
+    ...strategies.map(({ s, i }) => ({ plugin: entry(`strategies[${i}].plugin`), instanceId: s.id ?? s.plugin, config: s.config, configPath: `strategies[${i}].config` })),
+    ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}].plugin`), instanceId: r.id ?? r.plugin, config: r.config, configPath: `risk[${i}].config` })),
+    { plugin: BUILT_IN_BROKER, instanceId: 'broker:paper', config: config.broker.config, configPath: 'broker.config' },
+  ];
+  const manager = new PluginManager();
+  const started = performance.now();
+  try {
+    await manager.load(specs);
+    await manager.start();
+    const source = manager.get(`data:${config.data.plugin}`)!.instance as DataProvider;
+    const start = Date.parse(config.start);
+    const end = Date.parse(config.end);
+    const series: Bar[][] = [];
+    for (const symbol of config.symbols) {
+      const bars: Bar[] = [];
+      for await (const page of source.historicalBars({ symbol, timeframe: config.timeframe, start, end })) bars.push(...page);
+      series.push(bars);
+    }
+    const step = timeframeToMs(config.timeframe);
+    const engine = new BacktestEngine({
+      manager,
+      brokerId: 'broker:paper',
+      riskIds: config.risk.map((r) => r.id ?? r.plugin),
+      strategies: strategies.map(({ s }) => ({
+        instanceId: s.id ?? s.plugin,
+        allocation: s.shadow ? 0 : (s.allocation ?? share),
+        shadow: s.shadow,
+        sizing: s.sizing,
+        ...(s.symbols === undefined ? {} : { symbols: s.symbols }),
+        ...(s.timeframes === undefined ? {} : { timeframes: s.timeframes }),
+      })),
+      capital: config.capital,
+      currency: config.currency,
+      allowShort: config.allowShort,
+      periodsPerYear: config.periodsPerYear ?? YEAR_MS / step,
+      riskFreeRate: config.riskFreeRate,
+      tradeFrom: start + config.warmupBars * step,
+    });
+    const result = await engine.run(mergeBars(series));
+    return { result, config, elapsedMs: performance.now() - started };
+  } finally {
+    await manager.shutdown();
+  }
+}

@@ -1,0 +1,60 @@
+import { sizingRule } from '@trading-orchestrator/engine';
+import { TIMEFRAMES } from '@trading-orchestrator/plugin-api';
+import { z } from 'zod';
+
+const pluginRef = z.string().min(1);
+const day = z.union([z.iso.date(), z.iso.datetime()]);
+
+export const strategyEntry = z.object({
+  /** The strategy plugin's id (from its manifest). */
+  plugin: pluginRef,
+  /** The id this instance runs under; default: the plugin id. Needed to run one plugin twice. */
+  id: z.string().min(1).optional(),
+  enabled: z.boolean().default(true),
+  shadow: z.boolean().default(false),
+  /** Default: every symbol of the run. */
+  symbols: z.array(z.string().min(1)).min(1).optional(),
+  timeframes: z.array(z.enum(TIMEFRAMES)).min(1).optional(),
+  /** Share of capital, in (0, 1]. Default: an equal share of what is left. */
+  allocation: z.number().gt(0).max(1).optional(),
+  sizing: sizingRule.prefault({ method: 'fixed-fraction', fraction: 0.5 }),
+  config: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const runConfigSchema = z
+  .object({
+    mode: z.enum(['backtest']).default('backtest'),
+    data: z.object({ plugin: pluginRef, config: z.record(z.string(), z.unknown()).default({}) }),
+    symbols: z.array(z.string().min(1)).min(1),
+    timeframe: z.enum(TIMEFRAMES),
+    start: day,
+    end: day,
+    /** Bars after `start` that only warm strategies up. */
+    warmupBars: z.number().int().min(0).default(0),
+    capital: z.number().positive().default(100_000),
+    currency: z.string().min(1).default('USD'),
+    allowShort: z.boolean().default(false),
+    /** For annualising metrics; default: from the timeframe on a 365-day year (use 252 for daily equities). */
+    periodsPerYear: z.number().positive().optional(),
+    riskFreeRate: z.number().min(0).max(1).default(0),
+    strategies: z.array(strategyEntry).min(1),
+    /** Risk plugins, asked in this order. */
+    risk: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()).default({}) })).default([]),
+    /** The built-in paper broker's settings. */
+    broker: z.object({ config: z.record(z.string(), z.unknown()).default({}) }).prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    if (Date.parse(c.end) <= Date.parse(c.start)) ctx.addIssue({ code: 'custom', path: ['end'], message: `end (${c.end}) must be after start (${c.start})` });
+    const enabled = c.strategies.filter((s) => s.enabled && !s.shadow);
+    const total = enabled.reduce((s, x) => s + (x.allocation ?? 0), 0);
+    if (total > 1 + 1e-9) ctx.addIssue({ code: 'custom', path: ['strategies'], message: `allocations add up to ${(total * 100).toFixed(1)}% of capital; they must not exceed 100%` });
+    const ids = new Map<string, number>();
+    c.strategies.forEach((s, i) => {
+      const id = s.id ?? s.plugin;
+      if (ids.has(id)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'id'], message: `id "${id}" is already used by strategies[${ids.get(id)}]; give this one its own id` });
+      ids.set(id, i);
+    });
+  });
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
