@@ -5,6 +5,8 @@ import { discoverPlugins, nearestNames } from '@trading-orchestrator/registry';
 import { MissingPluginsError, runDefaultBacktest } from './commands/default-backtest.js';
 import { runBacktest } from './commands/run-backtest.js';
 import { loadRunConfig } from './config/load-config.js';
+import { writeStarterRun } from './commands/init.js';
+import { pluginInfo } from './commands/plugin-info.js';
 import { renderPluginList } from './commands/plugins-list.js';
 import { renderBacktest } from './commands/render-backtest.js';
 import { discoveryCacheFile, findProjectDir, runnerPackageDir } from './project.js';
@@ -24,6 +26,8 @@ Commands:
                       job, an offline backtest of the reference strategies (ma-crossover, rsi-mean-reversion,
                       bollinger-reversion) with risk-guards and risk-var on data-synthetic and the paper broker
   plugins list        list the plugins discovered for this project
+  plugins info <id>   a plugin's package, status and config schema with defaults
+  init [file]         write a commented starter run file (default run.yaml; --force to overwrite)
 
 Run options:
   --config <file>       a run config (YAML or JSON, \${ENV_VAR} and \${ENV_VAR:-default} are replaced)
@@ -41,7 +45,7 @@ Environment:
   -h, --help      show this help
   -v, --version   show versions`;
 
-const COMMANDS = ['backtest', 'plugins list'];
+const COMMANDS = ['backtest', 'plugins list', 'plugins info', 'init'];
 
 /** Runs one CLI invocation and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -57,6 +61,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         'plugin-dir': { type: 'string', multiple: true },
         'no-cache': { type: 'boolean' },
         json: { type: 'boolean' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -74,8 +79,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(`trading-orchestrator ${RUNNER_VERSION} (plugin API ${PLUGIN_API_VERSION})\n`);
     return 0;
   }
-  const command = positionals.length === 0 ? 'backtest' : positionals.join(' ');
-  if (command !== 'plugins list' && command !== 'plugins' && command !== 'backtest') {
+  const command = positionals.length === 0 ? 'backtest' : positionals[0] === 'plugins' && positionals[1] === 'info' ? 'plugins info' : positionals[0] === 'init' ? 'init' : positionals.join(' ');
+  if (command === 'init') {
+    const written = writeStarterRun(resolve(io.cwd, positionals[1] ?? 'run.yaml'), values.force === true);
+    (written.ok ? io.stdout : io.stderr).write(`${written.ok ? '' : 'error: '}${written.message}\n`);
+    return written.ok ? 0 : 1;
+  }
+  if (command === 'plugins info' && positionals[2] === undefined) {
+    io.stderr.write('error: plugins info needs a plugin id, e.g. trading-orchestrator plugins info ma-crossover\n');
+    return 2;
+  }
+  if (command !== 'plugins list' && command !== 'plugins' && command !== 'backtest' && command !== 'plugins info') {
     const suggestions = nearestNames(command, COMMANDS);
     const hint = suggestions.length > 0 ? ` Did you mean "${suggestions.join('" or "')}"?` : '';
     io.stderr.write(`error: unknown command "${command}".${hint}\n\n${USAGE}\n`);
@@ -91,6 +105,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     env: io.env,
     cacheFile: values['no-cache'] === true ? false : discoveryCacheFile(projectDir),
   });
+  if (command === 'plugins info') {
+    const info = await pluginInfo(catalog, positionals[2]!);
+    if (values.json === true && info.json !== undefined) io.stdout.write(`${JSON.stringify(info.json, null, 2)}\n`);
+    else (info.ok ? io.stdout : io.stderr).write(`${info.ok ? '' : 'error: '}${info.text}\n`);
+    return info.ok ? 0 : 1;
+  }
   if (command === 'backtest') {
     const usable = catalog.byStatus('compatible').length;
     io.stdout.write(`${usable} usable plugin${usable === 1 ? '' : 's'} found for ${projectDir} (trading-orchestrator plugins list shows them)\n`);

@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../src/main.js';
+
+const runnerDir = new URL('..', import.meta.url).pathname;
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'to-init-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { cwd: dir, env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
+  return { code, out, err };
+}
+
+describe('trading-orchestrator init', () => {
+  it('writes a commented starter run that backtests as it is', async () => {
+    expect(await cli('init')).toEqual({ code: 0, out: `wrote ${join(dir, 'run.yaml')}; run it with: trading-orchestrator backtest --config ${join(dir, 'run.yaml')}\n`, err: '' });
+    expect(readFileSync(join(dir, 'run.yaml'), 'utf8')).toContain('# Every field is described in docs/config-reference.md.');
+    const run = await cli('backtest', '--config', 'run.yaml', '--project', runnerDir, '--no-cache');
+    expect(run.err).toBe('');
+    expect(run.out).toMatch(/^Backtest: ALPHA, BETA, GAMMA 1h from 2020-01-01 to 2020-09-27 \(data-synthetic\), 19440 bars/m);
+  });
+
+  it('refuses to overwrite an existing file unless forced', async () => {
+    await cli('init', 'mine.yaml');
+    expect(await cli('init', 'mine.yaml')).toEqual({ code: 1, out: '', err: `error: ${join(dir, 'mine.yaml')} already exists; pass --force to overwrite it\n` });
+    expect((await cli('init', 'mine.yaml', '--force')).code).toBe(0);
+    expect(existsSync(join(dir, 'mine.yaml'))).toBe(true);
+  });
+});
+
+describe('trading-orchestrator plugins info', () => {
+  it('shows the package, status and the config schema with defaults and rules', async () => {
+    const { code, out } = await cli('plugins', 'info', 'ma-crossover', '--project', runnerDir, '--no-cache');
+    expect(code).toBe(0);
+    expect(out).toContain('ma-crossover (strategy): Moving-average crossover');
+    expect(out).toMatch(/^status {3}compatible$/m);
+    expect(out).toMatch(/^fast\?\s+integer\s+10\s+>= 1$/m);
+    expect(out).toMatch(/^average\?\s+"sma" \| "ema"\s+"sma"$/m);
+    expect(out).toMatch(/^fullConfidenceSpread\?\s+number\s+0\.01\s+> 0, <= 1$/m);
+  });
+
+  it('shows nested fields by their dotted path, and gives JSON for tools', async () => {
+    const { out } = await cli('plugins', 'info', 'risk-guards', '--project', runnerDir, '--no-cache');
+    expect(out).toMatch(/^circuitBreaker\.maxDrawdownPct\?\s+number\s+0\.2\s+> 0, <= 1$/m);
+    const json = JSON.parse((await cli('plugins', 'info', 'risk-var', '--project', runnerDir, '--no-cache', '--json')).out) as { configSchema: { properties: Record<string, unknown> } };
+    expect(Object.keys(json.configSchema.properties)).toContain('maxVarPct');
+  });
+
+  it('suggests the nearest id for a typo, and asks for an id when none is given', async () => {
+    const typo = await cli('plugins', 'info', 'rsi-mean-revresion', '--project', runnerDir, '--no-cache');
+    expect(typo.code).toBe(1);
+    expect(typo.err).toMatch(/^error: no plugin "rsi-mean-revresion" is installed \(did you mean rsi-mean-reversion\?\)/);
+    expect(await cli('plugins', 'info')).toEqual({ code: 2, out: '', err: 'error: plugins info needs a plugin id, e.g. trading-orchestrator plugins info ma-crossover\n' });
+  });
+});
