@@ -59,7 +59,7 @@ describe('trading-orchestrator plugins list', () => {
 describe('trading-orchestrator backtest (the default job)', () => {
   it('backtests the reference strategies with both risk plugins on synthetic data and prints a summary', async () => {
     const runnerDir = new URL('..', import.meta.url).pathname;
-    const { code, out, err } = await cli('--project', runnerDir, '--no-cache');
+    const { code, out, err } = await cli('--project', runnerDir, '--no-cache', '--no-journal');
     expect(err).toBe('');
     expect(code).toBe(0);
     const lines = out.split('\n');
@@ -80,8 +80,8 @@ describe('trading-orchestrator backtest (the default job)', () => {
 
   it('gives the same result twice', async () => {
     const runnerDir = new URL('..', import.meta.url).pathname;
-    const a = await cli('--project', runnerDir, '--no-cache', '--json');
-    const b = await cli('--project', runnerDir, '--no-cache', '--json');
+    const a = await cli('--project', runnerDir, '--no-cache', '--json', '--no-journal');
+    const b = await cli('--project', runnerDir, '--no-cache', '--json', '--no-journal');
     expect(b.out).toBe(a.out);
     expect((JSON.parse(a.out.split('\n').slice(1).join('\n')) as { bars: number }).bars).toBe(19_440);
   });

@@ -1,11 +1,14 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { EventBus } from '@trading-orchestrator/core-manager';
 import { isPluginError, PLUGIN_API_VERSION } from '@trading-orchestrator/plugin-api';
 import { discoverPlugins, nearestNames } from '@trading-orchestrator/registry';
 import { MissingPluginsError, runDefaultBacktest } from './commands/default-backtest.js';
 import { runBacktest } from './commands/run-backtest.js';
 import { loadRunConfig } from './config/load-config.js';
 import { writeStarterRun } from './commands/init.js';
+import { exportRun, JOURNAL_PACKAGE, loadJournalModule, renderRuns } from './commands/journal-commands.js';
 import { pluginInfo } from './commands/plugin-info.js';
 import { renderPluginList } from './commands/plugins-list.js';
 import { renderBacktest } from './commands/render-backtest.js';
@@ -28,9 +31,13 @@ Commands:
   plugins list        list the plugins discovered for this project
   plugins info <id>   a plugin's package, status and config schema with defaults
   init [file]         write a commented starter run file (default run.yaml; --force to overwrite)
+  journal list        the runs in the journal
+  journal export <run> [--what trades|equity] [--strategy <id>] [--format csv|json]
 
 Run options:
   --config <file>       a run config (YAML or JSON, \${ENV_VAR} and \${ENV_VAR:-default} are replaced)
+  --journal <file>      the SQLite journal (default trading-orchestrator.db; needs @trading-orchestrator/journal)
+  --no-journal          keep no journal
 
 Discovery options:
   --project <dir>       the project whose dependencies are searched (default: nearest package.json)
@@ -45,7 +52,7 @@ Environment:
   -h, --help      show this help
   -v, --version   show versions`;
 
-const COMMANDS = ['backtest', 'plugins list', 'plugins info', 'init'];
+const COMMANDS = ['backtest', 'plugins list', 'plugins info', 'init', 'journal list', 'journal export'];
 
 /** Runs one CLI invocation and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -62,6 +69,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         'no-cache': { type: 'boolean' },
         json: { type: 'boolean' },
         force: { type: 'boolean' },
+        journal: { type: 'string' },
+        'no-journal': { type: 'boolean' },
+        what: { type: 'string' },
+        strategy: { type: 'string' },
+        format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -85,6 +97,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     (written.ok ? io.stdout : io.stderr).write(`${written.ok ? '' : 'error: '}${written.message}\n`);
     return written.ok ? 0 : 1;
   }
+  if (positionals[0] === 'journal') return journalCommand(positionals.slice(1), values, io);
   if (command === 'plugins info' && positionals[2] === undefined) {
     io.stderr.write('error: plugins info needs a plugin id, e.g. trading-orchestrator plugins info ma-crossover\n');
     return 2;
@@ -116,7 +129,31 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(`${usable} usable plugin${usable === 1 ? '' : 's'} found for ${projectDir} (trading-orchestrator plugins list shows them)\n`);
     try {
       const configFile = values.config === undefined ? undefined : resolve(io.cwd, values.config);
-      const run = configFile === undefined ? await runDefaultBacktest(catalog) : await runBacktest(await loadRunConfig(configFile, io.env), catalog, configFile);
+      const config = configFile === undefined ? undefined : await loadRunConfig(configFile, io.env);
+      const journalModule = values['no-journal'] === true ? undefined : await loadJournalModule();
+      if (values.journal !== undefined && journalModule === undefined) {
+        io.stderr.write(`error: --journal needs ${JOURNAL_PACKAGE}, which is not installed\n  fix: npm install ${JOURNAL_PACKAGE}\n`);
+        return 1;
+      }
+      const journal = journalModule?.Journal.open(resolve(io.cwd, values.journal ?? 'trading-orchestrator.db'));
+      let runId = 0;
+      const hooks = {
+        attach: (bus: EventBus) => {
+          if (journal === undefined) return () => {};
+          runId = journal.startRun({ label: configFile ?? 'default', mode: 'backtest', config: config ?? 'default', startedAt: Date.now() });
+          return journal.attach(bus, runId);
+        },
+      };
+      let run;
+      try {
+        run = config === undefined ? await runDefaultBacktest(catalog, hooks) : await runBacktest(config, catalog, configFile, hooks);
+        if (journal !== undefined && runId > 0) journal.finishRun(runId, { status: 'finished', endedAt: Date.now(), summary: { equity: run.result.portfolio.equity, bars: run.result.bars } });
+      } catch (error) {
+        if (journal !== undefined && runId > 0) journal.finishRun(runId, { status: 'failed', endedAt: Date.now(), summary: { error: String(error) } });
+        throw error;
+      } finally {
+        journal?.close();
+      }
       if (values.json === true) {
         io.stdout.write(`${JSON.stringify(run.result, null, 2)}\n`);
         return 0;
@@ -125,6 +162,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const c = run.config;
       const title = `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
       io.stdout.write(`${renderBacktest(run.result, title)}\n`);
+      io.stdout.write(journal === undefined ? `journal: none (${values['no-journal'] === true ? '--no-journal' : `npm install ${JOURNAL_PACKAGE} to keep one`})\n` : `journal: ${journal.path} (run ${runId}); trading-orchestrator journal export ${runId} --journal ${journal.path}\n`);
       return 0;
     } catch (error) {
       const message = error instanceof MissingPluginsError ? error.message : isPluginError(error) ? error.describe() : String((error as Error).stack ?? error);
@@ -134,4 +172,42 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   io.stdout.write(values.json === true ? `${JSON.stringify(catalog, null, 2)}\n` : `${renderPluginList(catalog, projectDir)}\n`);
   return 0;
+}
+
+type Values = { journal?: string | undefined; what?: string | undefined; strategy?: string | undefined; format?: string | undefined; json?: boolean | undefined };
+
+async function journalCommand(args: readonly string[], values: Values, io: Io): Promise<number> {
+  const module = await loadJournalModule();
+  if (module === undefined) {
+    io.stderr.write(`error: journal commands need ${JOURNAL_PACKAGE}, which is not installed\n  fix: npm install ${JOURNAL_PACKAGE}\n`);
+    return 1;
+  }
+  const path = resolve(io.cwd, values.journal ?? 'trading-orchestrator.db');
+  if (!existsSync(path)) {
+    io.stderr.write(`error: no journal at ${path}; run a backtest first or pass --journal <file>\n`);
+    return 1;
+  }
+  const journal = module.Journal.open(path);
+  try {
+    if (args[0] === 'list' || args.length === 0) {
+      io.stdout.write(values.json === true ? `${JSON.stringify(journal.listRuns(), null, 2)}\n` : `${renderRuns(journal)}\n`);
+      return 0;
+    }
+    if (args[0] === 'export') {
+      const runId = Number(args[1]);
+      const what = values.what ?? 'trades';
+      const format = values.format ?? 'csv';
+      if (!Number.isInteger(runId) || (what !== 'trades' && what !== 'equity') || (format !== 'csv' && format !== 'json')) {
+        io.stderr.write('error: usage: trading-orchestrator journal export <run id> [--what trades|equity] [--strategy <id>] [--format csv|json]\n');
+        return 2;
+      }
+      const out = exportRun(journal, module.toCsv, runId, what, format, values.strategy);
+      (out.ok ? io.stdout : io.stderr).write(out.ok ? out.text : `error: ${out.text}\n`);
+      return out.ok ? 0 : 1;
+    }
+    io.stderr.write(`error: unknown journal command "${args.join(' ')}"; use journal list or journal export <run>\n`);
+    return 2;
+  } finally {
+    journal.close();
+  }
 }

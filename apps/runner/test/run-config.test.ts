@@ -16,7 +16,7 @@ async function backtest(file: string, text: string, env: Record<string, string> 
   writeFileSync(join(dir, file), text);
   let out = '';
   let err = '';
-  const code = await main(['backtest', '--config', file, '--project', runnerDir, '--no-cache'], {
+  const code = await main(['backtest', '--config', file, '--project', runnerDir, '--no-cache', '--no-journal'], {
     cwd: dir,
     env,
     stdout: { write: (t: string) => (out += t) },

@@ -8,6 +8,8 @@ export type {
   RiskDecisionEvent,
   RiskVerdictEvent,
   SlowHookEvent,
+  EquityEvent,
+  TradeEvent,
   Topic,
 } from './events/event-map.js';
 export { GuardedPlugin, HOOK_FAILED, HookGuard, HookSite, type GuardOptions, type HookFailed, type HookLimits, type UnsettledCall } from './guard/hook-guard.js';

@@ -1,6 +1,6 @@
 import type { PluginCatalog } from '@trading-orchestrator/registry';
 import { runConfigSchema, type RunConfigInput } from '../config/run-config.js';
-import { runBacktest, type BacktestOutcome } from './run-backtest.js';
+import { runBacktest, type BacktestOutcome, type RunHooks } from './run-backtest.js';
 
 /** The job the runner does with no config: offline, reproducible, and it exercises every kind of plugin. */
 export const DEFAULT_RUN: RunConfigInput = {
@@ -39,11 +39,11 @@ export class MissingPluginsError extends Error {
   }
 }
 
-export async function runDefaultBacktest(catalog: PluginCatalog): Promise<BacktestOutcome> {
+export async function runDefaultBacktest(catalog: PluginCatalog, hooks: RunHooks = {}): Promise<BacktestOutcome> {
   const config = runConfigSchema.parse(DEFAULT_RUN);
   const missing = Object.keys(PACKAGES).filter((id) => catalog.loadable(id) === undefined);
   const strategiesLeft = config.strategies.filter((s) => !missing.includes(s.plugin));
   if (missing.some((id) => !config.strategies.some((s) => s.plugin === id)) || strategiesLeft.length === 0) throw new MissingPluginsError(missing);
   // Run whichever reference strategies are installed.
-  return runBacktest({ ...config, strategies: strategiesLeft }, catalog, 'the default run');
+  return runBacktest({ ...config, strategies: strategiesLeft }, catalog, 'the default run', hooks);
 }

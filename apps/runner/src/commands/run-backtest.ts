@@ -1,4 +1,4 @@
-import { PluginManager, type LoadablePlugin, type PluginSpec } from '@trading-orchestrator/core-manager';
+import { PluginManager, type EventBus, type LoadablePlugin, type PluginSpec } from '@trading-orchestrator/core-manager';
 import { BacktestEngine, mergeBars, paperBroker, type BacktestResult } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, nearestNames, timeframeToMs, type Bar, type DataProvider, type PluginKind, type Problem } from '@trading-orchestrator/plugin-api';
 import type { CatalogEntry, PluginCatalog } from '@trading-orchestrator/registry';
@@ -41,7 +41,12 @@ function resolvePlugins(config: RunConfig, catalog: PluginCatalog): { problems: 
 }
 
 /** Runs a validated config: resolves the plugins, validates their configs, loads the bars and backtests. */
-export async function runBacktest(config: RunConfig, catalog: PluginCatalog, file = 'the run config'): Promise<BacktestOutcome> {
+export interface RunHooks {
+  /** Called once the plugins have started, before the first bar; the returned function runs after the last. */
+  readonly attach?: (bus: EventBus) => () => void;
+}
+
+export async function runBacktest(config: RunConfig, catalog: PluginCatalog, file = 'the run config', hooks: RunHooks = {}): Promise<BacktestOutcome> {
   const { problems, entry } = resolvePlugins(config, catalog);
   if (problems.length > 0) {
     throw new ConfigInvalidError(`${file} names plugins that cannot be used (${problems.length} problem${problems.length === 1 ? '' : 's'})`, {
@@ -95,8 +100,13 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
       riskFreeRate: config.riskFreeRate,
       tradeFrom: start + config.warmupBars * step,
     });
-    const result = await engine.run(mergeBars(series));
-    return { result, config, elapsedMs: performance.now() - started };
+    const detach = hooks.attach?.(manager.bus);
+    try {
+      const result = await engine.run(mergeBars(series));
+      return { result, config, elapsedMs: performance.now() - started };
+    } finally {
+      detach?.();
+    }
   } finally {
     await manager.shutdown();
   }

@@ -59,6 +59,25 @@ export interface RiskVerdictEvent {
   readonly message?: string;
 }
 
+/** A closed round trip, net of fees (published by the engine). */
+export interface TradeEvent {
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly direction: 'long' | 'short';
+  readonly quantity: number;
+  readonly entryTime: number;
+  readonly exitTime: number;
+  readonly pnl: number;
+  readonly fees: number;
+}
+
+/** One point of an equity curve: the account's, or one strategy's slice when `strategyId` is set. */
+export interface EquityEvent {
+  readonly time: number;
+  readonly equity: number;
+  readonly strategyId?: string;
+}
+
 export interface DroppedEventsEvent {
   readonly pluginId: string;
   readonly topic: string;
@@ -83,6 +102,8 @@ export interface EventMap extends PluginEventMap {
   'hook-slow': SlowHookEvent;
   'handler-error': HandlerErrorEvent;
   'events-dropped': DroppedEventsEvent;
+  trade: TradeEvent;
+  equity: EquityEvent;
 }
 
 export type Topic = keyof EventMap;

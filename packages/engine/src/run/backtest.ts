@@ -321,7 +321,9 @@ export class BacktestEngine {
     const flipped = before !== 0 && after !== 0 && Math.sign(before) !== Math.sign(after);
     if (after === 0 || flipped) {
       const pnl = Math.round((open.realized - open.fees) * 100) / 100;
-      state.trades.push({ strategyId: state.slot.instanceId, symbol: fill.symbol, direction: open.direction, quantity: open.quantity, entryTime: open.entryTime, exitTime: fill.time, pnl, fees: open.fees });
+      const trade: TradeRecord = { strategyId: state.slot.instanceId, symbol: fill.symbol, direction: open.direction, quantity: open.quantity, entryTime: open.entryTime, exitTime: fill.time, pnl, fees: open.fees };
+      state.trades.push(trade);
+      this.options.manager.bus.publish('trade', trade);
       state.open.delete(fill.symbol);
       if (flipped) state.open.set(fill.symbol, { direction: after > 0 ? 'long' : 'short', entryTime: fill.time, quantity: Math.abs(after), realized: 0, fees: 0 });
     }
@@ -329,12 +331,16 @@ export class BacktestEngine {
 
   private recordEquity(): void {
     if (this.currentTime === Number.NEGATIVE_INFINITY) return;
+    const bus = this.options.manager.bus;
     const snapshot = this.ledger.snapshot(this.currentTime);
     this.curve.push({ time: this.currentTime, equity: snapshot.equity, exposed: snapshot.positions.length > 0 });
+    bus.publish('equity', { time: this.currentTime, equity: snapshot.equity });
     for (const s of this.slots) {
       if (s.slot.shadow === true) continue;
       const id = s.slot.instanceId;
-      s.curve.push({ time: this.currentTime, equity: this.ledger.strategyEquity({ strategyId: id, allocation: toCents(s.allocation) }), exposed: this.ledger.positionsOf(id).length > 0 });
+      const equity = this.ledger.strategyEquity({ strategyId: id, allocation: toCents(s.allocation) });
+      s.curve.push({ time: this.currentTime, equity, exposed: this.ledger.positionsOf(id).length > 0 });
+      bus.publish('equity', { time: this.currentTime, equity, strategyId: id });
     }
   }
 

@@ -1,0 +1,37 @@
+import type { Journal as JournalType } from '@trading-orchestrator/journal';
+import { formatTable } from '../format/table.js';
+
+type JournalModule = typeof import('@trading-orchestrator/journal');
+
+export const JOURNAL_PACKAGE = '@trading-orchestrator/journal';
+
+/** The journal package, when installed (it is an optional peer: it builds SQLite from source). */
+export async function loadJournalModule(): Promise<JournalModule | undefined> {
+  try {
+    return (await import(JOURNAL_PACKAGE)) as JournalModule;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+const iso = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().replace('.000Z', 'Z'));
+
+export function renderRuns(journal: JournalType): string {
+  const runs = journal.listRuns();
+  if (runs.length === 0) return `no runs in ${journal.path}`;
+  return formatTable(
+    ['ID', 'LABEL', 'MODE', 'STATUS', 'STARTED', 'ENDED', 'EQUITY'],
+    runs.map((r) => [String(r.id), r.label, r.mode, r.status, iso(r.startedAt), iso(r.endedAt), (r.summary as { equity?: number } | null)?.equity?.toFixed(2) ?? '-']),
+  );
+}
+
+export function exportRun(journal: JournalType, toCsv: JournalModule['toCsv'], runId: number, what: 'trades' | 'equity', format: 'csv' | 'json', strategyId: string | undefined): { ok: boolean; text: string } {
+  if (!journal.hasRun(runId)) return { ok: false, text: `no run ${runId} in ${journal.path}; trading-orchestrator journal list shows the runs` };
+  if (what === 'trades') {
+    const rows = journal.trades(runId).filter((t) => strategyId === undefined || t.strategyId === strategyId);
+    return { ok: true, text: format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, ['strategyId', 'symbol', 'direction', 'quantity', 'entryTime', 'exitTime', 'pnl', 'fees']) };
+  }
+  const rows = journal.equity(runId, strategyId ?? '');
+  return { ok: true, text: format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, ['time', 'strategyId', 'equity']) };
+}

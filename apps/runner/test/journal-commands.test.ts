@@ -1,0 +1,48 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../src/main.js';
+
+const runnerDir = new URL('..', import.meta.url).pathname;
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'to-journal-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { cwd: dir, env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
+  return { code, out, err };
+}
+
+describe('the journal from the command line', () => {
+  it('a backtest writes its run; journal list and export read it back as CSV and JSON', async () => {
+    const run = await cli('backtest', '--project', runnerDir, '--no-cache', '--journal', 'runs.db');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`journal: ${join(dir, 'runs.db')} (run 1); trading-orchestrator journal export 1 --journal ${join(dir, 'runs.db')}`);
+    const list = await cli('journal', 'list', '--journal', 'runs.db');
+    expect(list.out.split('\n')[0]).toMatch(/^ID\s+LABEL\s+MODE\s+STATUS\s+STARTED\s+ENDED\s+EQUITY$/);
+    expect(list.out.split('\n')[1]).toMatch(/^1\s+default\s+backtest\s+finished\s+\S+Z\s+\S+Z\s+\d+\.\d\d$/);
+    const csv = (await cli('journal', 'export', '1', '--journal', 'runs.db')).out.split('\n');
+    expect(csv[0]).toBe('strategyId,symbol,direction,quantity,entryTime,exitTime,pnl,fees');
+    expect(csv.length).toBeGreaterThan(100);
+    const equity = JSON.parse((await cli('journal', 'export', '1', '--journal', 'runs.db', '--what', 'equity', '--format', 'json')).out) as { time: number; equity: number }[];
+    expect(equity[0]).toEqual({ time: Date.UTC(2020, 0, 1), strategyId: '', equity: 100_000 });
+    const onlyMa = (await cli('journal', 'export', '1', '--journal', 'runs.db', '--strategy', 'ma-crossover')).out.split('\n').slice(1, -1);
+    expect(onlyMa.length).toBeGreaterThan(10);
+    expect(onlyMa.every((l) => l.startsWith('ma-crossover,'))).toBe(true);
+  });
+
+  it('--no-journal keeps none; a missing journal or run is explained', async () => {
+    const run = await cli('backtest', '--project', runnerDir, '--no-cache', '--no-journal');
+    expect(run.out).toContain('journal: none (--no-journal)');
+    expect(existsSync(join(dir, 'trading-orchestrator.db'))).toBe(false);
+    expect(await cli('journal', 'list')).toEqual({ code: 1, out: '', err: `error: no journal at ${join(dir, 'trading-orchestrator.db')}; run a backtest first or pass --journal <file>\n` });
+    await cli('backtest', '--project', runnerDir, '--no-cache');
+    expect((await cli('journal', 'export', '7')).err).toBe(`error: no run 7 in ${join(dir, 'trading-orchestrator.db')}; trading-orchestrator journal list shows the runs\n`);
+    expect((await cli('journal', 'export', '1', '--what', 'orders')).code).toBe(2);
+  });
+});

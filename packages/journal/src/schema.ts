@@ -1,0 +1,38 @@
+/** Bumped with every change below; a journal with another version is refused with a message, never altered. */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  label TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  config TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  status TEXT NOT NULL,
+  summary TEXT
+);
+CREATE TABLE signals (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, strategy_id TEXT NOT NULL, symbol TEXT NOT NULL,
+  side TEXT NOT NULL, strength REAL NOT NULL, shadow INTEGER NOT NULL, reason TEXT, payload TEXT NOT NULL, PRIMARY KEY (run_id, seq));
+CREATE TABLE risk_decisions (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, intent_id TEXT NOT NULL, strategy_id TEXT NOT NULL,
+  symbol TEXT NOT NULL, plugin_id TEXT NOT NULL, action TEXT NOT NULL, code TEXT, message TEXT, quantity REAL, PRIMARY KEY (run_id, seq));
+CREATE TABLE risk_verdicts (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, intent_id TEXT NOT NULL, approved INTEGER NOT NULL,
+  quantity REAL NOT NULL, denied_by TEXT, code TEXT, message TEXT, PRIMARY KEY (run_id, seq));
+CREATE TABLE orders (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, order_id TEXT NOT NULL, time INTEGER NOT NULL, strategy_id TEXT NOT NULL,
+  symbol TEXT NOT NULL, side TEXT NOT NULL, type TEXT NOT NULL, quantity REAL NOT NULL, status TEXT NOT NULL, reason TEXT, payload TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq));
+CREATE TABLE fills (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, order_id TEXT NOT NULL, time INTEGER NOT NULL, symbol TEXT NOT NULL,
+  side TEXT NOT NULL, quantity REAL NOT NULL, price REAL NOT NULL, fee REAL NOT NULL, PRIMARY KEY (run_id, seq));
+CREATE TABLE positions (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, symbol TEXT NOT NULL, quantity REAL NOT NULL,
+  average_price REAL NOT NULL, market_price REAL NOT NULL, realized_pnl REAL NOT NULL, unrealized_pnl REAL NOT NULL, PRIMARY KEY (run_id, seq));
+CREATE TABLE trades (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, direction TEXT NOT NULL,
+  quantity REAL NOT NULL, entry_time INTEGER NOT NULL, exit_time INTEGER NOT NULL, pnl REAL NOT NULL, fees REAL NOT NULL, PRIMARY KEY (run_id, seq));
+CREATE TABLE equity (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, strategy_id TEXT NOT NULL, equity REAL NOT NULL,
+  PRIMARY KEY (run_id, seq));
+CREATE TABLE risk_events (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, plugin_id TEXT NOT NULL, level TEXT NOT NULL,
+  code TEXT NOT NULL, message TEXT NOT NULL, symbol TEXT, PRIMARY KEY (run_id, seq));
+`;
+
+/** Tables with per-run rows, in the order `counts` reports them. */
+export const EVENT_TABLES = ['signals', 'risk_decisions', 'risk_verdicts', 'orders', 'fills', 'positions', 'trades', 'equity', 'risk_events'] as const;
+export type EventTable = (typeof EVENT_TABLES)[number];

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventBus, PluginManager, type LoadablePlugin } from '@trading-orchestrator/core-manager';
+import { BacktestEngine, paperBroker } from '@trading-orchestrator/engine';
+import { generateUniverse } from '@trading-orchestrator/market-data';
+import type { PluginDefinition } from '@trading-orchestrator/plugin-api';
+import { riskGuards } from '@trading-orchestrator/risk-guards';
+import { bollingerReversion } from '@trading-orchestrator/strategy-bollinger';
+import { maCrossover } from '@trading-orchestrator/strategy-ma-crossover';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Journal, toCsv } from '../src/index.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'to-journal-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const builtIn = (id: string, definition: PluginDefinition): LoadablePlugin => ({ id, kind: definition.kind, version: '1.0.0', packageName: id, packageDir: '.', manifest: undefined, definition });
+
+async function backtestInto(journal: Journal) {
+  const manager = new PluginManager({ log: () => {} });
+  await manager.load([
+    { plugin: builtIn('ma', maCrossover as PluginDefinition), config: { fast: 10, slow: 30 } },
+    { plugin: builtIn('bands', bollingerReversion as PluginDefinition), config: {} },
+    { plugin: builtIn('guards', riskGuards as PluginDefinition), config: { lossStreak: { losses: 2, cooldownBars: 20 } } },
+    { plugin: builtIn('paper', paperBroker as PluginDefinition), config: {} },
+  ]);
+  await manager.start();
+  const runId = journal.startRun({ label: 'test', mode: 'backtest', config: { seed: 3 }, startedAt: 1 });
+  const detach = journal.attach(manager.bus, runId);
+  const engine = new BacktestEngine({
+    manager,
+    brokerId: 'paper',
+    riskIds: ['guards'],
+    strategies: [
+      { instanceId: 'ma', allocation: 0.5, sizing: { method: 'fixed-fraction', fraction: 0.5, maxPositionFraction: 1 } },
+      { instanceId: 'bands', allocation: 0.5, shadow: false, sizing: { method: 'strategy-hint', defaultFraction: 0.2, maxPositionFraction: 1 } },
+    ],
+    capital: 100_000,
+    periodsPerYear: 8_760,
+  });
+  const fills: number[] = [];
+  manager.bus.subscribe('fill', () => fills.push(1));
+  const result = await engine.run(generateUniverse(['ALPHA', 'BETA'], { timeframe: '1h', count: 2_000, seed: 3, volatility: 0.6 }));
+  detach();
+  journal.finishRun(runId, { status: 'finished', endedAt: 2, summary: { equity: result.portfolio.equity } });
+  await manager.shutdown();
+  return { runId, result, fills: fills.length };
+}
+
+describe('journal', () => {
+  it('records a run: trades, equity, fills, orders, signals and risk decisions, matching what the engine produced', async () => {
+    const journal = Journal.open(join(dir, 'runs.db'));
+    const { runId, result, fills } = await backtestInto(journal);
+    const trades = result.strategies.flatMap((s) => s.trades);
+    expect(journal.trades(runId).length).toBe(trades.length);
+    expect(journal.trades(runId).map((t) => t.pnl).reduce((a, b) => a + b, 0)).toBeCloseTo(trades.reduce((a, t) => a + t.pnl, 0), 6);
+    expect(journal.equity(runId).map((e) => e.equity)).toEqual(result.equity.map((e) => e.equity));
+    expect(journal.equity(runId, 'ma').length).toBe(result.equity.length);
+    const counts = journal.counts(runId);
+    expect(counts.fills).toBe(fills);
+    expect(counts.signals).toBe(result.strategies.reduce((s, x) => s + x.signals, 0));
+    expect(counts.risk_verdicts).toBeGreaterThan(0);
+    expect(counts.risk_decisions).toBeGreaterThan(0);
+    expect(counts.orders).toBeGreaterThan(0);
+    expect(journal.listRuns()).toEqual([{ id: runId, label: 'test', mode: 'backtest', startedAt: 1, endedAt: 2, status: 'finished', summary: { equity: result.portfolio.equity } }]);
+    journal.close();
+  });
+
+  it('is in WAL mode, and what is flushed is readable by another connection while the run goes on', () => {
+    const path = join(dir, 'wal.db');
+    const journal = Journal.open(path, { batchSize: 10 });
+    const bus = new EventBus();
+    const runId = journal.startRun({ label: 'live', mode: 'paper', config: {}, startedAt: 0 });
+    journal.attach(bus, runId);
+    for (let i = 0; i < 25; i++) bus.publish('equity', { time: i, equity: 1_000 + i });
+    const reader = new Database(path, { readonly: true });
+    expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect((reader.prepare('SELECT COUNT(*) AS n FROM equity').get() as { n: number }).n).toBe(20);
+    journal.flush();
+    expect((reader.prepare('SELECT COUNT(*) AS n FROM equity').get() as { n: number }).n).toBe(25);
+    reader.close();
+    journal.close();
+  });
+
+  it('refuses a missing folder or a journal of another schema version, saying what to do', () => {
+    expect(() => Journal.open(join(dir, 'nope', 'x.db'))).toThrow(`cannot open the journal ${join(dir, 'nope', 'x.db')}: folder ${join(dir, 'nope')} does not exist`);
+    const path = join(dir, 'future.db');
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => Journal.open(path)).toThrow(`the journal ${path} has schema version 99; this version of trading-orchestrator reads version 1`);
+  });
+
+  it('exports rows as CSV, quoting what needs quoting', () => {
+    expect(toCsv([{ a: 1, b: 'x,y' }, { a: 2, b: 'say "hi"' }], ['a', 'b'])).toBe('a,b\n1,"x,y"\n2,"say ""hi"""\n');
+  });
+});
