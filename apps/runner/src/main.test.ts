@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,10 @@ describe('trading-orchestrator backtest (the default job)', () => {
     expect(lines[3]).toMatch(/^STRATEGY\s+TRADES\s+WIN\s+RETURN\s+SHARPE\s+MAX DD\s+PF\s+DENIED\s+EQUITY$/);
     for (const id of ['ma-crossover', 'rsi-mean-reversion', 'bollinger-reversion', 'account']) expect(out).toMatch(new RegExp(`^${id}\\s+\\d+\\s+\\d+\\.\\d\\d%`, 'm'));
     expect(out).toMatch(/^cash \d+\.\d\d, fees \d+\.\d\d, realised -?\d+\.\d\d, unrealised -?\d+\.\d\d, open positions \d+$/m);
+    expect(out).toContain(`report: ${join(dir, 'trading-orchestrator-report.html')}`);
+    const html = readFileSync(join(dir, 'trading-orchestrator-report.html'), 'utf8');
+    expect(html.match(/<svg class="chart"/g)).toHaveLength(2);
+    expect(html).toContain('<th>rsi-mean-reversion</th>');
   });
 
   it('says which plugins to install when the reference plugins are missing, and exits 1', async () => {

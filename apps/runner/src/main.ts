@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EventBus } from '@trading-orchestrator/core-manager';
 import { isPluginError, PLUGIN_API_VERSION } from '@trading-orchestrator/plugin-api';
+import { renderHtmlReport } from '@trading-orchestrator/report';
 import { discoverPlugins, nearestNames } from '@trading-orchestrator/registry';
 import { MissingPluginsError, runDefaultBacktest } from './commands/default-backtest.js';
 import { runBacktest } from './commands/run-backtest.js';
@@ -38,6 +39,8 @@ Run options:
   --config <file>       a run config (YAML or JSON, \${ENV_VAR} and \${ENV_VAR:-default} are replaced)
   --journal <file>      the SQLite journal (default trading-orchestrator.db; needs @trading-orchestrator/journal)
   --no-journal          keep no journal
+  --report <file>       the HTML report (default trading-orchestrator-report.html)
+  --no-report           write no report
 
 Discovery options:
   --project <dir>       the project whose dependencies are searched (default: nearest package.json)
@@ -71,6 +74,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         force: { type: 'boolean' },
         journal: { type: 'string' },
         'no-journal': { type: 'boolean' },
+        report: { type: 'string' },
+        'no-report': { type: 'boolean' },
         what: { type: 'string' },
         strategy: { type: 'string' },
         format: { type: 'string' },
@@ -162,6 +167,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const c = run.config;
       const title = `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
       io.stdout.write(`${renderBacktest(run.result, title)}\n`);
+      if (values['no-report'] !== true) {
+        const reportFile = resolve(io.cwd, values.report ?? 'trading-orchestrator-report.html');
+        writeFileSync(reportFile, renderHtmlReport(run.result, { title: `Backtest ${c.symbols.join(', ')} ${c.timeframe}`, details: [title, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`] }));
+        io.stdout.write(`report: ${reportFile}\n`);
+      }
       io.stdout.write(journal === undefined ? `journal: none (${values['no-journal'] === true ? '--no-journal' : `npm install ${JOURNAL_PACKAGE} to keep one`})\n` : `journal: ${journal.path} (run ${runId}); trading-orchestrator journal export ${runId} --journal ${journal.path}\n`);
       return 0;
     } catch (error) {

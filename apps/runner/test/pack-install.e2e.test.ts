@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const pnpm = join(repo, 'node_modules', '.bin', 'pnpm');
-const hostPackages = ['packages/plugin-api', 'packages/registry', 'packages/core-manager', 'packages/indicators', 'packages/engine', 'apps/runner'];
+const hostPackages = ['packages/plugin-api', 'packages/registry', 'packages/core-manager', 'packages/indicators', 'packages/engine', 'packages/report', 'apps/runner'];
 const fixtures = ['apps/runner/test/fixtures/strategy-momentum', 'apps/runner/test/fixtures/strategy-future-api'];
 /** Third-party dependencies of the packed packages, with the workspace folder they are installed under. */
 const thirdParty: [string, string][] = [

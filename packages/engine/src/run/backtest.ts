@@ -51,6 +51,8 @@ export interface StrategyResult {
   readonly ordersDenied: number;
   readonly trades: readonly TradeRecord[];
   readonly finalEquity: number;
+  /** The strategy's slice of the account at each bar time (empty for shadow strategies). */
+  readonly equity: readonly EquityPoint[];
   /** Undefined for shadow strategies and runs shorter than two bars. */
   readonly metrics: PerformanceMetrics | undefined;
 }
@@ -218,6 +220,7 @@ export class BacktestEngine {
         ordersDenied: s.denied,
         trades: s.trades,
         finalEquity: this.ledger.strategyEquity({ strategyId: s.slot.instanceId, allocation: toCents(s.allocation) }),
+        equity: s.curve,
         metrics: s.slot.shadow !== true && s.curve.length >= 2 ? computeMetrics(s.curve, s.trades, options) : undefined,
       })),
       portfolio: this.ledger.snapshot(this.currentTime),

@@ -1,0 +1,73 @@
+import type { BacktestResult, PerformanceMetrics } from '@trading-orchestrator/engine';
+import { lineChart, type Series } from './svg-chart.js';
+
+export interface ReportMeta {
+  readonly title: string;
+  /** Lines describing the run (data, period, capital…). */
+  readonly details: readonly string[];
+  readonly generatedAt?: string;
+}
+
+const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+const esc = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(2)}%`);
+const num = (x: number | undefined, d = 2) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
+const day = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 16);
+
+function drawdownSeries(name: string, color: string, points: readonly { time: number; equity: number }[]): Series {
+  let peak = Number.NEGATIVE_INFINITY;
+  return { name, color, points: points.map((p) => ((peak = Math.max(peak, p.equity)), { time: p.time, value: -(peak - p.equity) / peak })) };
+}
+
+function metricsRow(name: string, m: PerformanceMetrics | undefined, equity: number): string {
+  const cells = [name, num(equity), pct(m?.totalReturn), pct(m?.cagr), pct(m?.volatility), num(m?.sharpe), num(m?.sortino), pct(m?.maxDrawdown.depth), num(m?.calmar), String(m?.trades ?? 0), pct(m?.winRate), num(m?.profitFactor), num(m?.expectancy), pct(m?.exposure)];
+  return `<tr>${cells.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`;
+}
+
+/** One self-contained HTML file: no scripts, no external assets; charts are inline SVG. */
+export function renderHtmlReport(result: BacktestResult, meta: ReportMeta): string {
+  const traded = result.strategies.filter((s) => !s.shadow);
+  const accountCurve = result.equity.map((p) => ({ time: p.time, equity: p.equity }));
+  // Each curve as its return since the start, so the account and strategies of different sizes share one axis.
+  const growth = (points: readonly { time: number; equity: number }[]) => points.map((p) => ({ time: p.time, value: p.equity / points[0]!.equity - 1 }));
+  const equityChart = lineChart(
+    [
+      { name: 'account', color: COLORS[0]!, points: growth(accountCurve) },
+      ...traded.map((s, i) => ({ name: s.instanceId, color: COLORS[(i + 1) % COLORS.length]!, points: growth(s.equity) })),
+    ],
+    { title: 'Equity', format: (v) => `${(v * 100).toFixed(1)}%` },
+  );
+  const drawdownChart = lineChart(
+    [drawdownSeries('account', COLORS[0]!, accountCurve), ...traded.map((s, i) => drawdownSeries(s.instanceId, COLORS[(i + 1) % COLORS.length]!, s.equity))],
+    { title: 'Drawdown', area: true, format: (v) => `${(v * 100).toFixed(1)}%` },
+  );
+  const trades = traded.flatMap((s) => s.trades).sort((a, b) => a.exitTime - b.exitTime || (a.strategyId < b.strategyId ? -1 : 1));
+  const tradeRows = trades
+    .map((t) => `<tr class="${t.pnl >= 0 ? 'win' : 'loss'}"><td>${esc(t.strategyId)}</td><td>${esc(t.symbol)}</td><td>${t.direction}</td><td>${num(t.quantity, 6)}</td><td>${day(t.entryTime)}</td><td>${day(t.exitTime)}</td><td>${num(t.pnl)}</td><td>${num(t.fees)}</td></tr>`)
+    .join('');
+  const denialRows = result.denials.map((d) => `<tr><td>${day(d.time)}</td><td>${esc(d.strategyId)}</td><td>${esc(d.symbol)}</td><td>${esc(d.deniedBy)}</td><td>${esc(d.code)}</td><td>${esc(d.message)}</td></tr>`).join('');
+  const denied = result.strategies.reduce((n, s) => n + s.ordersDenied, 0);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(meta.title)}</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:22px}h2{font-size:17px;margin-top:28px}
+table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}th{text-align:left;background:#f4f4f4}
+tr.win td:nth-child(7){color:#2a7}tr.loss td:nth-child(7){color:#c33}.chart text{font:11px system-ui,sans-serif;fill:#555}
+.details{color:#555}.scroll{max-height:480px;overflow:auto}
+</style></head><body>
+<h1>${esc(meta.title)}</h1>
+<p class="details">${meta.details.map(esc).join('<br>')}${meta.generatedAt === undefined ? '' : `<br>generated ${esc(meta.generatedAt)}`}</p>
+<h2>Equity (return since the start)</h2>${equityChart}
+<h2>Drawdown</h2>${drawdownChart}
+<h2>Performance</h2>
+<table id="metrics"><tr><th>strategy</th><th>equity</th><th>return</th><th>CAGR</th><th>volatility</th><th>Sharpe</th><th>Sortino</th><th>max DD</th><th>Calmar</th><th>trades</th><th>win rate</th><th>profit factor</th><th>expectancy</th><th>exposure</th></tr>
+${traded.map((s) => metricsRow(s.instanceId, s.metrics, s.finalEquity)).join('\n')}
+${metricsRow('account', result.metrics, result.portfolio.equity)}</table>
+<p class="details">Sharpe and Sortino use ${result.metrics?.periodsPerYear.toFixed(0) ?? '–'} periods a year and a ${pct(result.metrics?.riskFreeRate)} risk-free rate. Fees paid ${num(result.portfolio.feesPaid)}, ${result.bars} bars.</p>
+<h2>Trades (${trades.length})</h2>
+<div class="scroll"><table id="trades"><tr><th>strategy</th><th>symbol</th><th>direction</th><th>quantity</th><th>entry</th><th>exit</th><th>P&amp;L</th><th>fees</th></tr>${tradeRows}</table></div>
+<h2>Risk denials (${denied}${result.denials.length < denied ? `, first ${result.denials.length} listed` : ''})</h2>
+<div class="scroll"><table id="denials"><tr><th>time</th><th>strategy</th><th>symbol</th><th>plugin</th><th>code</th><th>message</th></tr>${denialRows}</table></div>
+</body></html>
+`;
+}

@@ -1,0 +1,32 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { downsample, renderHtmlReport } from '../src/index.js';
+import { sampleRun } from './sample-run.js';
+
+describe('HTML report', () => {
+  it('is one self-contained page with two charts, the metrics, every trade and no script', async () => {
+    const result = await sampleRun();
+    const html = renderHtmlReport(result, { title: 'Sample <run>', details: ['ALPHA, BETA 1h'] });
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/<script|src=|href=/i);
+    expect(html).toContain('<title>Sample &#60;run&#62;</title>');
+    expect(html).toContain('ma&#60;script&#62;');
+    expect(html.match(/<svg class="chart"/g)).toHaveLength(2);
+    expect(html.match(/<path class="line"/g)).toHaveLength(6);
+    const trades = result.strategies.reduce((n, s) => n + s.trades.length, 0);
+    expect(trades).toBeGreaterThan(20);
+    expect(html.match(/<tr class="(win|loss)">/g)).toHaveLength(trades);
+    expect(html).toContain(`<h2>Trades (${trades})</h2>`);
+  });
+
+  it('downsampling keeps the first, the last, the highest and the lowest point', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 3, maxLength: 5_000 }), fc.integer({ min: 10, max: 500 }), (values, max) => {
+        const points = values.map((value, time) => ({ time, value }));
+        const out = downsample(points, max);
+        const vs = out.map((p) => p.value);
+        return out.length <= Math.max(max, 0) + 2 && out[0] === points[0] && out.at(-1) === points.at(-1) && vs.includes(Math.max(...values)) && vs.includes(Math.min(...values)) && out.every((p, i) => i === 0 || p.time > out[i - 1]!.time);
+      }),
+    );
+  });
+});
