@@ -13,13 +13,14 @@ import { exportRun, JOURNAL_PACKAGE, loadJournalModule, renderRuns } from './com
 import { pluginInfo } from './commands/plugin-info.js';
 import { renderPluginList } from './commands/plugins-list.js';
 import { renderBacktest } from './commands/render-backtest.js';
+import { Progress } from './format/progress.js';
 import { discoveryCacheFile, findProjectDir, runnerPackageDir } from './project.js';
 import { RUNNER_VERSION } from './version.js';
 
 export interface Io {
   readonly cwd: string;
   readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -142,21 +143,39 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       }
       const journal = journalModule?.Journal.open(resolve(io.cwd, values.journal ?? 'trading-orchestrator.db'));
       let runId = 0;
+      let progress: Progress | undefined;
+      const interrupt = new AbortController();
+      const onSigint = () => interrupt.abort();
+      process.once('SIGINT', onSigint);
       const hooks = {
+        signal: interrupt.signal,
+        onTotal: (total: number) => {
+          if (values.json !== true && total > 0) progress = new Progress(io.stderr, total, io.stderr.isTTY === true);
+        },
         attach: (bus: EventBus) => {
-          if (journal === undefined) return () => {};
+          let done = 0;
+          const offProgress = bus.subscribe('bar', () => progress?.update(++done));
+          if (journal === undefined) return offProgress;
           runId = journal.startRun({ label: configFile ?? 'default', mode: 'backtest', config: config ?? 'default', startedAt: Date.now() });
-          return journal.attach(bus, runId);
+          const detachJournal = journal.attach(bus, runId);
+          return () => {
+            offProgress();
+            detachJournal();
+          };
         },
       };
       let run;
       try {
         run = config === undefined ? await runDefaultBacktest(catalog, hooks) : await runBacktest(config, catalog, configFile, hooks);
-        if (journal !== undefined && runId > 0) journal.finishRun(runId, { status: 'finished', endedAt: Date.now(), summary: { equity: run.result.portfolio.equity, bars: run.result.bars } });
+        progress?.done();
+        if (journal !== undefined && runId > 0) {
+          journal.finishRun(runId, { status: run.result.interrupted ? 'interrupted' : 'finished', endedAt: Date.now(), summary: { equity: run.result.portfolio.equity, bars: run.result.bars } });
+        }
       } catch (error) {
         if (journal !== undefined && runId > 0) journal.finishRun(runId, { status: 'failed', endedAt: Date.now(), summary: { error: String(error) } });
         throw error;
       } finally {
+        process.removeListener('SIGINT', onSigint);
         journal?.close();
       }
       if (values.json === true) {
@@ -166,11 +185,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const seconds = run.elapsedMs / 1000;
       const c = run.config;
       const title = `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
+      if (run.result.interrupted) io.stdout.write(`interrupted after ${run.result.bars} bars (Ctrl-C); the plugins were stopped and the journal flushed. Summary so far:\n`);
       io.stdout.write(`${renderBacktest(run.result, title)}\n`);
       if (values['no-report'] !== true) {
         const reportFile = resolve(io.cwd, values.report ?? 'trading-orchestrator-report.html');
         writeFileSync(reportFile, renderHtmlReport(run.result, { title: `Backtest ${c.symbols.join(', ')} ${c.timeframe}`, details: [title, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`] }));
         io.stdout.write(`report: ${reportFile}\n`);
+      }
+      if (run.result.interrupted) {
+        io.stdout.write(journal === undefined ? '' : `journal: ${journal.path} (run ${runId}, interrupted)\n`);
+        return 130;
       }
       io.stdout.write(journal === undefined ? `journal: none (${values['no-journal'] === true ? '--no-journal' : `npm install ${JOURNAL_PACKAGE} to keep one`})\n` : `journal: ${journal.path} (run ${runId}); trading-orchestrator journal export ${runId} --journal ${journal.path}\n`);
       return 0;

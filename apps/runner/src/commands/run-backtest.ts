@@ -44,6 +44,10 @@ function resolvePlugins(config: RunConfig, catalog: PluginCatalog): { problems: 
 export interface RunHooks {
   /** Called once the plugins have started, before the first bar; the returned function runs after the last. */
   readonly attach?: (bus: EventBus) => () => void;
+  /** Called with the number of bars the run will process, before the first. */
+  readonly onTotal?: (bars: number) => void;
+  /** Stops the run after the bar in progress (Ctrl-C). */
+  readonly signal?: AbortSignal;
 }
 
 export async function runBacktest(config: RunConfig, catalog: PluginCatalog, file = 'the run config', hooks: RunHooks = {}): Promise<BacktestOutcome> {
@@ -100,9 +104,10 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
       riskFreeRate: config.riskFreeRate,
       tradeFrom: start + config.warmupBars * step,
     });
+    hooks.onTotal?.(series.reduce((n, s) => n + s.length, 0));
     const detach = hooks.attach?.(manager.bus);
     try {
-      const result = await engine.run(mergeBars(series));
+      const result = await engine.run(mergeBars(series), hooks.signal);
       return { result, config, elapsedMs: performance.now() - started };
     } finally {
       detach?.();

@@ -68,6 +68,8 @@ export interface Denial {
 
 export interface BacktestResult {
   readonly bars: number;
+  /** True when the run was stopped before its last bar. */
+  readonly interrupted: boolean;
   readonly equity: readonly EquityPoint[];
   readonly metrics: PerformanceMetrics | undefined;
   readonly strategies: readonly StrategyResult[];
@@ -130,6 +132,7 @@ export class BacktestEngine {
   private currentTime = Number.NEGATIVE_INFINITY;
   private bars = 0;
   private sequence = 0;
+  private interrupted = false;
 
   constructor(private readonly options: BacktestOptions) {
     const { manager } = options;
@@ -173,9 +176,25 @@ export class BacktestEngine {
     this.broker = this.require(options.brokerId, 'broker');
   }
 
-  /** Runs every bar (time-ordered across symbols) and returns the results. */
-  async run(bars: AsyncIterable<Bar> | Iterable<Bar>): Promise<BacktestResult> {
-    for await (const bar of bars) await this.process(bar);
+  /**
+   * Runs every bar (time-ordered across symbols) and returns the results. When `signal` aborts, the run stops
+   * after the bar in progress and the results cover the bars processed so far (`interrupted` is set).
+   */
+  async run(bars: AsyncIterable<Bar> | Iterable<Bar>, signal?: AbortSignal): Promise<BacktestResult> {
+    let sinceYield = 0;
+    for await (const bar of bars) {
+      // A run of synchronous hooks is one chain of microtasks; yield to the event loop now and then so a signal
+      // (Ctrl-C) or a timer can run.
+      if (signal !== undefined && ++sinceYield === 1_024) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (signal?.aborted === true) {
+        this.interrupted = true;
+        break;
+      }
+      await this.process(bar);
+    }
     return this.finish();
   }
 
@@ -210,6 +229,7 @@ export class BacktestEngine {
     const allTrades = this.slots.flatMap((s) => s.trades);
     return {
       bars: this.bars,
+      interrupted: this.interrupted,
       equity: this.curve,
       metrics: this.curve.length >= 2 ? computeMetrics(this.curve, allTrades, options) : undefined,
       strategies: this.slots.map((s) => ({
