@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../src/main.js';
+import { runCli } from './cli-harness.js';
 
 const runnerDir = new URL('..', import.meta.url).pathname;
 let dir: string;
@@ -11,12 +11,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { cwd: dir, env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCli(dir, ...argv);
 
 describe('the journal from the command line', () => {
   it('a backtest writes its run; journal list and export read it back as CSV and JSON', async () => {

@@ -83,3 +83,4 @@ export { nearestNames } from './errors/nearest-names.js';
 
 export { checkBar } from './contract/check-bar.js';
 export { checkSignal } from './contract/check-signal.js';
+export { rejectBadBar } from './contract/reject-bad-bar.js';

@@ -1,6 +1,6 @@
 import {
-  checkBar,
   defineRiskManager,
+  rejectBadBar,
   type OrderIntent,
   type PortfolioSnapshot,
   type RiskDecision,
@@ -123,11 +123,7 @@ export const riskGuards = defineRiskManager({
       checkOrder,
       portfolioRisk,
       onBar(bar) {
-        const problem = checkBar(bar);
-        if (problem !== undefined) {
-          ctx.logger.warn(`bar rejected: ${problem}`, { symbol: bar.symbol, time: bar.time });
-          return;
-        }
+        if (rejectBadBar(bar, ctx.logger)) return;
         if (bar.time > lastBarTime) {
           lastBarTime = bar.time;
           breaker.onNewBarTime(lastPortfolio === undefined ? undefined : { ...lastPortfolio, time: bar.time });

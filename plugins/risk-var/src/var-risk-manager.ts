@@ -1,6 +1,6 @@
 import {
-  checkBar,
   defineRiskManager,
+  rejectBadBar,
   type OrderIntent,
   type PortfolioSnapshot,
   type RiskDecision,
@@ -171,11 +171,7 @@ export const varRiskManager = defineRiskManager({
       checkOrder,
       portfolioRisk,
       onBar(bar) {
-        const problem = checkBar(bar);
-        if (problem !== undefined) {
-          ctx.logger.warn(`bar rejected: ${problem}`, { symbol: bar.symbol, time: bar.time });
-          return;
-        }
+        if (rejectBadBar(bar, ctx.logger)) return;
         const wanted = config.timeframe ?? timeframes.get(bar.symbol) ?? bar.timeframe;
         if (!timeframes.has(bar.symbol)) timeframes.set(bar.symbol, wanted);
         if (bar.timeframe === wanted) model.addClose(bar.symbol, bar.time, bar.close);

@@ -1,5 +1,5 @@
 import { BollingerBands } from '@trading-orchestrator/indicators';
-import { checkBar, defineStrategy, type Bar, type Signal } from '@trading-orchestrator/plugin-api';
+import { defineStrategy, rejectBadBar, type Bar, type Signal } from '@trading-orchestrator/plugin-api';
 import { bollingerConfig, type BollingerConfig } from './config.js';
 
 interface SymbolState {
@@ -32,17 +32,9 @@ export const bollingerReversion = defineStrategy({
     const symbols = new Map<string, SymbolState>();
 
     const onBar = (bar: Bar): Signal | undefined => {
-      const problem = checkBar(bar);
-      if (problem !== undefined) {
-        ctx.logger.warn(`bar rejected: ${problem}`, { symbol: bar.symbol, time: bar.time });
-        return undefined;
-      }
       let s = symbols.get(bar.symbol);
+      if (rejectBadBar(bar, ctx.logger, s?.lastTime)) return undefined;
       if (s === undefined) symbols.set(bar.symbol, (s = newState(config)));
-      else if (bar.time <= s.lastTime) {
-        ctx.logger.warn(`bar rejected: time ${bar.time} is not after the previous bar's ${s.lastTime}`, { symbol: bar.symbol });
-        return undefined;
-      }
       s.lastTime = bar.time;
       const close = bar.close;
       if (!s.bands.update(close)) return undefined;

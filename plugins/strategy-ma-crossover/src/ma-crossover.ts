@@ -1,5 +1,5 @@
 import { Ema, Sma } from '@trading-orchestrator/indicators';
-import { checkBar, defineStrategy, type Bar, type Signal } from '@trading-orchestrator/plugin-api';
+import { defineStrategy, rejectBadBar, type Bar, type Signal } from '@trading-orchestrator/plugin-api';
 import { maCrossoverConfig, type MaCrossoverConfig } from './config.js';
 
 interface SymbolState {
@@ -27,16 +27,8 @@ export const maCrossover = defineStrategy({
     const name = config.average.toUpperCase();
 
     const onBar = (bar: Bar): Signal | undefined => {
-      const problem = checkBar(bar);
       let state = symbols.get(bar.symbol);
-      if (problem === undefined && state !== undefined && bar.time <= state.lastTime) {
-        ctx.logger.warn(`bar rejected: time ${bar.time} is not after the previous bar's ${state.lastTime}`, { symbol: bar.symbol });
-        return undefined;
-      }
-      if (problem !== undefined) {
-        ctx.logger.warn(`bar rejected: ${problem}`, { symbol: bar.symbol, time: bar.time });
-        return undefined;
-      }
+      if (rejectBadBar(bar, ctx.logger, state?.lastTime)) return undefined;
       if (state === undefined) symbols.set(bar.symbol, (state = newState(config)));
       state.lastTime = bar.time;
       const fast = state.fast.update(bar.close);

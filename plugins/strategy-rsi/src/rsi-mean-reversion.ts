@@ -1,5 +1,5 @@
 import { LinRegSlope, Rsi } from '@trading-orchestrator/indicators';
-import { checkBar, defineStrategy, type Bar, type Signal } from '@trading-orchestrator/plugin-api';
+import { defineStrategy, rejectBadBar, type Bar, type Signal } from '@trading-orchestrator/plugin-api';
 import { rsiConfig, type RsiConfig } from './config.js';
 
 type Holding = 'flat' | 'long' | 'short';
@@ -57,17 +57,9 @@ export const rsiMeanReversion = defineStrategy({
     };
 
     const onBar = (bar: Bar): Signal | undefined => {
-      const problem = checkBar(bar);
-      if (problem !== undefined) {
-        ctx.logger.warn(`bar rejected: ${problem}`, { symbol: bar.symbol, time: bar.time });
-        return undefined;
-      }
       let state = symbols.get(bar.symbol);
+      if (rejectBadBar(bar, ctx.logger, state?.lastTime)) return undefined;
       if (state === undefined) symbols.set(bar.symbol, (state = newState(config)));
-      else if (bar.time <= state.lastTime) {
-        ctx.logger.warn(`bar rejected: time ${bar.time} is not after the previous bar's ${state.lastTime}`, { symbol: bar.symbol });
-        return undefined;
-      }
       state.lastTime = bar.time;
       const rsi = state.rsi.update(bar.close);
       const priceSlope = state.priceSlope?.update(bar.close) ?? Number.NaN;

@@ -1,17 +1,9 @@
 import type {
-  Bar,
-  Fill,
   HealthReport,
-  Order,
   OrderIntent,
   PluginEventMap,
   PluginError,
-  Position,
-  Quote,
   RiskDecision,
-  RiskEventFromPlugin,
-  SignalEvent,
-  Tick,
 } from '@trading-orchestrator/plugin-api';
 import type { StateTransition } from '../lifecycle/state-machine.js';
 
@@ -86,14 +78,6 @@ export interface DroppedEventsEvent {
 
 /** Every topic on the host's bus and its payload. Plugins see the `PluginEventMap` subset. */
 export interface EventMap extends PluginEventMap {
-  bar: Bar;
-  quote: Quote;
-  tick: Tick;
-  signal: SignalEvent;
-  order: Order;
-  fill: Fill;
-  position: Position;
-  risk: RiskEventFromPlugin;
   'risk-decision': RiskDecisionEvent;
   'risk-verdict': RiskVerdictEvent;
   lifecycle: StateTransition;

@@ -1,4 +1,4 @@
-import { checkBar, defineIndicator, type Bar } from '@trading-orchestrator/plugin-api';
+import { defineIndicator, rejectBadBar, type Bar } from '@trading-orchestrator/plugin-api';
 import { z } from 'zod';
 import { Atr } from '../streaming/atr.js';
 import { BollingerBands } from '../streaming/bollinger.js';
@@ -135,9 +135,7 @@ export const indicatorPack = defineIndicator({
       outputs,
       warmupBars,
       update(bar, out) {
-        const problem = checkBar(bar);
-        if (problem !== undefined) {
-          ctx.logger.warn(`bar rejected: ${problem}`, { symbol: bar.symbol, time: bar.time });
+        if (rejectBadBar(bar, ctx.logger)) {
           out.fill(Number.NaN, 0, outputs.length);
           return false;
         }

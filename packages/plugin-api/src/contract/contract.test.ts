@@ -4,6 +4,7 @@ import type { Bar } from '../domain/bar.js';
 import type { Signal } from '../domain/signal.js';
 import { checkBar } from './check-bar.js';
 import { checkSignal } from './check-signal.js';
+import { rejectBadBar } from './reject-bad-bar.js';
 
 const price = fc.double({ min: 1e-6, max: 1e7, noNaN: true, noDefaultInfinity: true });
 
@@ -63,5 +64,26 @@ describe('checkSignal', () => {
     expect(checkSignal({ ...base, price: Number.NaN })).toBe('price must be a positive finite price, got NaN');
     expect(checkSignal({ ...base, side: 'hold' as Signal['side'] })).toBe('side must be "buy", "sell" or "exit", got "hold"');
     expect(checkSignal({ ...base, sizeHint: 0 })).toBe('sizeHint must be within (0, 1], got 0');
+  });
+});
+
+describe('rejectBadBar', () => {
+  const sound: Bar = { symbol: 'SPY', timeframe: '1d', time: 10, open: 100, high: 101, low: 99, close: 100, volume: 1 };
+  const logger = () => {
+    const warnings: string[] = [];
+    return { warnings, log: { debug() {}, info() {}, error() {}, warn: (m: string) => void warnings.push(m) } };
+  };
+
+  it('passes a sound bar silently', () => {
+    const { warnings, log } = logger();
+    expect(rejectBadBar(sound, log, 9)).toBe(false);
+    expect(warnings).toEqual([]);
+  });
+
+  it('logs why it turns a bar away: the contract first, then the order in time', () => {
+    const { warnings, log } = logger();
+    expect(rejectBadBar({ ...sound, close: Number.NaN }, log)).toBe(true);
+    expect(rejectBadBar(sound, log, 10)).toBe(true);
+    expect(warnings).toEqual(['bar rejected: close must be a positive finite price, got NaN', "bar rejected: time 10 is not after the previous bar's 10"]);
   });
 });
