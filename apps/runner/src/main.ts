@@ -11,6 +11,7 @@ import { loadRunConfig } from './config/load-config.js';
 import { writeStarterRun } from './commands/init.js';
 import { exportRun, JOURNAL_PACKAGE, loadJournalModule, renderRuns } from './commands/journal-commands.js';
 import { pluginInfo } from './commands/plugin-info.js';
+import { validatePluginFolder } from './commands/plugin-validate.js';
 import { renderPluginList } from './commands/plugins-list.js';
 import { renderBacktest } from './commands/render-backtest.js';
 import { Progress } from './format/progress.js';
@@ -32,6 +33,7 @@ Commands:
                       bollinger-reversion) with risk-guards and risk-var on data-synthetic and the paper broker
   plugins list        list the plugins discovered for this project
   plugins info <id>   a plugin's package, status and config schema with defaults
+  plugins validate <dir>  check a plugin folder the way discovery and loading will; every problem listed
   init [file]         write a commented starter run file (default run.yaml; --force to overwrite)
   journal list        the runs in the journal
   journal export <run> [--what trades|equity] [--strategy <id>] [--format csv|json]
@@ -56,7 +58,7 @@ Environment:
   -h, --help      show this help
   -v, --version   show versions`;
 
-const COMMANDS = ['backtest', 'plugins list', 'plugins info', 'init', 'journal list', 'journal export'];
+const COMMANDS = ['backtest', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export'];
 
 /** Runs one CLI invocation and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -104,6 +106,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return written.ok ? 0 : 1;
   }
   if (positionals[0] === 'journal') return journalCommand(positionals.slice(1), values, io);
+  if (positionals[0] === 'plugins' && positionals[1] === 'validate') {
+    if (positionals[2] === undefined) {
+      io.stderr.write('error: plugins validate needs a folder, e.g. trading-orchestrator plugins validate ./my-plugin\n');
+      return 2;
+    }
+    const report = await validatePluginFolder(resolve(io.cwd, positionals[2]));
+    (report.ok ? io.stdout : io.stderr).write(`${report.lines.join('\n')}\n`);
+    return report.ok ? 0 : 1;
+  }
   if (command === 'plugins info' && positionals[2] === undefined) {
     io.stderr.write('error: plugins info needs a plugin id, e.g. trading-orchestrator plugins info ma-crossover\n');
     return 2;
