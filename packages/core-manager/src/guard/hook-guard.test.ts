@@ -121,6 +121,20 @@ describe('hook guard', () => {
     expect(failures[0]!.error.message).toBe('hook "onBar" of plugin "paper" returned an invalid value: fill [0] price must be a positive finite number, got -1');
   });
 
+  it('asking for a site again gives the same one, so sites stay bounded however often a hot path asks', () => {
+    const { guard, plugin } = setup();
+    const instance = { onBar: () => undefined };
+    const first = guard.site(plugin, 'onBar', instance);
+    for (let i = 0; i < 10_000; i++) guard.call(guard.site(plugin, 'onBar', instance), bar(1));
+    expect(guard.site(plugin, 'onBar', instance)).toBe(first);
+    expect(plugin.calls).toBe(10_000);
+    // A reload brings a new instance: a new site, and the calls made so far still count.
+    const reloaded = guard.site(plugin, 'onBar', { onBar: () => undefined });
+    expect(reloaded).not.toBe(first);
+    guard.call(reloaded, bar(1));
+    expect(plugin.calls).toBe(10_001);
+  });
+
   it('calling a hook the plugin lacks is a no-op', () => {
     const { guard, plugin } = setup();
     const site = guard.site(plugin, 'onTick', {});

@@ -39,13 +39,27 @@ export class GuardedPlugin {
     readonly limits: Readonly<Record<string, HookLimits>> = {},
   ) {}
 
-  /** Hook sites made for this plugin; their call counts add up to `calls`. Bounded by the plugin's hooks. */
-  readonly sites: HookSite[] = [];
+  /** One site per hook: bounded by the plugin's hooks however often a site is asked for. */
+  private readonly sites = new Map<string, HookSite>();
+  /** Calls made through sites that a reload replaced. */
+  private retiredCalls = 0;
 
   get calls(): number {
-    let total = 0;
-    for (const site of this.sites) total += site.calls;
+    let total = this.retiredCalls;
+    for (const site of this.sites.values()) total += site.calls;
     return total;
+  }
+
+  /** The site of a hook on this receiver, when one was made already. */
+  siteFor(hook: string, self: object): HookSite | undefined {
+    const site = this.sites.get(hook);
+    return site?.self === self ? site : undefined;
+  }
+
+  /** Keeps `site` as the hook's site; one for an earlier receiver (before a reload) is retired. */
+  adopt(site: HookSite): void {
+    this.retiredCalls += this.sites.get(site.hook)?.calls ?? 0;
+    this.sites.set(site.hook, site);
   }
 
   /** Clears the breaker, e.g. when a user re-enables the plugin. */
@@ -76,7 +90,6 @@ export class HookSite {
     const fn = (self as Record<string, unknown>)[hook];
     this.fn = typeof fn === 'function' ? (fn as (a?: unknown, b?: unknown) => unknown) : undefined;
     this.undefinedIsValid = validate === undefined || validate(undefined) === undefined;
-    plugin.sites.push(this);
   }
 
   /** Whether the plugin implements this hook. */
@@ -116,8 +129,13 @@ export class HookGuard {
     this.onTrip = options.onTrip;
   }
 
+  /** The plugin's site for a hook on this receiver; asking again returns the same site, so callers need not cache it. */
   site(plugin: GuardedPlugin, hook: string, self: object): HookSite {
-    return new HookSite(plugin, hook, self, RETURN_VALIDATORS[plugin.kind][hook], plugin.limits[hook] ?? this.defaultLimits);
+    const existing = plugin.siteFor(hook, self);
+    if (existing !== undefined) return existing;
+    const site = new HookSite(plugin, hook, self, RETURN_VALIDATORS[plugin.kind][hook], plugin.limits[hook] ?? this.defaultLimits);
+    plugin.adopt(site);
+    return site;
   }
 
   /**

@@ -125,6 +125,8 @@ export class BacktestEngine {
   private readonly slotById = new Map<string, SlotState>();
   private readonly risk: { plugin: ManagedPlugin; onBar: HookSite; onFill: HookSite }[];
   private readonly broker: ManagedPlugin;
+  private readonly brokerOnBar: HookSite;
+  private readonly brokerSubmit: HookSite;
   private readonly orderOwner = new Map<string, string>();
   private readonly working = new Set<string>();
   private readonly denials: Denial[] = [];
@@ -174,6 +176,8 @@ export class BacktestEngine {
       return { plugin, onBar: manager.guard.site(plugin.guarded, 'onBar', plugin.instance!), onFill: manager.guard.site(plugin.guarded, 'onFill', plugin.instance!) };
     });
     this.broker = this.require(options.brokerId, 'broker');
+    this.brokerOnBar = manager.guard.site(this.broker.guarded, 'onBar', this.broker.instance!);
+    this.brokerSubmit = manager.guard.site(this.broker.guarded, 'submit', this.broker.instance!);
   }
 
   /**
@@ -207,8 +211,7 @@ export class BacktestEngine {
     }
     this.bars++;
     const { manager } = this.options;
-    const brokerOnBar = manager.guard.site(this.broker.guarded, 'onBar', this.broker.instance!);
-    const fills = await settle(manager.guard.call<readonly Fill[] | void>(brokerOnBar, bar));
+    const fills = await settle(manager.guard.call<readonly Fill[] | void>(this.brokerOnBar, bar));
     if (fills !== HOOK_FAILED && fills !== undefined) for (const fill of fills) await this.book(fill);
     this.ledger.mark(bar.symbol, bar.close);
     manager.bus.publish('bar', bar);
@@ -296,8 +299,7 @@ export class BacktestEngine {
       if (this.denials.length < MAX_DENIALS) this.denials.push({ time: bar.time, strategyId, symbol, deniedBy: verdict.deniedBy, code: verdict.code, message: verdict.message });
       return;
     }
-    const submit = manager.guard.site(this.broker.guarded, 'submit', this.broker.instance!);
-    const order = await settle(manager.guard.call<Order>(submit, verdict.intent));
+    const order = await settle(manager.guard.call<Order>(this.brokerSubmit, verdict.intent));
     if (order === HOOK_FAILED) return;
     manager.bus.publish('order', order);
     if (order.status === 'rejected') return;
