@@ -13,7 +13,7 @@ export { TIMEFRAMES, isTimeframe, timeframeToMs, type Timeframe } from './domain
 
 export type { Broker, BrokerPluginContext } from './plugin/broker.js';
 export type { PluginClock, PluginContext, PluginLogger } from './plugin/context.js';
-export type { BarUpdate, DataProvider, HistoricalBarsRequest, LiveBarsRequest } from './plugin/data.js';
+export type { BarUpdate, DataProvider, HistoricalBarsRequest, LiveBarsRequest, LiveQuotesRequest } from './plugin/data.js';
 export {
   isPluginDefinition,
   type BrokerDefinition,

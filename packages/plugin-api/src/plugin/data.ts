@@ -20,6 +20,11 @@ export interface LiveBarsRequest {
   readonly signal: AbortSignal;
 }
 
+export interface LiveQuotesRequest {
+  readonly symbols: readonly string[];
+  readonly signal: AbortSignal;
+}
+
 /** A live bar: `closed: false` while the bar is still forming, `closed: true` exactly once when it is final. */
 export interface BarUpdate {
   readonly bar: Bar;
@@ -31,6 +36,8 @@ export interface DataProvider extends PluginLifecycle {
   /** Pages of bars in ascending time order, with no duplicates across pages. */
   historicalBars(request: HistoricalBarsRequest): AsyncIterable<readonly Bar[]>;
   liveBars?(request: LiveBarsRequest): AsyncIterable<BarUpdate>;
+  /** Top of book as the venue pushes it, or as the source polls it; ends when `signal` aborts. */
+  liveQuotes?(request: LiveQuotesRequest): AsyncIterable<Quote>;
   quote?(symbol: string): MaybePromise<Quote>;
   /** Symbols this source can serve. */
   symbols?(): MaybePromise<readonly string[]>;

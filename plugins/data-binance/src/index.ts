@@ -1,0 +1,2 @@
+export { binanceSource, binanceSource as default } from './binance-source.js';
+export { binanceSourceConfig, type BinanceSourceConfig } from './config.js';

@@ -1,0 +1,1 @@
+export { startFakeBinance, type FakeBinance, type FakeBinanceOptions, type Fault, type KlineRow } from './testing/fake-binance.js';
