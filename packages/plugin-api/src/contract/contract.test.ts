@@ -12,7 +12,9 @@ const soundBar = fc.tuple(price, price, fc.double({ min: 0, max: 1, noNaN: true 
   ([a, b, u, v, volume]): Bar => {
     const low = Math.min(a, b);
     const high = Math.max(a, b);
-    return { symbol: 'BTC/USDT', timeframe: '1h', time: 1_600_000_000_000, low, high, open: low + u * (high - low), close: low + v * (high - low), volume };
+    // low + u·(high − low) can round past high by an ulp: clamp, as the property is about the range, not rounding.
+    const within = (x: number) => Math.min(high, Math.max(low, x));
+    return { symbol: 'BTC/USDT', timeframe: '1h', time: 1_600_000_000_000, low, high, open: within(low + u * (high - low)), close: within(low + v * (high - low)), volume };
   },
 );
 
