@@ -1,4 +1,5 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { sharedTestConfig } from '../../vitest.shared.js';
 
-export default mergeConfig(sharedTestConfig, defineConfig({}));
+// Sockets, retries and child processes: generous limits so a loaded CI machine does not fail them; nothing is timed.
+export default mergeConfig(sharedTestConfig, defineConfig({ test: { testTimeout: 30_000 } }));

@@ -31,7 +31,7 @@ console.log(JSON.stringify({ afterImport, afterInit, afterStart: ccxtLoaded() })
 port1.close();
 `;
 
-it('loads ccxt when the plugin starts, not when the runner imports or initialises it', () => {
+it('loads ccxt when the plugin starts, not when the runner imports or initialises it', { timeout: 60_000 }, () => {
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
   expect(JSON.parse(out)).toEqual({ afterImport: false, afterInit: false, afterStart: true });
 });

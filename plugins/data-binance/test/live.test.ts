@@ -99,7 +99,7 @@ describe('live bars from the Binance kline stream', () => {
     await first;
     // Nothing more is pushed: after 300 ms the stream gives up on this socket and opens a new one.
     const reconnected = until(formingAt(rows[2]![0]));
-    await expect.poll(() => server.connections, { timeout: 4_000 }).toBe(2);
+    await expect.poll(() => server.connections, { timeout: 20_000 }).toBe(2);
     await server.subscribed('btcusdt@kline_1m');
     server.addKlines('BTCUSDT', '1m', [rows[1]!]);
     server.pushKline('BTCUSDT', '1m', forming(rows[2]!), false);

@@ -109,7 +109,7 @@ describe('Yahoo quotes', () => {
     expect((await quotes.next()).value).toMatchObject({ symbol: 'AAPL', bid: 244.44 });
     // The recorded quote never changes, so nothing more is given while polling goes on.
     const next = quotes.next();
-    await expect.poll(() => replay.calls.filter((c) => c.includes('/v7/finance/quote')).length, { timeout: 3_000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => replay.calls.filter((c) => c.includes('/v7/finance/quote')).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
     abort.abort();
     expect(await next).toEqual({ done: true, value: undefined });
   });
