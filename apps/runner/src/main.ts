@@ -7,6 +7,7 @@ import { renderHtmlReport } from '@trading-orchestrator/report';
 import { discoverPlugins, nearestNames } from '@trading-orchestrator/registry';
 import { MissingPluginsError, runDefaultBacktest } from './commands/default-backtest.js';
 import { runBacktest } from './commands/run-backtest.js';
+import { runPaper } from './commands/run-paper.js';
 import { loadRunConfig } from './config/load-config.js';
 import { writeStarterRun } from './commands/init.js';
 import { exportRun, JOURNAL_PACKAGE, loadJournalModule, renderRuns } from './commands/journal-commands.js';
@@ -31,6 +32,9 @@ Commands:
   backtest            with --config <file>: the backtest the YAML or JSON file describes; without: the default
                       job, an offline backtest of the reference strategies (ma-crossover, rsi-mean-reversion,
                       bollinger-reversion) with risk-guards and risk-var on data-synthetic and the paper broker
+  paper --config <file>  a paper session (mode: paper): warm-up on recent history, then the data plugin's live
+                      closed bars through the same engine and paper broker, until Ctrl-C or --bars
+  run --config <file>    backtest or paper, as the file's mode says
   plugins list        list the plugins discovered for this project
   plugins info <id>   a plugin's package, status and config schema with defaults
   plugins validate <dir>  check a plugin folder the way discovery and loading will; every problem listed
@@ -44,6 +48,7 @@ Run options:
   --no-journal          keep no journal
   --report <file>       the HTML report (default trading-orchestrator-report.html)
   --no-report           write no report
+  --bars <n>            paper: end the session after n live closed bars
 
 Discovery options:
   --project <dir>       the project whose dependencies are searched (default: nearest package.json)
@@ -58,7 +63,7 @@ Environment:
   -h, --help      show this help
   -v, --version   show versions`;
 
-const COMMANDS = ['backtest', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export'];
+const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export'];
 
 /** Runs one CLI invocation and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -79,6 +84,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         'no-journal': { type: 'boolean' },
         report: { type: 'string' },
         'no-report': { type: 'boolean' },
+        bars: { type: 'string' },
         what: { type: 'string' },
         strategy: { type: 'string' },
         format: { type: 'string' },
@@ -119,7 +125,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stderr.write('error: plugins info needs a plugin id, e.g. trading-orchestrator plugins info ma-crossover\n');
     return 2;
   }
-  if (command !== 'plugins list' && command !== 'plugins' && command !== 'backtest' && command !== 'plugins info') {
+  if (command !== 'plugins list' && command !== 'plugins' && command !== 'backtest' && command !== 'paper' && command !== 'run' && command !== 'plugins info') {
     const suggestions = nearestNames(command, COMMANDS);
     const hint = suggestions.length > 0 ? ` Did you mean "${suggestions.join('" or "')}"?` : '';
     io.stderr.write(`error: unknown command "${command}".${hint}\n\n${USAGE}\n`);
@@ -141,12 +147,26 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     else (info.ok ? io.stdout : io.stderr).write(`${info.ok ? '' : 'error: '}${info.text}\n`);
     return info.ok ? 0 : 1;
   }
-  if (command === 'backtest') {
+  if (command === 'backtest' || command === 'paper' || command === 'run') {
     const usable = catalog.byStatus('compatible').length;
     io.stdout.write(`${usable} usable plugin${usable === 1 ? '' : 's'} found for ${projectDir} (trading-orchestrator plugins list shows them)\n`);
     try {
       const configFile = values.config === undefined ? undefined : resolve(io.cwd, values.config);
+      if (configFile === undefined && command !== 'backtest') {
+        io.stderr.write(`error: ${command} needs --config <file>\n  fix: trading-orchestrator init writes a starter config; set mode: paper in it for a paper session\n`);
+        return 2;
+      }
       const config = configFile === undefined ? undefined : await loadRunConfig(configFile, io.env);
+      const mode = config?.mode ?? 'backtest';
+      if (command !== 'run' && config !== undefined && config.mode !== command) {
+        io.stderr.write(`error: ${values.config} describes a ${config.mode} run, not a ${command}\n  fix: run it with \`trading-orchestrator ${config.mode}\` (or \`run\`), or set mode: ${command} in it\n`);
+        return 2;
+      }
+      const maxBars = values.bars === undefined ? undefined : Number(values.bars);
+      if (maxBars !== undefined && !(Number.isInteger(maxBars) && maxBars > 0)) {
+        io.stderr.write(`error: --bars must be a whole number above 0, got "${values.bars}"\n`);
+        return 2;
+      }
       const journalModule = values['no-journal'] === true ? undefined : await loadJournalModule();
       if (values.journal !== undefined && journalModule === undefined) {
         io.stderr.write(`error: --journal needs ${JOURNAL_PACKAGE}, which is not installed\n  fix: npm install ${JOURNAL_PACKAGE}\n`);
@@ -167,7 +187,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           let done = 0;
           const offProgress = bus.subscribe('bar', () => progress?.update(++done));
           if (journal === undefined) return offProgress;
-          runId = journal.startRun({ label: configFile ?? 'default', mode: 'backtest', config: config ?? 'default', startedAt: Date.now() });
+          runId = journal.startRun({ label: configFile ?? 'default', mode, config: config ?? 'default', startedAt: Date.now() });
           const detachJournal = journal.attach(bus, runId);
           return () => {
             offProgress();
@@ -177,7 +197,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       };
       let run;
       try {
-        run = config === undefined ? await runDefaultBacktest(catalog, hooks) : await runBacktest(config, catalog, configFile, hooks);
+        if (config === undefined) run = await runDefaultBacktest(catalog, hooks);
+        else if (mode === 'paper') {
+          run = await runPaper(config, catalog, configFile, {
+            ...hooks,
+            ...(maxBars === undefined ? {} : { maxBars }),
+            onLive: ({ warmupBars, from }) => io.stderr.write(`live from ${new Date(from).toISOString()} after ${warmupBars} warm-up bars; trading on closed ${config.timeframe} bars${maxBars === undefined ? ' until Ctrl-C' : ` for ${maxBars} bars`}\n`),
+          });
+        } else run = await runBacktest(config, catalog, configFile, hooks);
         progress?.done();
         if (journal !== undefined && runId > 0) {
           journal.finishRun(runId, { status: run.result.interrupted ? 'interrupted' : 'finished', endedAt: Date.now(), summary: { equity: run.result.portfolio.equity, bars: run.result.bars } });
@@ -195,12 +222,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       }
       const seconds = run.elapsedMs / 1000;
       const c = run.config;
-      const title = `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
+      const title =
+        mode === 'paper'
+          ? `Paper session: ${c.symbols.join(', ')} ${c.timeframe} (${c.data.plugin}), ${run.result.bars} bars (${c.warmupBars} warm-up requested) in ${seconds.toFixed(2)} s`
+          : `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
       if (run.result.interrupted) io.stdout.write(`interrupted after ${run.result.bars} bars (Ctrl-C); the plugins were stopped and the journal flushed. Summary so far:\n`);
       io.stdout.write(`${renderBacktest(run.result, title)}\n`);
       if (values['no-report'] !== true) {
         const reportFile = resolve(io.cwd, values.report ?? 'trading-orchestrator-report.html');
-        writeFileSync(reportFile, renderHtmlReport(run.result, { title: `Backtest ${c.symbols.join(', ')} ${c.timeframe}`, details: [title, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`] }));
+        writeFileSync(reportFile, renderHtmlReport(run.result, { title: `${mode === 'paper' ? 'Paper session' : 'Backtest'} ${c.symbols.join(', ')} ${c.timeframe}`, details: [title, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`] }));
         io.stdout.write(`report: ${reportFile}\n`);
       }
       if (run.result.interrupted) {

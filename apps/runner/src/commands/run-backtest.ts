@@ -1,5 +1,5 @@
 import { PluginManager, type EventBus, type LoadablePlugin, type PluginSpec } from '@trading-orchestrator/core-manager';
-import { BacktestEngine, mergeBars, paperBroker, type BacktestResult } from '@trading-orchestrator/engine';
+import { BacktestEngine, mergeBars, paperBroker, type BacktestOptions, type BacktestResult } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, nearestNames, timeframeToMs, type Bar, type DataProvider, type PluginKind, type Problem } from '@trading-orchestrator/plugin-api';
 import type { CatalogEntry, PluginCatalog } from '@trading-orchestrator/registry';
 import type { RunConfig } from '../config/run-config.js';
@@ -50,7 +50,18 @@ export interface RunHooks {
   readonly signal?: AbortSignal;
 }
 
-export async function runBacktest(config: RunConfig, catalog: PluginCatalog, file = 'the run config', hooks: RunHooks = {}): Promise<BacktestOutcome> {
+/** A run's plugins loaded and started, and the engine options they make; `shutdown` stops them all. */
+export interface PreparedRun {
+  readonly manager: PluginManager;
+  readonly source: DataProvider;
+  readonly engineOptions: (tradeFrom: number) => BacktestOptions;
+}
+
+/**
+ * Resolves the config's plugins, loads them, validates every config and starts them: the part a backtest and a
+ * paper session share. The caller must `manager.shutdown()`.
+ */
+export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file: string): Promise<PreparedRun> {
   const { problems, entry } = resolvePlugins(config, catalog);
   if (problems.length > 0) {
     throw new ConfigInvalidError(`${file} names plugins that cannot be used (${problems.length} problem${problems.length === 1 ? '' : 's'})`, {
@@ -71,21 +82,18 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
     { plugin: BUILT_IN_BROKER, instanceId: 'broker:paper', config: config.broker.config, configPath: 'broker.config' },
   ];
   const manager = new PluginManager();
-  const started = performance.now();
   try {
     await manager.load(specs);
     await manager.start();
-    const source = manager.get(`data:${config.data.plugin}`)!.instance as DataProvider;
-    const start = Date.parse(config.start);
-    const end = Date.parse(config.end);
-    const series: Bar[][] = [];
-    for (const symbol of config.symbols) {
-      const bars: Bar[] = [];
-      for await (const page of source.historicalBars({ symbol, timeframe: config.timeframe, start, end })) bars.push(...page);
-      series.push(bars);
-    }
-    const step = timeframeToMs(config.timeframe);
-    const engine = new BacktestEngine({
+  } catch (error) {
+    await manager.shutdown();
+    throw error;
+  }
+  const step = timeframeToMs(config.timeframe);
+  return {
+    manager,
+    source: manager.get(`data:${config.data.plugin}`)!.instance as DataProvider,
+    engineOptions: (tradeFrom) => ({
       manager,
       brokerId: 'broker:paper',
       riskIds: config.risk.map((r) => r.id ?? r.plugin),
@@ -102,8 +110,24 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
       allowShort: config.allowShort,
       periodsPerYear: config.periodsPerYear ?? YEAR_MS / step,
       riskFreeRate: config.riskFreeRate,
-      tradeFrom: start + config.warmupBars * step,
-    });
+      tradeFrom,
+    }),
+  };
+}
+
+export async function runBacktest(config: RunConfig, catalog: PluginCatalog, file = 'the run config', hooks: RunHooks = {}): Promise<BacktestOutcome> {
+  const started = performance.now();
+  const { manager, source, engineOptions } = await prepareRun(config, catalog, file);
+  try {
+    const start = Date.parse(config.start!);
+    const end = Date.parse(config.end!);
+    const series: Bar[][] = [];
+    for (const symbol of config.symbols) {
+      const bars: Bar[] = [];
+      for await (const page of source.historicalBars({ symbol, timeframe: config.timeframe, start, end })) bars.push(...page);
+      series.push(bars);
+    }
+    const engine = new BacktestEngine(engineOptions(start + config.warmupBars * timeframeToMs(config.timeframe)));
     hooks.onTotal?.(series.reduce((n, s) => n + s.length, 0));
     const detach = hooks.attach?.(manager.bus);
     try {

@@ -23,13 +23,16 @@ export const strategyEntry = z.object({
 
 export const runConfigSchema = z
   .object({
-    mode: z.enum(['backtest']).default('backtest'),
+    /** backtest: over [start, end) from history. paper: from now on, on live closed bars, after warmupBars of history. */
+    mode: z.enum(['backtest', 'paper']).default('backtest'),
     data: z.object({ plugin: pluginRef, config: z.record(z.string(), z.unknown()).default({}) }),
     symbols: z.array(z.string().min(1)).min(1),
     timeframe: z.enum(TIMEFRAMES),
-    start: day,
-    end: day,
-    /** Bars after `start` that only warm strategies up. */
+    /** Backtest only: the first bar's open time (inclusive). */
+    start: day.optional(),
+    /** Backtest only: no bar opening at or after it. */
+    end: day.optional(),
+    /** Bars that only warm strategies up: the first ones after `start` in a backtest, the latest ones before now in paper. */
     warmupBars: z.number().int().min(0).default(0),
     capital: z.number().positive().default(100_000),
     currency: z.string().min(1).default('USD'),
@@ -44,7 +47,15 @@ export const runConfigSchema = z
     broker: z.object({ config: z.record(z.string(), z.unknown()).default({}) }).prefault({}),
   })
   .superRefine((c, ctx) => {
-    if (Date.parse(c.end) <= Date.parse(c.start)) ctx.addIssue({ code: 'custom', path: ['end'], message: `end (${c.end}) must be after start (${c.start})` });
+    if (c.mode === 'backtest') {
+      if (c.start === undefined) ctx.addIssue({ code: 'custom', path: ['start'], message: 'a backtest needs start: the first bar\'s date, e.g. 2020-01-01' });
+      if (c.end === undefined) ctx.addIssue({ code: 'custom', path: ['end'], message: 'a backtest needs end: the date after the last bar, e.g. 2021-01-01' });
+      if (c.start !== undefined && c.end !== undefined && Date.parse(c.end) <= Date.parse(c.start)) ctx.addIssue({ code: 'custom', path: ['end'], message: `end (${c.end}) must be after start (${c.start})` });
+    } else {
+      for (const key of ['start', 'end'] as const) {
+        if (c[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `a paper session runs from now on live bars; remove ${key} (warmupBars sets how much history warms the strategies up)` });
+      }
+    }
     const enabled = c.strategies.filter((s) => s.enabled && !s.shadow);
     const total = enabled.reduce((s, x) => s + (x.allocation ?? 0), 0);
     if (total > 1 + 1e-9) ctx.addIssue({ code: 'custom', path: ['strategies'], message: `allocations add up to ${(total * 100).toFixed(1)}% of capital; they must not exceed 100%` });

@@ -226,7 +226,9 @@ export class BacktestEngine {
     }
   }
 
-  finish(): BacktestResult {
+  /** The results so far; `interrupted` marks a run stopped early by its driver (a paper session's Ctrl-C). */
+  finish(interrupted = this.interrupted): BacktestResult {
+    this.interrupted = interrupted;
     this.recordEquity();
     const options = { periodsPerYear: this.options.periodsPerYear, ...(this.options.riskFreeRate === undefined ? {} : { riskFreeRate: this.options.riskFreeRate }) };
     const allTrades = this.slots.flatMap((s) => s.trades);

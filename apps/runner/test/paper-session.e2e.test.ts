@@ -1,0 +1,109 @@
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFakeBinance, type FakeBinance, type KlineRow } from '@trading-orchestrator/data-binance/testing';
+import { Journal } from '@trading-orchestrator/journal';
+import { loadOhlcvCsv, sharedDataFile } from '@trading-orchestrator/plugin-testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './cli-harness.js';
+
+/**
+ * A paper session through the real runner, the real data-binance plugin and ccxt, against a local server that
+ * speaks Binance's protocols. The market is real BTC minute bars (FTX BTC-PERP, January 2022) moved to the present,
+ * so that the session's warm-up history ends now; the live bars are pushed over the websocket as the exchange
+ * would form them.
+ */
+const pluginsDir = fileURLToPath(new URL('../../../plugins', import.meta.url));
+const MINUTE = 60_000;
+const WARMUP = 60;
+const LIVE = 40;
+
+let server: FakeBinance;
+let dir: string;
+let liveFrom: number;
+let rows: KlineRow[];
+
+beforeAll(async () => {
+  const { bars } = loadOhlcvCsv(sharedDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220201_1m.csv'), { symbol: 'BTCUSDT', timeframe: '1m' });
+  const chunk = bars.slice(1_000, 1_000 + WARMUP + LIVE + 5);
+  liveFrom = Math.floor(Date.now() / MINUTE) * MINUTE;
+  rows = chunk.map((b, i) => {
+    const t = liveFrom + (i - WARMUP) * MINUTE;
+    return [t, String(b.open), String(b.high), String(b.low), String(b.close), String(b.volume), t + MINUTE - 1, (b.volume * b.close).toFixed(8), 0, '0', '0', '0'];
+  });
+  server = await startFakeBinance({
+    exchangeInfo: JSON.parse(readFileSync(sharedDataFile('binance/rest/http_spot_market_exchange_info.json'), 'utf8')),
+    klines: { BTCUSDT: { '1m': rows.slice(0, WARMUP) } },
+  });
+  dir = mkdtempSync(join(tmpdir(), 'to-paper-'));
+  writeFileSync(
+    join(dir, 'paper.yaml'),
+    `mode: paper
+data:
+  plugin: data-binance
+  config: { urls: { rest: "${server.restUrl}", ws: "${server.wsUrl}" }, rateLimitMs: 0 }
+symbols: [BTC/USDT]
+timeframe: 1m
+warmupBars: ${WARMUP}
+capital: 100000
+currency: USDT
+strategies:
+  - plugin: ma-crossover
+    config: { fast: 3, slow: 10 }
+risk:
+  - plugin: risk-guards
+`,
+  );
+});
+
+afterAll(() => server?.close());
+
+describe('a paper session against a local Binance', () => {
+  it('warms up on recent history, trades the live closed bars, and journals the session', { timeout: 120_000 }, async () => {
+    const session = runCli(dir, 'paper', '--config', 'paper.yaml', '--plugin-dir', pluginsDir, '--bars', String(LIVE), '--journal', 'paper.db', '--report', 'paper.html');
+    await server.subscribed('btcusdt@kline_1m');
+    // Each live bar: a forming state, then its final one; the next bar's first update closes it.
+    for (const row of rows.slice(WARMUP)) {
+      server.pushKline('BTCUSDT', '1m', [row[0], row[1], row[1] > row[4] ? row[1] : row[4], row[1] < row[4] ? row[1] : row[4], row[4], '0', row[6], '0', 0, '0', '0', '0'], false);
+      server.pushKline('BTCUSDT', '1m', row, true);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const { code, out, err } = await session;
+    expect(code, `${out}\n${err}`).toBe(0);
+    expect(err).toMatch(/^live from \S+ after \d+ warm-up bars; trading on closed 1m bars for 40 bars$/m);
+    expect(out).toMatch(/^Paper session: BTC\/USDT 1m \(data-binance\), \d+ bars/m);
+    const journal = Journal.open(join(dir, 'paper.db'));
+    try {
+      const [run] = journal.listRuns();
+      expect(run).toMatchObject({ mode: 'paper', status: 'finished' });
+      const summary = (typeof run!.summary === 'string' ? JSON.parse(run!.summary) : run!.summary) as { bars: number };
+      // Warm-up and live bars together; a minute boundary passing between the test's clock and the runner's shifts one bar between the two.
+      expect(summary.bars).toBeGreaterThanOrEqual(WARMUP + LIVE - 1);
+      expect(summary.bars).toBeLessThanOrEqual(WARMUP + LIVE);
+      const counts = journal.counts(run!.id);
+      expect(counts.signals, 'the crossover signals on the bars').toBeGreaterThan(0);
+      expect(counts.fills, 'and trades on the live ones').toBeGreaterThan(0);
+      expect(journal.trades(run!.id).every((t) => t.entryTime >= liveFrom)).toBe(true);
+    } finally {
+      journal.close();
+    }
+  });
+
+  it('refuses a data plugin without a live feed, naming it', async () => {
+    writeFileSync(join(dir, 'offline.yaml'), readFileSync(join(dir, 'paper.yaml'), 'utf8').replace(/data:\n  plugin: data-binance\n  config: .*\n/, 'data:\n  plugin: data-synthetic\n'));
+    const { code, err } = await runCli(dir, 'paper', '--config', 'offline.yaml', '--plugin-dir', pluginsDir, '--no-journal', '--no-report');
+    expect(code).toBe(1);
+    expect(err).toContain('data plugin "data-synthetic" serves no live bars');
+  });
+
+  it('refuses a backtest config given to paper, and start/end in a paper config', async () => {
+    writeFileSync(join(dir, 'dated.yaml'), `${readFileSync(join(dir, 'paper.yaml'), 'utf8')}start: 2024-01-01\n`);
+    const dated = await runCli(dir, 'paper', '--config', 'dated.yaml', '--plugin-dir', pluginsDir);
+    expect(dated.code).not.toBe(0);
+    expect(dated.err).toContain('a paper session runs from now on live bars; remove start');
+    writeFileSync(join(dir, 'bt.yaml'), readFileSync(join(dir, 'paper.yaml'), 'utf8').replace('mode: paper', 'mode: backtest').concat('start: 2024-01-01\nend: 2024-02-01\n'));
+    const wrong = await runCli(dir, 'paper', '--config', 'bt.yaml', '--plugin-dir', pluginsDir);
+    expect([wrong.code, wrong.err]).toEqual([2, expect.stringContaining('describes a backtest run, not a paper')]);
+  });
+});
