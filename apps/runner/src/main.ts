@@ -230,7 +230,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(`${renderBacktest(run.result, title)}\n`);
       if (values['no-report'] !== true) {
         const reportFile = resolve(io.cwd, values.report ?? 'trading-orchestrator-report.html');
-        writeFileSync(reportFile, renderHtmlReport(run.result, { title: `${mode === 'paper' ? 'Paper session' : 'Backtest'} ${c.symbols.join(', ')} ${c.timeframe}`, details: [title, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`] }));
+        // The report holds what the run computed, not how long it took, so two runs of one config give the same file.
+        const scope = mode === 'paper' ? `${c.symbols.join(', ')} ${c.timeframe} (${c.data.plugin}), ${run.result.bars} bars` : `${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars`;
+        writeFileSync(reportFile, renderHtmlReport(run.result, { title: `${mode === 'paper' ? 'Paper session' : 'Backtest'} ${c.symbols.join(', ')} ${c.timeframe}`, details: [scope, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`] }));
         io.stdout.write(`report: ${reportFile}\n`);
       }
       if (run.result.interrupted) {

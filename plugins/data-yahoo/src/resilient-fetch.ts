@@ -44,9 +44,14 @@ export function resilientFetch(base: typeof fetch, options: ResilientFetchOption
     for (let attempt = 0; ; attempt++) {
       let waitMs: number | undefined;
       await pacer.turn(init?.signal ?? undefined);
+      // A controller of our own, held here until the request settles: a signal from AbortSignal.any() or
+      // AbortSignal.timeout() can be garbage-collected while a request waits, and then never fires.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
+      const forward = () => controller.abort(init?.signal?.reason);
+      init?.signal?.addEventListener('abort', forward, { once: true });
       try {
-        const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), ...(init?.signal ? [init.signal] : [])]);
-        const response = await base(input, { ...init, signal });
+        const response = await base(input, { ...init, signal: controller.signal });
         if (response.status === 429 || response.status >= 500) {
           reason = `HTTP ${response.status} ${response.statusText}`.trim();
           waitMs = response.status === 429 ? retryAfterMs(response.headers.get('retry-after')) : undefined;
@@ -60,7 +65,10 @@ export function resilientFetch(base: typeof fetch, options: ResilientFetchOption
       } catch (error) {
         if (init?.signal?.aborted === true) throw error;
         const e = error as Error & { cause?: { code?: string } };
-        reason = e.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
+        reason = controller.signal.aborted ? `no answer within ${options.timeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
+      } finally {
+        clearTimeout(timer);
+        init?.signal?.removeEventListener('abort', forward);
       }
       if (attempt >= retries.max) throw new YahooUnavailable(url, attempt + 1, reason);
       const delayMs = waitMs ?? Math.round(Math.min(retries.maxDelayMs, retries.baseDelayMs * 2 ** attempt) * (0.8 + 0.4 * random()));

@@ -1,6 +1,6 @@
 import { PluginManager, type EventBus, type LoadablePlugin, type PluginSpec } from '@trading-orchestrator/core-manager';
 import { BacktestEngine, mergeBars, paperBroker, type BacktestOptions, type BacktestResult } from '@trading-orchestrator/engine';
-import { ConfigInvalidError, nearestNames, timeframeToMs, type Bar, type DataProvider, type PluginKind, type Problem } from '@trading-orchestrator/plugin-api';
+import { ConfigInvalidError, nearestNames, timeframeToMs, type Bar, type DataProvider, type PluginClock, type PluginKind, type Problem } from '@trading-orchestrator/plugin-api';
 import type { CatalogEntry, PluginCatalog } from '@trading-orchestrator/registry';
 import type { RunConfig } from '../config/run-config.js';
 
@@ -61,7 +61,7 @@ export interface PreparedRun {
  * Resolves the config's plugins, loads them, validates every config and starts them: the part a backtest and a
  * paper session share. The caller must `manager.shutdown()`.
  */
-export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file: string): Promise<PreparedRun> {
+export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file: string, clock?: PluginClock): Promise<PreparedRun> {
   const { problems, entry } = resolvePlugins(config, catalog);
   if (problems.length > 0) {
     throw new ConfigInvalidError(`${file} names plugins that cannot be used (${problems.length} problem${problems.length === 1 ? '' : 's'})`, {
@@ -81,7 +81,7 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}].plugin`), instanceId: r.id ?? r.plugin, config: r.config, configPath: `risk[${i}].config` })),
     { plugin: BUILT_IN_BROKER, instanceId: 'broker:paper', config: config.broker.config, configPath: 'broker.config' },
   ];
-  const manager = new PluginManager();
+  const manager = new PluginManager(clock === undefined ? {} : { clock });
   try {
     await manager.load(specs);
     await manager.start();
@@ -115,11 +115,21 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
   };
 }
 
+function* clocked(bars: Iterable<Bar>, setTime: (time: number) => void): Generator<Bar> {
+  for (const bar of bars) {
+    setTime(bar.time);
+    yield bar;
+  }
+}
+
 export async function runBacktest(config: RunConfig, catalog: PluginCatalog, file = 'the run config', hooks: RunHooks = {}): Promise<BacktestOutcome> {
   const started = performance.now();
-  const { manager, source, engineOptions } = await prepareRun(config, catalog, file);
+  const start = Date.parse(config.start!);
+  // Plugins see the simulated time of the bar in progress (a risk event raised on a bar carries that bar's time),
+  // so a backtest's journal does not depend on when it was run.
+  let now = start;
+  const { manager, source, engineOptions } = await prepareRun(config, catalog, file, { now: () => now });
   try {
-    const start = Date.parse(config.start!);
     const end = Date.parse(config.end!);
     const series: Bar[][] = [];
     for (const symbol of config.symbols) {
@@ -131,7 +141,7 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
     hooks.onTotal?.(series.reduce((n, s) => n + s.length, 0));
     const detach = hooks.attach?.(manager.bus);
     try {
-      const result = await engine.run(mergeBars(series), hooks.signal);
+      const result = await engine.run(clocked(mergeBars(series), (time) => (now = time)), hooks.signal);
       return { result, config, elapsedMs: performance.now() - started };
     } finally {
       detach?.();
