@@ -1,18 +1,11 @@
-import { timeframeToMs, type Bar, type BarUpdate, type LiveBarsRequest, type PluginLogger } from '@trading-orchestrator/plugin-api';
+import { timeframeToMs, type Bar, type BarUpdate, type LiveBarsRequest } from '@trading-orchestrator/plugin-api';
 import { toBars, type Candle } from './candles.js';
-import type { BinanceClient } from './exchange.js';
 import type { FetchCandles } from './historical-bars.js';
-import type { Backoff } from './retry.js';
-import { socketWakeUps } from './socket-wake-ups.js';
+import { socketWakeUps, type StreamSocketOptions } from './socket-wake-ups.js';
 
-export interface LiveBarsOptions {
-  readonly open: () => Promise<BinanceClient>;
-  readonly close: (client: BinanceClient) => Promise<void>;
+export interface LiveBarsOptions extends StreamSocketOptions {
   /** REST pages with retries, for back-filling what the socket missed. */
   readonly fetchPage: FetchCandles;
-  readonly reconnect: Backoff;
-  readonly stallTimeoutMs: number;
-  readonly logger: PluginLogger;
 }
 
 interface SymbolState {

@@ -1,15 +1,7 @@
-import type { LiveQuotesRequest, PluginLogger, Quote } from '@trading-orchestrator/plugin-api';
-import type { BinanceClient } from './exchange.js';
-import type { Backoff } from './retry.js';
-import { socketWakeUps } from './socket-wake-ups.js';
+import type { LiveQuotesRequest, Quote } from '@trading-orchestrator/plugin-api';
+import { socketWakeUps, type StreamSocketOptions } from './socket-wake-ups.js';
 
-export interface LiveQuotesOptions {
-  readonly open: () => Promise<BinanceClient>;
-  readonly close: (client: BinanceClient) => Promise<void>;
-  readonly reconnect: Backoff;
-  readonly stallTimeoutMs: number;
-  readonly logger: PluginLogger;
-}
+export type LiveQuotesOptions = StreamSocketOptions;
 
 interface CcxtTicker {
   readonly timestamp?: number | undefined;

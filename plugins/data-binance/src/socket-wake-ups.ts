@@ -21,13 +21,17 @@ async function within<T>(promise: Promise<T>, ms: number, signal: AbortSignal): 
   }
 }
 
-export interface WakeUpOptions {
+/** What a websocket stream needs to open, replace and close its ccxt clients. */
+export interface StreamSocketOptions {
   /** A fresh client with markets loaded; each reconnection gets a new one. */
   readonly open: () => Promise<BinanceClient>;
   readonly close: (client: BinanceClient) => Promise<void>;
   readonly reconnect: Backoff;
   readonly stallTimeoutMs: number;
   readonly logger: PluginLogger;
+}
+
+export interface WakeUpOptions extends StreamSocketOptions {
   readonly signal: AbortSignal;
   /** Names the stream in log lines. */
   readonly what: string;
