@@ -114,16 +114,4 @@ describe('Yahoo quotes', () => {
     expect(await next).toEqual({ done: true, value: undefined });
   });
 
-  it('spaces every request of the plugin by minRequestIntervalMs, whichever symbol or feed asks', async () => {
-    const { replay, start } = source({ minRequestIntervalMs: 150 });
-    const s = await start();
-    await Promise.all([
-      collectBars(s.historicalBars(aaplDaily)),
-      collectBars(s.historicalBars({ symbol: 'TSLA', timeframe: '1d', start: Date.UTC(2019, 0, 1), end: Date.UTC(2019, 2, 1) })),
-      s.quote!('AAPL'),
-    ]);
-    const gaps = replay.times.slice(1).map((t, i) => t - replay.times[i]!);
-    expect(replay.times.length).toBeGreaterThanOrEqual(3);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(145);
-  });
 });
