@@ -7,7 +7,7 @@ import { renderHtmlReport } from '@trading-orchestrator/report';
 import { discoverPlugins, nearestNames } from '@trading-orchestrator/registry';
 import { MissingPluginsError, runDefaultBacktest } from './commands/default-backtest.js';
 import { runBacktest } from './commands/run-backtest.js';
-import { runPaper } from './commands/run-paper.js';
+import { describeResume, runPaper, type PaperCheckpoint, type PaperHooks } from './commands/run-paper.js';
 import { loadRunConfig } from './config/load-config.js';
 import { writeStarterRun } from './commands/init.js';
 import { exportRun, JOURNAL_PACKAGE, loadJournalModule, renderRuns } from './commands/journal-commands.js';
@@ -174,6 +174,19 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       }
       const journal = journalModule?.Journal.open(resolve(io.cwd, values.journal ?? 'trading-orchestrator.db'));
       let runId = 0;
+      let resumeFrom: PaperHooks['resumeFrom'];
+      if (mode === 'paper' && journal !== undefined && configFile !== undefined) {
+        const unfinished = journal.unfinishedRun(configFile, 'paper');
+        const checkpoint = unfinished === undefined ? undefined : journal.latestCheckpoint(unfinished.id);
+        if (unfinished !== undefined && checkpoint === undefined) {
+          journal.finishRun(unfinished.id, { status: 'failed', endedAt: Date.now(), summary: { error: 'the process ended before its first checkpoint; nothing to resume' } });
+        } else if (unfinished !== undefined && checkpoint !== undefined) {
+          runId = unfinished.id;
+          journal.resumeRun(runId);
+          resumeFrom = { time: checkpoint.time, state: checkpoint.state as PaperCheckpoint };
+          io.stderr.write(`${describeResume(runId, resumeFrom.time, resumeFrom.state)}\n`);
+        }
+      }
       let progress: Progress | undefined;
       const interrupt = new AbortController();
       const onSigint = () => interrupt.abort();
@@ -187,7 +200,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           let done = 0;
           const offProgress = bus.subscribe('bar', () => progress?.update(++done));
           if (journal === undefined) return offProgress;
-          runId = journal.startRun({ label: configFile ?? 'default', mode, config: config ?? 'default', startedAt: Date.now() });
+          if (runId === 0) runId = journal.startRun({ label: configFile ?? 'default', mode, config: config ?? 'default', startedAt: Date.now() });
           const detachJournal = journal.attach(bus, runId);
           return () => {
             offProgress();
@@ -202,6 +215,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           run = await runPaper(config, catalog, configFile, {
             ...hooks,
             ...(maxBars === undefined ? {} : { maxBars }),
+            ...(resumeFrom === undefined ? {} : { resumeFrom }),
+            ...(journal === undefined ? {} : { checkpoint: (time: number, state: PaperCheckpoint) => journal.checkpoint(runId, time, state) }),
             onLive: ({ warmupBars, from }) => io.stderr.write(`live from ${new Date(from).toISOString()} after ${warmupBars} warm-up bars; trading on closed ${config.timeframe} bars${maxBars === undefined ? ' until Ctrl-C' : ` for ${maxBars} bars`}\n`),
           });
         } else run = await runBacktest(config, catalog, configFile, hooks);

@@ -134,6 +134,37 @@ export class Journal {
     };
   }
 
+  /**
+   * Writes what is buffered and the run's checkpoint (one per run, replaced) in one transaction, so after a crash
+   * the recorded events and the state to resume from agree.
+   */
+  checkpoint(runId: number, time: number, state: unknown): void {
+    const save = this.db.prepare('INSERT OR REPLACE INTO checkpoints (run_id, time, state) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      this.writeBatch(this.buffer);
+      save.run(runId, time, JSON.stringify(state));
+    })();
+    this.buffer.length = 0;
+  }
+
+  latestCheckpoint(runId: number): { time: number; state: unknown } | undefined {
+    const row = this.db.prepare('SELECT time, state FROM checkpoints WHERE run_id = ?').get(runId) as { time: number; state: string } | undefined;
+    return row === undefined ? undefined : { time: row.time, state: JSON.parse(row.state) as unknown };
+  }
+
+  /** The newest run with this label and mode still marked running: its process died without finishing it. */
+  unfinishedRun(label: string, mode: string): RunRow | undefined {
+    return this.listRuns().filter((r) => r.label === label && r.mode === mode && r.status === 'running').at(-1);
+  }
+
+  /** Marks an unfinished run as running in this process; its events continue after the last one recorded. */
+  resumeRun(runId: number): void {
+    this.flush();
+    const max = EVENT_TABLES.map((t) => (this.db.prepare(`SELECT MAX(seq) AS seq FROM ${t} WHERE run_id = ?`).get(runId) as { seq: number | null }).seq ?? 0);
+    this.sequence = Math.max(this.sequence, ...max);
+    this.db.prepare("UPDATE runs SET status = 'running', ended_at = NULL WHERE id = ?").run(runId);
+  }
+
   /** Writes everything buffered in one transaction. */
   flush(): void {
     if (this.buffer.length === 0) return;

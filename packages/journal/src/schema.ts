@@ -1,5 +1,5 @@
 /** Bumped with every change below; a journal with another version is refused with a message, never altered. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 CREATE TABLE runs (
@@ -29,6 +29,7 @@ CREATE TABLE trades (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, strategy_id 
   quantity REAL NOT NULL, entry_time INTEGER NOT NULL, exit_time INTEGER NOT NULL, pnl REAL NOT NULL, fees REAL NOT NULL, PRIMARY KEY (run_id, seq));
 CREATE TABLE equity (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, strategy_id TEXT NOT NULL, equity REAL NOT NULL,
   PRIMARY KEY (run_id, seq));
+CREATE TABLE checkpoints (run_id INTEGER PRIMARY KEY, time INTEGER NOT NULL, state TEXT NOT NULL);
 CREATE TABLE risk_events (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, plugin_id TEXT NOT NULL, level TEXT NOT NULL,
   code TEXT NOT NULL, message TEXT NOT NULL, symbol TEXT, PRIMARY KEY (run_id, seq));
 `;

@@ -92,10 +92,38 @@ describe('journal', () => {
     const db = new Database(path);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => Journal.open(path)).toThrow(`the journal ${path} has schema version 99; this version of trading-orchestrator reads version 1`);
+    expect(() => Journal.open(path)).toThrow(`the journal ${path} has schema version 99; this version of trading-orchestrator reads version 2`);
   });
 
   it('exports rows as CSV, quoting what needs quoting', () => {
     expect(toCsv([{ a: 1, b: 'x,y' }, { a: 2, b: 'say "hi"' }], ['a', 'b'])).toBe('a,b\n1,"x,y"\n2,"say ""hi"""\n');
+  });
+});
+
+describe('checkpoints and resuming a run', () => {
+  it('keeps one checkpoint per run, written with the buffered events, and resumes the sequence after the last event', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'to-journal-')), 'j.db');
+    const bus = new EventBus();
+    const first = Journal.open(path);
+    const runId = first.startRun({ label: 'paper.yaml', mode: 'paper', config: {}, startedAt: 1 });
+    const detach = first.attach(bus, runId);
+    bus.publish('equity', { time: 10, equity: 100 });
+    first.checkpoint(runId, 10, { cash: 1 });
+    bus.publish('equity', { time: 20, equity: 101 });
+    first.checkpoint(runId, 20, { cash: 2 });
+    // The process dies here: no detach, no finishRun.
+    void detach;
+    const second = Journal.open(path);
+    expect(second.unfinishedRun('paper.yaml', 'paper')?.id).toBe(runId);
+    expect(second.unfinishedRun('paper.yaml', 'backtest')).toBeUndefined();
+    expect(second.latestCheckpoint(runId)).toEqual({ time: 20, state: { cash: 2 } });
+    second.resumeRun(runId);
+    const again = second.attach(bus, runId);
+    bus.publish('equity', { time: 30, equity: 102 });
+    again();
+    second.finishRun(runId, { status: 'finished', endedAt: 2 });
+    expect(second.equity(runId).map((e) => e.equity)).toEqual([100, 101, 102]);
+    expect(second.unfinishedRun('paper.yaml', 'paper')).toBeUndefined();
+    second.close();
   });
 });

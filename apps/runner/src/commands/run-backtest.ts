@@ -61,7 +61,14 @@ export interface PreparedRun {
  * Resolves the config's plugins, loads them, validates every config and starts them: the part a backtest and a
  * paper session share. The caller must `manager.shutdown()`.
  */
-export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file: string, clock?: PluginClock): Promise<PreparedRun> {
+export interface PrepareOptions {
+  /** The clock plugins see; wall-clock time by default. */
+  readonly clock?: PluginClock;
+  /** By instance id, handed to each plugin's `init` as `restoredState`: its `snapshot()` in the process being resumed. */
+  readonly restoredStates?: Readonly<Record<string, unknown>>;
+}
+
+export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file: string, options: PrepareOptions = {}): Promise<PreparedRun> {
   const { problems, entry } = resolvePlugins(config, catalog);
   if (problems.length > 0) {
     throw new ConfigInvalidError(`${file} names plugins that cannot be used (${problems.length} problem${problems.length === 1 ? '' : 's'})`, {
@@ -75,13 +82,17 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
   const unallocated = strategies.filter(({ s }) => !s.shadow && s.allocation === undefined).length;
   const share = unallocated === 0 ? 0 : (1 - fixed) / unallocated;
 
+  const restored = (spec: PluginSpec): PluginSpec => {
+    const state = options.restoredStates?.[spec.instanceId!];
+    return state === undefined ? spec : { ...spec, restoredState: state };
+  };
   const specs: PluginSpec[] = [
     { plugin: entry('data.plugin'), instanceId: `data:${config.data.plugin}`, config: config.data.config, configPath: 'data.config' },
     ...strategies.map(({ s, i }) => ({ plugin: entry(`strategies[${i}].plugin`), instanceId: s.id ?? s.plugin, config: s.config, configPath: `strategies[${i}].config` })),
     ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}].plugin`), instanceId: r.id ?? r.plugin, config: r.config, configPath: `risk[${i}].config` })),
     { plugin: BUILT_IN_BROKER, instanceId: 'broker:paper', config: config.broker.config, configPath: 'broker.config' },
-  ];
-  const manager = new PluginManager(clock === undefined ? {} : { clock });
+  ].map(restored);
+  const manager = new PluginManager(options.clock === undefined ? {} : { clock: options.clock });
   try {
     await manager.load(specs);
     await manager.start();
@@ -128,7 +139,7 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
   // Plugins see the simulated time of the bar in progress (a risk event raised on a bar carries that bar's time),
   // so a backtest's journal does not depend on when it was run.
   let now = start;
-  const { manager, source, engineOptions } = await prepareRun(config, catalog, file, { now: () => now });
+  const { manager, source, engineOptions } = await prepareRun(config, catalog, file, { clock: { now: () => now } });
   try {
     const end = Date.parse(config.end!);
     const series: Bar[][] = [];

@@ -1,10 +1,21 @@
-import { BacktestEngine, mergeBars } from '@trading-orchestrator/engine';
+import { BacktestEngine, mergeBars, type EngineState } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, timeframeToMs, type Bar } from '@trading-orchestrator/plugin-api';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
 import type { RunConfig } from '../config/run-config.js';
 import { prepareRun, type BacktestOutcome, type RunHooks } from './run-backtest.js';
 
+/** What a paper session saves after every bar it trades on, and resumes from after its process died. */
+export interface PaperCheckpoint {
+  readonly engine: EngineState;
+  /** `snapshot()` of every plugin that has one (the paper broker's working orders and brackets among them), by instance id. */
+  readonly plugins: Readonly<Record<string, unknown>>;
+}
+
 export interface PaperHooks extends RunHooks {
+  /** Continue a session from its last checkpoint (taken after the bar that opened at `time`). */
+  readonly resumeFrom?: { readonly time: number; readonly state: PaperCheckpoint };
+  /** Called after every bar the session traded on, with the state to resume from. */
+  readonly checkpoint?: (time: number, state: PaperCheckpoint) => void;
   /** Ends the session after this many live closed bars (all symbols together); default: until stopped. */
   readonly maxBars?: number;
   /** Told when warm-up is done and the session waits for live bars. */
@@ -21,7 +32,8 @@ export interface PaperHooks extends RunHooks {
  */
 export async function runPaper(config: RunConfig, catalog: PluginCatalog, file = 'the run config', hooks: PaperHooks = {}): Promise<BacktestOutcome> {
   const started = performance.now();
-  const { manager, source, engineOptions } = await prepareRun(config, catalog, file);
+  const resume = hooks.resumeFrom;
+  const { manager, source, engineOptions } = await prepareRun(config, catalog, file, resume === undefined ? {} : { restoredStates: resume.state.plugins });
   try {
     if (source.liveBars === undefined) {
       throw new ConfigInvalidError(`${file}: data plugin "${config.data.plugin}" serves no live bars`, {
@@ -41,24 +53,46 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       }
       warmup.push(bars);
     }
-    const engine = new BacktestEngine(engineOptions(liveFrom));
+    // A resumed session trades from the bar after its checkpoint: bars that closed while it was down are caught up.
+    const engine = new BacktestEngine(engineOptions(resume === undefined ? liveFrom : resume.time + 1));
+    // Plugins without snapshot() (strategies, typically) rebuild their state from the warm-up bars instead.
+    const snapshotting = (['strategy', 'risk', 'broker'] as const).flatMap((kind) => manager.active(kind)).filter((p) => p.instance.snapshot !== undefined);
+    const trade = async (bar: Bar) => {
+      await engine.process(bar);
+      if (hooks.checkpoint === undefined) return;
+      const plugins: Record<string, unknown> = {};
+      for (const p of snapshotting) plugins[p.id] = await p.instance.snapshot!();
+      hooks.checkpoint(bar.time, { engine: engine.snapshot(), plugins });
+    };
     const detach = hooks.attach?.(manager.bus);
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      let restored = resume === undefined;
       const warmed = warmup.reduce((n, s) => n + s.length, 0);
-      for (const bar of mergeBars(warmup)) await engine.process(bar);
+      for (const bar of mergeBars(warmup)) {
+        if (resume === undefined || bar.time <= resume.time) {
+          await engine.warm(bar);
+          continue;
+        }
+        if (!restored) {
+          engine.restore(resume.state.engine);
+          restored = true;
+        }
+        await trade(bar);
+      }
+      if (!restored) engine.restore(resume!.state.engine);
       hooks.onLive?.({ warmupBars: warmed, from: liveFrom });
       let live = 0;
       let latest = -Infinity;
       if (hooks.maxBars !== 0 && !stop.signal.aborted) {
         for await (const update of source.liveBars({ symbols: config.symbols, timeframe: config.timeframe, signal: stop.signal })) {
-          // A bar the warm-up already covered is not processed twice; one that closes after a later bar of another
-          // symbol was processed would break time order, and is left out.
-          if (!update.closed || update.bar.time < liveFrom || update.bar.time < latest) continue;
+          // A bar the warm-up or the resumed checkpoint already covered is not processed twice; one that closes
+          // after a later bar of another symbol was processed would break time order, and is left out.
+          if (!update.closed || update.bar.time < liveFrom || update.bar.time <= (resume?.time ?? -Infinity) || update.bar.time < latest) continue;
           latest = update.bar.time;
-          await engine.process(update.bar);
+          await trade(update.bar);
           if (++live >= (hooks.maxBars ?? Infinity)) break;
         }
       }
@@ -71,4 +105,12 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
   } finally {
     await manager.shutdown();
   }
+}
+
+/** One line saying what a resumed session starts from. */
+export function describeResume(runId: number, time: number, state: PaperCheckpoint): string {
+  const { ledger } = state.engine;
+  const positions = ledger.lots.filter((l) => l.quantity !== 0).map((l) => `${l.symbol} ${l.quantity} for ${l.strategyId}`);
+  const working = (state.plugins['broker:paper'] as { working?: unknown[] } | undefined)?.working?.length ?? 0;
+  return `resuming paper run ${runId} from its checkpoint after the bar of ${new Date(time).toISOString()}: cash ${(ledger.cash / 100).toFixed(2)}, ${positions.length} open position${positions.length === 1 ? '' : 's'}${positions.length > 0 ? ` (${positions.join(', ')})` : ''}, ${working} working order${working === 1 ? '' : 's'}`;
 }

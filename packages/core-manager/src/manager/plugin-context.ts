@@ -47,11 +47,16 @@ export function createPluginContext(plugin: ManagedPlugin, deps: ContextDeps, re
   const { bus, guard, clock } = deps;
   const abort = new AbortController();
   plugin.abort = abort;
-  const bucket = new TokenBucket(deps.eventRate.burst, deps.eventRate.perSecond);
+  // Measured on the run's clock: a backtest's burst of events per bar is judged in simulated time, the same every run.
+  const bucket = new TokenBucket(deps.eventRate.burst, deps.eventRate.perSecond, () => clock.now());
   let droppedSinceReport = 0;
 
+  const running = () => plugin.machine.state === 'active' || plugin.machine.state === 'initialising';
+  const publishIfRunning = <T extends keyof EventMap>(topic: T, payload: EventMap[T]): void => {
+    if (running()) bus.publish(topic, payload);
+  };
   const publishLimited = <T extends keyof EventMap>(topic: T, payload: EventMap[T]): void => {
-    if (plugin.machine.state !== 'active' && plugin.machine.state !== 'initialising') return;
+    if (!running()) return;
     if (bucket.take()) {
       if (droppedSinceReport > 0) {
         bus.publish('events-dropped', { pluginId: plugin.id, topic, dropped: droppedSinceReport });
@@ -97,8 +102,9 @@ export function createPluginContext(plugin: ManagedPlugin, deps: ContextDeps, re
   if (plugin.kind === 'broker') {
     const broker: BrokerPluginContext<unknown> = {
       ...base,
-      reportFill: (fill: Fill) => publishLimited('fill', fill),
-      reportOrder: (order: Order) => publishLimited('order', order),
+      // A broker's fills and order states are the record of trading: never throttled, never dropped.
+      reportFill: (fill: Fill) => publishIfRunning('fill', fill),
+      reportOrder: (order: Order) => publishIfRunning('order', order),
     };
     return broker;
   }

@@ -151,7 +151,7 @@ export class PluginManager {
         await fail(p, blocker);
         continue;
       }
-      const error = await this.initAndStart(p, undefined);
+      const error = await this.initAndStart(p, p.spec.restoredState);
       if (error === undefined) {
         started.push(id);
         this.startOrder.push(id);

@@ -32,4 +32,6 @@ export interface PluginSpec {
   readonly onFailure?: StartFailurePolicy;
   /** Per-hook time limits, e.g. `{ checkOrder: { softMs: 20, hardMs: 100 } }`. */
   readonly hookLimits?: Readonly<Record<string, HookLimits>>;
+  /** Handed to the first `init` as `restoredState`: what the plugin's `snapshot()` returned in an earlier process. */
+  readonly restoredState?: unknown;
 }

@@ -29,9 +29,11 @@ export const paperBroker = defineBroker({
   configSchema: paperBrokerConfig,
   init(ctx) {
     const config: PaperBrokerConfig = ctx.config;
-    const working = new Map<string, Order>();
-    const brackets: Bracket[] = [];
-    const net = new Map<string, number>();
+    // A resumed paper session hands back what snapshot() returned: working orders, live brackets, net positions.
+    const restored = ctx.restoredState as { working?: Order[]; brackets?: Bracket[]; net?: [string, number][] } | undefined;
+    const working = new Map<string, Order>((restored?.working ?? []).map((o) => [o.id, o]));
+    const brackets: Bracket[] = [...(restored?.brackets ?? [])];
+    const net = new Map<string, number>(restored?.net ?? []);
 
     const feeOf = (symbol: string, notional: number) => {
       const bps = config.feeSchedule[symbol] ?? config.feeBps;

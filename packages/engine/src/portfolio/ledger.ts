@@ -35,6 +35,16 @@ const key = (strategyId: string, symbol: string) => `${strategyId}\u0000${symbol
  * and books the difference as realised P&L. By construction
  * `cash = initial − fees + realised − Σ open cost bases`, to the cent.
  */
+/** Everything a ledger holds, as plain JSON: what a paper session checkpoints and resumes from. */
+export interface LedgerState {
+  readonly cash: Cents;
+  readonly fees: Cents;
+  readonly realized: Cents;
+  readonly lots: readonly Lot[];
+  readonly marks: readonly (readonly [string, number])[];
+  readonly feesByStrategy: readonly (readonly [string, Cents])[];
+}
+
 export class Ledger {
   private cashCents: Cents;
   private feesCents: Cents = 0;
@@ -60,6 +70,30 @@ export class Ledger {
 
   get realized(): number {
     return fromCents(this.realizedCents);
+  }
+
+  toState(): LedgerState {
+    return {
+      cash: this.cashCents,
+      fees: this.feesCents,
+      realized: this.realizedCents,
+      lots: [...this.lots.values()].map((l) => ({ ...l })),
+      marks: [...this.marks],
+      feesByStrategy: [...this.feesByStrategy],
+    };
+  }
+
+  /** Replaces everything with a state from `toState()` (of a ledger with the same initial cash and currency). */
+  restore(state: LedgerState): void {
+    this.cashCents = state.cash;
+    this.feesCents = state.fees;
+    this.realizedCents = state.realized;
+    this.lots.clear();
+    for (const lot of state.lots) this.lots.set(key(lot.strategyId, lot.symbol), { ...lot });
+    this.marks.clear();
+    for (const [symbol, price] of state.marks) this.marks.set(symbol, price);
+    this.feesByStrategy.clear();
+    for (const [id, cents] of state.feesByStrategy) this.feesByStrategy.set(id, cents);
   }
 
   /** Last price per symbol, for marking positions to market. */

@@ -1,7 +1,7 @@
 import { HOOK_FAILED, RiskGate, SignalRouter, type HookSite, type ManagedPlugin, type PluginManager } from '@trading-orchestrator/core-manager';
 import type { Bar, Fill, Order, OrderIntent, PortfolioSnapshot, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
 import { computeMetrics, type ClosedTrade, type EquityPoint, type PerformanceMetrics } from '../metrics/metrics.js';
-import { Ledger } from '../portfolio/ledger.js';
+import { Ledger, type LedgerState } from '../portfolio/ledger.js';
 import { toCents } from '../portfolio/money.js';
 import { PositionSizer, type SizingRule } from '../sizing/position-sizer.js';
 
@@ -101,6 +101,24 @@ interface SlotState {
   readonly curve: EquityPoint[];
 }
 
+/** What a paper session checkpoints after each bar and resumes from: plain JSON. */
+export interface EngineState {
+  readonly time: number;
+  readonly bars: number;
+  readonly sequence: number;
+  readonly ledger: LedgerState;
+  readonly orderOwner: readonly (readonly [string, string])[];
+  readonly working: readonly string[];
+  readonly slots: readonly {
+    readonly instanceId: string;
+    readonly signals: number;
+    readonly submitted: number;
+    readonly denied: number;
+    readonly trades: readonly TradeRecord[];
+    readonly open: readonly (readonly [string, OpenTrade])[];
+  }[];
+}
+
 const MAX_DENIALS = 1_000;
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
@@ -132,6 +150,8 @@ export class BacktestEngine {
   private readonly denials: Denial[] = [];
   private readonly curve: EquityPoint[] = [];
   private currentTime = Number.NEGATIVE_INFINITY;
+  /** Whether the bars at `currentTime` were only warmed up on. */
+  private warmOnly = false;
   private bars = 0;
   private sequence = 0;
   private interrupted = false;
@@ -202,12 +222,67 @@ export class BacktestEngine {
     return this.finish();
   }
 
+  /**
+   * A bar that only warms up: risk plugins, sizers and the routed strategies see it, and what strategies signal
+   * is dropped. The broker and the ledger do not see it. A resumed paper session warms up on the bars its
+   * checkpoint already covers.
+   */
+  async warm(bar: Bar): Promise<void> {
+    if (bar.time < this.currentTime) throw new RangeError(`bars must arrive in time order: ${bar.symbol} at ${new Date(bar.time).toISOString()} came after ${new Date(this.currentTime).toISOString()}`);
+    this.currentTime = bar.time;
+    this.warmOnly = true;
+    this.bars++;
+    const { manager } = this.options;
+    for (const r of this.risk) if (r.plugin.machine.state === 'active') await settle(manager.guard.call(r.onBar, bar));
+    for (const route of this.router.forBar(bar)) {
+      const state = this.slotById.get(route.instanceId)!;
+      state.sizer.onBar(bar);
+      if (state.plugin.machine.state === 'active') await settle(manager.guard.call(state.onBar, bar));
+    }
+  }
+
+  /** The account, the orders in flight and the per-strategy tallies, for a checkpoint. */
+  snapshot(): EngineState {
+    return {
+      time: this.currentTime,
+      bars: this.bars,
+      sequence: this.sequence,
+      ledger: this.ledger.toState(),
+      orderOwner: [...this.orderOwner],
+      working: [...this.working],
+      slots: this.slots.map((s) => ({ instanceId: s.slot.instanceId, signals: s.signals, submitted: s.submitted, denied: s.denied, trades: [...s.trades], open: [...s.open].map(([k, v]) => [k, { ...v }] as const) })),
+    };
+  }
+
+  /** Continues from a checkpoint of an engine with the same strategies, capital and currency. */
+  restore(state: EngineState): void {
+    this.ledger.restore(state.ledger);
+    this.sequence = state.sequence;
+    this.bars += state.bars;
+    this.orderOwner.clear();
+    for (const [id, owner] of state.orderOwner) this.orderOwner.set(id, owner);
+    this.working.clear();
+    for (const k of state.working) this.working.add(k);
+    for (const saved of state.slots) {
+      const slot = this.slotById.get(saved.instanceId);
+      if (slot === undefined) continue;
+      slot.signals = saved.signals;
+      slot.submitted = saved.submitted;
+      slot.denied = saved.denied;
+      slot.trades.length = 0;
+      slot.trades.push(...saved.trades);
+      slot.open.clear();
+      for (const [symbol, trade] of saved.open) slot.open.set(symbol, { ...trade });
+    }
+  }
+
   /** One bar through the whole pipeline. */
   async process(bar: Bar): Promise<void> {
     if (bar.time < this.currentTime) throw new RangeError(`bars must arrive in time order: ${bar.symbol} at ${new Date(bar.time).toISOString()} came after ${new Date(this.currentTime).toISOString()}`);
     if (bar.time > this.currentTime) {
       this.recordEquity();
       this.currentTime = bar.time;
+      this.warmOnly = false;
     }
     this.bars++;
     const { manager } = this.options;
@@ -357,7 +432,8 @@ export class BacktestEngine {
   }
 
   private recordEquity(): void {
-    if (this.currentTime === Number.NEGATIVE_INFINITY) return;
+    // A time only warmed up on has no account activity: no equity point (a resumed session recorded it already).
+    if (this.currentTime === Number.NEGATIVE_INFINITY || this.warmOnly) return;
     const bus = this.options.manager.bus;
     const snapshot = this.ledger.snapshot(this.currentTime);
     this.curve.push({ time: this.currentTime, equity: snapshot.equity, exposed: snapshot.positions.length > 0 });

@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFakeBinance, type FakeBinance, type KlineRow } from '@trading-orchestrator/data-binance/testing';
+import { loadOhlcvCsv, sharedDataFile } from '@trading-orchestrator/plugin-testkit';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeResume, type PaperCheckpoint } from '../src/commands/run-paper.js';
+
+/**
+ * A paper session is killed with SIGKILL while it holds a position, and started again with the same config and
+ * journal: it must carry on as the same run, from the state of its last checkpoint. The runner runs as a child
+ * process against a local server speaking Binance's protocols, fed real BTC minute bars moved to the present.
+ */
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const pluginsDir = fileURLToPath(new URL('../../../plugins', import.meta.url));
+const MINUTE = 60_000;
+const WARMUP = 30;
+
+let server: FakeBinance;
+let dir: string;
+let rows: KlineRow[];
+const children: ChildProcess[] = [];
+
+function startRunner(...extra: string[]): { child: ChildProcess; output: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> } {
+  const child = spawn(process.execPath, [cli, 'paper', '--config', 'paper.yaml', '--plugin-dir', pluginsDir, '--journal', 'paper.db', '--no-report', ...extra], { cwd: dir, env: { ...process.env, CI: 'true' } });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return { child, output: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err }))) };
+}
+
+/** The session's latest checkpoint as the journal holds it, read the way another process would. */
+function latestCheckpoint(): { time: number; state: PaperCheckpoint } | undefined {
+  const db = new Database(join(dir, 'paper.db'), { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare('SELECT time, state FROM checkpoints ORDER BY run_id DESC LIMIT 1').get() as { time: number; state: string } | undefined;
+    return row === undefined ? undefined : { time: row.time, state: JSON.parse(row.state) as PaperCheckpoint };
+  } finally {
+    db.close();
+  }
+}
+
+const push = (row: KlineRow) => {
+  server.pushKline('BTCUSDT', '1m', [row[0], row[1], row[1], row[1], row[1], '0', row[6], '0', 0, '0', '0', '0'], false);
+  server.pushKline('BTCUSDT', '1m', row, true);
+};
+
+beforeAll(async () => {
+  const { bars } = loadOhlcvCsv(sharedDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220201_1m.csv'), { symbol: 'BTCUSDT', timeframe: '1m' });
+  const chunk = bars.slice(1_000, 1_000 + WARMUP + 120);
+  const liveFrom = Math.floor(Date.now() / MINUTE) * MINUTE;
+  rows = chunk.map((b, i) => {
+    const t = liveFrom + (i - WARMUP) * MINUTE;
+    return [t, String(b.open), String(b.high), String(b.low), String(b.close), String(b.volume), t + MINUTE - 1, (b.volume * b.close).toFixed(8), 0, '0', '0', '0'];
+  });
+  server = await startFakeBinance({ exchangeInfo: JSON.parse(readFileSync(sharedDataFile('binance/rest/http_spot_market_exchange_info.json'), 'utf8')), klines: { BTCUSDT: { '1m': rows.slice(0, WARMUP) } } });
+  dir = mkdtempSync(join(tmpdir(), 'to-resume-'));
+  writeFileSync(
+    join(dir, 'paper.yaml'),
+    `mode: paper
+data:
+  plugin: data-binance
+  config: { urls: { rest: "${server.restUrl}", ws: "${server.wsUrl}" }, rateLimitMs: 0 }
+symbols: [BTC/USDT]
+timeframe: 1m
+warmupBars: ${WARMUP}
+capital: 100000
+currency: USDT
+strategies:
+  - plugin: ma-crossover
+    config: { fast: 3, slow: 10 }
+`,
+  );
+});
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await server?.close();
+});
+
+describe('a paper session killed with SIGKILL', () => {
+  it('resumes as the same run with its positions, cash and orders, and goes on trading', { timeout: 180_000 }, async () => {
+    const first = startRunner();
+    await server.subscribed('btcusdt@kline_1m');
+    // Live bars one at a time, each waited for, until the session holds a position.
+    let next = WARMUP;
+    let held: { time: number; state: PaperCheckpoint } | undefined;
+    while (held === undefined) {
+      if (next >= rows.length - 20) throw new Error('the strategy never opened a position');
+      push(rows[next]!);
+      // The bar closes when the next one starts.
+      server.pushKline('BTCUSDT', '1m', [rows[next + 1]![0], rows[next + 1]![1], rows[next + 1]![1], rows[next + 1]![1], rows[next + 1]![1], '0', rows[next + 1]![6], '0', 0, '0', '0', '0'], false);
+      const time = rows[next]![0];
+      await expect.poll(() => latestCheckpoint()?.time, { timeout: 30_000 }).toBe(time);
+      const checkpoint = latestCheckpoint()!;
+      if (checkpoint.state.engine.ledger.lots.some((l) => l.quantity !== 0)) held = checkpoint;
+      next++;
+    }
+    first.child.kill('SIGKILL');
+    const killed = await first.output;
+    expect(killed.signal).toBe('SIGKILL');
+
+    const connections = server.connections;
+    const second = startRunner('--bars', '15');
+    await expect.poll(() => server.connections, { timeout: 30_000 }).toBeGreaterThan(connections);
+    await server.subscribed('btcusdt@kline_1m');
+    for (let i = 0; i < 16; i++) push(rows[next + i]!);
+    const { code, out, err } = await second.output;
+    expect(code, `${out}\n${err}`).toBe(0);
+    // What it resumed from is exactly the last checkpoint the killed process wrote.
+    expect(err).toContain(describeResume(1, held.time, held.state));
+    expect(err).toMatch(/open position \(BTC\/USDT \d/);
+
+    const db = new Database(join(dir, 'paper.db'), { readonly: true });
+    try {
+      const runs = db.prepare('SELECT id, status FROM runs').all();
+      expect(runs).toEqual([{ id: 1, status: 'finished' }]);
+      // The equity record goes on in time order across the restart, with no bar twice.
+      const times = (db.prepare("SELECT time FROM equity WHERE run_id = 1 AND strategy_id = '' ORDER BY seq").all() as { time: number }[]).map((r) => r.time);
+      expect(times).toEqual([...new Set(times)].sort((a, b) => a - b));
+      expect(times.at(-1)).toBeGreaterThan(held.time);
+      // Trades that opened before the kill and closed after it are booked as one trade.
+      const trades = db.prepare('SELECT entry_time AS entry, exit_time AS exit FROM trades WHERE run_id = 1').all() as { entry: number; exit: number }[];
+      for (const t of trades) expect(t.exit).toBeGreaterThanOrEqual(t.entry);
+    } finally {
+      db.close();
+    }
+  });
+});
