@@ -24,6 +24,20 @@ export class CircuitBreaker {
     private readonly raise: Raise,
   ) {}
 
+  /** Plain JSON of what the breaker has seen, for a checkpoint. */
+  toState(): { peak: number | null; day: number | null; dayOpen: number | null; barsSinceTrip: number; tripReason: string | null } {
+    const n = (x: number) => (Number.isNaN(x) ? null : x);
+    return { peak: n(this.peak), day: n(this.day), dayOpen: n(this.dayOpen), barsSinceTrip: this.barsSinceTrip, tripReason: this.tripReason ?? null };
+  }
+
+  restore(state: ReturnType<CircuitBreaker['toState']>): void {
+    this.peak = state.peak ?? Number.NaN;
+    this.day = state.day ?? Number.NaN;
+    this.dayOpen = state.dayOpen ?? Number.NaN;
+    this.barsSinceTrip = state.barsSinceTrip;
+    this.tripReason = state.tripReason ?? undefined;
+  }
+
   get halted(): boolean {
     return this.tripReason !== undefined;
   }

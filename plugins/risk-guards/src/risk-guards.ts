@@ -23,6 +23,15 @@ function netQuantity(portfolio: PortfolioSnapshot, symbol: string): number {
  * group, and caps on position size, gross and net exposure and the number of open positions. Every denial
  * carries a reason code, and every state change is a risk event.
  */
+/** What `snapshot()` returns and a resumed instance starts from: plain JSON. */
+interface GuardsState {
+  readonly breaker: ReturnType<CircuitBreaker['toState']>;
+  readonly streaks: readonly (readonly [string, number])[];
+  readonly cooldowns: readonly (readonly [string, number])[];
+  readonly lastBarTime: number | null;
+  readonly lastPortfolio: PortfolioSnapshot | null;
+}
+
 export const riskGuards = defineRiskManager({
   configSchema: guardsConfig,
   init(ctx) {
@@ -34,6 +43,16 @@ export const riskGuards = defineRiskManager({
     for (const g of config.correlationGroups) for (const s of g.symbols) groupsOf.set(s, [...(groupsOf.get(s) ?? []), g]);
     let lastBarTime = Number.NEGATIVE_INFINITY;
     let lastPortfolio: PortfolioSnapshot | undefined;
+    // A resumed paper session hands back snapshot(): bars up to its time were counted already, and are skipped.
+    const restored = ctx.restoredState as GuardsState | undefined;
+    if (restored !== undefined) {
+      breaker.restore(restored.breaker);
+      for (const [symbol, n] of restored.streaks) streaks.set(symbol, n);
+      for (const [symbol, n] of restored.cooldowns) cooldowns.set(symbol, n);
+      lastBarTime = restored.lastBarTime ?? Number.NEGATIVE_INFINITY;
+      lastPortfolio = restored.lastPortfolio ?? undefined;
+    }
+    const restoredUntil = lastBarTime;
 
     const observe = (portfolio: PortfolioSnapshot) => {
       lastPortfolio = portfolio;
@@ -122,8 +141,15 @@ export const riskGuards = defineRiskManager({
     return {
       checkOrder,
       portfolioRisk,
+      snapshot: (): GuardsState => ({
+        breaker: breaker.toState(),
+        streaks: [...streaks],
+        cooldowns: [...cooldowns],
+        lastBarTime: Number.isFinite(lastBarTime) ? lastBarTime : null,
+        lastPortfolio: lastPortfolio ?? null,
+      }),
       onBar(bar) {
-        if (rejectBadBar(bar, ctx.logger)) return;
+        if (rejectBadBar(bar, ctx.logger) || bar.time <= restoredUntil) return;
         if (bar.time > lastBarTime) {
           lastBarTime = bar.time;
           breaker.onNewBarTime(lastPortfolio === undefined ? undefined : { ...lastPortfolio, time: bar.time });

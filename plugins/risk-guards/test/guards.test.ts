@@ -109,3 +109,24 @@ describe('correlation groups and exposure caps', () => {
     expect(metrics.values).toEqual({ halted: 0, coolingDown: 0 });
   });
 });
+
+describe('snapshot and resume', () => {
+  it('a guard restored from its snapshot (as JSON) keeps a tripped breaker and a running cooldown, and skips bars it already counted', async () => {
+    const config = guardsConfig.parse({ circuitBreaker: { maxDrawdownPct: 0.1, maxDailyLossPct: 0.5 }, lossStreak: { losses: 1, cooldownBars: 3 } });
+    const first = await riskGuards.init(createTestContext(config));
+    const long = [positionOf('SPY', 100, 100)];
+    await first.checkOrder(order('QQQ', 'buy', 1), book(120_000, long, DAY));
+    await first.checkOrder(order('QQQ', 'buy', 1), book(107_000, long, DAY + 1));
+    await first.onPositionClosed!({ ...positionOf('QQQ', 0, 100), realizedPnl: -50 }, book(107_000, long, DAY + 2));
+    await first.onBar!(bar('QQQ', DAY + 3));
+    const state = JSON.parse(JSON.stringify(await first.snapshot!()));
+    const resumed = await riskGuards.init(createTestContext(config, { restoredState: state }));
+    // The bar of DAY + 3 was counted before the snapshot: seeing it again during warm-up changes nothing.
+    await resumed.onBar!(bar('QQQ', DAY + 3));
+    for (const r of [first, resumed]) {
+      const decision = await r.checkOrder(order('IWM', 'buy', 1), book(107_000, long, DAY + 4));
+      expect(decision).toMatchObject({ action: 'deny', code: 'CIRCUIT_BREAKER_TRIPPED' });
+    }
+    expect(await resumed.snapshot!()).toEqual(await first.snapshot!());
+  });
+});
