@@ -1,13 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFakeBinance, type FakeBinance, type KlineRow } from '@trading-orchestrator/data-binance/testing';
-import { loadOhlcvCsv, sharedDataFile } from '@trading-orchestrator/plugin-testkit';
+import type { FakeBinance, KlineRow } from '@trading-orchestrator/data-binance/testing';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeResume, type PaperCheckpoint } from '../src/commands/run-paper.js';
+import { openingState, startPresentDayBinance } from './present-day-binance.js';
 
 /**
  * A paper session is killed with SIGKILL while it holds a position, and started again with the same config and
@@ -16,12 +14,11 @@ import { describeResume, type PaperCheckpoint } from '../src/commands/run-paper.
  */
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const pluginsDir = fileURLToPath(new URL('../../../plugins', import.meta.url));
-const MINUTE = 60_000;
 const WARMUP = 30;
 
 let server: FakeBinance;
 let dir: string;
-let rows: KlineRow[];
+let rows: readonly KlineRow[];
 const children: ChildProcess[] = [];
 
 function startRunner(...extra: string[]): { child: ChildProcess; output: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> } {
@@ -46,36 +43,12 @@ function latestCheckpoint(): { time: number; state: PaperCheckpoint } | undefine
 }
 
 const push = (row: KlineRow) => {
-  server.pushKline('BTCUSDT', '1m', [row[0], row[1], row[1], row[1], row[1], '0', row[6], '0', 0, '0', '0', '0'], false);
+  server.pushKline('BTCUSDT', '1m', openingState(row), false);
   server.pushKline('BTCUSDT', '1m', row, true);
 };
 
 beforeAll(async () => {
-  const { bars } = loadOhlcvCsv(sharedDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220201_1m.csv'), { symbol: 'BTCUSDT', timeframe: '1m' });
-  const chunk = bars.slice(1_000, 1_000 + WARMUP + 120);
-  const liveFrom = Math.floor(Date.now() / MINUTE) * MINUTE;
-  rows = chunk.map((b, i) => {
-    const t = liveFrom + (i - WARMUP) * MINUTE;
-    return [t, String(b.open), String(b.high), String(b.low), String(b.close), String(b.volume), t + MINUTE - 1, (b.volume * b.close).toFixed(8), 0, '0', '0', '0'];
-  });
-  server = await startFakeBinance({ exchangeInfo: JSON.parse(readFileSync(sharedDataFile('binance/rest/http_spot_market_exchange_info.json'), 'utf8')), klines: { BTCUSDT: { '1m': rows.slice(0, WARMUP) } } });
-  dir = mkdtempSync(join(tmpdir(), 'to-resume-'));
-  writeFileSync(
-    join(dir, 'paper.yaml'),
-    `mode: paper
-data:
-  plugin: data-binance
-  config: { urls: { rest: "${server.restUrl}", ws: "${server.wsUrl}" }, rateLimitMs: 0 }
-symbols: [BTC/USDT]
-timeframe: 1m
-warmupBars: ${WARMUP}
-capital: 100000
-currency: USDT
-strategies:
-  - plugin: ma-crossover
-    config: { fast: 3, slow: 10 }
-`,
-  );
+  ({ server, dir, rows } = await startPresentDayBinance({ warmup: WARMUP, live: 120 }));
 });
 
 afterAll(async () => {
@@ -94,7 +67,7 @@ describe('a paper session killed with SIGKILL', () => {
       if (next >= rows.length - 20) throw new Error('the strategy never opened a position');
       push(rows[next]!);
       // The bar closes when the next one starts.
-      server.pushKline('BTCUSDT', '1m', [rows[next + 1]![0], rows[next + 1]![1], rows[next + 1]![1], rows[next + 1]![1], rows[next + 1]![1], '0', rows[next + 1]![6], '0', 0, '0', '0', '0'], false);
+      server.pushKline('BTCUSDT', '1m', openingState(rows[next + 1]!), false);
       const time = rows[next]![0];
       await expect.poll(() => latestCheckpoint()?.time, { timeout: 30_000 }).toBe(time);
       const checkpoint = latestCheckpoint()!;

@@ -1,12 +1,11 @@
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFakeBinance, type FakeBinance, type KlineRow } from '@trading-orchestrator/data-binance/testing';
+import type { FakeBinance, KlineRow } from '@trading-orchestrator/data-binance/testing';
 import { Journal } from '@trading-orchestrator/journal';
-import { loadOhlcvCsv, sharedDataFile } from '@trading-orchestrator/plugin-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-harness.js';
+import { openingState, startPresentDayBinance } from './present-day-binance.js';
 
 /**
  * A paper session through the real runner, the real data-binance plugin and ccxt, against a local server that
@@ -15,46 +14,16 @@ import { runCli } from './cli-harness.js';
  * would form them.
  */
 const pluginsDir = fileURLToPath(new URL('../../../plugins', import.meta.url));
-const MINUTE = 60_000;
 const WARMUP = 60;
 const LIVE = 40;
 
 let server: FakeBinance;
 let dir: string;
 let liveFrom: number;
-let rows: KlineRow[];
+let rows: readonly KlineRow[];
 
 beforeAll(async () => {
-  const { bars } = loadOhlcvCsv(sharedDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220201_1m.csv'), { symbol: 'BTCUSDT', timeframe: '1m' });
-  const chunk = bars.slice(1_000, 1_000 + WARMUP + LIVE + 5);
-  liveFrom = Math.floor(Date.now() / MINUTE) * MINUTE;
-  rows = chunk.map((b, i) => {
-    const t = liveFrom + (i - WARMUP) * MINUTE;
-    return [t, String(b.open), String(b.high), String(b.low), String(b.close), String(b.volume), t + MINUTE - 1, (b.volume * b.close).toFixed(8), 0, '0', '0', '0'];
-  });
-  server = await startFakeBinance({
-    exchangeInfo: JSON.parse(readFileSync(sharedDataFile('binance/rest/http_spot_market_exchange_info.json'), 'utf8')),
-    klines: { BTCUSDT: { '1m': rows.slice(0, WARMUP) } },
-  });
-  dir = mkdtempSync(join(tmpdir(), 'to-paper-'));
-  writeFileSync(
-    join(dir, 'paper.yaml'),
-    `mode: paper
-data:
-  plugin: data-binance
-  config: { urls: { rest: "${server.restUrl}", ws: "${server.wsUrl}" }, rateLimitMs: 0 }
-symbols: [BTC/USDT]
-timeframe: 1m
-warmupBars: ${WARMUP}
-capital: 100000
-currency: USDT
-strategies:
-  - plugin: ma-crossover
-    config: { fast: 3, slow: 10 }
-risk:
-  - plugin: risk-guards
-`,
-  );
+  ({ server, dir, liveFrom, rows } = await startPresentDayBinance({ warmup: WARMUP, live: LIVE + 5, extraConfig: 'risk:\n  - plugin: risk-guards\n' }));
 });
 
 afterAll(() => server?.close());
@@ -65,7 +34,7 @@ describe('a paper session against a local Binance', () => {
     await server.subscribed('btcusdt@kline_1m');
     // Each live bar: a forming state, then its final one; the next bar's first update closes it.
     for (const row of rows.slice(WARMUP)) {
-      server.pushKline('BTCUSDT', '1m', [row[0], row[1], row[1] > row[4] ? row[1] : row[4], row[1] < row[4] ? row[1] : row[4], row[4], '0', row[6], '0', 0, '0', '0', '0'], false);
+      server.pushKline('BTCUSDT', '1m', openingState(row), false);
       server.pushKline('BTCUSDT', '1m', row, true);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }

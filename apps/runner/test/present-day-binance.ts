@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeBinance, type FakeBinance, type KlineRow } from '@trading-orchestrator/data-binance/testing';
+import { loadOhlcvCsv, sharedDataFile } from '@trading-orchestrator/plugin-testkit';
+
+const MINUTE = 60_000;
+
+export interface PresentDayBinance {
+  readonly server: FakeBinance;
+  /** Open time of the first live bar: the current minute when the market was made. */
+  readonly liveFrom: number;
+  /** Every bar as a kline: `warmup` closed ones before `liveFrom` (served over REST), then the live ones. */
+  readonly rows: readonly KlineRow[];
+  /** A folder holding `paper.yaml`, a paper session on this market. */
+  readonly dir: string;
+}
+
+/**
+ * A local Binance whose BTCUSDT minute bars are real ones (FTX BTC-PERP, January 2022) moved to the present: the
+ * first `warmup` end now and are served as history; the rest are for the test to push as live klines.
+ */
+export async function startPresentDayBinance(options: { warmup: number; live: number; extraConfig?: string }): Promise<PresentDayBinance> {
+  const { bars } = loadOhlcvCsv(sharedDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220201_1m.csv'), { symbol: 'BTCUSDT', timeframe: '1m' });
+  const liveFrom = Math.floor(Date.now() / MINUTE) * MINUTE;
+  const rows: KlineRow[] = bars.slice(1_000, 1_000 + options.warmup + options.live).map((b, i) => {
+    const t = liveFrom + (i - options.warmup) * MINUTE;
+    return [t, String(b.open), String(b.high), String(b.low), String(b.close), String(b.volume), t + MINUTE - 1, (b.volume * b.close).toFixed(8), 0, '0', '0', '0'];
+  });
+  const server = await startFakeBinance({
+    exchangeInfo: JSON.parse(readFileSync(sharedDataFile('binance/rest/http_spot_market_exchange_info.json'), 'utf8')),
+    klines: { BTCUSDT: { '1m': rows.slice(0, options.warmup) } },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'to-paper-'));
+  writeFileSync(
+    join(dir, 'paper.yaml'),
+    `mode: paper
+data:
+  plugin: data-binance
+  config: { urls: { rest: "${server.restUrl}", ws: "${server.wsUrl}" }, rateLimitMs: 0 }
+symbols: [BTC/USDT]
+timeframe: 1m
+warmupBars: ${options.warmup}
+capital: 100000
+currency: USDT
+strategies:
+  - plugin: ma-crossover
+    config: { fast: 3, slow: 10 }
+${options.extraConfig ?? ''}`,
+  );
+  return { server, liveFrom, rows, dir };
+}
+
+/** The first state of a kline (open price only), as the stream sends it when the bar starts. */
+export function openingState(row: KlineRow): KlineRow {
+  return [row[0], row[1], row[1], row[1], row[1], '0', row[6], '0', 0, '0', '0', '0'];
+}
