@@ -8,15 +8,20 @@ class StreamStalled extends Error {}
 /** Resolves with `promise`, or rejects when it has not settled within `ms` or `signal` aborts. */
 async function within<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
   promise.catch(() => undefined);
+  // A controller held here, with the stream's signal forwarded by hand: a signal from AbortSignal.any() can be
+  // garbage-collected while it waits, and a stopped stream would then sit out the whole stall time.
   const timer = new AbortController();
+  const forward = () => timer.abort(signal.reason);
+  signal.addEventListener('abort', forward, { once: true });
   try {
     return await Promise.race([
       promise,
-      sleep(ms, undefined, { signal: AbortSignal.any([signal, timer.signal]) }).then(() => {
+      sleep(ms, undefined, { signal: timer.signal }).then(() => {
         throw new StreamStalled(`no message for ${ms} ms`);
       }),
     ]);
   } finally {
+    signal.removeEventListener('abort', forward);
     timer.abort();
   }
 }

@@ -25,6 +25,23 @@ const newState = (config: BollingerConfig): SymbolState => ({
  * grows with the distance beyond the band (0.5 at the band, 1 at one σ beyond), and the size hint is
  * confidence × kellyFraction.
  */
+/** An entry at the bar's close with its bracket at the levels just set on the symbol's state. */
+function entry(bar: Bar, s: SymbolState, config: BollingerConfig, side: 'buy' | 'sell', strength: number, where: string, metadata: NonNullable<Signal['metadata']>): Signal {
+  return {
+    symbol: bar.symbol,
+    side,
+    strength,
+    time: bar.time,
+    timeframe: bar.timeframe,
+    price: bar.close,
+    stopLoss: s.stopLoss,
+    takeProfit: s.takeProfit,
+    sizeHint: strength * config.kellyFraction,
+    reason: `close ${bar.close} ${where} (BB${config.period}, ${config.k}σ)`,
+    metadata,
+  };
+}
+
 export const bollingerReversion = defineStrategy({
   configSchema: bollingerConfig,
   init(ctx) {
@@ -44,25 +61,12 @@ export const bollingerReversion = defineStrategy({
       if (s.holding === 'short' && (close <= s.takeProfit || close >= s.stopLoss)) s.holding = 'flat';
       const metadata = { upper, middle, lower, deviation, percentB: s.bands.percentB(close) };
       if (deviation === 0) return undefined;
-
       if (close < lower && s.holding === 'flat') {
         const strength = Math.min(1, 0.5 + (0.5 * (lower - close)) / deviation);
         s.holding = 'long';
         s.takeProfit = middle;
         s.stopLoss = Math.min(lower, close) - config.stopSigma * deviation;
-        return {
-          symbol: bar.symbol,
-          side: 'buy',
-          strength,
-          time: bar.time,
-          timeframe: bar.timeframe,
-          price: close,
-          stopLoss: s.stopLoss,
-          takeProfit: s.takeProfit,
-          sizeHint: strength * config.kellyFraction,
-          reason: `close ${close} below the lower band ${lower.toFixed(4)} (BB${config.period}, ${config.k}σ)`,
-          metadata,
-        };
+        return entry(bar, s, config, 'buy', strength, `below the lower band ${lower.toFixed(4)}`, metadata);
       }
       if (close > upper) {
         if (s.holding === 'long') {
@@ -74,19 +78,7 @@ export const bollingerReversion = defineStrategy({
           s.holding = 'short';
           s.takeProfit = middle;
           s.stopLoss = Math.max(upper, close) + config.stopSigma * deviation;
-          return {
-            symbol: bar.symbol,
-            side: 'sell',
-            strength,
-            time: bar.time,
-            timeframe: bar.timeframe,
-            price: close,
-            stopLoss: s.stopLoss,
-            takeProfit: s.takeProfit,
-            sizeHint: strength * config.kellyFraction,
-            reason: `close ${close} above the upper band ${upper.toFixed(4)} (BB${config.period}, ${config.k}σ)`,
-            metadata,
-          };
+          return entry(bar, s, config, 'sell', strength, `above the upper band ${upper.toFixed(4)}`, metadata);
         }
       }
       return undefined;
