@@ -1,12 +1,16 @@
 // Bars per second through the whole pipeline (one symbol; three strategies, VaR and guards, the paper broker),
-// with the journal off and on, next to a hand-wired loop that calls the same plugin instances directly (no guard,
-// bus, router, gate or awaits), and the RSS growth over the run. Prints figures; asserts nothing.
-// Run: pnpm --filter @trading-orchestrator/runner bench        (BARS=10000000 for the issue's long run)
+// with the journal off and on, next to a hand-wired loop that calls the same plugin instances and does the same
+// bookkeeping directly (no guard, bus, router, gate, trade records or curves), and the RSS growth over each run.
+// Prints figures; asserts nothing.
+//
+//   pnpm --filter @trading-orchestrator/runner bench                 300,000 bars
+//   BARS=10000000 pnpm --filter @trading-orchestrator/runner bench   the issue's ten million
+//   ONLY=wired|off|on ...                                            one of the three runs
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PluginManager } from '@trading-orchestrator/core-manager';
-import { BacktestEngine, Ledger, paperBroker } from '@trading-orchestrator/engine';
+import { BacktestEngine, Ledger, paperBroker, PositionSizer, RunningMetrics, toCents } from '@trading-orchestrator/engine';
 import { Journal } from '@trading-orchestrator/journal';
 import { generateBars } from '@trading-orchestrator/market-data';
 import { riskGuards } from '@trading-orchestrator/risk-guards';
@@ -16,96 +20,188 @@ import { maCrossover } from '@trading-orchestrator/strategy-ma-crossover';
 import { rsiMeanReversion } from '@trading-orchestrator/strategy-rsi';
 
 const BARS = Number(process.env.BARS ?? 300_000);
+const ONLY = process.env.ONLY;
+const CAPITAL = 1_000_000;
+const PERIODS_PER_YEAR = 525_600;
 const builtIn = (id, definition) => ({ id, kind: definition.kind, version: '1.0.0', packageName: id, packageDir: '.', manifest: undefined, definition });
-const plugins = [
-  { plugin: builtIn('ma', maCrossover), config: { fast: 20, slow: 50 } },
-  { plugin: builtIn('rsi', rsiMeanReversion), config: {} },
-  { plugin: builtIn('bands', bollingerReversion), config: {} },
-  { plugin: builtIn('guards', riskGuards), config: {} },
-  { plugin: builtIn('var', varRiskManager), config: { minHistory: 60, maxVarPct: 0.05, maxPositionWeight: 1, insufficientHistory: 'allow-with-warning' } },
-  { plugin: builtIn('paper', paperBroker), config: {} },
-];
-const slots = ['ma', 'rsi', 'bands'].map((id) => ({ instanceId: id, allocation: 1 / 3, sizing: { method: 'fixed-fraction', fraction: 0.5, maxPositionFraction: 1 } }));
-const bars = () => generateBars({ symbol: 'BTC', timeframe: '1m', count: BARS, seed: 1, volatility: 0.6, initialPrice: 30_000 });
-const noop = { debug() {}, info() {}, warn() {}, error() {} };
+const configs = {
+  ma: [maCrossover, { fast: 20, slow: 50 }],
+  rsi: [rsiMeanReversion, {}],
+  bands: [bollingerReversion, {}],
+  guards: [riskGuards, {}],
+  var: [varRiskManager, { minHistory: 60, maxVarPct: 0.05, maxPositionWeight: 1, insufficientHistory: 'allow-with-warning' }],
+  paper: [paperBroker, {}],
+};
+const STRATEGIES = ['ma', 'rsi', 'bands'];
+const sizing = { method: 'fixed-fraction', fraction: 0.5, maxPositionFraction: 1 };
+const slots = STRATEGIES.map((id) => ({ instanceId: id, allocation: 1 / 3, sizing }));
+
+// One million bars of a synthetic random walk, generated before any clock starts and repeated (scaled so the
+// price path stays continuous) for longer runs: the data source is not what is measured, and its arrays are
+// allocated before the RSS baseline.
+const PATH = Math.min(BARS, 1_000_000);
+const columns = { open: new Float64Array(PATH), high: new Float64Array(PATH), low: new Float64Array(PATH), close: new Float64Array(PATH), volume: new Float64Array(PATH) };
+let t0Time = 0;
+{
+  let i = 0;
+  for (const bar of generateBars({ symbol: 'BTC', timeframe: '1m', count: PATH, seed: 1, volatility: 0.6, initialPrice: 30_000 })) {
+    if (i === 0) t0Time = bar.time;
+    for (const k of Object.keys(columns)) columns[k][i] = bar[k];
+    i++;
+  }
+}
+const cycleGrowth = columns.close[PATH - 1] / columns.open[0];
+
+/** The bars, one fresh object each, as a data plugin hands them over. */
+function* bars() {
+  let scale = 1;
+  for (let n = 0; n < BARS; n++) {
+    const i = n % PATH;
+    if (i === 0 && n > 0) scale *= cycleGrowth;
+    yield { symbol: 'BTC', timeframe: '1m', time: t0Time + n * 60_000, open: columns.open[i] * scale, high: columns.high[i] * scale, low: columns.low[i] * scale, close: columns.close[i] * scale, volume: columns.volume[i] };
+  }
+}
+
+/**
+ * Peak RSS growth (sampled every 50 ms) over a baseline taken after a full collection, and the heap still in use
+ * after another full collection at the end (what the run retains, as opposed to garbage not yet collected).
+ */
+function rssProbe() {
+  globalThis.gc?.();
+  const base = process.memoryUsage();
+  let peak = base.rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return () => {
+    clearInterval(timer);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    globalThis.gc?.();
+    return { rss: peak - base.rss, retained: process.memoryUsage().heapUsed - base.heapUsed };
+  };
+}
+const memory = (m) => `RSS growth ${(m.rss / 1e6).toFixed(1)} MB, heap retained ${(m.retained / 1e6).toFixed(1)} MB`;
 
 async function pipeline(journalPath) {
   const manager = new PluginManager({ log: () => {} });
-  await manager.load(plugins);
+  await manager.load(Object.entries(configs).map(([id, [definition, config]]) => ({ plugin: builtIn(id, definition), config })));
   await manager.start();
   const journal = journalPath === undefined ? undefined : Journal.open(journalPath);
   const detach = journal?.attach(manager.bus, journal.startRun({ label: 'bench', mode: 'backtest', config: {}, startedAt: 0 }));
-  const engine = new BacktestEngine({ manager, brokerId: 'paper', riskIds: ['guards', 'var'], strategies: slots, capital: 1_000_000, periodsPerYear: 525_600 });
-  const rss0 = process.memoryUsage().rss;
-  let peak = rss0;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const engine = new BacktestEngine({ manager, brokerId: 'paper', riskIds: ['guards', 'var'], strategies: slots, capital: CAPITAL, periodsPerYear: PERIODS_PER_YEAR });
+  const rss = rssProbe();
   const t0 = performance.now();
   const result = await engine.run(bars(), new AbortController().signal);
   const seconds = (performance.now() - t0) / 1000;
-  clearInterval(timer);
+  const rssGrowth = rss();
+  if (process.env.HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
   detach?.();
   journal?.close();
   await manager.shutdown();
-  return { seconds, bars: result.bars, trades: result.metrics?.trades ?? 0, rssGrowth: peak - rss0 };
+  return { seconds, bars: result.bars, trades: result.metrics?.trades ?? 0, equity: result.portfolio.equity, rssGrowth };
 }
 
-/** The same plugin instances called straight: what the plugin layer's cost is measured against. */
+/** The same plugin instances and the same bookkeeping, called straight: what the plugin layer is measured against. */
 async function handWired() {
-  const ctx = (config) => ({ pluginId: 'x', config, logger: noop, clock: { now: () => 0 }, signal: new AbortController().signal, subscribe: () => () => {}, raise() {}, reportFill() {}, reportOrder() {} });
-  const parse = (def, config) => def.configSchema['~standard'].validate(config).value;
-  const strategies = [
-    await maCrossover.init(ctx(parse(maCrossover, { fast: 20, slow: 50 }))),
-    await rsiMeanReversion.init(ctx(parse(rsiMeanReversion, {}))),
-    await bollingerReversion.init(ctx(parse(bollingerReversion, {}))),
-  ];
-  const risks = [await riskGuards.init(ctx(parse(riskGuards, {}))), await varRiskManager.init(ctx(parse(varRiskManager, { minHistory: 60, maxVarPct: 0.05, maxPositionWeight: 1, insufficientHistory: 'allow-with-warning' })))];
-  const broker = await paperBroker.init(ctx(parse(paperBroker, {})));
-  const ledger = new Ledger(1_000_000);
+  const noop = { debug() {}, info() {}, warn() {}, error() {} };
+  const init = async (id) => {
+    const [definition, config] = configs[id];
+    const parsed = definition.configSchema['~standard'].validate(config).value;
+    return definition.init({ pluginId: id, config: parsed, logger: noop, clock: { now: () => 0 }, signal: new AbortController().signal, subscribe: () => () => {}, raise() {}, reportFill() {}, reportOrder() {} });
+  };
+  const strategies = await Promise.all(STRATEGIES.map(init));
+  const risks = [await init('guards'), await init('var')];
+  const broker = await init('paper');
+  const ledger = new Ledger(CAPITAL);
+  const sizers = STRATEGIES.map(() => new PositionSizer(sizing));
+  const allocation = toCents(CAPITAL / 3);
+  const account = new RunningMetrics({ periodsPerYear: PERIODS_PER_YEAR });
+  const slices = STRATEGIES.map(() => new RunningMetrics({ periodsPerYear: PERIODS_PER_YEAR }));
   const owner = new Map();
+  const working = new Set();
+  let trades = 0;
   let seq = 0;
   let n = 0;
+  let time = -Infinity;
+  const recordEquity = () => {
+    account.addPoint(time, ledger.equity(), ledger.isExposed());
+    for (let s = 0; s < STRATEGIES.length; s++) slices[s].addPoint(time, ledger.strategyEquity({ strategyId: STRATEGIES[s], allocation }), ledger.isExposed(STRATEGIES[s]));
+  };
+  /** The risk plugins in order, each seeing the intent as the one before resized it; undefined when denied. */
+  const check = (intent, portfolio) => {
+    for (const r of risks) {
+      const answer = r.checkOrder(intent, portfolio);
+      if (answer.action === 'deny' || (answer.action === 'resize' && answer.quantity <= 0)) return undefined;
+      if (answer.action === 'resize' && answer.quantity < intent.quantity) intent = { ...intent, quantity: answer.quantity };
+    }
+    return intent;
+  };
+  const rss = rssProbe();
   const t0 = performance.now();
   for (const bar of bars()) {
     n++;
-    for (const fill of broker.onBar(bar) ?? []) {
+    if (time !== -Infinity) recordEquity();
+    time = bar.time;
+    for (const fill of broker.onBar(bar)) {
       const id = owner.get(fill.orderId.split(':')[0]);
-      if (id !== undefined) ledger.applyFill(id, fill);
+      if (id === undefined) continue;
+      working.delete(id);
+      const effect = ledger.applyFill(id, fill);
+      if (effect.quantityAfter === 0) {
+        trades++;
+        for (const [order, of] of owner) if (of === id) owner.delete(order);
+      }
+      const portfolio = ledger.snapshot(fill.time);
+      strategies[STRATEGIES.indexOf(id)].onFill?.(fill, ledger.positionsOf(id).find((p) => p.symbol === fill.symbol));
+      for (const r of risks) r.onFill?.(fill, portfolio);
+      const book = portfolio.positions.find((p) => p.symbol === fill.symbol);
+      if (effect.quantityBefore === 0 && book !== undefined) for (const r of risks) r.onPositionOpened?.(book, portfolio);
+      if (effect.quantityAfter === 0) {
+        const closed = { symbol: fill.symbol, quantity: 0, averagePrice: fill.price, marketPrice: fill.price, unrealizedPnl: 0, realizedPnl: effect.realized / 100, openedAt: fill.time, strategyId: id };
+        for (const r of risks) r.onPositionClosed?.(closed, portfolio);
+      }
     }
     ledger.mark(bar.symbol, bar.close);
     for (const r of risks) r.onBar?.(bar);
     for (let s = 0; s < strategies.length; s++) {
+      sizers[s].onBar(bar);
       const signal = strategies[s].onBar(bar);
       if (signal === undefined || signal === null || Array.isArray(signal)) continue;
-      const id = slots[s].instanceId;
+      const id = STRATEGIES[s];
+      if (working.has(id)) continue;
       const held = ledger.quantity(id, bar.symbol);
+      let intent;
       if (signal.side === 'buy' && held === 0) {
-        const quantity = Math.floor(((ledger.strategyEquity({ strategyId: id, allocation: 33_333_333 }) * 0.5) / bar.close) * 1e6) / 1e6;
-        const intent = { id: `${id}-${++seq}`, symbol: bar.symbol, side: 'buy', quantity, type: 'market', reduceOnly: false, strategyId: id, time: bar.time, referencePrice: bar.close };
-        const portfolio = ledger.snapshot(bar.time);
-        if (risks.every((r) => r.checkOrder(intent, portfolio).action !== 'deny')) {
-          owner.set(intent.id, id);
-          broker.submit(intent);
-        }
+        const { quantity } = sizers[s].size(signal, bar.close, ledger.strategyEquity({ strategyId: id, allocation }));
+        if (quantity === 0) continue;
+        intent = { id: `${id}-${++seq}`, symbol: bar.symbol, side: 'buy', quantity, type: 'market', reduceOnly: false, strategyId: id, time: bar.time, referencePrice: bar.close, signal, ...(signal.stopLoss === undefined ? {} : { stopLoss: signal.stopLoss }), ...(signal.takeProfit === undefined ? {} : { takeProfit: signal.takeProfit }) };
+        intent = check(intent, ledger.snapshot(bar.time));
+        if (intent === undefined) continue;
       } else if (signal.side !== 'buy' && held > 0) {
-        const intent = { id: `${id}-${++seq}`, symbol: bar.symbol, side: 'sell', quantity: held, type: 'market', reduceOnly: true, strategyId: id, time: bar.time, referencePrice: bar.close };
-        owner.set(intent.id, id);
-        broker.submit(intent);
-      }
+        intent = { id: `${id}-${++seq}`, symbol: bar.symbol, side: 'sell', quantity: held, type: 'market', reduceOnly: true, strategyId: id, time: bar.time, referencePrice: bar.close, signal };
+        intent = check(intent, ledger.snapshot(bar.time));
+        if (intent === undefined) continue;
+      } else continue;
+      owner.set(intent.id, id);
+      working.add(id);
+      broker.submit(intent);
     }
   }
-  return { seconds: (performance.now() - t0) / 1000, bars: n };
+  recordEquity();
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, bars: n, trades, equity: ledger.equity(), rssGrowth: rss() };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'to-bench-'));
+const rate = (r) => Math.round(r.bars / r.seconds);
+const fmt = (x) => x.toLocaleString('en').padStart(10);
 try {
-  const wired = await handWired();
-  const off = await pipeline(undefined);
-  const on = await pipeline(join(dir, 'bench.db'));
-  const rate = (r) => Math.round(r.bars / r.seconds);
   console.log(`pipeline: ${BARS.toLocaleString('en')} one-minute bars of one symbol, 3 strategies, risk-guards + risk-var, paper broker (Node ${process.version})`);
-  console.log(`  hand-wired loop      ${rate(wired).toLocaleString('en').padStart(10)} bars/s`);
-  console.log(`  engine, journal off  ${rate(off).toLocaleString('en').padStart(10)} bars/s   ${(rate(wired) / rate(off)).toFixed(2)}x the hand-wired time   trades ${off.trades}   RSS growth ${(off.rssGrowth / 1e6).toFixed(1)} MB`);
-  console.log(`  engine, journal on   ${rate(on).toLocaleString('en').padStart(10)} bars/s   ${(rate(wired) / rate(on)).toFixed(2)}x the hand-wired time   RSS growth ${(on.rssGrowth / 1e6).toFixed(1)} MB`);
+  const wired = ONLY === undefined || ONLY === 'wired' ? await handWired() : undefined;
+  if (wired) console.log(`  hand-wired loop      ${fmt(rate(wired))} bars/s   ${wired.seconds.toFixed(2)} s   trades ${wired.trades}   final equity ${wired.equity.toFixed(2)}   ${memory(wired.rssGrowth)}`);
+  const versus = (r) => (wired === undefined ? '' : `   ${(r.seconds / wired.seconds).toFixed(2)}x the hand-wired time`);
+  const off = ONLY === undefined || ONLY === 'off' ? await pipeline(undefined) : undefined;
+  if (off) console.log(`  engine, journal off  ${fmt(rate(off))} bars/s   ${off.seconds.toFixed(2)} s   trades ${off.trades}   final equity ${off.equity.toFixed(2)}   ${memory(off.rssGrowth)}${versus(off)}`);
+  const on = ONLY === undefined || ONLY === 'on' ? await pipeline(join(dir, 'bench.db')) : undefined;
+  if (on) console.log(`  engine, journal on   ${fmt(rate(on))} bars/s   ${on.seconds.toFixed(2)} s   trades ${on.trades}   final equity ${on.equity.toFixed(2)}   ${memory(on.rssGrowth)}${versus(on)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -122,6 +122,56 @@ describe('backtest engine', () => {
   });
 });
 
+describe('a run of any length in bounded memory', () => {
+  it('keeps the latest trades and a thinned curve, while the metrics count every trade and every bar', async () => {
+    const { engine } = await setup(reference, referenceSlots, { keepTrades: 5, keepEquityPoints: 64 });
+    const bounded = await engine.run(bars);
+    const full = await (await setup(reference, referenceSlots, { keepEquityPoints: 4_096 })).engine.run(bars);
+    for (const [s, t] of bounded.strategies.map((s, i) => [s, full.strategies[i]!] as const)) {
+      expect(s.tradeCount).toBe(t.tradeCount);
+      expect(s.tradeCount).toBeGreaterThan(5);
+      expect(s.trades).toEqual(t.trades.slice(-5));
+      expect(s.metrics).toEqual(t.metrics);
+      expect(s.equity.length).toBeLessThanOrEqual(65);
+    }
+    expect(bounded.metrics).toEqual(full.metrics);
+    expect(bounded.metrics!.trades).toBe(bounded.strategies.reduce((n, s) => n + s.tradeCount, 0));
+    expect(bounded.equity.length).toBeLessThanOrEqual(65);
+    expect([bounded.equity[0], bounded.equity.at(-1)]).toEqual([full.equity[0], full.equity.at(-1)]);
+    expect(full.equity.length).toBe(3_000);
+  });
+
+  it('forgets the orders of positions that are flat again', async () => {
+    const { engine } = await setup(reference, referenceSlots);
+    for (const bar of bars) await engine.process(bar);
+    const state = engine.snapshot();
+    const open = state.ledger.lots.filter((l) => l.quantity !== 0).length;
+    expect(state.slots.reduce((n, s) => n + s.submitted, 0)).toBeGreaterThan(100);
+    // At most the entry, its exit in flight and its bracket legs per open position; none for flat ones.
+    expect(state.orderOwner.length).toBeLessThanOrEqual(2 * open + state.working.length);
+    expect(state.orderOwner.every(([, strategyId, symbol]) => state.ledger.lots.some((l) => l.strategyId === strategyId && l.symbol === symbol && l.quantity !== 0) || state.working.includes(`${strategyId}\u0000${symbol}`))).toBe(true);
+  });
+
+  it('a bar whose hooks all answer synchronously is processed synchronously; an async hook is waited for', async () => {
+    const { engine } = await setup(reference, referenceSlots);
+    expect(engine.process(bars[0]!)).toBeUndefined();
+    const slow = defineStrategy({
+      configSchema: z.object({}),
+      init: () => ({ warmupBars: 0, onBar: async (bar: Bar) => (await new Promise((r) => setTimeout(r, 1)), bar.close > 0 ? { symbol: bar.symbol, side: 'buy' as const, strength: 1 } : null) }),
+    });
+    const asyncRun = await setup([{ id: 'slow', definition: slow as PluginDefinition }], [{ instanceId: 'slow', allocation: 1, sizing: { method: 'fixed-quantity', quantity: 1, maxPositionFraction: 1 } }], { riskIds: [] });
+    const alpha = bars.filter((b) => b.symbol === 'ALPHA');
+    const pending = asyncRun.engine.process(alpha[0]!);
+    expect(pending).toBeInstanceOf(Promise);
+    await pending;
+    await asyncRun.engine.process(alpha[1]!);
+    const result = await asyncRun.engine.run(alpha.slice(2, 40));
+    expect(result.strategies[0]!.signals).toBe(40);
+    expect(result.strategies[0]!.ordersSubmitted).toBe(1);
+    expect(result.portfolio.positions.map((p) => p.quantity)).toEqual([1]);
+  });
+});
+
 describe('checkpoint and resume', () => {
   async function strategiesOnly(brokerState?: unknown) {
     const manager = new PluginManager({ log: () => {} });
@@ -149,7 +199,11 @@ describe('checkpoint and resume', () => {
       const resumed = second.engine.finish();
       const [a, b] = [unbroken.portfolio, resumed.portfolio];
       expect([toCents(b.cash), toCents(b.equity), toCents(b.feesPaid), toCents(b.realizedPnl)], `cut at ${cut}`).toEqual([toCents(a.cash), toCents(a.equity), toCents(a.feesPaid), toCents(a.realizedPnl)]);
-      expect(resumed.strategies.map((s) => [s.instanceId, s.trades.length, s.signals])).toEqual(unbroken.strategies.map((s) => [s.instanceId, s.trades.length, s.signals]));
+      expect(resumed.strategies.map((s) => [s.instanceId, s.tradeCount, s.trades.length, s.signals])).toEqual(unbroken.strategies.map((s) => [s.instanceId, s.tradeCount, s.trades.length, s.signals]));
+      // The metrics and curves carry on through the checkpoint as if the run had never stopped.
+      expect(resumed.metrics).toEqual(unbroken.metrics);
+      expect(resumed.equity).toEqual(unbroken.equity);
+      expect(resumed.strategies.map((s) => s.metrics)).toEqual(unbroken.strategies.map((s) => s.metrics));
     }
   });
 });

@@ -41,6 +41,7 @@ export function renderHtmlReport(result: BacktestResult, meta: ReportMeta): stri
     [drawdownSeries('account', COLORS[0]!, accountCurve), ...traded.map((s, i) => drawdownSeries(s.instanceId, COLORS[(i + 1) % COLORS.length]!, s.equity))],
     { title: 'Drawdown', area: true, format: (v) => `${(v * 100).toFixed(1)}%` },
   );
+  const tradeCount = traded.reduce((n, s) => n + s.tradeCount, 0);
   const trades = traded.flatMap((s) => s.trades).sort((a, b) => a.exitTime - b.exitTime || (a.strategyId < b.strategyId ? -1 : 1));
   const tradeRows = trades
     .map((t) => `<tr class="${t.pnl >= 0 ? 'win' : 'loss'}"><td>${esc(t.strategyId)}</td><td>${esc(t.symbol)}</td><td>${t.direction}</td><td>${num(t.quantity, 6)}</td><td>${day(t.entryTime)}</td><td>${day(t.exitTime)}</td><td>${num(t.pnl)}</td><td>${num(t.fees)}</td></tr>`)
@@ -64,7 +65,7 @@ tr.win td:nth-child(7){color:#2a7}tr.loss td:nth-child(7){color:#c33}.chart text
 ${traded.map((s) => metricsRow(s.instanceId, s.metrics, s.finalEquity)).join('\n')}
 ${metricsRow('account', result.metrics, result.portfolio.equity)}</table>
 <p class="details">Sharpe and Sortino use ${result.metrics?.periodsPerYear.toFixed(0) ?? '–'} periods a year and a ${pct(result.metrics?.riskFreeRate)} risk-free rate. Fees paid ${num(result.portfolio.feesPaid)}, ${result.bars} bars.</p>
-<h2>Trades (${trades.length})</h2>
+<h2>Trades (${tradeCount}${trades.length < tradeCount ? `, the latest ${trades.length} listed; the journal has them all` : ''})</h2>
 <div class="scroll"><table id="trades"><tr><th>strategy</th><th>symbol</th><th>direction</th><th>quantity</th><th>entry</th><th>exit</th><th>P&amp;L</th><th>fees</th></tr>${tradeRows}</table></div>
 <h2>Risk denials (${denied}${result.denials.length < denied ? `, first ${result.denials.length} listed` : ''})</h2>
 <div class="scroll"><table id="denials"><tr><th>time</th><th>strategy</th><th>symbol</th><th>plugin</th><th>code</th><th>message</th></tr>${denialRows}</table></div>

@@ -19,6 +19,16 @@ describe('HTML report', () => {
     expect(html).toContain(`<h2>Trades (${trades})</h2>`);
   });
 
+  it('a run with more trades than it kept says how many there were and that the journal has them all', async () => {
+    const result = await sampleRun();
+    const total = result.strategies.reduce((n, s) => n + s.tradeCount, 0);
+    const trimmed = { ...result, strategies: result.strategies.map((s) => ({ ...s, trades: s.trades.slice(-2) })) };
+    const html = renderHtmlReport(trimmed, { title: 'Sample', details: [] });
+    const listed = trimmed.strategies.filter((s) => !s.shadow).reduce((n, s) => n + s.trades.length, 0);
+    expect(html.match(/<tr class="(win|loss)">/g)).toHaveLength(listed);
+    expect(html).toContain(`<h2>Trades (${total}, the latest ${listed} listed; the journal has them all)</h2>`);
+  });
+
   it('downsampling keeps the first, the last, the highest and the lowest point', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 3, maxLength: 5_000 }), fc.integer({ min: 10, max: 500 }), (values, max) => {

@@ -62,6 +62,7 @@ export class PriceHistory {
  */
 export function alignReturns(histories: readonly PriceHistory[], limit: number): Float64Array[] {
   if (histories.length === 0) return [];
+  if (histories.length === 1) return [returnsOf(histories[0]!, limit)];
   const shortest = histories.reduce((a, b) => (b.size < a.size ? b : a));
   const rows: number[][] = [];
   for (let i = shortest.size - 1; i >= 0 && rows.length <= limit; i--) {
@@ -81,4 +82,13 @@ export function alignReturns(histories: readonly PriceHistory[], limit: number):
     for (let t = 0; t < periods; t++) out[t] = rows[t + 1]![k]! / rows[t]![k]! - 1;
     return out;
   });
+}
+
+/** One symbol's returns between its consecutive closes, the newest `limit`: the one-symbol case of `alignReturns`. */
+function returnsOf(history: PriceHistory, limit: number): Float64Array {
+  const periods = Math.max(0, Math.min(history.size - 1, limit));
+  const out = new Float64Array(periods);
+  const from = history.size - 1 - periods;
+  for (let t = 0; t < periods; t++) out[t] = history.closeAt(from + t + 1) / history.closeAt(from + t) - 1;
+  return out;
 }

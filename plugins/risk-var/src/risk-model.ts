@@ -34,6 +34,14 @@ const NO_RISK: TailRisk = { valueAtRisk: 0, expectedShortfall: 0 };
  */
 export class RiskModel {
   private readonly histories = new Map<string, PriceHistory>();
+  /** Bumped by every close recorded: the joint returns below are valid while it stays the same. */
+  private version = 0;
+  /**
+   * The aligned returns of the last symbol set asked about, with their moments. Order checks, fills and position
+   * events between two bars all ask about the same symbols; they share one alignment and one covariance.
+   */
+  private joint: { key: string; version: number; series: Float64Array[]; means: Float64Array; covariance: Float64Array[]; correlation: Float64Array[] } | undefined;
+  private pnl = new Float64Array(0);
 
   constructor(private readonly options: RiskModelOptions) {}
 
@@ -41,7 +49,18 @@ export class RiskModel {
     let h = this.histories.get(symbol);
     // Twice the window of closes, so symbols on a 5-day calendar still share `window` returns with 7-day ones.
     if (h === undefined) this.histories.set(symbol, (h = new PriceHistory(2 * this.options.window + 1)));
-    return h.add(time, close);
+    const added = h.add(time, close);
+    if (added) this.version++;
+    return added;
+  }
+
+  private jointReturns(symbols: readonly string[]): NonNullable<RiskModel['joint']> {
+    const key = symbols.join('\u0000');
+    if (this.joint?.key === key && this.joint.version === this.version) return this.joint;
+    const series = alignReturns(symbols.map((s) => this.histories.get(s)!), this.options.window);
+    const { means, covariance } = covarianceOf(series);
+    this.joint = { key, version: this.version, series, means, covariance, correlation: correlationOf(covariance) };
+    return this.joint;
   }
 
   /** Returns available for a symbol on its own. */
@@ -55,21 +74,21 @@ export class RiskModel {
     if (symbols.length === 0) {
       return { ok: true, risk: { symbols, values: new Float64Array(0), historical: NO_RISK, parametric: NO_RISK, componentVar: new Float64Array(0), marginalVar: new Float64Array(0), correlation: [], herfindahl: 0, periods: 0 } };
     }
-    const { minHistory, window, confidence, horizonBars } = this.options;
+    const { minHistory, confidence, horizonBars } = this.options;
     const short = symbols.map((symbol) => ({ symbol, have: this.historyOf(symbol) })).filter((s) => s.have < minHistory);
     if (short.length > 0) return { ok: false, shortOf: short, common: 0 };
-    const series = alignReturns(symbols.map((s) => this.histories.get(s)!), window);
+    const { series, means, covariance, correlation } = this.jointReturns(symbols);
     const periods = series[0]!.length;
     if (periods < minHistory) return { ok: false, shortOf: symbols.map((symbol) => ({ symbol, have: periods })), common: periods };
 
     const values = Float64Array.from(symbols, (s) => positions.get(s)!);
-    const pnl = new Float64Array(periods);
+    if (this.pnl.length !== periods) this.pnl = new Float64Array(periods);
+    const pnl = this.pnl;
     for (let t = 0; t < periods; t++) {
       let p = 0;
       for (let i = 0; i < symbols.length; i++) p += values[i]! * series[i]![t]!;
       pnl[t] = p;
     }
-    const { means, covariance } = covarianceOf(series);
     const parametric = parametricRisk(values, covariance, means, confidence, horizonBars);
     return {
       ok: true,
@@ -80,7 +99,7 @@ export class RiskModel {
         parametric: { valueAtRisk: parametric.valueAtRisk, expectedShortfall: parametric.expectedShortfall },
         componentVar: parametric.component,
         marginalVar: parametric.marginal,
-        correlation: correlationOf(covariance),
+        correlation,
         herfindahl: herfindahl(values),
         periods,
       },

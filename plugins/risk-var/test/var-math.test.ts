@@ -13,6 +13,19 @@ describe('VaR arithmetic, checked by hand', () => {
     expect(historicalTailRisk(pnl, 0.95)).toEqual({ valueAtRisk: 50, expectedShortfall: 50 });
   });
 
+  it('the tail found by selection is the tail of the sorted losses', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 400 }), fc.double({ min: 0.51, max: 0.999, noNaN: true }), (pnl, c) => {
+        const sorted = pnl.map((x) => -x).sort((a, b) => b - a);
+        const m = Math.max(1, Math.ceil(pnl.length * (1 - c) - 1e-9));
+        const r = historicalTailRisk(pnl, c);
+        // Integer P&L: the tail sums are exact whatever order they are added in.
+        return r.valueAtRisk === sorted[m - 1] && r.expectedShortfall === sorted.slice(0, m).reduce((a, b) => a + b, 0) / m;
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('ES is never below VaR, and both scale with √horizon', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 300 }), fc.double({ min: 0.51, max: 0.999, noNaN: true }), (pnl, c) => {

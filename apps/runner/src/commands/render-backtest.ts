@@ -11,7 +11,7 @@ function row(name: string, m: PerformanceMetrics | undefined, finalEquity: numbe
 /** The per-strategy summary table printed after a backtest. */
 export function renderBacktest(result: BacktestResult, title: string): string {
   const header = ['STRATEGY', 'TRADES', 'WIN', 'RETURN', 'SHARPE', 'MAX DD', 'PF', 'DENIED', 'EQUITY'];
-  const rows = result.strategies.map((s) => row(`${s.instanceId}${s.shadow ? ' (shadow)' : ''}`, s.metrics, s.finalEquity, s.trades.length, s.ordersDenied));
+  const rows = result.strategies.map((s) => row(`${s.instanceId}${s.shadow ? ' (shadow)' : ''}`, s.metrics, s.finalEquity, s.tradeCount, s.ordersDenied));
   const denied = result.strategies.reduce((n, s) => n + s.ordersDenied, 0);
   rows.push(row('account', result.metrics, result.portfolio.equity, result.metrics?.trades ?? 0, denied));
   const lines = [title, '', formatTable(header, rows), ''];

@@ -35,18 +35,26 @@ function covers<T>(list: readonly T[] | undefined, value: T | undefined): boolea
 export class SignalRouter {
   private readonly byId: ReadonlyMap<string, StrategyRoute>;
   private readonly barTargets = new Map<string, readonly StrategyRoute[]>();
+  /** The series asked about last: consecutive bars usually belong to it, and then no key is built. */
+  private lastSymbol: string | undefined;
+  private lastTimeframe: Timeframe | undefined;
+  private lastTargets: readonly StrategyRoute[] = [];
 
   constructor(private readonly routes: readonly StrategyRoute[]) {
     this.byId = new Map(routes.map((r) => [r.instanceId, r]));
   }
 
   forBar(bar: Bar): readonly StrategyRoute[] {
+    if (bar.symbol === this.lastSymbol && bar.timeframe === this.lastTimeframe) return this.lastTargets;
     const key = `${bar.symbol}\u0000${bar.timeframe}`;
     let targets = this.barTargets.get(key);
     if (targets === undefined) {
       targets = this.routes.filter((r) => covers(r.symbols, bar.symbol) && covers(r.timeframes, bar.timeframe));
       this.barTargets.set(key, targets);
     }
+    this.lastSymbol = bar.symbol;
+    this.lastTimeframe = bar.timeframe;
+    this.lastTargets = targets;
     return targets;
   }
 

@@ -16,6 +16,8 @@ interface Bracket {
   readonly activeFrom: number;
 }
 
+const NO_FILLS: readonly Fill[] = Object.freeze([]);
+
 const positionKey = (strategyId: string, symbol: string) => `${strategyId}\u0000${symbol}`;
 
 /**
@@ -85,11 +87,12 @@ export const paperBroker = defineBroker({
       return accepted;
     };
 
-    const onBar = (bar: Bar): Fill[] => {
-      if (checkBar(bar) !== undefined) return [];
+    const onBar = (bar: Bar): readonly Fill[] => {
+      // Most bars find nothing to fill: they allocate nothing.
+      if ((working.size === 0 && brackets.length === 0) || checkBar(bar) !== undefined) return NO_FILLS;
       const fills: Fill[] = [];
-      // Entries and plain orders submitted before this bar.
-      for (const order of [...working.values()]) {
+      // Entries and plain orders submitted before this bar (a Map may lose its current entry while iterated).
+      for (const order of working.values()) {
         if (order.symbol !== bar.symbol || order.time >= bar.time) continue;
         let price: number | undefined;
         if (order.type === 'market') price = slip(bar, order.side, bar.open);
@@ -144,7 +147,7 @@ export const paperBroker = defineBroker({
         brackets.splice(i--, 1);
         trimBrackets(b.strategyId, b.symbol, bar.time);
       }
-      return fills;
+      return fills.length === 0 ? NO_FILLS : fills;
     };
 
     return {

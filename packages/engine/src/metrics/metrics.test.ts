@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics, type EquityPoint } from './metrics.js';
+import { RunningMetrics } from './running-metrics.js';
 
 const DAY = 86_400_000;
 const curve = (values: number[], exposed: boolean[] = values.map(() => true)): EquityPoint[] => values.map((equity, i) => ({ time: i * DAY, equity, exposed: exposed[i]! }));
@@ -59,6 +60,40 @@ describe('metrics against an independent computation (golden)', () => {
         );
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('running metrics', () => {
+  it('restored from JSON mid-run, they end where an unbroken accumulation ends', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { minLength: 3, maxLength: 200 }), fc.nat(), (steps, at) => {
+        const cut = 1 + (at % (steps.length - 1));
+        const options = { periodsPerYear: 252, riskFreeRate: 0.01 };
+        const whole = new RunningMetrics(options);
+        const first = new RunningMetrics(options);
+        let equity = 1_000;
+        steps.forEach((r, i) => {
+          equity *= 1 + r;
+          whole.addPoint(i * DAY, equity, r > 0);
+          whole.addTrade(r * 100);
+          if (i < cut) {
+            first.addPoint(i * DAY, equity, r > 0);
+            first.addTrade(r * 100);
+          }
+        });
+        const second = new RunningMetrics(options);
+        second.restore(JSON.parse(JSON.stringify(first.toState())));
+        equity = 1_000;
+        steps.forEach((r, i) => {
+          equity *= 1 + r;
+          if (i >= cut) {
+            second.addPoint(i * DAY, equity, r > 0);
+            second.addTrade(r * 100);
+          }
+        });
+        expect(second.result()).toEqual(whole.result());
+      }),
     );
   });
 });

@@ -1,7 +1,10 @@
-import { HOOK_FAILED, RiskGate, SignalRouter, type HookSite, type ManagedPlugin, type PluginManager } from '@trading-orchestrator/core-manager';
+import { HOOK_FAILED, RingBuffer, RiskGate, SignalRouter, type HookSite, type ManagedPlugin, type PluginManager } from '@trading-orchestrator/core-manager';
 import type { Bar, Fill, Order, OrderIntent, PortfolioSnapshot, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
-import { computeMetrics, type ClosedTrade, type EquityPoint, type PerformanceMetrics } from '../metrics/metrics.js';
+import { EquitySampler, type EquitySamplerState } from '../metrics/equity-sampler.js';
+import type { ClosedTrade, EquityPoint, PerformanceMetrics } from '../metrics/metrics.js';
+import { RunningMetrics, type RunningMetricsState } from '../metrics/running-metrics.js';
 import { Ledger, type LedgerState } from '../portfolio/ledger.js';
+import { type Step, drive, isThenable } from './step.js';
 import { toCents } from '../portfolio/money.js';
 import { PositionSizer, type SizingRule } from '../sizing/position-sizer.js';
 
@@ -32,6 +35,10 @@ export interface BacktestOptions {
   readonly riskFreeRate?: number;
   /** Bars before this time only warm the strategies up: no orders. */
   readonly tradeFrom?: number;
+  /** Closed trades kept per strategy for the result (the latest); every trade counts in the metrics. Default 1,000. */
+  readonly keepTrades?: number;
+  /** Points kept per equity curve for the result (thinned evenly); every point counts in the metrics. Default 2,048. */
+  readonly keepEquityPoints?: number;
 }
 
 export interface TradeRecord extends ClosedTrade {
@@ -49,9 +56,12 @@ export interface StrategyResult {
   readonly signals: number;
   readonly ordersSubmitted: number;
   readonly ordersDenied: number;
+  /** Closed trades of the whole run. */
+  readonly tradeCount: number;
+  /** The latest closed trades, oldest first: all of them unless there were more than `keepTrades`. */
   readonly trades: readonly TradeRecord[];
   readonly finalEquity: number;
-  /** The strategy's slice of the account at each bar time (empty for shadow strategies). */
+  /** The strategy's slice of the account over time, thinned to `keepEquityPoints` (empty for shadow strategies). */
   readonly equity: readonly EquityPoint[];
   /** Undefined for shadow strategies and runs shorter than two bars. */
   readonly metrics: PerformanceMetrics | undefined;
@@ -70,6 +80,7 @@ export interface BacktestResult {
   readonly bars: number;
   /** True when the run was stopped before its last bar. */
   readonly interrupted: boolean;
+  /** The account's equity over time, one point per bar time thinned to `keepEquityPoints`, first and last kept. */
   readonly equity: readonly EquityPoint[];
   readonly metrics: PerformanceMetrics | undefined;
   readonly strategies: readonly StrategyResult[];
@@ -96,9 +107,11 @@ interface SlotState {
   signals: number;
   submitted: number;
   denied: number;
-  readonly trades: TradeRecord[];
+  tradeCount: number;
+  readonly trades: RingBuffer<TradeRecord>;
   readonly open: Map<string, OpenTrade>;
-  readonly curve: EquityPoint[];
+  readonly curve: EquitySampler;
+  readonly metrics: RunningMetrics;
 }
 
 /** What a paper session checkpoints after each bar and resumes from: plain JSON. */
@@ -107,27 +120,25 @@ export interface EngineState {
   readonly bars: number;
   readonly sequence: number;
   readonly ledger: LedgerState;
-  readonly orderOwner: readonly (readonly [string, string])[];
+  /** Orders that may still fill: order id, strategy, symbol. */
+  readonly orderOwner: readonly (readonly [string, string, string])[];
   readonly working: readonly string[];
+  readonly curve: EquitySamplerState;
+  readonly metrics: RunningMetricsState;
   readonly slots: readonly {
     readonly instanceId: string;
     readonly signals: number;
     readonly submitted: number;
     readonly denied: number;
+    readonly tradeCount: number;
     readonly trades: readonly TradeRecord[];
     readonly open: readonly (readonly [string, OpenTrade])[];
+    readonly curve: EquitySamplerState;
+    readonly metrics: RunningMetricsState;
   }[];
 }
 
 const MAX_DENIALS = 1_000;
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
-}
-
-async function settle<T>(value: T | PromiseLike<T>): Promise<T> {
-  return isThenable(value) ? await value : value;
-}
 
 /**
  * Runs bars through the plugins: the broker fills what was ordered on earlier bars, the ledger books the fills,
@@ -145,10 +156,15 @@ export class BacktestEngine {
   private readonly broker: ManagedPlugin;
   private readonly brokerOnBar: HookSite;
   private readonly brokerSubmit: HookSite;
+  /** Orders that may still fill, with their strategy; an order is forgotten once its position is flat again. */
   private readonly orderOwner = new Map<string, string>();
+  /** The orders behind each strategy's position in a symbol (key: strategy and symbol). */
+  private readonly ordersOfPosition = new Map<string, { readonly strategyId: string; readonly symbol: string; readonly ids: string[] }>();
+  /** Strategy-and-symbol keys with an order sent and not yet filled. */
   private readonly working = new Set<string>();
   private readonly denials: Denial[] = [];
-  private readonly curve: EquityPoint[] = [];
+  private readonly curve: EquitySampler;
+  private readonly metrics: RunningMetrics;
   private currentTime = Number.NEGATIVE_INFINITY;
   /** Whether the bars at `currentTime` were only warmed up on. */
   private warmOnly = false;
@@ -162,6 +178,10 @@ export class BacktestEngine {
     this.gate = new RiskGate(manager, options.riskIds);
     const total = options.strategies.reduce((s, x) => s + (x.shadow === true ? 0 : x.allocation), 0);
     if (total > 1 + 1e-9) throw new RangeError(`strategy allocations add up to ${(total * 100).toFixed(1)}% of capital; they must not exceed 100%`);
+    const metricsOptions = { periodsPerYear: options.periodsPerYear, ...(options.riskFreeRate === undefined ? {} : { riskFreeRate: options.riskFreeRate }) };
+    const keepPoints = options.keepEquityPoints ?? 2_048;
+    this.curve = new EquitySampler(keepPoints);
+    this.metrics = new RunningMetrics(metricsOptions);
     this.slots = options.strategies.map((slot) => {
       const plugin = this.require(slot.instanceId, 'strategy');
       const state: SlotState = {
@@ -174,9 +194,11 @@ export class BacktestEngine {
         signals: 0,
         submitted: 0,
         denied: 0,
-        trades: [],
+        tradeCount: 0,
+        trades: new RingBuffer(options.keepTrades ?? 1_000),
         open: new Map(),
-        curve: [],
+        curve: new EquitySampler(keepPoints),
+        metrics: new RunningMetrics(metricsOptions),
       };
       this.slotById.set(slot.instanceId, state);
       return state;
@@ -205,19 +227,31 @@ export class BacktestEngine {
    * after the bar in progress and the results cover the bars processed so far (`interrupted` is set).
    */
   async run(bars: AsyncIterable<Bar> | Iterable<Bar>, signal?: AbortSignal): Promise<BacktestResult> {
-    let sinceYield = 0;
-    for await (const bar of bars) {
-      // A run of synchronous hooks is one chain of microtasks; yield to the event loop now and then so a signal
-      // (Ctrl-C) or a timer can run.
-      if (signal !== undefined && ++sinceYield === 1_024) {
-        sinceYield = 0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+    if (Symbol.iterator in bars) {
+      // Bars at hand are pulled synchronously; a bar whose hooks all return plain values costs no promise.
+      let sinceYield = 0;
+      for (const bar of bars) {
+        // Yield to the event loop now and then, so an abort (Ctrl-C) or a timer can run.
+        if (signal !== undefined && ++sinceYield === 1_024) {
+          sinceYield = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        if (signal?.aborted === true) {
+          this.interrupted = true;
+          break;
+        }
+        const pending = this.process(bar);
+        if (pending !== undefined) await pending;
       }
+      return this.finish();
+    }
+    for await (const bar of bars) {
       if (signal?.aborted === true) {
         this.interrupted = true;
         break;
       }
-      await this.process(bar);
+      const pending = this.process(bar);
+      if (pending !== undefined) await pending;
     }
     return this.finish();
   }
@@ -227,18 +261,12 @@ export class BacktestEngine {
    * is dropped. The broker and the ledger do not see it. A resumed paper session warms up on the bars its
    * checkpoint already covers.
    */
-  async warm(bar: Bar): Promise<void> {
-    if (bar.time < this.currentTime) throw new RangeError(`bars must arrive in time order: ${bar.symbol} at ${new Date(bar.time).toISOString()} came after ${new Date(this.currentTime).toISOString()}`);
+  warm(bar: Bar): void | Promise<void> {
+    this.checkOrder(bar);
     this.currentTime = bar.time;
     this.warmOnly = true;
     this.bars++;
-    const { manager } = this.options;
-    for (const r of this.risk) if (r.plugin.machine.state === 'active') await settle(manager.guard.call(r.onBar, bar));
-    for (const route of this.router.forBar(bar)) {
-      const state = this.slotById.get(route.instanceId)!;
-      state.sizer.onBar(bar);
-      if (state.plugin.machine.state === 'active') await settle(manager.guard.call(state.onBar, bar));
-    }
+    return drive(this.warmStep(bar));
   }
 
   /** The account, the orders in flight and the per-strategy tallies, for a checkpoint. */
@@ -248,87 +276,146 @@ export class BacktestEngine {
       bars: this.bars,
       sequence: this.sequence,
       ledger: this.ledger.toState(),
-      orderOwner: [...this.orderOwner],
+      orderOwner: [...this.ordersOfPosition.values()].flatMap((p) => p.ids.map((id) => [id, p.strategyId, p.symbol] as const)),
       working: [...this.working],
-      slots: this.slots.map((s) => ({ instanceId: s.slot.instanceId, signals: s.signals, submitted: s.submitted, denied: s.denied, trades: [...s.trades], open: [...s.open].map(([k, v]) => [k, { ...v }] as const) })),
+      curve: this.curve.toState(),
+      metrics: this.metrics.toState(),
+      slots: this.slots.map((s) => ({
+        instanceId: s.slot.instanceId,
+        signals: s.signals,
+        submitted: s.submitted,
+        denied: s.denied,
+        tradeCount: s.tradeCount,
+        trades: s.trades.toArray(),
+        open: [...s.open].map(([k, v]) => [k, { ...v }] as const),
+        curve: s.curve.toState(),
+        metrics: s.metrics.toState(),
+      })),
     };
   }
 
   /** Continues from a checkpoint of an engine with the same strategies, capital and currency. */
   restore(state: EngineState): void {
     this.ledger.restore(state.ledger);
+    // The checkpoint was taken inside its bar time, before that time's equity point: the point is still to come.
+    this.currentTime = Math.max(this.currentTime, state.time);
+    this.warmOnly = false;
     this.sequence = state.sequence;
     this.bars += state.bars;
     this.orderOwner.clear();
-    for (const [id, owner] of state.orderOwner) this.orderOwner.set(id, owner);
+    this.ordersOfPosition.clear();
+    for (const [id, strategyId, symbol] of state.orderOwner) this.own(id, strategyId, symbol);
     this.working.clear();
     for (const k of state.working) this.working.add(k);
+    this.curve.restore(state.curve);
+    this.metrics.restore(state.metrics);
     for (const saved of state.slots) {
       const slot = this.slotById.get(saved.instanceId);
       if (slot === undefined) continue;
       slot.signals = saved.signals;
       slot.submitted = saved.submitted;
       slot.denied = saved.denied;
-      slot.trades.length = 0;
-      slot.trades.push(...saved.trades);
+      slot.tradeCount = saved.tradeCount;
+      for (const t of saved.trades) slot.trades.push(t);
       slot.open.clear();
       for (const [symbol, trade] of saved.open) slot.open.set(symbol, { ...trade });
+      slot.curve.restore(saved.curve);
+      slot.metrics.restore(saved.metrics);
     }
   }
 
-  /** One bar through the whole pipeline. */
-  async process(bar: Bar): Promise<void> {
-    if (bar.time < this.currentTime) throw new RangeError(`bars must arrive in time order: ${bar.symbol} at ${new Date(bar.time).toISOString()} came after ${new Date(this.currentTime).toISOString()}`);
+  /**
+   * One bar through the whole pipeline. Returns nothing when every hook answered synchronously, else a promise
+   * to wait for before the next bar.
+   */
+  process(bar: Bar): void | Promise<void> {
+    this.checkOrder(bar);
     if (bar.time > this.currentTime) {
       this.recordEquity();
       this.currentTime = bar.time;
       this.warmOnly = false;
     }
     this.bars++;
-    const { manager } = this.options;
-    const fills = await settle(manager.guard.call<readonly Fill[] | void>(this.brokerOnBar, bar));
-    if (fills !== HOOK_FAILED && fills !== undefined) for (const fill of fills) await this.book(fill);
-    this.ledger.mark(bar.symbol, bar.close);
-    manager.bus.publish('bar', bar);
-    for (const r of this.risk) if (r.plugin.machine.state === 'active') await settle(manager.guard.call(r.onBar, bar));
-    for (const route of this.router.forBar(bar)) {
-      const state = this.slotById.get(route.instanceId)!;
-      state.sizer.onBar(bar);
-      if (state.plugin.machine.state !== 'active') continue;
-      const out = await settle(manager.guard.call<Signal | readonly Signal[] | null | undefined>(state.onBar, bar));
-      if (out === HOOK_FAILED || out === undefined || out === null) continue;
-      for (const signal of Array.isArray(out) ? (out as readonly Signal[]) : [out as Signal]) await this.onSignal(state, signal, bar);
-    }
+    return drive(this.barStep(bar));
   }
 
   /** The results so far; `interrupted` marks a run stopped early by its driver (a paper session's Ctrl-C). */
   finish(interrupted = this.interrupted): BacktestResult {
     this.interrupted = interrupted;
     this.recordEquity();
-    const options = { periodsPerYear: this.options.periodsPerYear, ...(this.options.riskFreeRate === undefined ? {} : { riskFreeRate: this.options.riskFreeRate }) };
-    const allTrades = this.slots.flatMap((s) => s.trades);
+    // The point just recorded is booked; a later `finish` must not book it again.
+    this.warmOnly = true;
     return {
       bars: this.bars,
       interrupted: this.interrupted,
-      equity: this.curve,
-      metrics: this.curve.length >= 2 ? computeMetrics(this.curve, allTrades, options) : undefined,
+      equity: this.curve.points(),
+      metrics: this.metrics.length >= 2 ? this.metrics.result() : undefined,
       strategies: this.slots.map((s) => ({
         instanceId: s.slot.instanceId,
         shadow: s.slot.shadow === true,
         signals: s.signals,
         ordersSubmitted: s.submitted,
         ordersDenied: s.denied,
-        trades: s.trades,
+        tradeCount: s.tradeCount,
+        trades: s.trades.toArray(),
         finalEquity: this.ledger.strategyEquity({ strategyId: s.slot.instanceId, allocation: toCents(s.allocation) }),
-        equity: s.curve,
-        metrics: s.slot.shadow !== true && s.curve.length >= 2 ? computeMetrics(s.curve, s.trades, options) : undefined,
+        equity: s.curve.points(),
+        metrics: s.slot.shadow !== true && s.metrics.length >= 2 ? s.metrics.result() : undefined,
       })),
       portfolio: this.ledger.snapshot(this.currentTime),
       denials: this.denials,
     };
   }
 
-  private async onSignal(state: SlotState, signal: Signal, bar: Bar): Promise<void> {
+  private checkOrder(bar: Bar): void {
+    if (bar.time < this.currentTime) throw new RangeError(`bars must arrive in time order: ${bar.symbol} at ${new Date(bar.time).toISOString()} came after ${new Date(this.currentTime).toISOString()}`);
+  }
+
+  private *warmStep(bar: Bar): Step {
+    const { guard } = this.options.manager;
+    for (const r of this.risk) {
+      if (r.plugin.machine.state !== 'active') continue;
+      const out = guard.call(r.onBar, bar);
+      if (isThenable(out)) yield out;
+    }
+    const routes = this.router.forBar(bar);
+    for (let i = 0; i < routes.length; i++) {
+      const state = this.slotById.get(routes[i]!.instanceId)!;
+      state.sizer.onBar(bar);
+      if (state.plugin.machine.state !== 'active') continue;
+      const out = guard.call(state.onBar, bar);
+      if (isThenable(out)) yield out;
+    }
+  }
+
+  private *barStep(bar: Bar): Step {
+    const { manager } = this.options;
+    const { guard } = manager;
+    let fills = guard.call<readonly Fill[] | void>(this.brokerOnBar, bar);
+    if (isThenable(fills)) fills = (yield fills) as Awaited<typeof fills>;
+    if (fills !== HOOK_FAILED && fills !== undefined) for (const fill of fills) yield* this.book(fill);
+    this.ledger.mark(bar.symbol, bar.close);
+    manager.bus.publish('bar', bar);
+    for (let i = 0; i < this.risk.length; i++) {
+      const r = this.risk[i]!;
+      if (r.plugin.machine.state !== 'active') continue;
+      const out = guard.call(r.onBar, bar);
+      if (isThenable(out)) yield out;
+    }
+    const routes = this.router.forBar(bar);
+    for (let i = 0; i < routes.length; i++) {
+      const state = this.slotById.get(routes[i]!.instanceId)!;
+      state.sizer.onBar(bar);
+      if (state.plugin.machine.state !== 'active') continue;
+      let out = guard.call<Signal | readonly Signal[] | null | undefined>(state.onBar, bar);
+      if (isThenable(out)) out = (yield out) as Awaited<typeof out>;
+      if (out === HOOK_FAILED || out === undefined || out === null) continue;
+      if (Array.isArray(out)) for (const signal of out as readonly Signal[]) yield* this.onSignal(state, signal, bar);
+      else yield* this.onSignal(state, out as Signal, bar);
+    }
+  }
+
+  private *onSignal(state: SlotState, signal: Signal, bar: Bar): Step {
     const { manager } = this.options;
     const strategyId = state.slot.instanceId;
     state.signals++;
@@ -336,7 +423,8 @@ export class BacktestEngine {
     manager.bus.publish('signal', { strategyId, signal: signal.time === undefined ? { ...signal, time: bar.time } : signal, shadow });
     if (shadow || bar.time < (this.options.tradeFrom ?? Number.NEGATIVE_INFINITY)) return;
     const symbol = signal.symbol;
-    if (this.working.has(`${strategyId}\u0000${symbol}`)) return;
+    const position = positionKey(strategyId, symbol);
+    if (this.working.has(position)) return;
     const held = this.ledger.quantity(strategyId, symbol);
     const price = bar.close;
     let side: 'buy' | 'sell';
@@ -370,42 +458,70 @@ export class BacktestEngine {
       ...(reduceOnly || signal.stopLoss === undefined ? {} : { stopLoss: signal.stopLoss }),
       ...(reduceOnly || signal.takeProfit === undefined ? {} : { takeProfit: signal.takeProfit }),
     };
-    const verdict = await settle(this.gate.check(intent, this.ledger.snapshot(bar.time)));
+    let verdict = this.gate.check(intent, this.ledger.snapshot(bar.time));
+    if (isThenable(verdict)) verdict = (yield verdict) as Awaited<typeof verdict>;
     if (!verdict.approved) {
       state.denied++;
       if (this.denials.length < MAX_DENIALS) this.denials.push({ time: bar.time, strategyId, symbol, deniedBy: verdict.deniedBy, code: verdict.code, message: verdict.message });
       return;
     }
-    const order = await settle(manager.guard.call<Order>(this.brokerSubmit, verdict.intent));
+    let order = manager.guard.call<Order>(this.brokerSubmit, verdict.intent);
+    if (isThenable(order)) order = (yield order) as Awaited<typeof order>;
     if (order === HOOK_FAILED) return;
     manager.bus.publish('order', order);
     if (order.status === 'rejected') return;
     state.submitted++;
-    this.orderOwner.set(order.id, strategyId);
-    this.working.add(`${strategyId}\u0000${symbol}`);
+    this.own(order.id, strategyId, symbol);
+    this.working.add(position);
+  }
+
+  private own(orderId: string, strategyId: string, symbol: string): void {
+    this.orderOwner.set(orderId, strategyId);
+    const position = positionKey(strategyId, symbol);
+    const orders = this.ordersOfPosition.get(position);
+    if (orders === undefined) this.ordersOfPosition.set(position, { strategyId, symbol, ids: [orderId] });
+    else orders.ids.push(orderId);
   }
 
   /** Books a fill: ledger, trade records, notifications. */
-  private async book(fill: Fill): Promise<void> {
+  private *book(fill: Fill): Step {
     const { manager } = this.options;
+    const { guard } = manager;
     const parentId = fill.orderId.split(':')[0]!;
     const strategyId = this.orderOwner.get(fill.orderId) ?? this.orderOwner.get(parentId);
     if (strategyId === undefined) return;
-    this.working.delete(`${strategyId}\u0000${fill.symbol}`);
+    const position = positionKey(strategyId, fill.symbol);
+    this.working.delete(position);
     const effect = this.ledger.applyFill(strategyId, fill);
     const state = this.slotById.get(strategyId)!;
     this.trackTrade(state, fill, effect.quantityBefore, effect.quantityAfter, effect.realized / 100, effect.fee / 100);
+    // A flat position with nothing working has no order left that can fill (brackets go with their position).
+    if (effect.quantityAfter === 0) {
+      for (const id of this.ordersOfPosition.get(position)?.ids ?? []) this.orderOwner.delete(id);
+      this.ordersOfPosition.delete(position);
+    }
     manager.bus.publish('fill', fill);
     const portfolio = this.ledger.snapshot(fill.time);
-    const position = this.ledger.positionsOf(strategyId).find((p) => p.symbol === fill.symbol);
-    if (state.plugin.machine.state === 'active') await settle(manager.guard.call(state.onFill, fill, position));
-    for (const r of this.risk) if (r.plugin.machine.state === 'active') await settle(manager.guard.call(r.onFill, fill, portfolio));
+    if (state.plugin.machine.state === 'active') {
+      const mine = this.ledger.positionsOf(strategyId).find((p) => p.symbol === fill.symbol);
+      const out = guard.call(state.onFill, fill, mine);
+      if (isThenable(out)) yield out;
+    }
+    for (const r of this.risk) {
+      if (r.plugin.machine.state !== 'active') continue;
+      const out = guard.call(r.onFill, fill, portfolio);
+      if (isThenable(out)) yield out;
+    }
     const book = portfolio.positions.find((p) => p.symbol === fill.symbol);
     const before = effect.quantityBefore;
-    if (before === 0 && effect.quantityAfter !== 0 && book !== undefined) await settle(this.gate.positionOpened(book, portfolio));
+    if (before === 0 && effect.quantityAfter !== 0 && book !== undefined) {
+      const out = this.gate.positionOpened(book, portfolio);
+      if (isThenable(out)) yield out;
+    }
     if (before !== 0 && effect.quantityAfter === 0) {
       const closed = { symbol: fill.symbol, quantity: 0, averagePrice: fill.price, marketPrice: fill.price, unrealizedPnl: 0, realizedPnl: effect.realized / 100, openedAt: fill.time, strategyId };
-      await settle(this.gate.positionClosed(closed, portfolio));
+      const out = this.gate.positionClosed(closed, portfolio);
+      if (isThenable(out)) yield out;
     }
     if (book !== undefined) manager.bus.publish('position', book);
   }
@@ -425,25 +541,36 @@ export class BacktestEngine {
       const pnl = Math.round((open.realized - open.fees) * 100) / 100;
       const trade: TradeRecord = { strategyId: state.slot.instanceId, symbol: fill.symbol, direction: open.direction, quantity: open.quantity, entryTime: open.entryTime, exitTime: fill.time, pnl, fees: open.fees };
       state.trades.push(trade);
+      state.tradeCount++;
+      state.metrics.addTrade(pnl);
+      if (state.slot.shadow !== true) this.metrics.addTrade(pnl);
       this.options.manager.bus.publish('trade', trade);
       state.open.delete(fill.symbol);
       if (flipped) state.open.set(fill.symbol, { direction: after > 0 ? 'long' : 'short', entryTime: fill.time, quantity: Math.abs(after), realized: 0, fees: 0 });
     }
   }
 
+  /** Books the equity of the time just completed: account and strategies, into the metrics, curves and journal. */
   private recordEquity(): void {
     // A time only warmed up on has no account activity: no equity point (a resumed session recorded it already).
     if (this.currentTime === Number.NEGATIVE_INFINITY || this.warmOnly) return;
     const bus = this.options.manager.bus;
-    const snapshot = this.ledger.snapshot(this.currentTime);
-    this.curve.push({ time: this.currentTime, equity: snapshot.equity, exposed: snapshot.positions.length > 0 });
-    bus.publish('equity', { time: this.currentTime, equity: snapshot.equity });
-    for (const s of this.slots) {
+    const time = this.currentTime;
+    const publish = bus.hasSubscribers('equity');
+    const equity = this.ledger.equity();
+    const exposed = this.ledger.isExposed();
+    this.metrics.addPoint(time, equity, exposed);
+    this.curve.add(time, equity, exposed);
+    if (publish) bus.publish('equity', { time, equity });
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i]!;
       if (s.slot.shadow === true) continue;
       const id = s.slot.instanceId;
-      const equity = this.ledger.strategyEquity({ strategyId: id, allocation: toCents(s.allocation) });
-      s.curve.push({ time: this.currentTime, equity, exposed: this.ledger.positionsOf(id).length > 0 });
-      bus.publish('equity', { time: this.currentTime, equity, strategyId: id });
+      const slice = this.ledger.strategyEquity({ strategyId: id, allocation: toCents(s.allocation) });
+      const slotExposed = exposed && this.ledger.isExposed(id);
+      s.metrics.addPoint(time, slice, slotExposed);
+      s.curve.add(time, slice, slotExposed);
+      if (publish) bus.publish('equity', { time, equity: slice, strategyId: id });
     }
   }
 
@@ -453,3 +580,5 @@ export class BacktestEngine {
     return p;
   }
 }
+
+const positionKey = (strategyId: string, symbol: string) => `${strategyId}\u0000${symbol}`;

@@ -6,10 +6,23 @@ function positiveFinite(x: unknown): boolean {
 }
 
 /**
+ * The bar most recently found sound. One bar goes to the broker, every risk plugin and every strategy in turn,
+ * each checking it; after the first, the check is one comparison. (Bars are read-only by contract.)
+ */
+let lastSound: Bar | undefined;
+
+/**
  * Why a bar breaks the contract, or undefined when it is sound. Returns a string rather than throwing so the
  * hot path pays nothing for good bars.
  */
 export function checkBar(bar: Bar): string | undefined {
+  if (bar === lastSound) return undefined;
+  const problem = findProblem(bar);
+  if (problem === undefined) lastSound = bar;
+  return problem;
+}
+
+function findProblem(bar: Bar): string | undefined {
   if (typeof bar.symbol !== 'string' || bar.symbol === '') return 'symbol must be a non-empty string';
   if (!isTimeframe(bar.timeframe)) return `timeframe ${JSON.stringify(bar.timeframe)} is not a known timeframe`;
   if (!Number.isInteger(bar.time)) return `time must be integer epoch milliseconds, got ${bar.time}`;

@@ -7,19 +7,49 @@ export interface TailRisk {
   readonly expectedShortfall: number;
 }
 
+/** Reused by `historicalTailRisk`, which runs on every order check: grown, never shrunk. */
+let scratch = new Float64Array(256);
+
 /**
  * Historical simulation on scenario P&L (one value per past period, in currency). With n scenarios and
  * confidence α the tail holds m = ceil(n·(1−α)) scenarios: VaR is the smallest loss in the tail (the m-th
- * worst) and ES the mean of the m worst losses.
+ * worst) and ES the mean of the m worst losses. The tail is found by selection, O(n), not by sorting.
  */
 export function historicalTailRisk(pnl: ArrayLike<number>, confidence: number): TailRisk {
   const n = pnl.length;
   if (n === 0) throw new RangeError('historical VaR needs at least one scenario');
-  const losses = Float64Array.from(pnl, (x) => -x).sort().reverse();
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  const losses = scratch;
+  for (let i = 0; i < n; i++) losses[i] = -pnl[i]!;
   const m = Math.max(1, Math.ceil(n * (1 - confidence) - 1e-9));
+  selectLargest(losses, n, m);
   let tail = 0;
   for (let i = 0; i < m; i++) tail += losses[i]!;
   return { valueAtRisk: losses[m - 1]!, expectedShortfall: tail / m };
+}
+
+/** Reorders `a[0, n)` so that `a[0, k)` hold its k largest values and `a[k − 1]` is the k-th largest (Hoare's selection). */
+function selectLargest(a: Float64Array, n: number, k: number): void {
+  const target = k - 1;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return;
+  }
 }
 
 /** Square-root-of-time scaling from one period to `horizon` periods (assumes independent, identically distributed returns). */

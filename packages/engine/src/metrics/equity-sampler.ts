@@ -1,0 +1,82 @@
+import type { EquityPoint } from './metrics.js';
+
+/** Everything an `EquitySampler` holds, as plain JSON. */
+export interface EquitySamplerState {
+  readonly kept: readonly EquityPoint[];
+  readonly stride: number;
+  readonly seen: number;
+  readonly pending: EquityPoint | undefined;
+}
+
+/**
+ * An equity curve thinned to at most `capacity` points however long the run: every `stride`-th point is kept,
+ * and when the buffer fills, every other kept point is dropped and the stride doubles. The first and the latest
+ * points are always in `points()`. What a chart needs, in constant memory; the metrics come from every point.
+ */
+export class EquitySampler {
+  private readonly kept: EquityPoint[] = [];
+  private stride = 1;
+  private seen = 0;
+  /** The latest point when it was not kept (fields, not an object: nothing is allocated per point). */
+  private pending = false;
+  private pendingTime = 0;
+  private pendingEquity = 0;
+  private pendingExposed = false;
+
+  constructor(readonly capacity = 4_096) {
+    if (!(capacity >= 4) || !Number.isInteger(capacity)) throw new RangeError(`an equity sampler keeps at least 4 points, got ${capacity}`);
+  }
+
+  add(time: number, equity: number, exposed: boolean): void {
+    const index = this.seen++;
+    if (index % this.stride !== 0) {
+      this.pending = true;
+      this.pendingTime = time;
+      this.pendingEquity = equity;
+      this.pendingExposed = exposed;
+      return;
+    }
+    this.pending = false;
+    this.kept.push({ time, equity, exposed });
+    if (this.kept.length < this.capacity) return;
+    const latest = this.kept.at(-1)!;
+    let w = 0;
+    for (let r = 0; r < this.kept.length; r += 2) this.kept[w++] = this.kept[r]!;
+    this.kept.length = w;
+    this.stride *= 2;
+    if (this.kept.at(-1) !== latest) {
+      this.pending = true;
+      this.pendingTime = latest.time;
+      this.pendingEquity = latest.equity;
+      this.pendingExposed = latest.exposed;
+    }
+  }
+
+  toState(): EquitySamplerState {
+    return { kept: [...this.kept], stride: this.stride, seen: this.seen, pending: this.pending ? { time: this.pendingTime, equity: this.pendingEquity, exposed: this.pendingExposed } : undefined };
+  }
+
+  /** Continues from `toState()` of a sampler with the same capacity. */
+  restore(state: EquitySamplerState): void {
+    this.kept.length = 0;
+    this.kept.push(...state.kept);
+    this.stride = state.stride;
+    this.seen = state.seen;
+    this.pending = state.pending !== undefined;
+    if (state.pending !== undefined) {
+      this.pendingTime = state.pending.time;
+      this.pendingEquity = state.pending.equity;
+      this.pendingExposed = state.pending.exposed;
+    }
+  }
+
+  /** Points added in all, kept or not. */
+  get count(): number {
+    return this.seen;
+  }
+
+  /** The kept points in time order, ending with the latest point added. */
+  points(): EquityPoint[] {
+    return this.pending ? [...this.kept, { time: this.pendingTime, equity: this.pendingEquity, exposed: this.pendingExposed }] : [...this.kept];
+  }
+}
