@@ -1,7 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import type { EventBus } from '@trading-orchestrator/core-manager';
 import Database from 'better-sqlite3';
+import { createBatchWriter } from '../batch-writer.mjs';
 import { EVENT_TABLES, SCHEMA, SCHEMA_VERSION, type EventTable } from './schema.js';
 
 export interface RunRow {
@@ -43,32 +45,55 @@ export class JournalError extends Error {
 
 type Row = readonly unknown[];
 
-const INSERTS: Readonly<Record<EventTable, string>> = {
-  signals: 'INSERT INTO signals VALUES (?,?,?,?,?,?,?,?,?,?)',
-  risk_decisions: 'INSERT INTO risk_decisions VALUES (?,?,?,?,?,?,?,?,?,?,?)',
-  risk_verdicts: 'INSERT INTO risk_verdicts VALUES (?,?,?,?,?,?,?,?,?)',
-  orders: 'INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
-  fills: 'INSERT INTO fills VALUES (?,?,?,?,?,?,?,?,?)',
-  positions: 'INSERT INTO positions VALUES (?,?,?,?,?,?,?,?,?)',
-  trades: 'INSERT INTO trades VALUES (?,?,?,?,?,?,?,?,?,?)',
-  equity: 'INSERT INTO equity VALUES (?,?,?,?,?)',
-  risk_events: 'INSERT INTO risk_events VALUES (?,?,?,?,?,?,?,?)',
+/** Columns per event table, run id and sequence number included. */
+const COLUMNS: Readonly<Record<EventTable, number>> = {
+  signals: 10,
+  risk_decisions: 11,
+  risk_verdicts: 9,
+  orders: 12,
+  fills: 9,
+  positions: 9,
+  trades: 10,
+  equity: 5,
+  risk_events: 8,
 };
 
+/** How long `settle` waits for the writer thread before it declares the journal broken. */
+const WRITER_TIMEOUT_MS = 120_000;
+/** Batches handed to the writer and not yet written, beyond which the run's thread waits: memory stays bounded. */
+const MAX_BATCHES_IN_FLIGHT = 4;
+
+/** Bytes of a writer failure's message kept in shared memory. */
+const MESSAGE_BYTES = 4_096;
+
+/** The writer thread and the memory it shares with this one. */
+interface Writer {
+  readonly worker: Worker;
+  /** [batches written, failed (0 or 1), length of the failure's message] */
+  readonly state: Int32Array;
+  /** The failure's message, UTF-8. */
+  readonly text: Uint8Array;
+  posted: number;
+}
+
 /**
- * The run journal: an embedded SQLite database in WAL mode. Events from the bus are buffered and written in one
- * transaction per `batchSize` rows (and on `flush`), so the per-bar path only appends to an array.
+ * The run journal: an embedded SQLite database in WAL mode. Events from the bus are buffered and handed to a
+ * writer thread every `batchSize` rows, which inserts each batch in one transaction: the per-bar path appends to
+ * an array, and the inserts run on the other core. Reads, checkpoints and `flush` first wait for the writer, so
+ * they see everything handed over. (`writer: 'inline'` writes on the calling thread instead.)
  */
 export class Journal {
   private readonly db: Database.Database;
-  private readonly statements: Record<EventTable, Database.Statement>;
-  private readonly buffer: { table: EventTable; row: Row }[] = [];
-  private readonly writeBatch: (rows: readonly { table: EventTable; row: Row }[]) => void;
+  private tables: EventTable[] = [];
+  private rows: Row[] = [];
+  private readonly writeBatch: (tables: readonly EventTable[], rows: readonly Row[]) => void;
+  private readonly writer: Writer | undefined;
   private sequence = 0;
 
   private constructor(
     readonly path: string,
     private readonly batchSize: number,
+    writer: 'thread' | 'inline',
   ) {
     const dir = dirname(resolve(path));
     if (!existsSync(dir)) throw new JournalError(`cannot open the journal ${path}: folder ${dir} does not exist`, `create the folder, or choose another path with --journal`);
@@ -79,6 +104,7 @@ export class Journal {
     }
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 10000');
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version === 0) {
       this.db.exec(SCHEMA);
@@ -87,14 +113,19 @@ export class Journal {
       this.db.close();
       throw new JournalError(`the journal ${path} has schema version ${version}; this version of trading-orchestrator reads version ${SCHEMA_VERSION}`, 'use a new journal file, or the trading-orchestrator version that wrote this one');
     }
-    this.statements = Object.fromEntries(EVENT_TABLES.map((t) => [t, this.db.prepare(INSERTS[t])])) as Record<EventTable, Database.Statement>;
-    this.writeBatch = this.db.transaction((rows: readonly { table: EventTable; row: Row }[]) => {
-      for (const r of rows) this.statements[r.table].run(...r.row);
-    });
+    this.writeBatch = createBatchWriter(this.db, COLUMNS);
+    if (writer === 'thread') {
+      const progress = new SharedArrayBuffer(12 + MESSAGE_BYTES);
+      // The worker file sits at the package root, one level above both src/ and dist/.
+      const worker = new Worker(new URL('../writer-worker.mjs', import.meta.url), { workerData: { path: resolve(path), columns: COLUMNS, progress } });
+      // An idle writer must not keep the process alive; `close` ends it.
+      worker.unref();
+      this.writer = { worker, state: new Int32Array(progress, 0, 3), text: new Uint8Array(progress, 12), posted: 0 };
+    }
   }
 
-  static open(path: string, options: { batchSize?: number } = {}): Journal {
-    return new Journal(path, options.batchSize ?? 2_000);
+  static open(path: string, options: { batchSize?: number; writer?: 'thread' | 'inline' } = {}): Journal {
+    return new Journal(path, options.batchSize ?? 2_000, options.writer ?? 'thread');
   }
 
   /** Records a run and returns its id. `startedAt` is wall-clock time. */
@@ -111,8 +142,9 @@ export class Journal {
   /** Records the bus's events for a run until the returned function is called. */
   attach(bus: EventBus, runId: number): () => void {
     const add = (table: EventTable, row: Row) => {
-      this.buffer.push({ table, row: [runId, ++this.sequence, ...row] });
-      if (this.buffer.length >= this.batchSize) this.flush();
+      this.tables.push(table);
+      this.rows.push([runId, ++this.sequence, ...row]);
+      if (this.rows.length >= this.batchSize) this.handOver();
     };
     const off = [
       bus.subscribe('signal', (e) => add('signals', [e.signal.time ?? 0, e.strategyId, e.signal.symbol, e.signal.side, e.signal.strength, e.shadow ? 1 : 0, e.signal.reason ?? null, JSON.stringify(e.signal)])),
@@ -139,15 +171,18 @@ export class Journal {
    * the recorded events and the state to resume from agree.
    */
   checkpoint(runId: number, time: number, state: unknown): void {
+    this.settle();
     const save = this.db.prepare('INSERT OR REPLACE INTO checkpoints (run_id, time, state) VALUES (?, ?, ?)');
     this.db.transaction(() => {
-      this.writeBatch(this.buffer);
+      this.writeBatch(this.tables, this.rows);
       save.run(runId, time, JSON.stringify(state));
     })();
-    this.buffer.length = 0;
+    this.tables = [];
+    this.rows = [];
   }
 
   latestCheckpoint(runId: number): { time: number; state: unknown } | undefined {
+    this.settle();
     const row = this.db.prepare('SELECT time, state FROM checkpoints WHERE run_id = ?').get(runId) as { time: number; state: string } | undefined;
     return row === undefined ? undefined : { time: row.time, state: JSON.parse(row.state) as unknown };
   }
@@ -165,14 +200,14 @@ export class Journal {
     this.db.prepare("UPDATE runs SET status = 'running', ended_at = NULL WHERE id = ?").run(runId);
   }
 
-  /** Writes everything buffered in one transaction. */
+  /** Writes everything buffered, and returns when it is written. */
   flush(): void {
-    if (this.buffer.length === 0) return;
-    this.writeBatch(this.buffer);
-    this.buffer.length = 0;
+    this.handOver();
+    this.settle();
   }
 
   listRuns(): RunRow[] {
+    this.settle();
     return (this.db.prepare('SELECT id, label, mode, started_at, ended_at, status, summary FROM runs ORDER BY id').all() as Record<string, unknown>[]).map((r) => ({
       id: r.id as number,
       label: r.label as string,
@@ -185,10 +220,12 @@ export class Journal {
   }
 
   hasRun(runId: number): boolean {
+    this.settle();
     return this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId) !== undefined;
   }
 
   trades(runId: number): TradeRow[] {
+    this.settle();
     return this.db
       .prepare('SELECT strategy_id AS strategyId, symbol, direction, quantity, entry_time AS entryTime, exit_time AS exitTime, pnl, fees FROM trades WHERE run_id = ? ORDER BY seq')
       .all(runId) as TradeRow[];
@@ -196,16 +233,59 @@ export class Journal {
 
   /** The account's curve (strategyId '') or one strategy's. */
   equity(runId: number, strategyId = ''): EquityRow[] {
+    this.settle();
     return this.db.prepare('SELECT time, strategy_id AS strategyId, equity FROM equity WHERE run_id = ? AND strategy_id = ? ORDER BY seq').all(runId, strategyId) as EquityRow[];
   }
 
   /** Rows per table for a run. */
   counts(runId: number): Record<EventTable, number> {
+    this.settle();
     return Object.fromEntries(EVENT_TABLES.map((t) => [t, (this.db.prepare(`SELECT COUNT(*) AS n FROM ${t} WHERE run_id = ?`).get(runId) as { n: number }).n])) as Record<EventTable, number>;
   }
 
   close(): void {
-    this.flush();
-    this.db.close();
+    try {
+      this.flush();
+    } finally {
+      this.writer?.worker.postMessage({ close: true });
+      this.db.close();
+    }
+  }
+
+  /** Sends the buffered rows to be written: to the writer thread, or straight to the database with `writer: 'inline'`. */
+  private handOver(): void {
+    if (this.rows.length === 0) return;
+    const writer = this.writer;
+    if (writer === undefined) {
+      this.writeBatch(this.tables, this.rows);
+      this.tables.length = 0;
+      this.rows.length = 0;
+      return;
+    }
+    // Back-pressure: a writer that falls behind slows the run down instead of piling batches up in memory.
+    this.settle(MAX_BATCHES_IN_FLIGHT - 1);
+    writer.worker.postMessage({ tables: this.tables, rows: this.rows });
+    writer.posted++;
+    this.tables = [];
+    this.rows = [];
+  }
+
+  /** Waits until at most `pending` batches handed to the writer are unwritten; throws what the writer failed on. */
+  private settle(pending = 0): void {
+    const writer = this.writer;
+    if (writer === undefined) return;
+    const started = Date.now();
+    for (;;) {
+      const written = Atomics.load(writer.state, 0);
+      if (writer.posted - written <= pending) break;
+      if (Date.now() - started > WRITER_TIMEOUT_MS) {
+        throw new JournalError(`the journal ${this.path} stopped writing: ${writer.posted - written} batches of events were not written within ${WRITER_TIMEOUT_MS / 1000} s`, 'check that the disk is not full or the file locked by another program; the run can be resumed from its last checkpoint');
+      }
+      Atomics.wait(writer.state, 0, written, 1_000);
+    }
+    if (Atomics.load(writer.state, 1) !== 0) {
+      const reason = new TextDecoder().decode(writer.text.slice(0, Atomics.load(writer.state, 2)));
+      throw new JournalError(`the journal ${this.path} failed to record events: ${reason}`, 'check that the disk is not full and the file is writable; events since the last checkpoint are lost, and the run can be resumed from that checkpoint');
+    }
   }
 }

@@ -9,7 +9,7 @@ import { riskGuards } from '@trading-orchestrator/risk-guards';
 import { bollingerReversion } from '@trading-orchestrator/strategy-bollinger';
 import { maCrossover } from '@trading-orchestrator/strategy-ma-crossover';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Journal, toCsv } from '../src/index.js';
 
 let dir: string;
@@ -70,7 +70,7 @@ describe('journal', () => {
     journal.close();
   });
 
-  it('is in WAL mode, and what is flushed is readable by another connection while the run goes on', () => {
+  it('is in WAL mode; full batches are written in the background, readable by another connection while the run goes on', async () => {
     const path = join(dir, 'wal.db');
     const journal = Journal.open(path, { batchSize: 10 });
     const bus = new EventBus();
@@ -79,11 +79,39 @@ describe('journal', () => {
     for (let i = 0; i < 25; i++) bus.publish('equity', { time: i, equity: 1_000 + i });
     const reader = new Database(path, { readonly: true });
     expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect((reader.prepare('SELECT COUNT(*) AS n FROM equity').get() as { n: number }).n).toBe(20);
+    await vi.waitFor(() => expect((reader.prepare('SELECT COUNT(*) AS n FROM equity').get() as { n: number }).n).toBe(20));
     journal.flush();
     expect((reader.prepare('SELECT COUNT(*) AS n FROM equity').get() as { n: number }).n).toBe(25);
     reader.close();
     journal.close();
+  });
+
+  it('the writer thread and the inline writer record the same rows', async () => {
+    const [threaded, inline] = [Journal.open(join(dir, 'thread.db'), { batchSize: 7 }), Journal.open(join(dir, 'inline.db'), { batchSize: 7, writer: 'inline' })];
+    const a = await backtestInto(threaded);
+    const b = await backtestInto(inline);
+    expect(threaded.counts(a.runId)).toEqual(inline.counts(b.runId));
+    expect(threaded.trades(a.runId)).toEqual(inline.trades(b.runId));
+    expect(threaded.equity(a.runId, 'bands')).toEqual(inline.equity(b.runId, 'bands'));
+    threaded.close();
+    inline.close();
+  });
+
+  it('a write the database refuses is reported with the reason, not lost in silence', () => {
+    const path = join(dir, 'refused.db');
+    const journal = Journal.open(path, { batchSize: 5 });
+    const bus = new EventBus();
+    const runId = journal.startRun({ label: 'x', mode: 'backtest', config: {}, startedAt: 0 });
+    journal.attach(bus, runId);
+    // Another program takes the sequence number the journal is about to use.
+    const other = new Database(path);
+    other.prepare('INSERT INTO equity VALUES (?, ?, ?, ?, ?)').run(runId, 3, 0, '', 1);
+    other.close();
+    for (let i = 0; i < 5; i++) bus.publish('equity', { time: i, equity: 1_000 + i });
+    const refused = /^the journal .*refused\.db failed to record events: UNIQUE constraint failed: equity\.run_id, equity\.seq$/;
+    expect(() => journal.flush()).toThrow(refused);
+    // Broken stays broken: closing says so again (and still closes).
+    expect(() => journal.close()).toThrow(refused);
   });
 
   it('refuses a missing folder or a journal of another schema version, saying what to do', () => {

@@ -67,11 +67,11 @@ export class CircuitBreaker {
   }
 
   /** Counts bars (one per distinct bar time) for `afterBars` recovery. */
-  onNewBarTime(portfolio: PortfolioSnapshot | undefined): void {
+  onNewBarTime(time: number, portfolio: PortfolioSnapshot | undefined): void {
     if (!this.halted) return;
     this.barsSinceTrip++;
     const rule = this.config.recovery;
-    if (typeof rule === 'object' && this.barsSinceTrip >= rule.afterBars && portfolio !== undefined) this.recover(portfolio, `${rule.afterBars} bars passed`);
+    if (typeof rule === 'object' && this.barsSinceTrip >= rule.afterBars && portfolio !== undefined) this.recover({ ...portfolio, time }, `${rule.afterBars} bars passed`);
   }
 
   private trip(portfolio: PortfolioSnapshot, reason: string, values: Record<string, number>): void {

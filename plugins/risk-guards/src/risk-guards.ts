@@ -152,7 +152,7 @@ export const riskGuards = defineRiskManager({
         if (rejectBadBar(bar, ctx.logger) || bar.time <= restoredUntil) return;
         if (bar.time > lastBarTime) {
           lastBarTime = bar.time;
-          breaker.onNewBarTime(lastPortfolio === undefined ? undefined : { ...lastPortfolio, time: bar.time });
+          breaker.onNewBarTime(bar.time, lastPortfolio);
         }
         const left = cooldowns.get(bar.symbol);
         if (left === undefined) return;

@@ -42,6 +42,8 @@ export class RiskModel {
    */
   private joint: { key: string; version: number; series: Float64Array[]; means: Float64Array; covariance: Float64Array[]; correlation: Float64Array[] } | undefined;
   private pnl = new Float64Array(0);
+  /** The last estimate and what it was asked: a fill and the position event after it ask the same again. */
+  private last: { version: number; symbols: string[]; values: number[]; estimate: RiskEstimate } | undefined;
 
   constructor(private readonly options: RiskModelOptions) {}
 
@@ -70,6 +72,25 @@ export class RiskModel {
 
   /** Risk of holding `values` (currency, signed, per symbol) over the configured horizon. */
   estimate(positions: ReadonlyMap<string, number>): RiskEstimate {
+    const last = this.last;
+    if (last !== undefined && last.version === this.version && last.symbols.length === positions.size) {
+      let same = true;
+      let i = 0;
+      for (const [symbol, value] of positions) {
+        if (last.symbols[i] !== symbol || !Object.is(last.values[i], value)) {
+          same = false;
+          break;
+        }
+        i++;
+      }
+      if (same) return last.estimate;
+    }
+    const estimate = this.compute(positions);
+    this.last = { version: this.version, symbols: [...positions.keys()], values: [...positions.values()], estimate };
+    return estimate;
+  }
+
+  private compute(positions: ReadonlyMap<string, number>): RiskEstimate {
     const symbols = [...positions.keys()].filter((s) => positions.get(s) !== 0).sort();
     if (symbols.length === 0) {
       return { ok: true, risk: { symbols, values: new Float64Array(0), historical: NO_RISK, parametric: NO_RISK, componentVar: new Float64Array(0), marginalVar: new Float64Array(0), correlation: [], herfindahl: 0, periods: 0 } };
