@@ -1,23 +1,49 @@
 // The journal's writer thread: inserts the batches the run's thread hands over, each in one transaction, and
 // counts them in shared memory so that thread can wait for the writes (Journal.settle) without an event loop
-// turn. Plain JavaScript beside src/ and dist/, so the same file serves the sources under test and the build.
+// turn. Plain JavaScript at the package root, beside src/ and dist/, so the same file serves the sources under
+// test and the build.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { createBatchWriter } from './batch-writer.mjs';
 
 const { path, columns, progress } = workerData;
-/** [batches written, failed (0 or 1), length of the failure's message], then the message as UTF-8. */
+/** [messages handled, failed (0 or 1), length of the failure's message], then the message as UTF-8. */
 const state = new Int32Array(progress, 0, 3);
 const text = new Uint8Array(progress, 12);
-const db = new Database(path);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = 10000');
-const write = createBatchWriter(db, columns);
+
+/** Records the first failure where the run's thread reads it; later batches are acknowledged unwritten. */
+function fail(error) {
+  if (Atomics.load(state, 1) !== 0) return;
+  const { written } = new TextEncoder().encodeInto(error instanceof Error ? error.message : String(error), text);
+  Atomics.store(state, 2, written);
+  Atomics.store(state, 1, 1);
+}
+
+function acknowledge() {
+  Atomics.add(state, 0, 1);
+  Atomics.notify(state, 0);
+}
+
+let db;
+let write;
+try {
+  db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 10000');
+  write = createBatchWriter(db, columns);
+} catch (error) {
+  fail(error);
+}
 
 parentPort.on('message', (message) => {
   if (message.close === true) {
-    db.close();
+    try {
+      db?.close();
+    } catch (error) {
+      fail(error);
+    }
+    acknowledge();
     parentPort.close();
     return;
   }
@@ -25,11 +51,8 @@ parentPort.on('message', (message) => {
     try {
       write(message.tables, message.rows);
     } catch (error) {
-      const { written } = new TextEncoder().encodeInto(error instanceof Error ? error.message : String(error), text);
-      Atomics.store(state, 2, written);
-      Atomics.store(state, 1, 1);
+      fail(error);
     }
   }
-  Atomics.add(state, 0, 1);
-  Atomics.notify(state, 0);
+  acknowledge();
 });

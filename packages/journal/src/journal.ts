@@ -88,6 +88,8 @@ export class Journal {
   private rows: Row[] = [];
   private readonly writeBatch: (tables: readonly EventTable[], rows: readonly Row[]) => void;
   private readonly writer: Writer | undefined;
+  private writerDied: string | undefined;
+  private closed = false;
   private sequence = 0;
 
   private constructor(
@@ -120,6 +122,8 @@ export class Journal {
       const worker = new Worker(new URL('../writer-worker.mjs', import.meta.url), { workerData: { path: resolve(path), columns: COLUMNS, progress } });
       // An idle writer must not keep the process alive; `close` ends it.
       worker.unref();
+      // The worker reports its failures in shared memory; this only catches it dying some other way.
+      worker.on('error', (error) => (this.writerDied = error.message));
       this.writer = { worker, state: new Int32Array(progress, 0, 3), text: new Uint8Array(progress, 12), posted: 0 };
     }
   }
@@ -243,11 +247,20 @@ export class Journal {
     return Object.fromEntries(EVENT_TABLES.map((t) => [t, (this.db.prepare(`SELECT COUNT(*) AS n FROM ${t} WHERE run_id = ?`).get(runId) as { n: number }).n])) as Record<EventTable, number>;
   }
 
+  /** Writes what is buffered, waits for the writer thread to close its connection, and closes the journal. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     try {
       this.flush();
     } finally {
-      this.writer?.worker.postMessage({ close: true });
+      const writer = this.writer;
+      if (writer !== undefined) {
+        writer.worker.postMessage({ close: true });
+        writer.posted++;
+        // Its connection must be closed before this returns: the caller may delete the folder next.
+        this.settle(0, false);
+      }
       this.db.close();
     }
   }
@@ -271,19 +284,20 @@ export class Journal {
   }
 
   /** Waits until at most `pending` batches handed to the writer are unwritten; throws what the writer failed on. */
-  private settle(pending = 0): void {
+  private settle(pending = 0, report = true): void {
     const writer = this.writer;
     if (writer === undefined) return;
     const started = Date.now();
     for (;;) {
       const written = Atomics.load(writer.state, 0);
       if (writer.posted - written <= pending) break;
+      if (this.writerDied !== undefined) throw new JournalError(`the journal ${this.path} lost its writer thread: ${this.writerDied}`, 'events since the last checkpoint are lost; the run can be resumed from that checkpoint');
       if (Date.now() - started > WRITER_TIMEOUT_MS) {
         throw new JournalError(`the journal ${this.path} stopped writing: ${writer.posted - written} batches of events were not written within ${WRITER_TIMEOUT_MS / 1000} s`, 'check that the disk is not full or the file locked by another program; the run can be resumed from its last checkpoint');
       }
       Atomics.wait(writer.state, 0, written, 1_000);
     }
-    if (Atomics.load(writer.state, 1) !== 0) {
+    if (report && Atomics.load(writer.state, 1) !== 0) {
       const reason = new TextDecoder().decode(writer.text.slice(0, Atomics.load(writer.state, 2)));
       throw new JournalError(`the journal ${this.path} failed to record events: ${reason}`, 'check that the disk is not full and the file is writable; events since the last checkpoint are lost, and the run can be resumed from that checkpoint');
     }

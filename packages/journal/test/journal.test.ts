@@ -114,6 +114,18 @@ describe('journal', () => {
     expect(() => journal.close()).toThrow(refused);
   });
 
+  it('once closed, the writer thread has let go of the files: the folder can be removed at once', () => {
+    for (let i = 0; i < 10; i++) {
+      const folder = mkdtempSync(join(dir, 'closing-'));
+      const journal = Journal.open(join(folder, 'j.db'), { batchSize: 3 });
+      const bus = new EventBus();
+      journal.attach(bus, journal.startRun({ label: 'x', mode: 'backtest', config: {}, startedAt: 0 }));
+      for (let t = 0; t < 10; t++) bus.publish('equity', { time: t, equity: 1 });
+      journal.close();
+      rmSync(folder, { recursive: true });
+    }
+  });
+
   it('refuses a missing folder or a journal of another schema version, saying what to do', () => {
     expect(() => Journal.open(join(dir, 'nope', 'x.db'))).toThrow(`cannot open the journal ${join(dir, 'nope', 'x.db')}: folder ${join(dir, 'nope')} does not exist`);
     const path = join(dir, 'future.db');

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRegistry, type LocalRegistry } from './local-registry.js';
 import { publishInstalled, thirdPartyClosure } from './seed-registry.js';
@@ -34,6 +34,8 @@ const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', 
 const changeset = (args: string[]) => run(process.execPath, [join(repo, 'node_modules/@changesets/cli/bin.js'), ...args], copy);
 const runner = (args: string[]) => run(join(project, 'node_modules/.bin/trading-orchestrator'), args, project);
 const version = (dir: string) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+/** A package's version in the released copy: the repository's, moved by whatever changesets were pending. */
+const released = (dir: string) => version(join(copy, relative(repo, dir)));
 
 function publicPackages(): { name: string; dir: string }[] {
   return workspacePackages().filter(({ pkg }) => pkg.private !== true).map(({ dir, pkg }) => ({ name: pkg.name, dir }));
@@ -92,12 +94,12 @@ describe('releasing to a registry and installing from it', () => {
   it('changesets published every public package at its version, with workspace ranges rewritten', async () => {
     for (const pkg of publicPackages()) {
       const doc = await registry.packument(pkg.name);
-      expect(doc?.['dist-tags']['latest'], pkg.name).toBe(version(pkg.dir));
+      expect(doc?.['dist-tags']['latest'], pkg.name).toBe(released(pkg.dir));
     }
     const runnerDoc = (await registry.packument(`${SCOPE}runner`))!;
-    const deps = (runnerDoc.versions[version(join(repo, 'apps/runner'))] as { dependencies: Record<string, string> }).dependencies;
+    const deps = (runnerDoc.versions[released(join(repo, 'apps/runner'))] as { dependencies: Record<string, string> }).dependencies;
     expect(Object.values(deps).some((r) => r.startsWith('workspace:'))).toBe(false);
-    expect(deps[`${SCOPE}engine`]).toBe(`^${version(join(repo, 'packages/engine'))}`);
+    expect(deps[`${SCOPE}engine`]).toBe(`^${released(join(repo, 'packages/engine'))}`);
   });
 
   it('the runner installed from the registry discovers the installed plugins and trades with them', () => {
@@ -111,10 +113,11 @@ describe('releasing to a registry and installing from it', () => {
 
   it('a minor changeset for one plugin releases only that plugin, and npm update brings it in', async () => {
     const before = Object.fromEntries(await Promise.all(publicPackages().map(async (p) => [p.name, Object.keys((await registry.packument(p.name))!.versions)] as const)));
+    const current = released(join(repo, 'plugins/strategy-ma-crossover'));
     writeFileSync(join(copy, '.changeset', 'release-test-minor.md'), `---\n"${MA}": minor\n---\n\nThe release test's minor change.\n`);
     changeset(['version']);
     const next = version(join(copy, 'plugins/strategy-ma-crossover'));
-    expect(next).toBe(version(join(repo, 'plugins/strategy-ma-crossover')).replace(/^(\d+)\.(\d+)\.\d+$/, (_, major: string, minor: string) => `${major}.${Number(minor) + 1}.0`));
+    expect(next).toBe(current.replace(/^(\d+)\.(\d+)\.\d+$/, (_, major: string, minor: string) => `${major}.${Number(minor) + 1}.0`));
     changeset(['publish']);
     for (const [name, versions] of Object.entries(before)) {
       expect(Object.keys((await registry.packument(name))!.versions), name).toEqual(name === MA ? [...versions, next] : versions);
@@ -122,7 +125,7 @@ describe('releasing to a registry and installing from it', () => {
     npm(['update', MA], project);
     const list = JSON.parse(runner(['plugins', 'list', '--json', '--no-cache'])) as { entries: { id: string; version: string }[] };
     expect(list.entries.find((e) => e.id === 'ma-crossover')?.version).toBe(next);
-    expect(list.entries.find((e) => e.id === 'data-synthetic')?.version).toBe(version(join(repo, 'plugins/data-synthetic')));
+    expect(list.entries.find((e) => e.id === 'data-synthetic')?.version).toBe(released(join(repo, 'plugins/data-synthetic')));
   });
 
   it('a plugin that needs a future plugin API installs, is listed as incompatible with the fix, and the run goes on without it', () => {
@@ -133,7 +136,7 @@ describe('releasing to a registry and installing from it', () => {
     const install = spawnSync('npm', ['install', 'fixture-strategy-future-api', '--no-audit', '--no-fund'], { cwd: project, env, encoding: 'utf8' });
     expect(install.status, install.stderr).toBe(0);
     expect(install.stderr).toContain('ERESOLVE overriding peer dependency');
-    expect(version(join(project, 'node_modules/@trading-orchestrator/plugin-api'))).toBe(version(join(repo, 'packages/plugin-api')));
+    expect(version(join(project, 'node_modules/@trading-orchestrator/plugin-api'))).toBe(released(join(repo, 'packages/plugin-api')));
     const out = runner(['plugins', 'list', '--no-cache']);
     expect(out).toMatch(/^fixture-future\s+strategy\s+3\.0\.0\s+fixture-strategy-future-api\s+incompatible\s+needs plugin API \^2\.0\.0, this host provides \d+\.\d+\.\d+$/m);
     expect(out).toContain('fix: upgrade the host (npm install @trading-orchestrator/runner@latest) to one whose plugin API satisfies ^2.0.0');
