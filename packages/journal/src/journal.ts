@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { EventBus } from '@trading-orchestrator/core-manager';
 import Database from 'better-sqlite3';
-import { createBatchWriter } from '../batch-writer.mjs';
+import { fileURLToPath } from 'node:url';
+import { createBatchWriter } from './batch-writer.js';
+import type { WriterData, WriterMessage } from './writer-worker.js';
 import { EVENT_TABLES, SCHEMA, SCHEMA_VERSION, type EventTable } from './schema.js';
 
 export interface RunRow {
@@ -63,6 +65,12 @@ const WRITER_TIMEOUT_MS = 120_000;
 /** Batches handed to the writer and not yet written, beyond which the run's thread waits: memory stays bounded. */
 const MAX_BATCHES_IN_FLIGHT = 4;
 
+/** The writer thread's script: built beside this module; from the sources (under test), the build's. */
+function writerScript(): URL {
+  const beside = new URL('./writer-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(beside)) ? beside : new URL('../dist/writer-worker.js', import.meta.url);
+}
+
 /** Bytes of a writer failure's message kept in shared memory. */
 const MESSAGE_BYTES = 4_096;
 
@@ -118,8 +126,8 @@ export class Journal {
     this.writeBatch = createBatchWriter(this.db, COLUMNS);
     if (writer === 'thread') {
       const progress = new SharedArrayBuffer(12 + MESSAGE_BYTES);
-      // The worker file sits at the package root, one level above both src/ and dist/.
-      const worker = new Worker(new URL('../writer-worker.mjs', import.meta.url), { workerData: { path: resolve(path), columns: COLUMNS, progress } });
+      const workerData: WriterData = { path: resolve(path), columns: COLUMNS, progress };
+      const worker = new Worker(writerScript(), { workerData });
       // An idle writer must not keep the process alive; `close` ends it.
       worker.unref();
       // The worker reports its failures in shared memory; this only catches it dying some other way.
@@ -256,7 +264,7 @@ export class Journal {
     } finally {
       const writer = this.writer;
       if (writer !== undefined) {
-        writer.worker.postMessage({ close: true });
+        writer.worker.postMessage({ close: true } satisfies WriterMessage);
         writer.posted++;
         // Its connection must be closed before this returns: the caller may delete the folder next.
         this.settle(0, false);
@@ -277,7 +285,7 @@ export class Journal {
     }
     // Back-pressure: a writer that falls behind slows the run down instead of piling batches up in memory.
     this.settle(MAX_BATCHES_IN_FLIGHT - 1);
-    writer.worker.postMessage({ tables: this.tables, rows: this.rows });
+    writer.worker.postMessage({ tables: this.tables, rows: this.rows } satisfies WriterMessage);
     writer.posted++;
     this.tables = [];
     this.rows = [];

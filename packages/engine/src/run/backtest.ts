@@ -266,7 +266,7 @@ export class BacktestEngine {
     this.currentTime = bar.time;
     this.warmOnly = true;
     this.bars++;
-    return drive(this.warmStep(bar));
+    return drive(this.seeBar(bar, false));
   }
 
   /** The account, the orders in flight and the per-strategy tallies, for a checkpoint. */
@@ -371,31 +371,9 @@ export class BacktestEngine {
     if (bar.time < this.currentTime) throw new RangeError(`bars must arrive in time order: ${bar.symbol} at ${new Date(bar.time).toISOString()} came after ${new Date(this.currentTime).toISOString()}`);
   }
 
-  private *warmStep(bar: Bar): Step {
+  /** Risk plugins, sizers and the routed strategies see the bar; with `trade`, what the strategies signal is acted on. */
+  private *seeBar(bar: Bar, trade: boolean): Step {
     const { guard } = this.options.manager;
-    for (const r of this.risk) {
-      if (r.plugin.machine.state !== 'active') continue;
-      const out = guard.call(r.onBar, bar);
-      if (isThenable(out)) yield out;
-    }
-    const routes = this.router.forBar(bar);
-    for (let i = 0; i < routes.length; i++) {
-      const state = this.slotById.get(routes[i]!.instanceId)!;
-      state.sizer.onBar(bar);
-      if (state.plugin.machine.state !== 'active') continue;
-      const out = guard.call(state.onBar, bar);
-      if (isThenable(out)) yield out;
-    }
-  }
-
-  private *barStep(bar: Bar): Step {
-    const { manager } = this.options;
-    const { guard } = manager;
-    let fills = guard.call<readonly Fill[] | void>(this.brokerOnBar, bar);
-    if (isThenable(fills)) fills = (yield fills) as Awaited<typeof fills>;
-    if (fills !== HOOK_FAILED && fills !== undefined) for (const fill of fills) yield* this.book(fill);
-    this.ledger.mark(bar.symbol, bar.close);
-    manager.bus.publish('bar', bar);
     for (let i = 0; i < this.risk.length; i++) {
       const r = this.risk[i]!;
       if (r.plugin.machine.state !== 'active') continue;
@@ -409,10 +387,20 @@ export class BacktestEngine {
       if (state.plugin.machine.state !== 'active') continue;
       let out = guard.call<Signal | readonly Signal[] | null | undefined>(state.onBar, bar);
       if (isThenable(out)) out = (yield out) as Awaited<typeof out>;
-      if (out === HOOK_FAILED || out === undefined || out === null) continue;
+      if (!trade || out === HOOK_FAILED || out === undefined || out === null) continue;
       if (Array.isArray(out)) for (const signal of out as readonly Signal[]) yield* this.onSignal(state, signal, bar);
       else yield* this.onSignal(state, out as Signal, bar);
     }
+  }
+
+  private *barStep(bar: Bar): Step {
+    const { manager } = this.options;
+    let fills = manager.guard.call<readonly Fill[] | void>(this.brokerOnBar, bar);
+    if (isThenable(fills)) fills = (yield fills) as Awaited<typeof fills>;
+    if (fills !== HOOK_FAILED && fills !== undefined) for (const fill of fills) yield* this.book(fill);
+    this.ledger.mark(bar.symbol, bar.close);
+    manager.bus.publish('bar', bar);
+    yield* this.seeBar(bar, true);
   }
 
   private *onSignal(state: SlotState, signal: Signal, bar: Bar): Step {

@@ -1,31 +1,41 @@
-// The journal's writer thread: inserts the batches the run's thread hands over, each in one transaction, and
-// counts them in shared memory so that thread can wait for the writes (Journal.settle) without an event loop
-// turn. Plain JavaScript at the package root, beside src/ and dist/, so the same file serves the sources under
-// test and the build.
+// The journal's writer thread (built to dist/writer-worker.js): inserts the batches the run's thread hands over,
+// each in one transaction, and counts them in shared memory so that thread can wait for the writes
+// (Journal.settle) without an event loop turn.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { createBatchWriter } from './batch-writer.mjs';
+import { createBatchWriter, type BatchWriter } from './batch-writer.js';
 
-const { path, columns, progress } = workerData;
+/** What the journal hands the thread. */
+export interface WriterData {
+  readonly path: string;
+  readonly columns: Readonly<Record<string, number>>;
+  readonly progress: SharedArrayBuffer;
+}
+
+/** A batch to write, or the request to close. */
+export type WriterMessage = { readonly close: true } | { readonly close?: undefined; readonly tables: readonly string[]; readonly rows: readonly (readonly unknown[])[] };
+
+const port = parentPort!;
+const { path, columns, progress } = workerData as WriterData;
 /** [messages handled, failed (0 or 1), length of the failure's message], then the message as UTF-8. */
 const state = new Int32Array(progress, 0, 3);
 const text = new Uint8Array(progress, 12);
 
 /** Records the first failure where the run's thread reads it; later batches are acknowledged unwritten. */
-function fail(error) {
+function fail(error: unknown): void {
   if (Atomics.load(state, 1) !== 0) return;
   const { written } = new TextEncoder().encodeInto(error instanceof Error ? error.message : String(error), text);
   Atomics.store(state, 2, written);
   Atomics.store(state, 1, 1);
 }
 
-function acknowledge() {
+function acknowledge(): void {
   Atomics.add(state, 0, 1);
   Atomics.notify(state, 0);
 }
 
-let db;
-let write;
+let db: Database.Database | undefined;
+let write: BatchWriter | undefined;
 try {
   db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -36,7 +46,7 @@ try {
   fail(error);
 }
 
-parentPort.on('message', (message) => {
+port.on('message', (message: WriterMessage) => {
   if (message.close === true) {
     try {
       db?.close();
@@ -44,12 +54,12 @@ parentPort.on('message', (message) => {
       fail(error);
     }
     acknowledge();
-    parentPort.close();
+    port.close();
     return;
   }
   if (Atomics.load(state, 1) === 0) {
     try {
-      write(message.tables, message.rows);
+      write!(message.tables, message.rows);
     } catch (error) {
       fail(error);
     }
