@@ -98,4 +98,31 @@ describe('ledger reconciliation (property)', () => {
       { numRuns: 200 },
     );
   });
+
+  it('opposite positions of two strategies net to nothing: the book is flat, the strategies are not', () => {
+    const hedged = new Ledger(1_000_000);
+    hedged.applyFill('a', fill('buy', 3, 100, 0, 'SPY'));
+    hedged.applyFill('b', fill('sell', 3, 100, 0, 'SPY'));
+    expect([hedged.isExposed(), hedged.isExposed('a'), hedged.isExposed('b'), hedged.snapshot(0).positions.length]).toEqual([false, true, true, 0]);
+  });
+
+  it('the per-bar questions answer what the snapshot says, to the last bit', () => {
+    fc.assert(
+      fc.property(fills, fc.double({ min: 1, max: 1000, noNaN: true }), (seq, mark) => {
+        const l = new Ledger(1_000_000);
+        for (const f of seq) l.applyFill(f.strategy, fill(f.side, f.quantity, f.price, f.fee, f.symbol));
+        l.mark('SPY', mark);
+        const snap = l.snapshot(0);
+        // A restored ledger answers the same.
+        const restored = new Ledger(1_000_000);
+        restored.restore(JSON.parse(JSON.stringify(l.toState())));
+        for (const ledger of [l, restored]) {
+          expect(ledger.equity()).toBe(snap.equity);
+          expect(ledger.isExposed()).toBe(snap.positions.length > 0);
+          for (const id of ['a', 'b']) expect(ledger.isExposed(id)).toBe(ledger.positionsOf(id).length > 0);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

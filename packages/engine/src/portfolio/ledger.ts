@@ -52,8 +52,10 @@ export class Ledger {
   private readonly lots = new Map<string, Lot>();
   private readonly marks = new Map<string, number>();
   private readonly feesByStrategy = new Map<string, Cents>();
-  /** The same lots grouped by symbol, in the order `snapshot` nets them: `equity()` runs once per bar. */
+  /** The same lots in an array, and grouped by symbol in the order `snapshot` nets them: the per-bar questions iterate these. */
+  private readonly lotList: Lot[] = [];
   private readonly lotsBySymbol = new Map<string, Lot[]>();
+  private readonly symbolGroups: Lot[][] = [];
 
   constructor(
     readonly initialCash: number,
@@ -91,7 +93,9 @@ export class Ledger {
     this.feesCents = state.fees;
     this.realizedCents = state.realized;
     this.lots.clear();
+    this.lotList.length = 0;
     this.lotsBySymbol.clear();
+    this.symbolGroups.length = 0;
     for (const lot of state.lots) this.addLot({ ...lot });
     this.marks.clear();
     for (const [symbol, price] of state.marks) this.marks.set(symbol, price);
@@ -161,7 +165,8 @@ export class Ledger {
   /** Equity of one strategy's slice of the account: its allocation plus what it made and minus what it paid. */
   strategyEquity(account: StrategyAccount): number {
     let cents = account.allocation - (this.feesByStrategy.get(account.strategyId) ?? 0);
-    for (const lot of this.lots.values()) {
+    for (let i = 0; i < this.lotList.length; i++) {
+      const lot = this.lotList[i]!;
       if (lot.strategyId !== account.strategyId) continue;
       cents += lot.realized;
       if (lot.quantity !== 0) cents += toCents(lot.quantity * this.markOf(lot.symbol)) - lot.cost;
@@ -173,7 +178,8 @@ export class Ledger {
   equity(): number {
     // Netted by symbol in the same order and arithmetic as `snapshot`, so the two agree to the last bit.
     let net = 0;
-    for (const group of this.lotsBySymbol.values()) {
+    for (let g = 0; g < this.symbolGroups.length; g++) {
+      const group = this.symbolGroups[g]!;
       let quantity = 0;
       for (let i = 0; i < group.length; i++) quantity += group[i]!.quantity;
       if (quantity !== 0) net += quantity * this.markOf(group[0]!.symbol);
@@ -181,9 +187,21 @@ export class Ledger {
     return fromCents(this.cashCents + toCents(net));
   }
 
-  /** Whether a position is open: one strategy's, or any. */
+  /** Whether one strategy holds a position, or (no id) whether the book, netted by symbol as in `snapshot`, does. */
   isExposed(strategyId?: string): boolean {
-    for (const lot of this.lots.values()) if (lot.quantity !== 0 && (strategyId === undefined || lot.strategyId === strategyId)) return true;
+    if (strategyId === undefined) {
+      for (let g = 0; g < this.symbolGroups.length; g++) {
+        const group = this.symbolGroups[g]!;
+        let quantity = 0;
+        for (let i = 0; i < group.length; i++) quantity += group[i]!.quantity;
+        if (quantity !== 0) return true;
+      }
+      return false;
+    }
+    for (let i = 0; i < this.lotList.length; i++) {
+      const lot = this.lotList[i]!;
+      if (lot.quantity !== 0 && lot.strategyId === strategyId) return true;
+    }
     return false;
   }
 
@@ -241,9 +259,13 @@ export class Ledger {
 
   private addLot(lot: Lot): void {
     this.lots.set(key(lot.strategyId, lot.symbol), lot);
+    this.lotList.push(lot);
     const group = this.lotsBySymbol.get(lot.symbol);
-    if (group === undefined) this.lotsBySymbol.set(lot.symbol, [lot]);
-    else group.push(lot);
+    if (group === undefined) {
+      const created = [lot];
+      this.lotsBySymbol.set(lot.symbol, created);
+      this.symbolGroups.push(created);
+    } else group.push(lot);
   }
 
   private markOf(symbol: string): number {

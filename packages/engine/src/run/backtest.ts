@@ -102,6 +102,7 @@ interface SlotState {
   readonly plugin: ManagedPlugin;
   readonly sizer: PositionSizer;
   readonly allocation: number;
+  readonly account: { readonly strategyId: string; readonly allocation: number };
   onBar: HookSite;
   onFill: HookSite;
   signals: number;
@@ -189,6 +190,7 @@ export class BacktestEngine {
         plugin,
         sizer: new PositionSizer(slot.sizing),
         allocation: options.capital * slot.allocation,
+        account: { strategyId: slot.instanceId, allocation: toCents(options.capital * slot.allocation) },
         onBar: manager.guard.site(plugin.guarded, 'onBar', plugin.instance!),
         onFill: manager.guard.site(plugin.guarded, 'onFill', plugin.instance!),
         signals: 0,
@@ -266,7 +268,7 @@ export class BacktestEngine {
     this.currentTime = bar.time;
     this.warmOnly = true;
     this.bars++;
-    return drive(this.seeBar(bar, false));
+    return drive(this.step(bar, false));
   }
 
   /** The account, the orders in flight and the per-strategy tallies, for a checkpoint. */
@@ -336,7 +338,7 @@ export class BacktestEngine {
       this.warmOnly = false;
     }
     this.bars++;
-    return drive(this.barStep(bar));
+    return drive(this.step(bar, true));
   }
 
   /** The results so far; `interrupted` marks a run stopped early by its driver (a paper session's Ctrl-C). */
@@ -358,7 +360,7 @@ export class BacktestEngine {
         ordersDenied: s.denied,
         tradeCount: s.tradeCount,
         trades: s.trades.toArray(),
-        finalEquity: this.ledger.strategyEquity({ strategyId: s.slot.instanceId, allocation: toCents(s.allocation) }),
+        finalEquity: this.ledger.strategyEquity(s.account),
         equity: s.curve.points(),
         metrics: s.slot.shadow !== true && s.metrics.length >= 2 ? s.metrics.result() : undefined,
       })),
@@ -371,9 +373,21 @@ export class BacktestEngine {
     if (bar.time < this.currentTime) throw new RangeError(`bars must arrive in time order: ${bar.symbol} at ${new Date(bar.time).toISOString()} came after ${new Date(this.currentTime).toISOString()}`);
   }
 
-  /** Risk plugins, sizers and the routed strategies see the bar; with `trade`, what the strategies signal is acted on. */
-  private *seeBar(bar: Bar, trade: boolean): Step {
-    const { guard } = this.options.manager;
+  /**
+   * One bar through the plugins, as one generator (one allocation per bar). Trading: the broker fills what is due,
+   * the ledger books it and marks the symbol, the bar is published. Always: risk plugins, sizers and the routed
+   * strategies see the bar. Trading: what the strategies signal is acted on.
+   */
+  private *step(bar: Bar, trade: boolean): Step {
+    const { manager } = this.options;
+    const { guard } = manager;
+    if (trade) {
+      let fills = guard.call<readonly Fill[] | void>(this.brokerOnBar, bar);
+      if (isThenable(fills)) fills = (yield fills) as Awaited<typeof fills>;
+      if (fills !== HOOK_FAILED && fills !== undefined) for (let i = 0; i < fills.length; i++) yield* this.book(fills[i]!);
+      this.ledger.mark(bar.symbol, bar.close);
+      manager.bus.publish('bar', bar);
+    }
     for (let i = 0; i < this.risk.length; i++) {
       const r = this.risk[i]!;
       if (r.plugin.machine.state !== 'active') continue;
@@ -391,16 +405,6 @@ export class BacktestEngine {
       if (Array.isArray(out)) for (const signal of out as readonly Signal[]) yield* this.onSignal(state, signal, bar);
       else yield* this.onSignal(state, out as Signal, bar);
     }
-  }
-
-  private *barStep(bar: Bar): Step {
-    const { manager } = this.options;
-    let fills = manager.guard.call<readonly Fill[] | void>(this.brokerOnBar, bar);
-    if (isThenable(fills)) fills = (yield fills) as Awaited<typeof fills>;
-    if (fills !== HOOK_FAILED && fills !== undefined) for (const fill of fills) yield* this.book(fill);
-    this.ledger.mark(bar.symbol, bar.close);
-    manager.bus.publish('bar', bar);
-    yield* this.seeBar(bar, true);
   }
 
   private *onSignal(state: SlotState, signal: Signal, bar: Bar): Step {
@@ -427,7 +431,7 @@ export class BacktestEngine {
       if (held !== 0) return;
       if (signal.side === 'sell' && this.options.allowShort !== true) return;
       side = signal.side;
-      const equity = this.ledger.strategyEquity({ strategyId, allocation: toCents(state.allocation) });
+      const equity = this.ledger.strategyEquity(state.account);
       const sized = state.sizer.size(signal, price, equity);
       if (sized.quantity === 0) return;
       quantity = sized.quantity;
@@ -475,8 +479,8 @@ export class BacktestEngine {
   private *book(fill: Fill): Step {
     const { manager } = this.options;
     const { guard } = manager;
-    const parentId = fill.orderId.split(':')[0]!;
-    const strategyId = this.orderOwner.get(fill.orderId) ?? this.orderOwner.get(parentId);
+    // Bracket legs are reported as `<entry id>:<leg>`.
+    const strategyId = this.orderOwner.get(fill.orderId) ?? this.orderOwner.get(fill.orderId.slice(0, fill.orderId.lastIndexOf(':')));
     if (strategyId === undefined) return;
     const position = positionKey(strategyId, fill.symbol);
     this.working.delete(position);
@@ -554,7 +558,7 @@ export class BacktestEngine {
       const s = this.slots[i]!;
       if (s.slot.shadow === true) continue;
       const id = s.slot.instanceId;
-      const slice = this.ledger.strategyEquity({ strategyId: id, allocation: toCents(s.allocation) });
+      const slice = this.ledger.strategyEquity(s.account);
       const slotExposed = exposed && this.ledger.isExposed(id);
       s.metrics.addPoint(time, slice, slotExposed);
       s.curve.add(time, slice, slotExposed);
