@@ -68,7 +68,7 @@ describe('journal', () => {
     expect(counts.orders).toBeGreaterThan(0);
     expect(journal.listRuns()).toEqual([{ id: runId, label: 'test', mode: 'backtest', startedAt: 1, endedAt: 2, status: 'finished', summary: { equity: result.portfolio.equity } }]);
     journal.close();
-  });
+  }, 60_000);
 
   it('is in WAL mode; full batches are written in the background, readable by another connection while the run goes on', async () => {
     const path = join(dir, 'wal.db');
@@ -95,7 +95,7 @@ describe('journal', () => {
     expect(threaded.equity(a.runId, 'bands')).toEqual(inline.equity(b.runId, 'bands'));
     threaded.close();
     inline.close();
-  });
+  }, 60_000);
 
   it('a write the database refuses is reported with the reason, not lost in silence', () => {
     const path = join(dir, 'refused.db');
@@ -124,7 +124,7 @@ describe('journal', () => {
       journal.close();
       rmSync(folder, { recursive: true });
     }
-  });
+  }, 60_000);
 
   it('refuses a missing folder or a journal of another schema version, saying what to do', () => {
     expect(() => Journal.open(join(dir, 'nope', 'x.db'))).toThrow(`cannot open the journal ${join(dir, 'nope', 'x.db')}: folder ${join(dir, 'nope')} does not exist`);
