@@ -6,6 +6,7 @@
 //   pnpm --filter @trading-orchestrator/runner bench                 300,000 bars
 //   BARS=10000000 pnpm --filter @trading-orchestrator/runner bench   the issue's ten million
 //   ONLY=wired|off|on ...                                            one of the three runs
+//   MIX=calm ...                                                     strategy settings that seldom trade (per-bar cost)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,10 +25,17 @@ const ONLY = process.env.ONLY;
 const CAPITAL = 1_000_000;
 const PERIODS_PER_YEAR = 525_600;
 const builtIn = (id, definition) => ({ id, kind: definition.kind, version: '1.0.0', packageName: id, packageDir: '.', manifest: undefined, definition });
+// The default mix trades a round trip every 19 bars, so per-trade work (risk checks, fills) dominates; the calm
+// mix trades a few hundred times in a million bars, which leaves the per-bar cost of the pipeline.
+const MIX = process.env.MIX === 'calm' ? 'calm' : 'active';
+const strategyConfigs =
+  MIX === 'calm'
+    ? { ma: { fast: 50, slow: 200, minConfidence: 0.5 }, rsi: { oversold: 10, overbought: 90 }, bands: { k: 4 } }
+    : { ma: { fast: 20, slow: 50 }, rsi: {}, bands: {} };
 const configs = {
-  ma: [maCrossover, { fast: 20, slow: 50 }],
-  rsi: [rsiMeanReversion, {}],
-  bands: [bollingerReversion, {}],
+  ma: [maCrossover, strategyConfigs.ma],
+  rsi: [rsiMeanReversion, strategyConfigs.rsi],
+  bands: [bollingerReversion, strategyConfigs.bands],
   guards: [riskGuards, {}],
   var: [varRiskManager, { minHistory: 60, maxVarPct: 0.05, maxPositionWeight: 1, insufficientHistory: 'allow-with-warning' }],
   paper: [paperBroker, {}],
@@ -140,7 +148,7 @@ async function handWired() {
     n++;
     if (time !== -Infinity) recordEquity();
     time = bar.time;
-    for (const fill of broker.onBar(bar)) {
+    for (const fill of broker.onBar(bar) ?? []) {
       const id = owner.get(fill.orderId.split(':')[0]);
       if (id === undefined) continue;
       working.delete(id);
@@ -194,7 +202,7 @@ const dir = mkdtempSync(join(tmpdir(), 'to-bench-'));
 const rate = (r) => Math.round(r.bars / r.seconds);
 const fmt = (x) => x.toLocaleString('en').padStart(10);
 try {
-  console.log(`pipeline: ${BARS.toLocaleString('en')} one-minute bars of one symbol, 3 strategies, risk-guards + risk-var, paper broker (Node ${process.version})`);
+  console.log(`pipeline: ${BARS.toLocaleString('en')} one-minute bars of one symbol, 3 strategies (${MIX} mix), risk-guards + risk-var, paper broker (Node ${process.version})`);
   const wired = ONLY === undefined || ONLY === 'wired' ? await handWired() : undefined;
   if (wired) console.log(`  hand-wired loop      ${fmt(rate(wired))} bars/s   ${wired.seconds.toFixed(2)} s   trades ${wired.trades}   final equity ${wired.equity.toFixed(2)}   ${memory(wired.rssGrowth)}`);
   const versus = (r) => (wired === undefined ? '' : `   ${(r.seconds / wired.seconds).toFixed(2)}x the hand-wired time`);

@@ -16,8 +16,6 @@ interface Bracket {
   readonly activeFrom: number;
 }
 
-const NO_FILLS: readonly Fill[] = Object.freeze([]);
-
 const positionKey = (strategyId: string, symbol: string) => `${strategyId}\u0000${symbol}`;
 
 /**
@@ -87,9 +85,9 @@ export const paperBroker = defineBroker({
       return accepted;
     };
 
-    const onBar = (bar: Bar): readonly Fill[] => {
-      // Most bars find nothing to fill: they allocate nothing.
-      if ((working.size === 0 && brackets.length === 0) || checkBar(bar) !== undefined) return NO_FILLS;
+    const onBar = (bar: Bar): readonly Fill[] | undefined => {
+      // Most bars find nothing to fill: they allocate nothing, and answer nothing (the guard's fastest path).
+      if ((working.size === 0 && brackets.length === 0) || checkBar(bar) !== undefined) return undefined;
       const fills: Fill[] = [];
       // Entries and plain orders submitted before this bar (a Map may lose its current entry while iterated).
       for (const order of working.values()) {
@@ -147,7 +145,7 @@ export const paperBroker = defineBroker({
         brackets.splice(i--, 1);
         trimBrackets(b.strategyId, b.symbol, bar.time);
       }
-      return fills.length === 0 ? NO_FILLS : fills;
+      return fills.length === 0 ? undefined : fills;
     };
 
     return {
