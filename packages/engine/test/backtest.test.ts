@@ -141,6 +141,17 @@ describe('a run of any length in bounded memory', () => {
     expect(full.equity.length).toBe(3_000);
   });
 
+  it('an abort stops the run after the bar in progress, even one made inside that bar', async () => {
+    const { engine, manager } = await setup(reference, referenceSlots);
+    const controller = new AbortController();
+    let seen = 0;
+    manager.bus.subscribe('bar', () => {
+      if (++seen === 1_500) controller.abort();
+    });
+    const result = await engine.run(bars, controller.signal);
+    expect([result.bars, result.interrupted]).toEqual([1_500, true]);
+  });
+
   it('forgets the orders of positions that are flat again', async () => {
     const { engine } = await setup(reference, referenceSlots);
     for (const bar of bars) await engine.process(bar);

@@ -1,4 +1,4 @@
-import { HOOK_FAILED, RingBuffer, RiskGate, SignalRouter, type HookSite, type ManagedPlugin, type PluginManager } from '@trading-orchestrator/core-manager';
+import { HOOK_FAILED, RingBuffer, RiskGate, SignalRouter, type HookSite, type ManagedPlugin, type PluginManager, type StrategyRoute } from '@trading-orchestrator/core-manager';
 import type { Bar, Fill, Order, OrderIntent, PortfolioSnapshot, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
 import { EquitySampler, type EquitySamplerState } from '../metrics/equity-sampler.js';
 import type { ClosedTrade, EquityPoint, PerformanceMetrics } from '../metrics/metrics.js';
@@ -153,6 +153,9 @@ export class BacktestEngine {
   private readonly router: SignalRouter;
   private readonly slots: SlotState[];
   private readonly slotById = new Map<string, SlotState>();
+  /** The slots of the routes the router gave last (it hands out the same array for the same series). */
+  private routedFor: readonly StrategyRoute[] | undefined;
+  private routedSlots: SlotState[] = [];
   private readonly risk: { plugin: ManagedPlugin; onBar: HookSite; onFill: HookSite }[];
   private readonly broker: ManagedPlugin;
   private readonly brokerOnBar: HookSite;
@@ -232,18 +235,26 @@ export class BacktestEngine {
     if (Symbol.iterator in bars) {
       // Bars at hand are pulled synchronously; a bar whose hooks all return plain values costs no promise.
       let sinceYield = 0;
-      for (const bar of bars) {
-        // Yield to the event loop now and then, so an abort (Ctrl-C) or a timer can run.
-        if (signal !== undefined && ++sinceYield === 1_024) {
-          sinceYield = 0;
-          await new Promise<void>((resolve) => setImmediate(resolve));
+      // Set by the abort event itself (it fires inside `abort()`), so the loop reads a local, not the signal.
+      let aborted = signal?.aborted === true;
+      const onAbort = () => (aborted = true);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        for (const bar of bars) {
+          // Yield to the event loop now and then, so an abort (Ctrl-C) or a timer can run.
+          if (signal !== undefined && ++sinceYield === 1_024) {
+            sinceYield = 0;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+          if (aborted) {
+            this.interrupted = true;
+            break;
+          }
+          const pending = this.process(bar);
+          if (pending !== undefined) await pending;
         }
-        if (signal?.aborted === true) {
-          this.interrupted = true;
-          break;
-        }
-        const pending = this.process(bar);
-        if (pending !== undefined) await pending;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
       }
       return this.finish();
     }
@@ -369,6 +380,14 @@ export class BacktestEngine {
     };
   }
 
+  private slotsFor(routes: readonly StrategyRoute[]): readonly SlotState[] {
+    if (routes !== this.routedFor) {
+      this.routedFor = routes;
+      this.routedSlots = routes.map((r) => this.slotById.get(r.instanceId)!);
+    }
+    return this.routedSlots;
+  }
+
   private checkOrder(bar: Bar): void {
     if (bar.time < this.currentTime) throw new RangeError(`bars must arrive in time order: ${bar.symbol} at ${new Date(bar.time).toISOString()} came after ${new Date(this.currentTime).toISOString()}`);
   }
@@ -394,9 +413,9 @@ export class BacktestEngine {
       const out = guard.call(r.onBar, bar);
       if (isThenable(out)) yield out;
     }
-    const routes = this.router.forBar(bar);
-    for (let i = 0; i < routes.length; i++) {
-      const state = this.slotById.get(routes[i]!.instanceId)!;
+    const slots = this.slotsFor(this.router.forBar(bar));
+    for (let i = 0; i < slots.length; i++) {
+      const state = slots[i]!;
       state.sizer.onBar(bar);
       if (state.plugin.machine.state !== 'active') continue;
       let out = guard.call<Signal | readonly Signal[] | null | undefined>(state.onBar, bar);
