@@ -29,6 +29,13 @@ export interface StrategyAccount {
 
 const key = (strategyId: string, symbol: string) => `${strategyId}\u0000${symbol}`;
 
+/** The net quantity of one symbol's lots, added in the order they were opened. */
+function netOf(group: readonly Lot[]): number {
+  let quantity = 0;
+  for (let i = 0; i < group.length; i++) quantity += group[i]!.quantity;
+  return quantity;
+}
+
 /**
  * The account: cash and positions per strategy and symbol, in integer cents. Each fill moves cash by its notional
  * (rounded to the cent) plus its fee; closing part of a position releases the matching share of its cost basis
@@ -52,7 +59,7 @@ export class Ledger {
   private readonly lots = new Map<string, Lot>();
   private readonly marks = new Map<string, number>();
   private readonly feesByStrategy = new Map<string, Cents>();
-  /** The same lots in an array, and grouped by symbol in the order `snapshot` nets them: the per-bar questions iterate these. */
+  /** The same lots in an array, and grouped by symbol in the order they were first traded: what the per-bar questions and `snapshot` iterate. */
   private readonly lotList: Lot[] = [];
   private readonly lotsBySymbol = new Map<string, Lot[]>();
   private readonly symbolGroups: Lot[][] = [];
@@ -114,9 +121,8 @@ export class Ledger {
 
   /** Net quantity of a symbol across strategies. */
   netQuantity(symbol: string): number {
-    let q = 0;
-    for (const lot of this.lots.values()) if (lot.symbol === symbol) q += lot.quantity;
-    return q;
+    const group = this.lotsBySymbol.get(symbol);
+    return group === undefined ? 0 : netOf(group);
   }
 
   applyFill(strategyId: string, fill: Fill): FillEffect {
@@ -176,12 +182,11 @@ export class Ledger {
 
   /** Cash plus the market value of every position: `snapshot().equity` without building the snapshot. */
   equity(): number {
-    // Netted by symbol in the same order and arithmetic as `snapshot`, so the two agree to the last bit.
+    // Netted by symbol as in `snapshot`, so the two agree to the last bit.
     let net = 0;
     for (let g = 0; g < this.symbolGroups.length; g++) {
       const group = this.symbolGroups[g]!;
-      let quantity = 0;
-      for (let i = 0; i < group.length; i++) quantity += group[i]!.quantity;
+      const quantity = netOf(group);
       if (quantity !== 0) net += quantity * this.markOf(group[0]!.symbol);
     }
     return fromCents(this.cashCents + toCents(net));
@@ -190,12 +195,7 @@ export class Ledger {
   /** Whether one strategy holds a position, or (no id) whether the book, netted by symbol as in `snapshot`, does. */
   isExposed(strategyId?: string): boolean {
     if (strategyId === undefined) {
-      for (let g = 0; g < this.symbolGroups.length; g++) {
-        const group = this.symbolGroups[g]!;
-        let quantity = 0;
-        for (let i = 0; i < group.length; i++) quantity += group[i]!.quantity;
-        if (quantity !== 0) return true;
-      }
+      for (let g = 0; g < this.symbolGroups.length; g++) if (netOf(this.symbolGroups[g]!) !== 0) return true;
       return false;
     }
     for (let i = 0; i < this.lotList.length; i++) {
@@ -212,22 +212,22 @@ export class Ledger {
 
   /** The whole book, positions netted by symbol across strategies. */
   snapshot(time: number): PortfolioSnapshot {
-    const bySymbol = new Map<string, { quantity: number; cost: Cents; realized: Cents; openedAt: number }>();
-    for (const lot of this.lots.values()) {
-      const s = bySymbol.get(lot.symbol) ?? { quantity: 0, cost: 0, realized: 0, openedAt: lot.openedAt };
-      s.quantity += lot.quantity;
-      s.cost += lot.cost;
-      s.realized += lot.realized;
-      s.openedAt = Math.min(s.openedAt, lot.openedAt);
-      bySymbol.set(lot.symbol, s);
-    }
     const positions: Position[] = [];
     let gross = 0;
     let net = 0;
     let unrealized = 0;
-    for (const [symbol, s] of bySymbol) {
-      if (s.quantity === 0) continue;
-      const p = this.position({ strategyId: '', symbol, ...s });
+    for (const group of this.symbolGroups) {
+      const quantity = netOf(group);
+      if (quantity === 0) continue;
+      let cost: Cents = 0;
+      let realized: Cents = 0;
+      let openedAt = group[0]!.openedAt;
+      for (const lot of group) {
+        cost += lot.cost;
+        realized += lot.realized;
+        openedAt = Math.min(openedAt, lot.openedAt);
+      }
+      const p = this.position({ strategyId: '', symbol: group[0]!.symbol, quantity, cost, realized, openedAt });
       positions.push(p);
       const value = p.quantity * p.marketPrice;
       gross += Math.abs(value);
