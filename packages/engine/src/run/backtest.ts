@@ -101,7 +101,7 @@ interface SlotState {
   readonly slot: StrategySlot;
   readonly plugin: ManagedPlugin;
   readonly sizer: PositionSizer;
-  readonly allocation: number;
+  /** The strategy's slice of the account: its allocation in cents. */
   readonly account: { readonly strategyId: string; readonly allocation: number };
   onBar: HookSite;
   onFill: HookSite;
@@ -192,7 +192,6 @@ export class BacktestEngine {
         slot,
         plugin,
         sizer: new PositionSizer(slot.sizing),
-        allocation: options.capital * slot.allocation,
         account: { strategyId: slot.instanceId, allocation: toCents(options.capital * slot.allocation) },
         onBar: manager.guard.site(plugin.guarded, 'onBar', plugin.instance!),
         onFill: manager.guard.site(plugin.guarded, 'onFill', plugin.instance!),
@@ -232,14 +231,14 @@ export class BacktestEngine {
    * after the bar in progress and the results cover the bars processed so far (`interrupted` is set).
    */
   async run(bars: AsyncIterable<Bar> | Iterable<Bar>, signal?: AbortSignal): Promise<BacktestResult> {
-    if (Symbol.iterator in bars) {
-      // Bars at hand are pulled synchronously; a bar whose hooks all return plain values costs no promise.
-      let sinceYield = 0;
-      // Set by the abort event itself (it fires inside `abort()`), so the loop reads a local, not the signal.
-      let aborted = signal?.aborted === true;
-      const onAbort = () => (aborted = true);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
+    // Set by the abort event itself (it fires inside `abort()`), so the loops read a local, not the signal.
+    let aborted = signal?.aborted === true;
+    const onAbort = () => (aborted = true);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (Symbol.iterator in bars) {
+        // Bars at hand are pulled synchronously; a bar whose hooks all return plain values costs no promise.
+        let sinceYield = 0;
         for (const bar of bars) {
           // Yield to the event loop now and then, so an abort (Ctrl-C) or a timer can run.
           if (signal !== undefined && ++sinceYield === 1_024) {
@@ -253,18 +252,18 @@ export class BacktestEngine {
           const pending = this.process(bar);
           if (pending !== undefined) await pending;
         }
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
+      } else {
+        for await (const bar of bars) {
+          if (aborted) {
+            this.interrupted = true;
+            break;
+          }
+          const pending = this.process(bar);
+          if (pending !== undefined) await pending;
+        }
       }
-      return this.finish();
-    }
-    for await (const bar of bars) {
-      if (signal?.aborted === true) {
-        this.interrupted = true;
-        break;
-      }
-      const pending = this.process(bar);
-      if (pending !== undefined) await pending;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
     return this.finish();
   }
@@ -578,7 +577,8 @@ export class BacktestEngine {
       if (s.slot.shadow === true) continue;
       const id = s.slot.instanceId;
       const slice = this.ledger.strategyEquity(s.account);
-      const slotExposed = exposed && this.ledger.isExposed(id);
+      // Its own positions, not the account's: a hedged book is flat while both strategies hold positions.
+      const slotExposed = this.ledger.isExposed(id);
       s.metrics.addPoint(time, slice, slotExposed);
       s.curve.add(time, slice, slotExposed);
       if (publish) bus.publish('equity', { time, equity: slice, strategyId: id });
