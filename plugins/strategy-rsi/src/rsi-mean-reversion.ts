@@ -1,5 +1,5 @@
 import { LinRegSlope, Rsi } from '@trading-orchestrator/indicators';
-import { defineStrategy, rejectBadBar, type Bar, type Signal } from '@trading-orchestrator/plugin-api';
+import { defineStrategy, rejectBadBar, type Bar, type Signal, type SignalMetadata } from '@trading-orchestrator/plugin-api';
 import { rsiConfig, type RsiConfig } from './config.js';
 
 type Holding = 'flat' | 'long' | 'short';
@@ -22,6 +22,11 @@ function newState(config: RsiConfig): SymbolState {
     holding: 'flat',
     lastTime: Number.NEGATIVE_INFINITY,
   };
+}
+
+/** What a signal carries besides its reason; built only for a signal, never per quiet bar. */
+function signalMetadata(rsi: number, divergence: Divergence, priceSlope: number, rsiSlope: number): SignalMetadata {
+  return { rsi, divergence, priceSlope: Number.isNaN(priceSlope) ? 0 : priceSlope, rsiSlope: Number.isNaN(rsiSlope) ? 0 : rsiSlope };
 }
 
 /**
@@ -52,9 +57,22 @@ export const rsiMeanReversion = defineStrategy({
         stopLoss: bar.close * (long ? 1 - config.stopLossPct : 1 + config.stopLossPct),
         takeProfit: bar.close * (long ? 1 + config.takeProfitPct : 1 - config.takeProfitPct),
         reason: `RSI${config.period} ${rsi.toFixed(2)} ${long ? `below oversold ${config.oversold}` : `above overbought ${config.overbought}`}${diverges ? `, ${divergence} divergence` : ''}`,
-        metadata: { rsi, divergence, priceSlope, rsiSlope },
+        metadata: signalMetadata(rsi, divergence, priceSlope, rsiSlope),
       };
     };
+
+    // Signals are built and their messages formatted outside `onBar`: a number formatted into a string anywhere
+    // in `onBar` made V8 box it on every bar.
+    const exit = (bar: Bar, where: 'above' | 'below', rsi: number, divergence: Divergence, priceSlope: number, rsiSlope: number): Signal => ({
+      symbol: bar.symbol,
+      side: 'exit',
+      strength: 1,
+      time: bar.time,
+      timeframe: bar.timeframe,
+      price: bar.close,
+      reason: `RSI${config.period} ${rsi.toFixed(2)} back ${where} ${config.exitLevel}`,
+      metadata: signalMetadata(rsi, divergence, priceSlope, rsiSlope),
+    });
 
     const onBar = (bar: Bar): Signal | undefined => {
       let state = symbols.get(bar.symbol);
@@ -67,24 +85,23 @@ export const rsiMeanReversion = defineStrategy({
       if (!state.rsi.isStable) return undefined;
       const divergence: Divergence =
         state.rsiSlope?.isStable !== true ? 'none' : priceSlope < 0 && rsiSlope > 0 ? 'bullish' : priceSlope > 0 && rsiSlope < 0 ? 'bearish' : 'none';
-      const metadata = { rsi, divergence, priceSlope: Number.isNaN(priceSlope) ? 0 : priceSlope, rsiSlope: Number.isNaN(rsiSlope) ? 0 : rsiSlope };
 
       if (state.holding === 'long' && rsi >= config.exitLevel) {
         state.holding = 'flat';
-        return { symbol: bar.symbol, side: 'exit', strength: 1, time: bar.time, timeframe: bar.timeframe, price: bar.close, reason: `RSI${config.period} ${rsi.toFixed(2)} back above ${config.exitLevel}`, metadata };
+        return exit(bar, 'above', rsi, divergence, priceSlope, rsiSlope);
       }
       if (state.holding === 'short' && rsi <= config.exitLevel) {
         state.holding = 'flat';
-        return { symbol: bar.symbol, side: 'exit', strength: 1, time: bar.time, timeframe: bar.timeframe, price: bar.close, reason: `RSI${config.period} ${rsi.toFixed(2)} back below ${config.exitLevel}`, metadata };
+        return exit(bar, 'below', rsi, divergence, priceSlope, rsiSlope);
       }
       if (state.holding !== 'flat') return undefined;
       if (rsi < config.oversold) {
         state.holding = 'long';
-        return entry(bar, 'buy', rsi, divergence, metadata.priceSlope, metadata.rsiSlope);
+        return entry(bar, 'buy', rsi, divergence, priceSlope, rsiSlope);
       }
       if (config.mode === 'long-short' && rsi > config.overbought) {
         state.holding = 'short';
-        return entry(bar, 'sell', rsi, divergence, metadata.priceSlope, metadata.rsiSlope);
+        return entry(bar, 'sell', rsi, divergence, priceSlope, rsiSlope);
       }
       return undefined;
     };

@@ -388,7 +388,7 @@ export class BacktestEngine {
   }
 
   private checkOrder(bar: Bar): void {
-    if (bar.time < this.currentTime) throw new RangeError(`bars must arrive in time order: ${bar.symbol} at ${new Date(bar.time).toISOString()} came after ${new Date(this.currentTime).toISOString()}`);
+    if (bar.time < this.currentTime) throw outOfOrder(bar, this.currentTime);
   }
 
   /**
@@ -590,6 +590,11 @@ export class BacktestEngine {
     if (p === undefined || p.kind !== kind || p.instance === undefined) throw new RangeError(`"${id}" is not a started ${kind} plugin in this manager`);
     return p;
   }
+}
+
+/** Built apart from `checkOrder`: a number formatted in a hot function makes V8 box it on every call. */
+function outOfOrder(bar: Bar, currentTime: number): RangeError {
+  return new RangeError(`bars must arrive in time order: ${bar.symbol} at ${new Date(bar.time).toISOString()} came after ${new Date(currentTime).toISOString()}`);
 }
 
 const positionKey = (strategyId: string, symbol: string) => `${strategyId}\u0000${symbol}`;

@@ -17,9 +17,37 @@ let lastSound: Bar | undefined;
  */
 export function checkBar(bar: Bar): string | undefined {
   if (bar === lastSound) return undefined;
-  const problem = findProblem(bar);
-  if (problem === undefined) lastSound = bar;
-  return problem;
+  if (isSound(bar)) {
+    lastSound = bar;
+    return undefined;
+  }
+  return findProblem(bar);
+}
+
+/**
+ * The same rules as `findProblem`, without a message. Kept apart because V8 boxes a double field that any branch
+ * of the function formats into a string: with the messages inline, checking a sound bar cost ~700 ns, not ~40.
+ */
+function isSound(bar: Bar): boolean {
+  const { symbol, timeframe, time, open, high, low, close, volume } = bar;
+  return (
+    typeof symbol === 'string' &&
+    symbol !== '' &&
+    isTimeframe(timeframe) &&
+    Number.isInteger(time) &&
+    positiveFinite(open) &&
+    positiveFinite(high) &&
+    positiveFinite(low) &&
+    positiveFinite(close) &&
+    high >= low &&
+    open <= high &&
+    open >= low &&
+    close <= high &&
+    close >= low &&
+    typeof volume === 'number' &&
+    volume >= 0 &&
+    Number.isFinite(volume)
+  );
 }
 
 function findProblem(bar: Bar): string | undefined {

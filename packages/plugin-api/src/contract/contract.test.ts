@@ -34,6 +34,37 @@ describe('checkBar', () => {
     );
   });
 
+  it('accepts exactly the bars the contract allows, whatever each field holds', () => {
+    // Checked against the contract written out here, field by field: the quick acceptance of sound bars and the
+    // described rejection are separate code, and a bar must never pass one and fail the other.
+    const number = fc.oneof(price, fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -1, 0.5));
+    const anything = fc.oneof(number, fc.constantFrom(undefined, null, '10', ''));
+    const arbitraryBar = fc.record({
+      symbol: fc.constantFrom('SPY', '', 7, undefined),
+      timeframe: fc.constantFrom('1m', '1d', '7m', undefined),
+      time: fc.oneof(fc.nat(), fc.constantFrom(1.5, Number.NaN)),
+      open: anything,
+      high: anything,
+      low: anything,
+      close: anything,
+      volume: fc.oneof(fc.nat(), fc.constantFrom(-1, Number.NaN, Number.POSITIVE_INFINITY, '3')),
+    });
+    const positive = (x: unknown): x is number => typeof x === 'number' && x > 0 && x < Number.POSITIVE_INFINITY;
+    const allowed = (b: Record<string, unknown>): boolean => {
+      const { open, high, low, close, volume } = b;
+      if (typeof b.symbol !== 'string' || b.symbol === '' || (b.timeframe !== '1m' && b.timeframe !== '1d') || !Number.isInteger(b.time)) return false;
+      if (!positive(open) || !positive(high) || !positive(low) || !positive(close)) return false;
+      return low <= high && low <= open && open <= high && low <= close && close <= high && typeof volume === 'number' && volume >= 0 && volume < Number.POSITIVE_INFINITY;
+    };
+    fc.assert(
+      fc.property(arbitraryBar, (bar) => {
+        const problem = checkBar(bar as unknown as Bar);
+        return allowed(bar) ? problem === undefined : typeof problem === 'string' && problem.length > 0;
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('names the inconsistency', () => {
     const bar: Bar = { symbol: 'SPY', timeframe: '1d', time: 0, open: 10, high: 9, low: 11, close: 10, volume: 5 };
     expect(checkBar(bar)).toBe('high 9 is below low 11');
