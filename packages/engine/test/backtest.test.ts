@@ -183,6 +183,52 @@ describe('a run of any length in bounded memory', () => {
   });
 });
 
+describe('hooks that answer with promises', () => {
+  const HOOKS = ['onBar', 'onFill', 'checkOrder', 'submit', 'onPositionOpened', 'onPositionClosed'];
+  /** The plugin with every `every`-th call of each hook answered by a promise (settling on a later tick). */
+  function sometimesAsync(definition: PluginDefinition, every: number): PluginDefinition {
+    return {
+      ...definition,
+      init: async (ctx: never) => {
+        const instance = (await (definition.init as (c: never) => unknown)(ctx)) as Record<string, unknown>;
+        const calls = new Map<string, number>();
+        const wrapped: Record<string, unknown> = Object.create(instance) as Record<string, unknown>;
+        for (const hook of HOOKS) {
+          const fn = instance[hook];
+          if (typeof fn !== 'function') continue;
+          wrapped[hook] = (...args: unknown[]) => {
+            const n = (calls.get(hook) ?? 0) + 1;
+            calls.set(hook, n);
+            const answer: unknown = fn.apply(instance, args);
+            return n % every === 0 ? new Promise((resolve) => setImmediate(() => resolve(answer))) : answer;
+          };
+        }
+        return wrapped;
+      },
+    } as unknown as PluginDefinition;
+  }
+
+  it('a run whose hooks answer asynchronously at every stage of a bar ends exactly as the synchronous run', async () => {
+    const sync = await (await setup(reference, referenceSlots)).engine.run(bars);
+    for (const every of [1, 2, 3]) {
+      const manager = new PluginManager({ log: () => {} });
+      await manager.load([
+        ...reference.map((s) => ({ plugin: builtIn(s.id, sometimesAsync(s.definition, every)), config: s.config ?? {} })),
+        { plugin: builtIn('risk-guards', sometimesAsync(riskGuards as PluginDefinition, every)), config: { exposure: { maxPositionPct: 0.5 } } },
+        { plugin: builtIn('risk-var', sometimesAsync(varRiskManager as PluginDefinition, every)), config: { minHistory: 50, maxVarPct: 0.05, maxPositionWeight: 0.5, insufficientHistory: 'allow-with-warning' } },
+        { plugin: builtIn('paper', sometimesAsync(paperBroker as PluginDefinition, every)), config: { feeBps: 10, slippage: { bps: 2 } } },
+      ]);
+      await manager.start();
+      const engine = new BacktestEngine({ manager, brokerId: 'paper', riskIds: ['risk-guards', 'risk-var'], strategies: referenceSlots, capital: 100_000, periodsPerYear: 8_760 });
+      const result = await engine.run(bars);
+      expect(result.strategies.map((s) => s.tradeCount), `every ${every}`).toEqual(sync.strategies.map((s) => s.tradeCount));
+      expect(result.strategies.map((s) => s.trades), `every ${every}`).toEqual(sync.strategies.map((s) => s.trades));
+      expect(result.portfolio, `every ${every}`).toEqual(sync.portfolio);
+      expect(result.metrics, `every ${every}`).toEqual(sync.metrics);
+    }
+  }, 60_000);
+});
+
 describe('checkpoint and resume', () => {
   async function strategiesOnly(brokerState?: unknown) {
     const manager = new PluginManager({ log: () => {} });

@@ -59,4 +59,25 @@ describe('event bus', () => {
     expect(bus.hasSubscribers('bar')).toBe(true);
     expect(bus.hasSubscribers('quote')).toBe(false);
   });
+
+  it('counts every change to the subscriptions, so a cached hasSubscribers knows when to ask again', () => {
+    const bus = new EventBus();
+    const seen = [bus.changes];
+    const off = bus.subscribe('bar', () => {});
+    seen.push(bus.changes);
+    const offAll = bus.subscribeAll(() => {});
+    seen.push(bus.changes);
+    off();
+    seen.push(bus.changes);
+    offAll();
+    seen.push(bus.changes);
+    bus.subscribe('fill', () => {}, 'plugin');
+    seen.push(bus.changes);
+    bus.removeOwner('plugin');
+    seen.push(bus.changes);
+    bus.removeOwner('nobody');
+    bus.publish('bar', bar(100));
+    seen.push(bus.changes);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 6]);
+  });
 });

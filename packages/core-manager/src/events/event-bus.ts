@@ -22,13 +22,24 @@ export class EventBus {
   private readonly byTopic = new Map<Topic, readonly Subscription[]>();
   private anyHandlers: readonly AnySubscription[] = [];
   private reportingHandlerError = false;
+  private changeCount = 0;
+
+  /**
+   * How many times the subscriptions have changed. A publisher on a hot path may remember `hasSubscribers` and
+   * ask again only when this moves.
+   */
+  get changes(): number {
+    return this.changeCount;
+  }
 
   subscribe<T extends Topic>(topic: T, handler: Handler<T>, owner?: string): () => void {
     const subscription: Subscription = { handler: handler as (payload: never) => void, owner };
     this.byTopic.set(topic, [...(this.byTopic.get(topic) ?? []), subscription]);
+    this.changeCount++;
     return () => {
       const list = this.byTopic.get(topic);
       if (list !== undefined) this.byTopic.set(topic, list.filter((s) => s !== subscription));
+      this.changeCount++;
     };
   }
 
@@ -36,8 +47,10 @@ export class EventBus {
   subscribeAll(handler: AnyHandler, owner?: string): () => void {
     const subscription: AnySubscription = { handler, owner };
     this.anyHandlers = [...this.anyHandlers, subscription];
+    this.changeCount++;
     return () => {
       this.anyHandlers = this.anyHandlers.filter((s) => s !== subscription);
+      this.changeCount++;
     };
   }
 
@@ -80,6 +93,7 @@ export class EventBus {
     const keptAny = this.anyHandlers.filter((s) => s.owner !== owner);
     removed += this.anyHandlers.length - keptAny.length;
     this.anyHandlers = keptAny;
+    if (removed > 0) this.changeCount++;
     return removed;
   }
 

@@ -17,10 +17,11 @@ export class EquitySampler {
   private readonly kept: EquityPoint[] = [];
   private stride = 1;
   private seen = 0;
-  /** The latest point when it was not kept (fields, not an object: nothing is allocated per point). */
+  /** Points still to pass before the next one kept (the next multiple of the stride): a count, not a modulo. */
+  private untilKept = 0;
+  /** The latest point when it was not kept: time and equity in a typed array, so nothing is allocated or boxed. */
   private pending = false;
-  private pendingTime = 0;
-  private pendingEquity = 0;
+  private readonly pendingValues = new Float64Array(2);
   private pendingExposed = false;
 
   constructor(readonly capacity = 4_096) {
@@ -29,16 +30,22 @@ export class EquitySampler {
 
   add(time: number, equity: number, exposed: boolean): void {
     const index = this.seen++;
-    if (index % this.stride !== 0) {
+    if (this.untilKept !== 0) {
+      this.untilKept--;
       this.pending = true;
-      this.pendingTime = time;
-      this.pendingEquity = equity;
+      this.pendingValues[0] = time;
+      this.pendingValues[1] = equity;
       this.pendingExposed = exposed;
       return;
     }
     this.pending = false;
     this.kept.push({ time, equity, exposed });
-    if (this.kept.length < this.capacity) return;
+    if (this.kept.length >= this.capacity) this.halve();
+    this.untilKept = this.stride - 1 - (index % this.stride);
+  }
+
+  /** Drops every other kept point and doubles the stride; the latest point stays as the pending one. */
+  private halve(): void {
     const latest = this.kept.at(-1)!;
     let w = 0;
     for (let r = 0; r < this.kept.length; r += 2) this.kept[w++] = this.kept[r]!;
@@ -46,14 +53,14 @@ export class EquitySampler {
     this.stride *= 2;
     if (this.kept.at(-1) !== latest) {
       this.pending = true;
-      this.pendingTime = latest.time;
-      this.pendingEquity = latest.equity;
+      this.pendingValues[0] = latest.time;
+      this.pendingValues[1] = latest.equity;
       this.pendingExposed = latest.exposed;
     }
   }
 
   toState(): EquitySamplerState {
-    return { kept: [...this.kept], stride: this.stride, seen: this.seen, pending: this.pending ? { time: this.pendingTime, equity: this.pendingEquity, exposed: this.pendingExposed } : undefined };
+    return { kept: [...this.kept], stride: this.stride, seen: this.seen, pending: this.pending ? this.pendingPoint() : undefined };
   }
 
   /** Continues from `toState()` of a sampler with the same capacity. */
@@ -62,10 +69,11 @@ export class EquitySampler {
     this.kept.push(...state.kept);
     this.stride = state.stride;
     this.seen = state.seen;
+    this.untilKept = (state.stride - (state.seen % state.stride)) % state.stride;
     this.pending = state.pending !== undefined;
     if (state.pending !== undefined) {
-      this.pendingTime = state.pending.time;
-      this.pendingEquity = state.pending.equity;
+      this.pendingValues[0] = state.pending.time;
+      this.pendingValues[1] = state.pending.equity;
       this.pendingExposed = state.pending.exposed;
     }
   }
@@ -77,6 +85,10 @@ export class EquitySampler {
 
   /** The kept points in time order, ending with the latest point added. */
   points(): EquityPoint[] {
-    return this.pending ? [...this.kept, { time: this.pendingTime, equity: this.pendingEquity, exposed: this.pendingExposed }] : [...this.kept];
+    return this.pending ? [...this.kept, this.pendingPoint()] : [...this.kept];
+  }
+
+  private pendingPoint(): EquityPoint {
+    return { time: this.pendingValues[0]!, equity: this.pendingValues[1]!, exposed: this.pendingExposed };
   }
 }

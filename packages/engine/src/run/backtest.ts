@@ -169,6 +169,10 @@ export class BacktestEngine {
   private readonly denials: Denial[] = [];
   private readonly curve: EquitySampler;
   private readonly metrics: RunningMetrics;
+  /** Whether anyone listens to the per-bar topics, as of the bus's `changes` count in `listenersAsOf`. */
+  private listenersAsOf = -1;
+  private barListened = false;
+  private equityListened = false;
   private currentTime = Number.NEGATIVE_INFINITY;
   /** Whether the bars at `currentTime` were only warmed up on. */
   private warmOnly = false;
@@ -278,7 +282,7 @@ export class BacktestEngine {
     this.currentTime = bar.time;
     this.warmOnly = true;
     this.bars++;
-    return drive(this.step(bar, false));
+    return this.runBar(bar, false);
   }
 
   /** The account, the orders in flight and the per-strategy tallies, for a checkpoint. */
@@ -348,7 +352,7 @@ export class BacktestEngine {
       this.warmOnly = false;
     }
     this.bars++;
-    return drive(this.step(bar, true));
+    return this.runBar(bar, true);
   }
 
   /** The results so far; `interrupted` marks a run stopped early by its driver (a paper session's Ctrl-C). */
@@ -392,36 +396,74 @@ export class BacktestEngine {
   }
 
   /**
-   * One bar through the plugins, as one generator (one allocation per bar). Trading: the broker fills what is due,
-   * the ledger books it and marks the symbol, the bar is published. Always: risk plugins, sizers and the routed
-   * strategies see the bar. Trading: what the strategies signal is acted on.
+   * One bar through the plugins. Trading: the broker fills what is due, the ledger books it and marks the symbol,
+   * the bar is published. Always: risk plugins, sizers and the routed strategies see the bar. Trading: what the
+   * strategies signal is acted on. Written as plain calls, each stage handing on to the next, so a bar whose hooks
+   * all answer synchronously allocates nothing; a hook that returns a promise parks the rest of the bar behind it.
    */
-  private *step(bar: Bar, trade: boolean): Step {
-    const { manager } = this.options;
-    const { guard } = manager;
-    if (trade) {
-      let fills = guard.call<readonly Fill[] | void>(this.brokerOnBar, bar);
-      if (isThenable(fills)) fills = (yield fills) as Awaited<typeof fills>;
-      if (fills !== HOOK_FAILED && fills !== undefined) for (let i = 0; i < fills.length; i++) yield* this.book(fills[i]!);
-      this.ledger.mark(bar.symbol, bar.close);
-      manager.bus.publish('bar', bar);
+  private runBar(bar: Bar, trade: boolean): void | Promise<void> {
+    if (!trade) return this.risksFrom(bar, false, 0);
+    const fills = this.options.manager.guard.call<readonly Fill[] | void>(this.brokerOnBar, bar);
+    if (isThenable(fills)) return fills.then((answered) => this.afterFills(bar, answered));
+    return this.afterFills(bar, fills);
+  }
+
+  private afterFills(bar: Bar, fills: readonly Fill[] | void | typeof HOOK_FAILED): void | Promise<void> {
+    if (fills !== HOOK_FAILED && fills !== undefined && fills.length > 0) {
+      const pending = this.bookFrom(fills, 0);
+      if (pending !== undefined) return pending.then(() => this.afterBooking(bar));
     }
-    for (let i = 0; i < this.risk.length; i++) {
+    return this.afterBooking(bar);
+  }
+
+  private bookFrom(fills: readonly Fill[], from: number): void | Promise<void> {
+    for (let i = from; i < fills.length; i++) {
+      const pending = drive(this.book(fills[i]!));
+      if (pending !== undefined) return pending.then(() => this.bookFrom(fills, i + 1));
+    }
+  }
+
+  private afterBooking(bar: Bar): void | Promise<void> {
+    this.ledger.mark(bar.symbol, bar.close);
+    this.refreshListeners();
+    if (this.barListened) this.options.manager.bus.publish('bar', bar);
+    return this.risksFrom(bar, true, 0);
+  }
+
+  private risksFrom(bar: Bar, trade: boolean, from: number): void | Promise<void> {
+    const { guard } = this.options.manager;
+    for (let i = from; i < this.risk.length; i++) {
       const r = this.risk[i]!;
       if (r.plugin.machine.state !== 'active') continue;
-      const out = guard.call(r.onBar, bar);
-      if (isThenable(out)) yield out;
+      const out = guard.call<void>(r.onBar, bar);
+      if (isThenable(out)) return out.then(() => this.risksFrom(bar, trade, i + 1));
     }
-    const slots = this.slotsFor(this.router.forBar(bar));
-    for (let i = 0; i < slots.length; i++) {
+    return this.strategiesFrom(bar, trade, this.slotsFor(this.router.forBar(bar)), 0);
+  }
+
+  private strategiesFrom(bar: Bar, trade: boolean, slots: readonly SlotState[], from: number): void | Promise<void> {
+    const { guard } = this.options.manager;
+    for (let i = from; i < slots.length; i++) {
       const state = slots[i]!;
       state.sizer.onBar(bar);
       if (state.plugin.machine.state !== 'active') continue;
-      let out = guard.call<Signal | readonly Signal[] | null | undefined>(state.onBar, bar);
-      if (isThenable(out)) out = (yield out) as Awaited<typeof out>;
-      if (!trade || out === HOOK_FAILED || out === undefined || out === null) continue;
-      if (Array.isArray(out)) for (const signal of out as readonly Signal[]) yield* this.onSignal(state, signal, bar);
-      else yield* this.onSignal(state, out as Signal, bar);
+      const out = guard.call<Signal | readonly Signal[] | null | undefined>(state.onBar, bar);
+      const pending = isThenable(out) ? out.then((answered) => this.actOn(state, answered, bar, trade)) : this.actOn(state, out, bar, trade);
+      if (pending !== undefined) return pending.then(() => this.strategiesFrom(bar, trade, slots, i + 1));
+    }
+  }
+
+  /** What a strategy's answer to a bar leads to: nothing while warming up, else each signal acted on in turn. */
+  private actOn(state: SlotState, out: Signal | readonly Signal[] | null | undefined | typeof HOOK_FAILED, bar: Bar, trade: boolean): void | Promise<void> {
+    if (!trade || out === HOOK_FAILED || out === undefined || out === null) return;
+    if (!Array.isArray(out)) return drive(this.onSignal(state, out as Signal, bar));
+    return this.signalsFrom(state, out as readonly Signal[], bar, 0);
+  }
+
+  private signalsFrom(state: SlotState, signals: readonly Signal[], bar: Bar, from: number): void | Promise<void> {
+    for (let i = from; i < signals.length; i++) {
+      const pending = drive(this.onSignal(state, signals[i]!, bar));
+      if (pending !== undefined) return pending.then(() => this.signalsFrom(state, signals, bar, i + 1));
     }
   }
 
@@ -566,7 +608,8 @@ export class BacktestEngine {
     if (this.currentTime === Number.NEGATIVE_INFINITY || this.warmOnly) return;
     const bus = this.options.manager.bus;
     const time = this.currentTime;
-    const publish = bus.hasSubscribers('equity');
+    this.refreshListeners();
+    const publish = this.equityListened;
     const equity = this.ledger.equity();
     const exposed = this.ledger.isExposed();
     this.metrics.addPoint(time, equity, exposed);
@@ -583,6 +626,15 @@ export class BacktestEngine {
       s.curve.add(time, slice, slotExposed);
       if (publish) bus.publish('equity', { time, equity: slice, strategyId: id });
     }
+  }
+
+  /** Asks the bus who listens only when its subscriptions have changed: the per-bar path then reads two flags. */
+  private refreshListeners(): void {
+    const bus = this.options.manager.bus;
+    if (bus.changes === this.listenersAsOf) return;
+    this.listenersAsOf = bus.changes;
+    this.barListened = bus.hasSubscribers('bar');
+    this.equityListened = bus.hasSubscribers('equity');
   }
 
   private require(id: string, kind: 'strategy' | 'risk' | 'broker'): ManagedPlugin {
