@@ -15,7 +15,7 @@ import { pluginInfo } from './commands/plugin-info.js';
 import { validatePluginFolder } from './commands/plugin-validate.js';
 import { renderPluginList } from './commands/plugins-list.js';
 import { renderBacktest } from './commands/render-backtest.js';
-import { Progress } from './format/progress.js';
+import { Progress, type RunSpan } from './format/progress.js';
 import { discoveryCacheFile, findProjectDir, runnerPackageDir } from './project.js';
 import { RUNNER_VERSION } from './version.js';
 
@@ -193,12 +193,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       process.once('SIGINT', onSigint);
       const hooks = {
         signal: interrupt.signal,
-        onTotal: (total: number) => {
-          if (values.json !== true && total > 0) progress = new Progress(io.stderr, total, io.stderr.isTTY === true);
+        onSpan: (span: RunSpan) => {
+          if (values.json !== true) progress = new Progress(io.stderr, span, io.stderr.isTTY === true);
         },
         attach: (bus: EventBus) => {
           let done = 0;
-          const offProgress = bus.subscribe('bar', () => progress?.update(++done));
+          const offProgress = bus.subscribe('bar', (bar) => progress?.update(++done, bar.time));
           if (journal === undefined) return offProgress;
           if (runId === 0) runId = journal.startRun({ label: configFile ?? 'default', mode, config: config ?? 'default', startedAt: Date.now() });
           const detachJournal = journal.attach(bus, runId);

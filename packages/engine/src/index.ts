@@ -8,3 +8,4 @@ export { EquitySampler, type EquitySamplerState } from './metrics/equity-sampler
 export { PositionSizer, sizingRule, type SizingRule } from './sizing/position-sizer.js';
 export { BacktestEngine, type BacktestOptions, type EngineState, type BacktestResult, type Denial, type StrategyResult, type StrategySlot, type TradeRecord } from './run/backtest.js';
 export { mergeBars } from './run/merge-bars.js';
+export { mergePages } from './run/merge-pages.js';

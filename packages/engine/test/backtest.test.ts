@@ -8,7 +8,7 @@ import { maCrossover } from '@trading-orchestrator/strategy-ma-crossover';
 import { rsiMeanReversion } from '@trading-orchestrator/strategy-rsi';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { BacktestEngine, paperBroker, toCents, type BacktestOptions, type StrategySlot } from '../src/index.js';
+import { BacktestEngine, mergePages, paperBroker, toCents, type BacktestOptions, type StrategySlot } from '../src/index.js';
 
 const builtIn = (id: string, definition: PluginDefinition): LoadablePlugin => ({ id, kind: definition.kind, version: '1.0.0', packageName: id, packageDir: '.', manifest: undefined, definition });
 const bars = generateUniverse(['ALPHA', 'BETA'], { timeframe: '1h', count: 3_000, seed: 4, volatility: 0.6, initialPrice: 100 });
@@ -103,6 +103,16 @@ describe('backtest engine', () => {
     expect(trades.length).toBeGreaterThan(300);
     expect(hypothetical).toBeGreaterThan(1_000);
     expect(Math.abs(gross)).toBeLessThan(hypothetical * 0.1);
+  });
+
+  it('runs the same from pages of each symbol merged on the fly as from the whole history in hand', async () => {
+    const whole = await (await setup(reference, referenceSlots)).engine.run(bars);
+    async function* pagesOf(symbol: string) {
+      const own = bars.filter((b) => b.symbol === symbol);
+      for (let i = 0; i < own.length; i += 257) yield own.slice(i, i + 257);
+    }
+    const paged = await (await setup(reference, referenceSlots)).engine.run(mergePages([pagesOf('ALPHA'), pagesOf('BETA')]));
+    expect(paged).toEqual(whole);
   });
 
   it('a shadow strategy’s signals are published and counted but never become orders', async () => {

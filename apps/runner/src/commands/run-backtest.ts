@@ -1,5 +1,5 @@
 import { PluginManager, type EventBus, type LoadablePlugin, type PluginSpec } from '@trading-orchestrator/core-manager';
-import { BacktestEngine, mergeBars, paperBroker, type BacktestOptions, type BacktestResult } from '@trading-orchestrator/engine';
+import { BacktestEngine, mergePages, paperBroker, type BacktestOptions, type BacktestResult } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, nearestNames, timeframeToMs, type Bar, type DataProvider, type PluginClock, type PluginKind, type Problem } from '@trading-orchestrator/plugin-api';
 import type { CatalogEntry, PluginCatalog } from '@trading-orchestrator/registry';
 import type { RunConfig } from '../config/run-config.js';
@@ -44,8 +44,8 @@ function resolvePlugins(config: RunConfig, catalog: PluginCatalog): { problems: 
 export interface RunHooks {
   /** Called once the plugins have started, before the first bar; the returned function runs after the last. */
   readonly attach?: (bus: EventBus) => () => void;
-  /** Called with the number of bars the run will process, before the first. */
-  readonly onTotal?: (bars: number) => void;
+  /** Called before the first bar with the time span the run covers (its bars stream in, so their number is not known). */
+  readonly onSpan?: (span: { readonly start: number; readonly end: number }) => void;
   /** Stops the run after the bar in progress (Ctrl-C). */
   readonly signal?: AbortSignal;
 }
@@ -126,33 +126,23 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
   };
 }
 
-function* clocked(bars: Iterable<Bar>, setTime: (time: number) => void): Generator<Bar> {
-  for (const bar of bars) {
-    setTime(bar.time);
-    yield bar;
-  }
-}
-
 export async function runBacktest(config: RunConfig, catalog: PluginCatalog, file = 'the run config', hooks: RunHooks = {}): Promise<BacktestOutcome> {
   const started = performance.now();
   const start = Date.parse(config.start!);
   // Plugins see the simulated time of the bar in progress (a risk event raised on a bar carries that bar's time),
   // so a backtest's journal does not depend on when it was run.
-  let now = start;
-  const { manager, source, engineOptions } = await prepareRun(config, catalog, file, { clock: { now: () => now } });
+  let engine: BacktestEngine | undefined;
+  const now = () => (engine === undefined || engine.time === Number.NEGATIVE_INFINITY ? start : engine.time);
+  const { manager, source, engineOptions } = await prepareRun(config, catalog, file, { clock: { now } });
   try {
     const end = Date.parse(config.end!);
-    const series: Bar[][] = [];
-    for (const symbol of config.symbols) {
-      const bars: Bar[] = [];
-      for await (const page of source.historicalBars({ symbol, timeframe: config.timeframe, start, end })) bars.push(...page);
-      series.push(bars);
-    }
-    const engine = new BacktestEngine(engineOptions(start + config.warmupBars * timeframeToMs(config.timeframe)));
-    hooks.onTotal?.(series.reduce((n, s) => n + s.length, 0));
+    engine = new BacktestEngine(engineOptions(start + config.warmupBars * timeframeToMs(config.timeframe)));
+    hooks.onSpan?.({ start, end });
     const detach = hooks.attach?.(manager.bus);
     try {
-      const result = await engine.run(clocked(mergeBars(series), (time) => (now = time)), hooks.signal);
+      // The history streams through in the data plugin's pages: memory does not grow with the length of the run.
+      const pages = mergePages(config.symbols.map((symbol) => source.historicalBars({ symbol, timeframe: config.timeframe, start, end })));
+      const result = await engine.run(pages, hooks.signal);
       return { result, config, elapsedMs: performance.now() - started };
     } finally {
       detach?.();

@@ -81,7 +81,7 @@ export class RiskGate {
       current = next;
     }
     const verdict: RiskVerdict = { approved: true, intent: current, checks };
-    this.manager.bus.publish('risk-verdict', { intent, approved: true, quantity: current.quantity });
+    if (this.manager.bus.hasSubscribers('risk-verdict')) this.manager.bus.publish('risk-verdict', { intent, approved: true, quantity: current.quantity });
     return verdict;
   }
 
@@ -93,7 +93,8 @@ export class RiskGate {
       return this.deny(intent, checks, member.id, code, `risk plugin "${member.id}" failed to answer, so the order is denied (fail closed): ${error?.message ?? 'unknown error'}`);
     }
     checks.push({ pluginId: member.id, decision: answer });
-    this.manager.bus.publish('risk-decision', { intent, pluginId: member.id, decision: answer });
+    // Payloads are built only for a listener: with none, an order through the gate allocates little.
+    if (this.manager.bus.hasSubscribers('risk-decision')) this.manager.bus.publish('risk-decision', { intent, pluginId: member.id, decision: answer });
     if (answer.action === 'deny') return this.verdictDenied(intent, checks, member.id, answer.code, answer.message);
     if (answer.action === 'resize') {
       if (answer.quantity <= 0) return this.verdictDenied(intent, checks, member.id, answer.code, answer.message);

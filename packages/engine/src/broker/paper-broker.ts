@@ -18,6 +18,43 @@ interface Bracket {
 
 const positionKey = (strategyId: string, symbol: string) => `${strategyId}\u0000${symbol}`;
 
+/** Why the broker refuses an intent outright, or undefined. */
+function refusal(intent: OrderIntent, working: ReadonlyMap<string, Order>): string | undefined {
+  if (!(intent.quantity > 0) || !Number.isFinite(intent.quantity)) return `quantity must be a positive number, got ${intent.quantity}`;
+  if (working.has(intent.id)) return `an order with id ${intent.id} is already working`;
+  if (intent.type === 'limit' && !(intent.limitPrice !== undefined && intent.limitPrice > 0)) return 'a limit order needs a positive limitPrice';
+  return undefined;
+}
+
+/**
+ * A new order from an intent, in one fixed shape whatever shape the intent has (its optional fields present or
+ * not, or copied by the risk gate after a resize). Spreading the intents instead cost about 2 µs an order once
+ * V8 had seen more than four shapes at the spread. Absent optional fields are undefined, which JSON drops.
+ */
+function orderOf(intent: OrderIntent, status: 'accepted' | 'rejected', reason?: string): Order {
+  const order = {
+    id: intent.id,
+    symbol: intent.symbol,
+    side: intent.side,
+    quantity: intent.quantity,
+    type: intent.type,
+    limitPrice: intent.limitPrice,
+    stopLoss: intent.stopLoss,
+    takeProfit: intent.takeProfit,
+    reduceOnly: intent.reduceOnly,
+    strategyId: intent.strategyId,
+    time: intent.time,
+    referencePrice: intent.referencePrice,
+    signal: intent.signal,
+    status,
+    filledQuantity: 0,
+    averageFillPrice: Number.NaN,
+    reason,
+    updatedAt: intent.time,
+  };
+  return order as Order;
+}
+
 /**
  * The default broker: simulated fills against bars. An order submitted on bar t fills at the open of the
  * symbol's next bar (never on the bar that produced the signal), with fees and adverse slippage. Limit orders fill
@@ -75,12 +112,9 @@ export const paperBroker = defineBroker({
     };
 
     const submit = (intent: OrderIntent): Order => {
-      const base: Order = { ...intent, status: 'new', filledQuantity: 0, averageFillPrice: Number.NaN, updatedAt: intent.time };
-      const reject = (reason: string) => update(base, { status: 'rejected', reason });
-      if (!(intent.quantity > 0) || !Number.isFinite(intent.quantity)) return reject(`quantity must be a positive number, got ${intent.quantity}`);
-      if (working.has(intent.id)) return reject(`an order with id ${intent.id} is already working`);
-      if (intent.type === 'limit' && !(intent.limitPrice !== undefined && intent.limitPrice > 0)) return reject('a limit order needs a positive limitPrice');
-      const accepted = update(base, { status: 'accepted' });
+      const problem = refusal(intent, working);
+      if (problem !== undefined) return orderOf(intent, 'rejected', problem);
+      const accepted = orderOf(intent, 'accepted');
       working.set(intent.id, accepted);
       return accepted;
     };

@@ -231,45 +231,51 @@ export class BacktestEngine {
   }
 
   /**
-   * Runs every bar (time-ordered across symbols) and returns the results. When `signal` aborts, the run stops
+   * Runs every bar (time-ordered across symbols) and returns the results. The bars come one by one, or in pages
+   * (`mergePages` makes them from data plugins without loading the history). When `signal` aborts, the run stops
    * after the bar in progress and the results cover the bars processed so far (`interrupted` is set).
    */
-  async run(bars: AsyncIterable<Bar> | Iterable<Bar>, signal?: AbortSignal): Promise<BacktestResult> {
+  async run(bars: Iterable<Bar> | AsyncIterable<Bar> | AsyncIterable<readonly Bar[]>, signal?: AbortSignal): Promise<BacktestResult> {
     // Set by the abort event itself (it fires inside `abort()`), so the loops read a local, not the signal.
     let aborted = signal?.aborted === true;
     const onAbort = () => (aborted = true);
     signal?.addEventListener('abort', onAbort, { once: true });
+    let sinceYield = 0;
+    /** Runs bars at hand; false once aborted. A bar whose hooks all return plain values costs no promise. */
+    const runAtHand = async (list: Iterable<Bar>): Promise<boolean> => {
+      for (const bar of list) {
+        // Yield to the event loop now and then, so an abort (Ctrl-C) or a timer can run.
+        if (signal !== undefined && ++sinceYield === 1_024) {
+          sinceYield = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        if (aborted) return false;
+        const pending = this.process(bar);
+        if (pending !== undefined) await pending;
+      }
+      return true;
+    };
     try {
       if (Symbol.iterator in bars) {
-        // Bars at hand are pulled synchronously; a bar whose hooks all return plain values costs no promise.
-        let sinceYield = 0;
-        for (const bar of bars) {
-          // Yield to the event loop now and then, so an abort (Ctrl-C) or a timer can run.
-          if (signal !== undefined && ++sinceYield === 1_024) {
-            sinceYield = 0;
-            await new Promise<void>((resolve) => setImmediate(resolve));
-          }
-          if (aborted) {
-            this.interrupted = true;
-            break;
-          }
-          const pending = this.process(bar);
-          if (pending !== undefined) await pending;
-        }
+        this.interrupted = !(await runAtHand(bars));
       } else {
-        for await (const bar of bars) {
-          if (aborted) {
+        for await (const item of bars) {
+          const going = Array.isArray(item) ? await runAtHand(item as readonly Bar[]) : await runAtHand([item as Bar]);
+          if (!going) {
             this.interrupted = true;
             break;
           }
-          const pending = this.process(bar);
-          if (pending !== undefined) await pending;
         }
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
     return this.finish();
+  }
+
+  /** The time of the bar in progress, or of the last one processed; -Infinity before the first. */
+  get time(): number {
+    return this.currentTime;
   }
 
   /**
@@ -472,7 +478,7 @@ export class BacktestEngine {
     const strategyId = state.slot.instanceId;
     state.signals++;
     const shadow = state.slot.shadow === true;
-    manager.bus.publish('signal', { strategyId, signal: signal.time === undefined ? { ...signal, time: bar.time } : signal, shadow });
+    if (manager.bus.hasSubscribers('signal')) manager.bus.publish('signal', { strategyId, signal: signal.time === undefined ? { ...signal, time: bar.time } : signal, shadow });
     if (shadow || bar.time < (this.options.tradeFrom ?? Number.NEGATIVE_INFINITY)) return;
     const symbol = signal.symbol;
     const position = positionKey(strategyId, symbol);
