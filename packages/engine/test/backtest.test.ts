@@ -162,6 +162,38 @@ describe('a run of any length in bounded memory', () => {
     expect([result.bars, result.interrupted]).toEqual([1_500, true]);
   });
 
+  it('counts and publishes a fill of an order it never sent, and books nothing for it', async () => {
+    const manual: Fill = { orderId: 'placed-by-hand', symbol: 'ALPHA', side: 'buy', quantity: 3, price: 100, fee: 0.1, time: bars[500]!.time, liquidity: 'taker' };
+    // The paper broker, reporting one extra fill on bar 500 as a venue would for a trade placed by hand.
+    const withManualFill = {
+      ...paperBroker,
+      init: async (ctx: never) => {
+        const broker = (await (paperBroker.init as (c: never) => unknown)(ctx)) as { onBar: (bar: Bar) => readonly Fill[] | undefined };
+        return Object.assign(Object.create(broker) as object, {
+          onBar: (bar: Bar) => {
+            const fills = broker.onBar(bar);
+            return bar.time === manual.time && bar.symbol === 'ALPHA' ? [...(fills ?? []), manual] : fills;
+          },
+        });
+      },
+    } as unknown as PluginDefinition;
+    const run = async (definition: PluginDefinition) => {
+      const manager = new PluginManager({ log: () => {} });
+      await manager.load([...reference.map((s) => ({ plugin: builtIn(s.id, s.definition), config: s.config ?? {} })), { plugin: builtIn('paper', definition), config: { feeBps: 10 } }]);
+      await manager.start();
+      const fills: Fill[] = [];
+      manager.bus.subscribe('fill', (f) => fills.push(f));
+      const result = await new BacktestEngine({ manager, brokerId: 'paper', riskIds: [], strategies: referenceSlots, capital: 100_000, periodsPerYear: 8_760 }).run(bars);
+      return { result, fills };
+    };
+    const plain = await run(paperBroker as PluginDefinition);
+    const extra = await run(withManualFill);
+    expect(plain.result.unownedFills).toBe(0);
+    expect(extra.result.unownedFills).toBe(1);
+    expect(extra.fills.filter((f) => f.orderId === 'placed-by-hand')).toEqual([manual]);
+    expect(extra.result.portfolio).toEqual(plain.result.portfolio);
+  });
+
   it('forgets the orders of positions that are flat again', async () => {
     const { engine } = await setup(reference, referenceSlots);
     for (const bar of bars) await engine.process(bar);

@@ -20,5 +20,8 @@ export function renderBacktest(result: BacktestResult, title: string): string {
   const codes = new Map<string, number>();
   for (const d of result.denials) codes.set(`${d.deniedBy}: ${d.code}`, (codes.get(`${d.deniedBy}: ${d.code}`) ?? 0) + 1);
   if (codes.size > 0) lines.push(`risk denials: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+  if (result.unownedFills > 0) {
+    lines.push(`warning: the broker reported ${result.unownedFills} fill${result.unownedFills === 1 ? '' : 's'} of orders this run did not send; they are journaled but not booked, so reconcile the account with the venue`);
+  }
   return lines.join('\n');
 }

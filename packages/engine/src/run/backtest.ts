@@ -87,6 +87,12 @@ export interface BacktestResult {
   readonly portfolio: PortfolioSnapshot;
   /** The first 1,000 risk denials (their number is in each strategy's `ordersDenied`). */
   readonly denials: readonly Denial[];
+  /**
+   * Fills the broker reported for orders the engine did not send or has forgotten (a manual trade on the venue,
+   * a bracket leg filling after its position closed). They are published on `fill`, so the journal has them, but
+   * not booked: no strategy owns them. Never happens with the paper broker; otherwise reconcile with the venue.
+   */
+  readonly unownedFills: number;
 }
 
 interface OpenTrade {
@@ -124,6 +130,8 @@ export interface EngineState {
   /** Orders that may still fill: order id, strategy, symbol. */
   readonly orderOwner: readonly (readonly [string, string, string])[];
   readonly working: readonly string[];
+  /** Absent in checkpoints written before it was counted. */
+  readonly unownedFills?: number;
   readonly curve: EquitySamplerState;
   readonly metrics: RunningMetricsState;
   readonly slots: readonly {
@@ -177,6 +185,7 @@ export class BacktestEngine {
   /** Whether the bars at `currentTime` were only warmed up on. */
   private warmOnly = false;
   private bars = 0;
+  private unownedFills = 0;
   private sequence = 0;
   private interrupted = false;
 
@@ -300,6 +309,7 @@ export class BacktestEngine {
       ledger: this.ledger.toState(),
       orderOwner: [...this.ordersOfPosition.values()].flatMap((p) => p.ids.map((id) => [id, p.strategyId, p.symbol] as const)),
       working: [...this.working],
+      unownedFills: this.unownedFills,
       curve: this.curve.toState(),
       metrics: this.metrics.toState(),
       slots: this.slots.map((s) => ({
@@ -329,6 +339,7 @@ export class BacktestEngine {
     for (const [id, strategyId, symbol] of state.orderOwner) this.own(id, strategyId, symbol);
     this.working.clear();
     for (const k of state.working) this.working.add(k);
+    this.unownedFills = state.unownedFills ?? 0;
     this.curve.restore(state.curve);
     this.metrics.restore(state.metrics);
     for (const saved of state.slots) {
@@ -386,6 +397,7 @@ export class BacktestEngine {
       })),
       portfolio: this.ledger.snapshot(this.currentTime),
       denials: this.denials,
+      unownedFills: this.unownedFills,
     };
   }
 
@@ -547,7 +559,11 @@ export class BacktestEngine {
     const { guard } = manager;
     // Bracket legs are reported as `<entry id>:<leg>`.
     const strategyId = this.orderOwner.get(fill.orderId) ?? this.orderOwner.get(fill.orderId.slice(0, fill.orderId.lastIndexOf(':')));
-    if (strategyId === undefined) return;
+    if (strategyId === undefined) {
+      this.unownedFills++;
+      manager.bus.publish('fill', fill);
+      return;
+    }
     const position = positionKey(strategyId, fill.symbol);
     this.working.delete(position);
     const effect = this.ledger.applyFill(strategyId, fill);
