@@ -11,6 +11,11 @@ interface Lot {
   openedAt: number;
 }
 
+interface StrategyBook {
+  fees: Cents;
+  readonly lots: Lot[];
+}
+
 export interface FillEffect {
   readonly strategyId: string;
   readonly symbol: string;
@@ -58,9 +63,9 @@ export class Ledger {
   private realizedCents: Cents = 0;
   private readonly lots = new Map<string, Lot>();
   private readonly marks = new Map<string, number>();
-  private readonly feesByStrategy = new Map<string, Cents>();
-  /** The same lots in an array, and grouped by symbol in the order they were first traded: what the per-bar questions and `snapshot` iterate. */
-  private readonly lotList: Lot[] = [];
+  /** Per strategy, its fees and its lots: what the per-bar questions about one strategy read. */
+  private readonly books = new Map<string, StrategyBook>();
+  /** The lots grouped by symbol in the order they were first traded: what the account-wide questions and `snapshot` iterate. */
   private readonly lotsBySymbol = new Map<string, Lot[]>();
   private readonly symbolGroups: Lot[][] = [];
 
@@ -90,7 +95,7 @@ export class Ledger {
       realized: this.realizedCents,
       lots: [...this.lots.values()].map((l) => ({ ...l })),
       marks: [...this.marks],
-      feesByStrategy: [...this.feesByStrategy],
+      feesByStrategy: [...this.books].filter(([, book]) => book.fees !== 0).map(([id, book]) => [id, book.fees] as const),
     };
   }
 
@@ -100,14 +105,13 @@ export class Ledger {
     this.feesCents = state.fees;
     this.realizedCents = state.realized;
     this.lots.clear();
-    this.lotList.length = 0;
+    this.books.clear();
     this.lotsBySymbol.clear();
     this.symbolGroups.length = 0;
     for (const lot of state.lots) this.addLot({ ...lot });
     this.marks.clear();
     for (const [symbol, price] of state.marks) this.marks.set(symbol, price);
-    this.feesByStrategy.clear();
-    for (const [id, cents] of state.feesByStrategy) this.feesByStrategy.set(id, cents);
+    for (const [id, cents] of state.feesByStrategy) this.bookOf(id).fees = cents;
   }
 
   /** Last price per symbol, for marking positions to market. */
@@ -163,17 +167,18 @@ export class Ledger {
     this.realizedCents += realized;
     this.cashCents -= n + fee;
     this.feesCents += fee;
-    this.feesByStrategy.set(strategyId, (this.feesByStrategy.get(strategyId) ?? 0) + fee);
+    this.bookOf(strategyId).fees += fee;
     this.mark(fill.symbol, fill.price);
     return { strategyId, symbol: fill.symbol, quantityBefore: before, quantityAfter: lot.quantity, realized, fee };
   }
 
   /** Equity of one strategy's slice of the account: its allocation plus what it made and minus what it paid. */
   strategyEquity(account: StrategyAccount): number {
-    let cents = account.allocation - (this.feesByStrategy.get(account.strategyId) ?? 0);
-    for (let i = 0; i < this.lotList.length; i++) {
-      const lot = this.lotList[i]!;
-      if (lot.strategyId !== account.strategyId) continue;
+    const book = this.books.get(account.strategyId);
+    if (book === undefined) return fromCents(account.allocation);
+    let cents = account.allocation - book.fees;
+    for (let i = 0; i < book.lots.length; i++) {
+      const lot = book.lots[i]!;
       cents += lot.realized;
       if (lot.quantity !== 0) cents += toCents(lot.quantity * this.markOf(lot.symbol)) - lot.cost;
     }
@@ -198,10 +203,9 @@ export class Ledger {
       for (let g = 0; g < this.symbolGroups.length; g++) if (netOf(this.symbolGroups[g]!) !== 0) return true;
       return false;
     }
-    for (let i = 0; i < this.lotList.length; i++) {
-      const lot = this.lotList[i]!;
-      if (lot.quantity !== 0 && lot.strategyId === strategyId) return true;
-    }
+    const lots = this.books.get(strategyId)?.lots;
+    if (lots === undefined) return false;
+    for (let i = 0; i < lots.length; i++) if (lots[i]!.quantity !== 0) return true;
     return false;
   }
 
@@ -259,13 +263,19 @@ export class Ledger {
 
   private addLot(lot: Lot): void {
     this.lots.set(key(lot.strategyId, lot.symbol), lot);
-    this.lotList.push(lot);
+    this.bookOf(lot.strategyId).lots.push(lot);
     const group = this.lotsBySymbol.get(lot.symbol);
     if (group === undefined) {
       const created = [lot];
       this.lotsBySymbol.set(lot.symbol, created);
       this.symbolGroups.push(created);
     } else group.push(lot);
+  }
+
+  private bookOf(strategyId: string): StrategyBook {
+    let book = this.books.get(strategyId);
+    if (book === undefined) this.books.set(strategyId, (book = { fees: 0, lots: [] }));
+    return book;
   }
 
   private markOf(symbol: string): number {

@@ -33,7 +33,8 @@ function isSound(bar: Bar): boolean {
   return (
     typeof symbol === 'string' &&
     symbol !== '' &&
-    isTimeframe(timeframe) &&
+    // The last sound bar's timeframe is known good: one comparison instead of a table lookup.
+    (timeframe === lastSound?.timeframe || isTimeframe(timeframe)) &&
     Number.isInteger(time) &&
     positiveFinite(open) &&
     positiveFinite(high) &&
