@@ -428,17 +428,10 @@ export class BacktestEngine {
 
   private afterFills(bar: Bar, fills: readonly Fill[] | void | typeof HOOK_FAILED): void | Promise<void> {
     if (fills !== HOOK_FAILED && fills !== undefined && fills.length > 0) {
-      const pending = this.bookFrom(fills, 0);
+      const pending = inTurn(fills, 0, (fill) => drive(this.book(fill)));
       if (pending !== undefined) return pending.then(() => this.afterBooking(bar));
     }
     return this.afterBooking(bar);
-  }
-
-  private bookFrom(fills: readonly Fill[], from: number): void | Promise<void> {
-    for (let i = from; i < fills.length; i++) {
-      const pending = drive(this.book(fills[i]!));
-      if (pending !== undefined) return pending.then(() => this.bookFrom(fills, i + 1));
-    }
   }
 
   private afterBooking(bar: Bar): void | Promise<void> {
@@ -475,14 +468,7 @@ export class BacktestEngine {
   private actOn(state: SlotState, out: Signal | readonly Signal[] | null | undefined | typeof HOOK_FAILED, bar: Bar, trade: boolean): void | Promise<void> {
     if (!trade || out === HOOK_FAILED || out === undefined || out === null) return;
     if (!Array.isArray(out)) return drive(this.onSignal(state, out as Signal, bar));
-    return this.signalsFrom(state, out as readonly Signal[], bar, 0);
-  }
-
-  private signalsFrom(state: SlotState, signals: readonly Signal[], bar: Bar, from: number): void | Promise<void> {
-    for (let i = from; i < signals.length; i++) {
-      const pending = drive(this.onSignal(state, signals[i]!, bar));
-      if (pending !== undefined) return pending.then(() => this.signalsFrom(state, signals, bar, i + 1));
-    }
+    return inTurn(out as readonly Signal[], 0, (signal) => drive(this.onSignal(state, signal, bar)));
   }
 
   private *onSignal(state: SlotState, signal: Signal, bar: Bar): Step {
@@ -663,6 +649,17 @@ export class BacktestEngine {
     const p = this.options.manager.get(id);
     if (p === undefined || p.kind !== kind || p.instance === undefined) throw new RangeError(`"${id}" is not a started ${kind} plugin in this manager`);
     return p;
+  }
+}
+
+/**
+ * Hands `items[from..]` to `visit` in order; once a visit returns a promise, the rest wait for it. (Fills and
+ * signals, a few per bar at most; the per-bar loops over plugins are written out so they allocate no closure.)
+ */
+function inTurn<T>(items: readonly T[], from: number, visit: (item: T) => void | Promise<void>): void | Promise<void> {
+  for (let i = from; i < items.length; i++) {
+    const pending = visit(items[i]!);
+    if (pending !== undefined) return pending.then(() => inTurn(items, i + 1, visit));
   }
 }
 
