@@ -14,6 +14,12 @@ interface Lot {
 interface StrategyBook {
   fees: Cents;
   readonly lots: Lot[];
+  /** Its lots with a quantity. */
+  open: number;
+  /** `strategyEquity` as of ledger version `equityAt`, for `equityAllocation`. */
+  equityAt: number;
+  equityAllocation: Cents;
+  equityValue: number;
 }
 
 export interface FillEffect {
@@ -59,6 +65,16 @@ export interface LedgerState {
 
 export class Ledger {
   private cashCents: Cents;
+  /**
+   * Moves whenever an answer about equity or exposure may change: a fill, a restore, or a mark while some lot is
+   * open. A flat book's per-bar questions are then answered from the last computation.
+   */
+  private version = 0;
+  private openLots = 0;
+  private equityAt = -1;
+  private equityValue = 0;
+  private exposedAt = -1;
+  private exposedValue = false;
   private feesCents: Cents = 0;
   private realizedCents: Cents = 0;
   private readonly lots = new Map<string, Lot>();
@@ -108,7 +124,9 @@ export class Ledger {
     this.books.clear();
     this.lotsBySymbol.clear();
     this.symbolGroups.length = 0;
+    this.openLots = 0;
     for (const lot of state.lots) this.addLot({ ...lot });
+    this.version++;
     this.marks.clear();
     for (const [symbol, price] of state.marks) this.marks.set(symbol, price);
     for (const [id, cents] of state.feesByStrategy) this.bookOf(id).fees = cents;
@@ -117,6 +135,7 @@ export class Ledger {
   /** Last price per symbol, for marking positions to market. */
   mark(symbol: string, price: number): void {
     this.marks.set(symbol, price);
+    if (this.openLots !== 0) this.version++;
   }
 
   quantity(strategyId: string, symbol: string): number {
@@ -167,7 +186,14 @@ export class Ledger {
     this.realizedCents += realized;
     this.cashCents -= n + fee;
     this.feesCents += fee;
-    this.bookOf(strategyId).fees += fee;
+    const book = this.bookOf(strategyId);
+    book.fees += fee;
+    if ((before === 0) !== (lot.quantity === 0)) {
+      const opened = before === 0 ? 1 : -1;
+      book.open += opened;
+      this.openLots += opened;
+    }
+    this.version++;
     this.mark(fill.symbol, fill.price);
     return { strategyId, symbol: fill.symbol, quantityBefore: before, quantityAfter: lot.quantity, realized, fee };
   }
@@ -176,17 +202,21 @@ export class Ledger {
   strategyEquity(account: StrategyAccount): number {
     const book = this.books.get(account.strategyId);
     if (book === undefined) return fromCents(account.allocation);
+    if (book.equityAt === this.version && book.equityAllocation === account.allocation) return book.equityValue;
     let cents = account.allocation - book.fees;
     for (let i = 0; i < book.lots.length; i++) {
       const lot = book.lots[i]!;
       cents += lot.realized;
       if (lot.quantity !== 0) cents += toCents(lot.quantity * this.markOf(lot.symbol)) - lot.cost;
     }
-    return fromCents(cents);
+    book.equityAt = this.version;
+    book.equityAllocation = account.allocation;
+    return (book.equityValue = fromCents(cents));
   }
 
   /** Cash plus the market value of every position: `snapshot().equity` without building the snapshot. */
   equity(): number {
+    if (this.equityAt === this.version) return this.equityValue;
     // Netted by symbol as in `snapshot`, so the two agree to the last bit.
     let net = 0;
     for (let g = 0; g < this.symbolGroups.length; g++) {
@@ -194,19 +224,18 @@ export class Ledger {
       const quantity = netOf(group);
       if (quantity !== 0) net += quantity * this.markOf(group[0]!.symbol);
     }
-    return fromCents(this.cashCents + toCents(net));
+    this.equityAt = this.version;
+    return (this.equityValue = fromCents(this.cashCents + toCents(net)));
   }
 
   /** Whether one strategy holds a position, or (no id) whether the book, netted by symbol as in `snapshot`, does. */
   isExposed(strategyId?: string): boolean {
-    if (strategyId === undefined) {
-      for (let g = 0; g < this.symbolGroups.length; g++) if (netOf(this.symbolGroups[g]!) !== 0) return true;
-      return false;
-    }
-    const lots = this.books.get(strategyId)?.lots;
-    if (lots === undefined) return false;
-    for (let i = 0; i < lots.length; i++) if (lots[i]!.quantity !== 0) return true;
-    return false;
+    if (strategyId !== undefined) return (this.books.get(strategyId)?.open ?? 0) !== 0;
+    if (this.exposedAt === this.version) return this.exposedValue;
+    let exposed = false;
+    for (let g = 0; g < this.symbolGroups.length && !exposed; g++) exposed = netOf(this.symbolGroups[g]!) !== 0;
+    this.exposedAt = this.version;
+    return (this.exposedValue = exposed);
   }
 
   /** One strategy's open positions. */
@@ -263,7 +292,12 @@ export class Ledger {
 
   private addLot(lot: Lot): void {
     this.lots.set(key(lot.strategyId, lot.symbol), lot);
-    this.bookOf(lot.strategyId).lots.push(lot);
+    const book = this.bookOf(lot.strategyId);
+    book.lots.push(lot);
+    if (lot.quantity !== 0) {
+      book.open++;
+      this.openLots++;
+    }
     const group = this.lotsBySymbol.get(lot.symbol);
     if (group === undefined) {
       const created = [lot];
@@ -274,7 +308,7 @@ export class Ledger {
 
   private bookOf(strategyId: string): StrategyBook {
     let book = this.books.get(strategyId);
-    if (book === undefined) this.books.set(strategyId, (book = { fees: 0, lots: [] }));
+    if (book === undefined) this.books.set(strategyId, (book = { fees: 0, lots: [], open: 0, equityAt: -1, equityAllocation: 0, equityValue: 0 }));
     return book;
   }
 
