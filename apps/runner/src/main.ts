@@ -49,6 +49,8 @@ Run options:
   --report <file>       the HTML report (default trading-orchestrator-report.html)
   --no-report           write no report
   --bars <n>            paper: end the session after n live closed bars
+  --new-session         paper: start a new session even if the journal holds an unfinished one for this config
+                        (it is marked interrupted and kept); without it, that session is resumed
 
 Discovery options:
   --project <dir>       the project whose dependencies are searched (default: nearest package.json)
@@ -85,6 +87,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         report: { type: 'string' },
         'no-report': { type: 'boolean' },
         bars: { type: 'string' },
+        'new-session': { type: 'boolean' },
         what: { type: 'string' },
         strategy: { type: 'string' },
         format: { type: 'string' },
@@ -162,6 +165,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stderr.write(`error: ${values.config} describes a ${config.mode} run, not a ${command}\n  fix: run it with \`trading-orchestrator ${config.mode}\` (or \`run\`), or set mode: ${command} in it\n`);
         return 2;
       }
+      if (values['new-session'] === true && mode !== 'paper') {
+        io.stderr.write(`error: --new-session applies to paper sessions, and this is a ${mode}\n  fix: leave it out; a backtest always starts a new run\n`);
+        return 2;
+      }
       const maxBars = values.bars === undefined ? undefined : Number(values.bars);
       if (maxBars !== undefined && !(Number.isInteger(maxBars) && maxBars > 0)) {
         io.stderr.write(`error: --bars must be a whole number above 0, got "${values.bars}"\n`);
@@ -180,11 +187,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const checkpoint = unfinished === undefined ? undefined : journal.latestCheckpoint(unfinished.id);
         if (unfinished !== undefined && checkpoint === undefined) {
           journal.finishRun(unfinished.id, { status: 'failed', endedAt: Date.now(), summary: { error: 'the process ended before its first checkpoint; nothing to resume' } });
+        } else if (unfinished !== undefined && values['new-session'] === true) {
+          journal.finishRun(unfinished.id, { status: 'interrupted', endedAt: Date.now(), summary: { note: 'set aside by --new-session', checkpoint: checkpoint!.time } });
+          io.stderr.write(`paper run ${unfinished.id} was left unfinished; it is kept as interrupted and a new session starts (--new-session)\n`);
         } else if (unfinished !== undefined && checkpoint !== undefined) {
           runId = unfinished.id;
           journal.resumeRun(runId);
           resumeFrom = { time: checkpoint.time, state: checkpoint.state as PaperCheckpoint };
-          io.stderr.write(`${describeResume(runId, resumeFrom.time, resumeFrom.state)}\n`);
+          io.stderr.write(`${describeResume(runId, resumeFrom.time, resumeFrom.state)} (--new-session starts over instead)\n`);
         }
       }
       let progress: Progress | undefined;

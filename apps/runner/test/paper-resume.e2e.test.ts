@@ -31,6 +31,20 @@ function startRunner(...extra: string[]): { child: ChildProcess; output: Promise
   return { child, output: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err }))) };
 }
 
+/** The time of the latest checkpoint in a journal file, or undefined (before the file or a checkpoint exists). */
+function checkpointTime(file: string): number | undefined {
+  try {
+    const db = new Database(join(dir, file), { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT time FROM checkpoints ORDER BY run_id DESC LIMIT 1').get() as { time: number } | undefined)?.time;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 /** The session's latest checkpoint as the journal holds it, read the way another process would. */
 function latestCheckpoint(): { time: number; state: PaperCheckpoint } | undefined {
   const db = new Database(join(dir, 'paper.db'), { readonly: true, fileMustExist: true });
@@ -41,6 +55,9 @@ function latestCheckpoint(): { time: number; state: PaperCheckpoint } | undefine
     db.close();
   }
 }
+
+/** The next live row no session has seen yet (the tests share one market, in order). */
+let cursor = WARMUP;
 
 const push = (row: KlineRow) => {
   server.pushKline('BTCUSDT', '1m', openingState(row), false);
@@ -89,6 +106,7 @@ describe('a paper session killed with SIGKILL', () => {
     expect(err).toContain(describeResume(1, held.time, held.state));
     expect(err).toMatch(/open position \(BTC\/USDT \d/);
 
+    cursor = next + 16;
     const db = new Database(join(dir, 'paper.db'), { readonly: true });
     try {
       const runs = db.prepare('SELECT id, status FROM runs').all();
@@ -103,5 +121,49 @@ describe('a paper session killed with SIGKILL', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('with --new-session starts a new run, keeping the unfinished one as interrupted', { timeout: 180_000 }, async () => {
+    // A session that is killed after its first checkpoint, in a journal of its own.
+    const first = startRunner('--journal', 'set-aside.db');
+    await server.subscribed('btcusdt@kline_1m');
+    const firstBar = rows[cursor]!;
+    push(firstBar);
+    server.pushKline('BTCUSDT', '1m', openingState(rows[cursor + 1]!), false);
+    await expect.poll(() => checkpointTime('set-aside.db'), { timeout: 30_000 }).toBe(firstBar[0]);
+    first.child.kill('SIGKILL');
+    await first.output;
+
+    const connections = server.connections;
+    const second = startRunner('--journal', 'set-aside.db', '--new-session', '--bars', '3');
+    await expect.poll(() => server.connections, { timeout: 30_000 }).toBeGreaterThan(connections);
+    await server.subscribed('btcusdt@kline_1m');
+    for (let i = 1; i <= 4; i++) push(rows[cursor + i]!);
+    const { code, out, err } = await second.output;
+    expect(code, `${out}\n${err}`).toBe(0);
+    expect(err).toContain('paper run 1 was left unfinished; it is kept as interrupted and a new session starts (--new-session)');
+    expect(err).not.toContain('resuming paper run');
+    const db = new Database(join(dir, 'set-aside.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT id, status FROM runs ORDER BY id').all()).toEqual([
+        { id: 1, status: 'interrupted' },
+        { id: 2, status: 'finished' },
+      ]);
+      // The set-aside run keeps its checkpoint; the new one wrote its own, later.
+      const checkpoints = db.prepare('SELECT run_id AS run, time FROM checkpoints ORDER BY run_id').all() as { run: number; time: number }[];
+      expect(checkpoints.map((c) => c.run)).toEqual([1, 2]);
+      expect(checkpoints[0]!.time).toBe(firstBar[0]);
+      expect(checkpoints[1]!.time).toBeGreaterThan(firstBar[0]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses --new-session for a backtest, saying why', async () => {
+    const child = spawn(process.execPath, [cli, 'backtest', '--new-session', '--plugin-dir', pluginsDir, '--no-journal', '--no-report'], { cwd: dir });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect([code, err]).toEqual([2, expect.stringContaining('--new-session applies to paper sessions, and this is a backtest')]);
   });
 });
