@@ -54,6 +54,23 @@ export function thirdPartyClosure(roots: readonly string[], own: (name: string) 
  * Publishes installed package folders to the registry over npm's publish protocol (one PUT per version, as
  * `npm publish` sends), so the registry can serve a full install without reaching the internet.
  */
+/**
+ * `fetch`, sent again when the connection broke before the registry read the request. A PUT on a kept-alive
+ * connection that the registry closed while a big tarball was being packed fails with EPIPE or ECONNRESET, and
+ * fetch retries only idempotent requests. It happened once in the fresh-clone runs of the full suite.
+ */
+async function sendAgain(url: string, init: RequestInit, attempts = 3): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      const code = (error as { cause?: { code?: unknown } }).cause?.code;
+      const broken = code === 'EPIPE' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
+      if (!broken || attempt >= attempts) throw error;
+    }
+  }
+}
+
 export async function publishInstalled(registry: LocalRegistry, folders: Iterable<string>, scratch: string): Promise<number> {
   const done = new Set<string>();
   for (const dir of folders) {
@@ -81,7 +98,7 @@ export async function publishInstalled(registry: LocalRegistry, folders: Iterabl
       versions: { [manifest.version]: version },
       _attachments: { [file]: { content_type: 'application/octet-stream', data: data.toString('base64'), length: data.length } },
     };
-    const res = await fetch(`${registry.url}/${manifest.name.replace('/', '%2f')}`, {
+    const res = await sendAgain(`${registry.url}/${manifest.name.replace('/', '%2f')}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${registry.env['NPM_TOKEN']}` },
       body: JSON.stringify(body),
