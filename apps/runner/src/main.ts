@@ -227,6 +227,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             ...(maxBars === undefined ? {} : { maxBars }),
             ...(resumeFrom === undefined ? {} : { resumeFrom }),
             ...(journal === undefined ? {} : { checkpoint: (time: number, state: PaperCheckpoint) => journal.checkpoint(runId, time, state) }),
+            onLateBar: (bar, latest) =>
+              io.stderr.write(
+                `warning: the ${bar.symbol} bar of ${new Date(bar.time).toISOString()} closed after a bar of ${new Date(latest).toISOString()} was traded on; it is left out to keep time order (the data feed delivered it late)\n`,
+              ),
             onLive: ({ warmupBars, from }) => io.stderr.write(`live from ${new Date(from).toISOString()} after ${warmupBars} warm-up bars; trading on closed ${config.timeframe} bars${maxBars === undefined ? ' until Ctrl-C' : ` for ${maxBars} bars`}\n`),
           });
         } else run = await runBacktest(config, catalog, configFile, hooks);

@@ -20,7 +20,9 @@ export interface PresentDayBinance {
  * A local Binance whose BTCUSDT minute bars are real ones (FTX BTC-PERP, January 2022) moved to the present: the
  * first `warmup` end now and are served as history; the rest are for the test to push as live klines.
  */
-export async function startPresentDayBinance(options: { warmup: number; live: number; extraConfig?: string }): Promise<PresentDayBinance> {
+export async function startPresentDayBinance(options: { warmup: number; live: number; extraConfig?: string; symbols?: readonly string[] }): Promise<PresentDayBinance> {
+  // Every symbol trades the same bars (only BTC's are real): what the tests look at is the feed, not the prices.
+  const symbols = options.symbols ?? ['BTC/USDT'];
   const { bars } = loadOhlcvCsv(sharedDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220201_1m.csv'), { symbol: 'BTCUSDT', timeframe: '1m' });
   const liveFrom = Math.floor(Date.now() / MINUTE) * MINUTE;
   const rows: KlineRow[] = bars.slice(1_000, 1_000 + options.warmup + options.live).map((b, i) => {
@@ -29,7 +31,7 @@ export async function startPresentDayBinance(options: { warmup: number; live: nu
   });
   const server = await startFakeBinance({
     exchangeInfo: JSON.parse(readFileSync(sharedDataFile('binance/rest/http_spot_market_exchange_info.json'), 'utf8')),
-    klines: { BTCUSDT: { '1m': rows.slice(0, options.warmup) } },
+    klines: Object.fromEntries(symbols.map((s) => [s.replace('/', ''), { '1m': rows.slice(0, options.warmup) }])),
   });
   const dir = mkdtempSync(join(tmpdir(), 'to-paper-'));
   writeFileSync(
@@ -38,7 +40,7 @@ export async function startPresentDayBinance(options: { warmup: number; live: nu
 data:
   plugin: data-binance
   config: { urls: { rest: "${server.restUrl}", ws: "${server.wsUrl}" }, rateLimitMs: 0 }
-symbols: [BTC/USDT]
+symbols: [${symbols.join(', ')}]
 timeframe: 1m
 warmupBars: ${options.warmup}
 capital: 100000

@@ -20,6 +20,11 @@ export interface PaperHooks extends RunHooks {
   readonly maxBars?: number;
   /** Told when warm-up is done and the session waits for live bars. */
   readonly onLive?: (info: { warmupBars: number; from: number }) => void;
+  /**
+   * Told about a closed live bar that arrived after a later bar (of another symbol) was processed. It is left
+   * out: processing it would break time order. `latest` is the time of the bar already processed.
+   */
+  readonly onLateBar?: (bar: Bar, latest: number) => void;
   /** Wall-clock time; a parameter so tests can pin it. */
   readonly now?: () => number;
 }
@@ -88,9 +93,13 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       let latest = -Infinity;
       if (hooks.maxBars !== 0 && !stop.signal.aborted) {
         for await (const update of source.liveBars({ symbols: config.symbols, timeframe: config.timeframe, signal: stop.signal })) {
-          // A bar the warm-up or the resumed checkpoint already covered is not processed twice; one that closes
-          // after a later bar of another symbol was processed would break time order, and is left out.
-          if (!update.closed || update.bar.time < liveFrom || update.bar.time <= (resume?.time ?? -Infinity) || update.bar.time < latest) continue;
+          // A bar the warm-up or the resumed checkpoint already covered is not processed twice.
+          if (!update.closed || update.bar.time < liveFrom || update.bar.time <= (resume?.time ?? -Infinity)) continue;
+          // One that closes after a later bar of another symbol was processed would break time order: left out, and said.
+          if (update.bar.time < latest) {
+            hooks.onLateBar?.(update.bar, latest);
+            continue;
+          }
           latest = update.bar.time;
           await trade(update.bar);
           if (++live >= (hooks.maxBars ?? Infinity)) break;
