@@ -28,8 +28,9 @@ function refusal(intent: OrderIntent, working: ReadonlyMap<string, Order>): stri
 
 /**
  * A new order from an intent, in one fixed shape whatever shape the intent has (its optional fields present or
- * not, or copied by the risk gate after a resize). Spreading the intents instead cost about 2 µs an order once
- * V8 had seen more than four shapes at the spread. Absent optional fields are undefined, which JSON drops.
+ * not, or copied by the risk gate after a resize). Spreading the intents instead cost about 2 µs an order in the
+ * pipeline benchmark, 2.5 times what the same spread cost in the hand-wired loop, whose intents have fewer shapes
+ * (V8 copies by a slow path once a spread has seen many). Absent optional fields are undefined, which JSON drops.
  */
 function orderOf(intent: OrderIntent, status: 'accepted' | 'rejected', reason?: string): Order {
   const order = {
