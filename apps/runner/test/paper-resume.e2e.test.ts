@@ -5,7 +5,7 @@ import type { FakeBinance, KlineRow } from '@trading-orchestrator/data-binance/t
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeResume, type PaperCheckpoint } from '../src/commands/run-paper.js';
-import { openingState, startPresentDayBinance } from './present-day-binance.js';
+import { openingState, sessionLiveFrom, startPresentDayBinance } from './present-day-binance.js';
 
 /**
  * A paper session is killed with SIGKILL while it holds a position, and started again with the same config and
@@ -21,14 +21,14 @@ let dir: string;
 let rows: readonly KlineRow[];
 const children: ChildProcess[] = [];
 
-function startRunner(...extra: string[]): { child: ChildProcess; output: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> } {
+function startRunner(...extra: string[]): { child: ChildProcess; output: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>; err: () => string } {
   const child = spawn(process.execPath, [cli, 'paper', '--config', 'paper.yaml', '--plugin-dir', pluginsDir, '--journal', 'paper.db', '--no-report', ...extra], { cwd: dir, env: { ...process.env, CI: 'true' } });
   children.push(child);
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return { child, output: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err }))) };
+  return { child, output: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err }))), err: () => err };
 }
 
 /** The time of the latest checkpoint in a journal file, or undefined (before the file or a checkpoint exists). */
@@ -76,9 +76,10 @@ afterAll(async () => {
 describe('a paper session killed with SIGKILL', () => {
   it('resumes as the same run with its positions, cash and orders, and goes on trading', { timeout: 180_000 }, async () => {
     const first = startRunner();
+    const from = await sessionLiveFrom(first.err);
     await server.subscribed('btcusdt@kline_1m');
     // Live bars one at a time, each waited for, until the session holds a position.
-    let next = WARMUP;
+    let next = rows.findIndex((row) => row[0] >= from);
     let held: { time: number; state: PaperCheckpoint } | undefined;
     while (held === undefined) {
       if (next >= rows.length - 20) throw new Error('the strategy never opened a position');
@@ -126,6 +127,8 @@ describe('a paper session killed with SIGKILL', () => {
   it('with --new-session starts a new run, keeping the unfinished one as interrupted', { timeout: 180_000 }, async () => {
     // A session that is killed after its first checkpoint, in a journal of its own.
     const first = startRunner('--journal', 'set-aside.db');
+    const from = await sessionLiveFrom(first.err);
+    cursor = Math.max(cursor, rows.findIndex((row) => row[0] >= from));
     await server.subscribed('btcusdt@kline_1m');
     const firstBar = rows[cursor]!;
     push(firstBar);

@@ -57,3 +57,18 @@ ${options.extraConfig ?? ''}`,
 export function openingState(row: KlineRow): KlineRow {
   return [row[0], row[1], row[1], row[1], row[1], '0', row[6], '0', 0, '0', '0', '0'];
 }
+
+/**
+ * The open time of the first live bar a paper session will trade, read from its `live from …` line once it has
+ * written it. The session takes the current minute when it starts: a minute boundary passing between making the
+ * market and starting the session moves it one bar later than `liveFrom`.
+ */
+export async function sessionLiveFrom(stderr: () => string, timeoutMs = 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /^live from (\S+) after/m.exec(stderr());
+    if (match !== null) return Date.parse(match[1]!);
+    if (Date.now() > deadline) throw new Error(`the paper session did not go live within ${timeoutMs} ms; it wrote:\n${stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
