@@ -16,12 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { PluginManager } from '@trading-orchestrator/core-manager';
 import { BacktestEngine, Ledger, paperBroker, PositionSizer, RunningMetrics, toCents } from '@trading-orchestrator/engine';
 import { Journal } from '@trading-orchestrator/journal';
-import { generateBars } from '@trading-orchestrator/market-data';
 import { riskGuards } from '@trading-orchestrator/risk-guards';
 import { varRiskManager } from '@trading-orchestrator/risk-var';
 import { bollingerReversion } from '@trading-orchestrator/strategy-bollinger';
 import { maCrossover } from '@trading-orchestrator/strategy-ma-crossover';
 import { rsiMeanReversion } from '@trading-orchestrator/strategy-rsi';
+import { initDirect, randomWalk } from './direct.mjs';
 
 const BARS = Number(process.env.BARS ?? 300_000);
 const ONLY = process.env.ONLY;
@@ -51,16 +51,7 @@ const slots = STRATEGIES.map((id) => ({ instanceId: id, allocation: 1 / 3, sizin
 // price path stays continuous) for longer runs: the data source is not what is measured, and its arrays are
 // allocated before the RSS baseline.
 const PATH = Math.min(BARS, 1_000_000);
-const columns = { open: new Float64Array(PATH), high: new Float64Array(PATH), low: new Float64Array(PATH), close: new Float64Array(PATH), volume: new Float64Array(PATH) };
-let t0Time = 0;
-{
-  let i = 0;
-  for (const bar of generateBars({ symbol: 'BTC', timeframe: '1m', count: PATH, seed: 1, volatility: 0.6, initialPrice: 30_000 })) {
-    if (i === 0) t0Time = bar.time;
-    for (const k of Object.keys(columns)) columns[k][i] = bar[k];
-    i++;
-  }
-}
+const { columns, firstTime: t0Time } = randomWalk(PATH);
 const cycleGrowth = columns.close[PATH - 1] / columns.open[0];
 
 /** The bars, one fresh object each, as a data plugin hands them over. */
@@ -112,12 +103,7 @@ async function pipeline(journalPath) {
 
 /** The same plugin instances and the same bookkeeping, called straight: what the plugin layer is measured against. */
 async function handWired() {
-  const noop = { debug() {}, info() {}, warn() {}, error() {} };
-  const init = async (id) => {
-    const [definition, config] = configs[id];
-    const parsed = definition.configSchema['~standard'].validate(config).value;
-    return definition.init({ pluginId: id, config: parsed, logger: noop, clock: { now: () => 0 }, signal: new AbortController().signal, subscribe: () => () => {}, raise() {}, reportFill() {}, reportOrder() {} });
-  };
+  const init = (id) => initDirect(configs[id][0], configs[id][1], id);
   const strategies = await Promise.all(STRATEGIES.map(init));
   const risks = [await init('guards'), await init('var')];
   const broker = await init('paper');

@@ -5,13 +5,13 @@
 //   node bench/plugin-costs.mjs            every plugin
 //   PART=rsi node bench/plugin-costs.mjs   one of ma, rsi, bands, guards, var, paper
 import { paperBroker } from '@trading-orchestrator/engine';
-import { generateBars } from '@trading-orchestrator/market-data';
 import { checkBar } from '@trading-orchestrator/plugin-api';
 import { riskGuards } from '@trading-orchestrator/risk-guards';
 import { varRiskManager } from '@trading-orchestrator/risk-var';
 import { bollingerReversion } from '@trading-orchestrator/strategy-bollinger';
 import { maCrossover } from '@trading-orchestrator/strategy-ma-crossover';
 import { rsiMeanReversion } from '@trading-orchestrator/strategy-rsi';
+import { initDirect, randomWalk } from './direct.mjs';
 
 const N = 1_000_000;
 const ROUNDS = 3;
@@ -24,30 +24,7 @@ const plugins = {
   paper: [paperBroker, {}],
 };
 
-const prices = { open: new Float64Array(N), high: new Float64Array(N), low: new Float64Array(N), close: new Float64Array(N) };
-let firstTime = 0;
-{
-  let i = 0;
-  for (const bar of generateBars({ symbol: 'BTC', timeframe: '1m', count: N, seed: 1, volatility: 0.6, initialPrice: 30_000 })) {
-    if (i === 0) firstTime = bar.time;
-    for (const k of Object.keys(prices)) prices[k][i] = bar[k];
-    i++;
-  }
-}
-
-const noop = { debug() {}, info() {}, warn() {}, error() {} };
-const init = (definition, config) =>
-  definition.init({
-    pluginId: 'probe',
-    config: definition.configSchema['~standard'].validate(config).value,
-    logger: noop,
-    clock: { now: () => 0 },
-    signal: new AbortController().signal,
-    subscribe: () => () => {},
-    raise() {},
-    reportFill() {},
-    reportOrder() {},
-  });
+const { columns: prices, firstTime } = randomWalk(N);
 
 // Every round moves on in time, so no plugin sees a bar that is not after its last one.
 let round = 0;
@@ -71,6 +48,6 @@ const baseline = perBar(() => {});
 console.log(`${'building and checking a bar'.padEnd(28)} ${baseline.toFixed(0).padStart(4)} ns`);
 for (const [name, [definition, config]] of Object.entries(plugins)) {
   if (process.env.PART !== undefined && process.env.PART !== name) continue;
-  const plugin = await init(definition, config);
+  const plugin = await initDirect(definition, config);
   console.log(`${`${name} onBar`.padEnd(28)} ${(perBar((bar) => plugin.onBar(bar)) - baseline).toFixed(0).padStart(4)} ns`);
 }
