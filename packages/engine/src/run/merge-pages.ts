@@ -1,4 +1,5 @@
 import type { Bar } from '@trading-orchestrator/plugin-api';
+import { earliest } from './merge-bars.js';
 
 /**
  * Merges per-series streams of pages (each series ascending in time, as a data plugin's `historicalBars` yields
@@ -29,16 +30,7 @@ export async function* mergePages(series: readonly AsyncIterable<readonly Bar[]>
       if (horizon === Number.POSITIVE_INFINITY) return;
       const batch: Bar[] = [];
       for (;;) {
-        let best = -1;
-        let bestTime = horizon;
-        for (let s = 0; s < sources.length; s++) {
-          const page = pages[s];
-          const bar = page === undefined ? undefined : page[next[s]!];
-          if (bar !== undefined && (bar.time < bestTime || (best < 0 && bar.time === bestTime))) {
-            best = s;
-            bestTime = bar.time;
-          }
-        }
+        const best = earliest(pages, next, horizon);
         if (best < 0) break;
         batch.push(pages[best]![next[best]!++]!);
       }
