@@ -1,4 +1,4 @@
-export { Ledger, type FillEffect, type LedgerState, type StrategyAccount } from './portfolio/ledger.js';
+export { Ledger, StrategySlice, type FillEffect, type LedgerState, type StrategyAccount } from './portfolio/ledger.js';
 export { fromCents, toCents, type Cents } from './portfolio/money.js';
 export { paperBroker } from './broker/paper-broker.js';
 export { paperBrokerConfig, type PaperBrokerConfig } from './broker/paper-broker-config.js';

@@ -136,6 +136,10 @@ describe('ledger reconciliation (property)', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 60 }), fc.integer({ min: 1, max: 3 }), (steps, askEvery) => {
         const l = new Ledger(100_000);
+        // Slices are taken before any trade, and on a ledger that is then restored again and again: they stay bound.
+        const slices = ['a', 'b', 'c'].map((id) => l.slice(id, toCents(50_000)));
+        const restoredInPlace = new Ledger(100_000);
+        const restoredSlices = ['a', 'b', 'c'].map((id) => restoredInPlace.slice(id, toCents(50_000)));
         steps.forEach((s, i) => {
           if (s.kind === 'fill') l.applyFill(s.strategy, fill(s.side, s.quantity, s.price, 0.5, s.symbol));
           else l.mark(s.symbol, s.price);
@@ -148,6 +152,13 @@ describe('ledger reconciliation (property)', () => {
             for (const id of ['a', 'b', 'c']) {
               expect(ledger.isExposed(id)).toBe(fresh.positionsOf(id).length > 0);
               expect(ledger.strategyEquity({ strategyId: id, allocation: toCents(50_000) })).toBe(fresh.strategyEquity({ strategyId: id, allocation: toCents(50_000) }));
+            }
+          }
+          restoredInPlace.restore(JSON.parse(JSON.stringify(l.toState())));
+          for (const [k, id] of ['a', 'b', 'c'].entries()) {
+            for (const slice of [slices[k]!, restoredSlices[k]!]) {
+              expect(slice.equity()).toBe(fresh.strategyEquity({ strategyId: id, allocation: toCents(50_000) }));
+              expect(slice.isExposed()).toBe(fresh.positionsOf(id).length > 0);
             }
           }
         });

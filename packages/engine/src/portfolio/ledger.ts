@@ -11,15 +11,72 @@ interface Lot {
   openedAt: number;
 }
 
-interface StrategyBook {
-  fees: Cents;
-  readonly lots: Lot[];
+/** What a ledger's strategy books read from it: whether anything moved since, and the marks. */
+interface LedgerClock {
+  /**
+   * Moves whenever an answer about equity or exposure may change: a fill, a restore, or a mark while some lot is
+   * open. A flat book's per-bar questions are then answered from the last computation.
+   */
+  version: number;
+  readonly marks: Map<string, number>;
+}
+
+/** One strategy's fees and lots. Kept for the ledger's life (a restore refills it in place), so slices stay bound. */
+class StrategyBook {
+  fees: Cents = 0;
+  readonly lots: Lot[] = [];
   /** Its lots with a quantity. */
-  open: number;
-  /** `strategyEquity` as of ledger version `equityAt`, for `equityAllocation`. */
-  equityAt: number;
-  equityAllocation: Cents;
-  equityValue: number;
+  open = 0;
+  /** `equity` as of clock version `equityAt`, for `equityAllocation`. */
+  private equityAt = -1;
+  private equityAllocation: Cents = 0;
+  private equityValue = 0;
+
+  constructor(private readonly clock: LedgerClock) {}
+
+  /** Its allocation plus what it made and minus what it paid. */
+  equity(allocation: Cents): number {
+    if (this.equityAt === this.clock.version && this.equityAllocation === allocation) return this.equityValue;
+    let cents = allocation - this.fees;
+    for (let i = 0; i < this.lots.length; i++) {
+      const lot = this.lots[i]!;
+      cents += lot.realized;
+      if (lot.quantity !== 0) cents += toCents(lot.quantity * (this.clock.marks.get(lot.symbol) ?? Number.NaN)) - lot.cost;
+    }
+    this.equityAt = this.clock.version;
+    this.equityAllocation = allocation;
+    return (this.equityValue = fromCents(cents));
+  }
+
+  clear(): void {
+    this.fees = 0;
+    this.lots.length = 0;
+    this.open = 0;
+    this.equityAt = -1;
+  }
+}
+
+/**
+ * One strategy's slice of the account, bound to its book: what the engine asks about a strategy on every bar,
+ * answered without a lookup by name. `ledger.slice(...)` makes one.
+ */
+export class StrategySlice implements StrategyAccount {
+  /** @internal Made by `Ledger.slice`. */
+  constructor(
+    readonly strategyId: string,
+    readonly allocation: Cents,
+    private readonly book: StrategyBook,
+  ) {}
+
+  /** `ledger.strategyEquity(this)`. */
+  equity(): number {
+    return this.book.equity(this.allocation);
+  }
+
+  /** `ledger.isExposed(this.strategyId)`. */
+  isExposed(): boolean {
+    return this.book.open !== 0;
+  }
 }
 
 export interface FillEffect {
@@ -65,11 +122,7 @@ export interface LedgerState {
 
 export class Ledger {
   private cashCents: Cents;
-  /**
-   * Moves whenever an answer about equity or exposure may change: a fill, a restore, or a mark while some lot is
-   * open. A flat book's per-bar questions are then answered from the last computation.
-   */
-  private version = 0;
+  private readonly clock: LedgerClock = { version: 0, marks: new Map() };
   private openLots = 0;
   private equityAt = -1;
   private equityValue = 0;
@@ -78,7 +131,6 @@ export class Ledger {
   private feesCents: Cents = 0;
   private realizedCents: Cents = 0;
   private readonly lots = new Map<string, Lot>();
-  private readonly marks = new Map<string, number>();
   /** Per strategy, its fees and its lots: what the per-bar questions about one strategy read. */
   private readonly books = new Map<string, StrategyBook>();
   /** The lots grouped by symbol in the order they were first traded: what the account-wide questions and `snapshot` iterate. */
@@ -110,7 +162,7 @@ export class Ledger {
       fees: this.feesCents,
       realized: this.realizedCents,
       lots: [...this.lots.values()].map((l) => ({ ...l })),
-      marks: [...this.marks],
+      marks: [...this.clock.marks],
       feesByStrategy: [...this.books].filter(([, book]) => book.fees !== 0).map(([id, book]) => [id, book.fees] as const),
     };
   }
@@ -121,21 +173,21 @@ export class Ledger {
     this.feesCents = state.fees;
     this.realizedCents = state.realized;
     this.lots.clear();
-    this.books.clear();
+    for (const book of this.books.values()) book.clear();
     this.lotsBySymbol.clear();
     this.symbolGroups.length = 0;
     this.openLots = 0;
     for (const lot of state.lots) this.addLot({ ...lot });
-    this.version++;
-    this.marks.clear();
-    for (const [symbol, price] of state.marks) this.marks.set(symbol, price);
+    this.clock.version++;
+    this.clock.marks.clear();
+    for (const [symbol, price] of state.marks) this.clock.marks.set(symbol, price);
     for (const [id, cents] of state.feesByStrategy) this.bookOf(id).fees = cents;
   }
 
   /** Last price per symbol, for marking positions to market. */
   mark(symbol: string, price: number): void {
-    this.marks.set(symbol, price);
-    if (this.openLots !== 0) this.version++;
+    this.clock.marks.set(symbol, price);
+    if (this.openLots !== 0) this.clock.version++;
   }
 
   quantity(strategyId: string, symbol: string): number {
@@ -193,30 +245,24 @@ export class Ledger {
       book.open += opened;
       this.openLots += opened;
     }
-    this.version++;
+    this.clock.version++;
     this.mark(fill.symbol, fill.price);
     return { strategyId, symbol: fill.symbol, quantityBefore: before, quantityAfter: lot.quantity, realized, fee };
   }
 
   /** Equity of one strategy's slice of the account: its allocation plus what it made and minus what it paid. */
   strategyEquity(account: StrategyAccount): number {
-    const book = this.books.get(account.strategyId);
-    if (book === undefined) return fromCents(account.allocation);
-    if (book.equityAt === this.version && book.equityAllocation === account.allocation) return book.equityValue;
-    let cents = account.allocation - book.fees;
-    for (let i = 0; i < book.lots.length; i++) {
-      const lot = book.lots[i]!;
-      cents += lot.realized;
-      if (lot.quantity !== 0) cents += toCents(lot.quantity * this.markOf(lot.symbol)) - lot.cost;
-    }
-    book.equityAt = this.version;
-    book.equityAllocation = account.allocation;
-    return (book.equityValue = fromCents(cents));
+    return this.bookOf(account.strategyId).equity(account.allocation);
+  }
+
+  /** The strategy's slice, bound to its book: the same answers as `strategyEquity` and `isExposed(id)`, found faster. */
+  slice(strategyId: string, allocation: Cents): StrategySlice {
+    return new StrategySlice(strategyId, allocation, this.bookOf(strategyId));
   }
 
   /** Cash plus the market value of every position: `snapshot().equity` without building the snapshot. */
   equity(): number {
-    if (this.equityAt === this.version) return this.equityValue;
+    if (this.equityAt === this.clock.version) return this.equityValue;
     // Netted by symbol as in `snapshot`, so the two agree to the last bit.
     let net = 0;
     for (let g = 0; g < this.symbolGroups.length; g++) {
@@ -224,17 +270,17 @@ export class Ledger {
       const quantity = netOf(group);
       if (quantity !== 0) net += quantity * this.markOf(group[0]!.symbol);
     }
-    this.equityAt = this.version;
+    this.equityAt = this.clock.version;
     return (this.equityValue = fromCents(this.cashCents + toCents(net)));
   }
 
   /** Whether one strategy holds a position, or (no id) whether the book, netted by symbol as in `snapshot`, does. */
   isExposed(strategyId?: string): boolean {
     if (strategyId !== undefined) return (this.books.get(strategyId)?.open ?? 0) !== 0;
-    if (this.exposedAt === this.version) return this.exposedValue;
+    if (this.exposedAt === this.clock.version) return this.exposedValue;
     let exposed = false;
     for (let g = 0; g < this.symbolGroups.length && !exposed; g++) exposed = netOf(this.symbolGroups[g]!) !== 0;
-    this.exposedAt = this.version;
+    this.exposedAt = this.clock.version;
     return (this.exposedValue = exposed);
   }
 
@@ -308,12 +354,12 @@ export class Ledger {
 
   private bookOf(strategyId: string): StrategyBook {
     let book = this.books.get(strategyId);
-    if (book === undefined) this.books.set(strategyId, (book = { fees: 0, lots: [], open: 0, equityAt: -1, equityAllocation: 0, equityValue: 0 }));
+    if (book === undefined) this.books.set(strategyId, (book = new StrategyBook(this.clock)));
     return book;
   }
 
   private markOf(symbol: string): number {
-    return this.marks.get(symbol) ?? Number.NaN;
+    return this.clock.marks.get(symbol) ?? Number.NaN;
   }
 
   private position(lot: Omit<Lot, 'strategyId'> & { strategyId: string }): Position {

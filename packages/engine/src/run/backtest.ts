@@ -3,7 +3,7 @@ import type { Bar, Fill, Order, OrderIntent, PortfolioSnapshot, Signal, Timefram
 import { EquitySampler, type EquitySamplerState } from '../metrics/equity-sampler.js';
 import type { ClosedTrade, EquityPoint, PerformanceMetrics } from '../metrics/metrics.js';
 import { RunningMetrics, type RunningMetricsState } from '../metrics/running-metrics.js';
-import { Ledger, type LedgerState } from '../portfolio/ledger.js';
+import { Ledger, type LedgerState, type StrategySlice } from '../portfolio/ledger.js';
 import { type Step, drive, isThenable } from './step.js';
 import { toCents } from '../portfolio/money.js';
 import { PositionSizer, type SizingRule } from '../sizing/position-sizer.js';
@@ -107,8 +107,8 @@ interface SlotState {
   readonly slot: StrategySlot;
   readonly plugin: ManagedPlugin;
   readonly sizer: PositionSizer;
-  /** The strategy's slice of the account: its allocation in cents. */
-  readonly account: { readonly strategyId: string; readonly allocation: number };
+  /** The strategy's slice of the account (its allocation in cents), bound to its book in the ledger. */
+  readonly account: StrategySlice;
   onBar: HookSite;
   onFill: HookSite;
   signals: number;
@@ -205,7 +205,7 @@ export class BacktestEngine {
         slot,
         plugin,
         sizer: new PositionSizer(slot.sizing),
-        account: { strategyId: slot.instanceId, allocation: toCents(options.capital * slot.allocation) },
+        account: this.ledger.slice(slot.instanceId, toCents(options.capital * slot.allocation)),
         onBar: manager.guard.site(plugin.guarded, 'onBar', plugin.instance!),
         onFill: manager.guard.site(plugin.guarded, 'onFill', plugin.instance!),
         signals: 0,
@@ -391,7 +391,7 @@ export class BacktestEngine {
         ordersDenied: s.denied,
         tradeCount: s.tradeCount,
         trades: s.trades.toArray(),
-        finalEquity: this.ledger.strategyEquity(s.account),
+        finalEquity: s.account.equity(),
         equity: s.curve.points(),
         metrics: s.slot.shadow !== true && s.metrics.length >= 2 ? s.metrics.result() : undefined,
       })),
@@ -459,6 +459,8 @@ export class BacktestEngine {
       state.sizer.onBar(bar);
       if (state.plugin.machine.state !== 'active') continue;
       const out = guard.call<Signal | readonly Signal[] | null | undefined>(state.onBar, bar);
+      // Most bars bring no signal: nothing to act on, nothing to wait for.
+      if (out === undefined || out === null) continue;
       const pending = isThenable(out) ? out.then((answered) => this.actOn(state, answered, bar, trade)) : this.actOn(state, out, bar, trade);
       if (pending !== undefined) return pending.then(() => this.strategiesFrom(bar, trade, slots, i + 1));
     }
@@ -495,7 +497,7 @@ export class BacktestEngine {
       if (held !== 0) return;
       if (signal.side === 'sell' && this.options.allowShort !== true) return;
       side = signal.side;
-      const equity = this.ledger.strategyEquity(state.account);
+      const equity = state.account.equity();
       const sized = state.sizer.size(signal, price, equity);
       if (sized.quantity === 0) return;
       quantity = sized.quantity;
@@ -626,13 +628,12 @@ export class BacktestEngine {
     for (let i = 0; i < this.slots.length; i++) {
       const s = this.slots[i]!;
       if (s.slot.shadow === true) continue;
-      const id = s.slot.instanceId;
-      const slice = this.ledger.strategyEquity(s.account);
+      const slice = s.account.equity();
       // Its own positions, not the account's: a hedged book is flat while both strategies hold positions.
-      const slotExposed = this.ledger.isExposed(id);
+      const slotExposed = s.account.isExposed();
       s.metrics.addPoint(time, slice, slotExposed);
       s.curve.add(time, slice, slotExposed);
-      if (publish) bus.publish('equity', { time, equity: slice, strategyId: id });
+      if (publish) bus.publish('equity', { time, equity: slice, strategyId: s.slot.instanceId });
     }
   }
 
