@@ -50,6 +50,21 @@ describe('ledger, checked by hand', () => {
     expect(l.strategyEquity({ strategyId: 'revert', allocation: toCents(10_000) })).toBe(9_984);
     expect(l.snapshot(0).equity).toBe(20_000 + 50 - 16);
   });
+
+  it('a ledger restored over one that was trading marks and values positions as the original does', () => {
+    const original = new Ledger(100_000);
+    original.applyFill('a', fill('buy', 10, 100, 1, 'SPY'));
+    original.mark('SPY', 101);
+    const resumed = new Ledger(100_000);
+    resumed.applyFill('a', fill('buy', 3, 50, 0, 'SPY'));
+    resumed.mark('SPY', 55);
+    const slice = resumed.slice('a', toCents(50_000));
+    resumed.restore(JSON.parse(JSON.stringify(original.toState())));
+    for (const ledger of [original, resumed]) ledger.mark('SPY', 104);
+    expect(resumed.equity()).toBe(original.equity());
+    expect(resumed.equity()).toBe(100_000 - 1 + 10 * 4);
+    expect(slice.equity()).toBe(50_000 - 1 + 10 * 4);
+  });
 });
 
 describe('ledger reconciliation (property)', () => {

@@ -11,6 +11,12 @@ interface Lot {
   openedAt: number;
 }
 
+/** A symbol's last price, in a box of its own: marking writes the number in place, allocating nothing. */
+interface Mark {
+  readonly symbol: string;
+  price: number;
+}
+
 /** What a ledger's strategy books read from it: whether anything moved since, and the marks. */
 interface LedgerClock {
   /**
@@ -18,7 +24,7 @@ interface LedgerClock {
    * open. A flat book's per-bar questions are then answered from the last computation.
    */
   version: number;
-  readonly marks: Map<string, number>;
+  readonly marks: Map<string, Mark>;
 }
 
 /** One strategy's fees and lots. Kept for the ledger's life (a restore refills it in place), so slices stay bound. */
@@ -41,7 +47,7 @@ class StrategyBook {
     for (let i = 0; i < this.lots.length; i++) {
       const lot = this.lots[i]!;
       cents += lot.realized;
-      if (lot.quantity !== 0) cents += toCents(lot.quantity * (this.clock.marks.get(lot.symbol) ?? Number.NaN)) - lot.cost;
+      if (lot.quantity !== 0) cents += toCents(lot.quantity * (this.clock.marks.get(lot.symbol)?.price ?? Number.NaN)) - lot.cost;
     }
     this.equityAt = this.clock.version;
     this.equityAllocation = allocation;
@@ -123,6 +129,8 @@ export interface LedgerState {
 export class Ledger {
   private cashCents: Cents;
   private readonly clock: LedgerClock = { version: 0, marks: new Map() };
+  /** The box of the symbol marked last: a run of one symbol marks it without a lookup. */
+  private lastMark: Mark | undefined;
   private openLots = 0;
   private equityAt = -1;
   private equityValue = 0;
@@ -162,7 +170,7 @@ export class Ledger {
       fees: this.feesCents,
       realized: this.realizedCents,
       lots: [...this.lots.values()].map((l) => ({ ...l })),
-      marks: [...this.clock.marks],
+      marks: [...this.clock.marks].map(([symbol, mark]) => [symbol, mark.price] as const),
       feesByStrategy: [...this.books].filter(([, book]) => book.fees !== 0).map(([id, book]) => [id, book.fees] as const),
     };
   }
@@ -180,13 +188,20 @@ export class Ledger {
     for (const lot of state.lots) this.addLot({ ...lot });
     this.clock.version++;
     this.clock.marks.clear();
-    for (const [symbol, price] of state.marks) this.clock.marks.set(symbol, price);
+    this.lastMark = undefined;
+    for (const [symbol, price] of state.marks) this.clock.marks.set(symbol, { symbol, price });
     for (const [id, cents] of state.feesByStrategy) this.bookOf(id).fees = cents;
   }
 
   /** Last price per symbol, for marking positions to market. */
   mark(symbol: string, price: number): void {
-    this.clock.marks.set(symbol, price);
+    let mark = this.lastMark;
+    if (mark === undefined || mark.symbol !== symbol) {
+      mark = this.clock.marks.get(symbol);
+      if (mark === undefined) this.clock.marks.set(symbol, (mark = { symbol, price }));
+      this.lastMark = mark;
+    }
+    mark.price = price;
     if (this.openLots !== 0) this.clock.version++;
   }
 
@@ -359,7 +374,7 @@ export class Ledger {
   }
 
   private markOf(symbol: string): number {
-    return this.clock.marks.get(symbol) ?? Number.NaN;
+    return this.clock.marks.get(symbol)?.price ?? Number.NaN;
   }
 
   private position(lot: Omit<Lot, 'strategyId'> & { strategyId: string }): Position {
