@@ -1,5 +1,6 @@
 import { checkBar, defineBroker, type Bar, type Fill, type Order, type OrderIntent } from '@trading-orchestrator/plugin-api';
 import { fromCents, toCents } from '../portfolio/money.js';
+import { positionKey } from '../portfolio/position-key.js';
 import { paperBrokerConfig, type PaperBrokerConfig } from './paper-broker-config.js';
 
 /** Protective exits attached to a filled entry: one cancels the other. */
@@ -16,7 +17,6 @@ interface Bracket {
   readonly activeFrom: number;
 }
 
-const positionKey = (strategyId: string, symbol: string) => `${strategyId}\u0000${symbol}`;
 
 /** Why the broker refuses an intent outright, or undefined. */
 function refusal(intent: OrderIntent, working: ReadonlyMap<string, Order>): string | undefined {

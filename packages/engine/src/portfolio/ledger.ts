@@ -1,5 +1,6 @@
 import type { Fill, PortfolioSnapshot, Position } from '@trading-orchestrator/plugin-api';
 import { fromCents, toCents, type Cents } from './money.js';
+import { positionKey } from './position-key.js';
 
 /** One strategy's holding in one symbol. `cost` is the signed cost basis in cents (negative for a short). */
 interface Lot {
@@ -18,13 +19,18 @@ interface Mark {
 }
 
 /** What a ledger's strategy books read from it: whether anything moved since, and the marks. */
-interface LedgerClock {
+class LedgerClock {
   /**
    * Moves whenever an answer about equity or exposure may change: a fill, a restore, or a mark while some lot is
    * open. A flat book's per-bar questions are then answered from the last computation.
    */
-  version: number;
-  readonly marks: Map<string, Mark>;
+  version = 0;
+  readonly marks = new Map<string, Mark>();
+
+  /** The symbol's last price; NaN before its first mark. */
+  priceOf(symbol: string): number {
+    return this.marks.get(symbol)?.price ?? Number.NaN;
+  }
 }
 
 /** One strategy's fees and lots. Kept for the ledger's life (a restore refills it in place), so slices stay bound. */
@@ -47,7 +53,7 @@ class StrategyBook {
     for (let i = 0; i < this.lots.length; i++) {
       const lot = this.lots[i]!;
       cents += lot.realized;
-      if (lot.quantity !== 0) cents += toCents(lot.quantity * (this.clock.marks.get(lot.symbol)?.price ?? Number.NaN)) - lot.cost;
+      if (lot.quantity !== 0) cents += toCents(lot.quantity * this.clock.priceOf(lot.symbol)) - lot.cost;
     }
     this.equityAt = this.clock.version;
     this.equityAllocation = allocation;
@@ -101,7 +107,6 @@ export interface StrategyAccount {
   readonly allocation: Cents;
 }
 
-const key = (strategyId: string, symbol: string) => `${strategyId}\u0000${symbol}`;
 
 /** The net quantity of one symbol's lots, added in the order they were opened. */
 function netOf(group: readonly Lot[]): number {
@@ -128,7 +133,7 @@ export interface LedgerState {
 
 export class Ledger {
   private cashCents: Cents;
-  private readonly clock: LedgerClock = { version: 0, marks: new Map() };
+  private readonly clock = new LedgerClock();
   /** The box of the symbol marked last: a run of one symbol marks it without a lookup. */
   private lastMark: Mark | undefined;
   private openLots = 0;
@@ -206,7 +211,7 @@ export class Ledger {
   }
 
   quantity(strategyId: string, symbol: string): number {
-    return this.lots.get(key(strategyId, symbol))?.quantity ?? 0;
+    return this.lots.get(positionKey(strategyId, symbol))?.quantity ?? 0;
   }
 
   /** Net quantity of a symbol across strategies. */
@@ -216,7 +221,7 @@ export class Ledger {
   }
 
   applyFill(strategyId: string, fill: Fill): FillEffect {
-    const k = key(strategyId, fill.symbol);
+    const k = positionKey(strategyId, fill.symbol);
     let lot = this.lots.get(k);
     if (lot === undefined) {
       lot = { strategyId, symbol: fill.symbol, quantity: 0, cost: 0, realized: 0, openedAt: fill.time };
@@ -283,7 +288,7 @@ export class Ledger {
     for (let g = 0; g < this.symbolGroups.length; g++) {
       const group = this.symbolGroups[g]!;
       const quantity = netOf(group);
-      if (quantity !== 0) net += quantity * this.markOf(group[0]!.symbol);
+      if (quantity !== 0) net += quantity * this.clock.priceOf(group[0]!.symbol);
     }
     this.equityAt = this.clock.version;
     return (this.equityValue = fromCents(this.cashCents + toCents(net)));
@@ -352,7 +357,7 @@ export class Ledger {
   }
 
   private addLot(lot: Lot): void {
-    this.lots.set(key(lot.strategyId, lot.symbol), lot);
+    this.lots.set(positionKey(lot.strategyId, lot.symbol), lot);
     const book = this.bookOf(lot.strategyId);
     book.lots.push(lot);
     if (lot.quantity !== 0) {
@@ -373,12 +378,8 @@ export class Ledger {
     return book;
   }
 
-  private markOf(symbol: string): number {
-    return this.clock.marks.get(symbol)?.price ?? Number.NaN;
-  }
-
   private position(lot: Omit<Lot, 'strategyId'> & { strategyId: string }): Position {
-    const marketPrice = this.markOf(lot.symbol);
+    const marketPrice = this.clock.priceOf(lot.symbol);
     return {
       symbol: lot.symbol,
       quantity: lot.quantity,

@@ -6,6 +6,7 @@ import { RunningMetrics, type RunningMetricsState } from '../metrics/running-met
 import { Ledger, type LedgerState, type StrategySlice } from '../portfolio/ledger.js';
 import { type Step, drive, isThenable } from './step.js';
 import { toCents } from '../portfolio/money.js';
+import { positionKey } from '../portfolio/position-key.js';
 import { PositionSizer, type SizingRule } from '../sizing/position-sizer.js';
 
 /** One strategy instance in the run, with its share of the account. */
@@ -669,4 +670,3 @@ function outOfOrder(bar: Bar, currentTime: number): RangeError {
   return new RangeError(`bars must arrive in time order: ${bar.symbol} at ${new Date(bar.time).toISOString()} came after ${new Date(currentTime).toISOString()}`);
 }
 
-const positionKey = (strategyId: string, symbol: string) => `${strategyId}\u0000${symbol}`;
