@@ -31,6 +31,7 @@ describe('loading and starting', () => {
       ['guard', 'risk', 'active'],
     ]);
     expect(lifecycle.filter((t) => t.pluginId === 'alpha').map((t) => t.to)).toEqual(['loading', 'loaded', 'initialising', 'active']);
+    expect(m.stateChanges).toBe(lifecycle.length);
     const t = m.timings().alpha!;
     expect(t.loadMs).toBeGreaterThan(0);
     expect(t.initMs).toBeGreaterThanOrEqual(0);
@@ -207,9 +208,14 @@ describe('at run time', () => {
     const { m } = manager();
     await m.load([strategy('alpha')]);
     await m.start();
+    const before = m.stateChanges;
     await m.disable('alpha');
     expect(m.get('alpha')?.machine.state).toBe('disabled');
+    // Hot loops remember who is active and look again only when this count moves.
+    expect(m.stateChanges).toBeGreaterThan(before);
+    const disabledAt = m.stateChanges;
     await m.enable('alpha');
+    expect(m.stateChanges).toBeGreaterThan(disabledAt);
     expect(fixtureCalls().filter((c) => c.startsWith('alpha.'))).toEqual(['alpha.init', 'alpha.start', 'alpha.stop', 'alpha.start']);
   });
 

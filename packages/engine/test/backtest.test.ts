@@ -162,6 +162,60 @@ describe('a run of any length in bounded memory', () => {
     expect([result.bars, result.interrupted]).toEqual([1_500, true]);
   });
 
+  it('a run with an abort signal hands the event loop a turn every few milliseconds, so Ctrl-C and timers can run', async () => {
+    // Each bar takes 50 µs, so the run lasts at least 100 ms; a turn of the event loop is due every 10 ms.
+    const busy = defineStrategy({
+      configSchema: z.object({}),
+      init: () => ({
+        warmupBars: 0,
+        onBar: () => {
+          const until = performance.now() + 0.05;
+          while (performance.now() < until);
+          seen++;
+          return undefined;
+        },
+      }),
+    });
+    let seen = 0;
+    let seenAtFirstTurn: number | undefined;
+    const { engine } = await setup([{ id: 'busy', definition: busy as PluginDefinition }], [{ instanceId: 'busy', allocation: 1, sizing: { method: 'fixed-quantity', quantity: 1, maxPositionFraction: 1 } }]);
+    setImmediate(() => (seenAtFirstTurn = seen));
+    const result = await engine.run(bars.slice(0, 2_000), new AbortController().signal);
+    expect(result.bars).toBe(2_000);
+    expect(seenAtFirstTurn).toBeGreaterThan(0);
+    expect(seenAtFirstTurn).toBeLessThan(1_000);
+  });
+
+  it('skips the hooks of a plugin disabled between bars, and calls them again once it is enabled', async () => {
+    const counted = (calls: Map<string, number>) =>
+      defineStrategy({
+        configSchema: z.object({}),
+        init: (ctx) => ({ warmupBars: 0, onBar: () => void calls.set(ctx.pluginId, (calls.get(ctx.pluginId) ?? 0) + 1) }),
+      });
+    const calls = new Map<string, number>();
+    const slot = (instanceId: string): StrategySlot => ({ instanceId, allocation: 0.5, sizing: { method: 'fixed-quantity', quantity: 1, maxPositionFraction: 1 } });
+    const { engine, manager } = await setup(
+      [
+        { id: 'steady', definition: counted(calls) as PluginDefinition },
+        { id: 'paused', definition: counted(calls) as PluginDefinition },
+      ],
+      [slot('steady'), slot('paused')],
+    );
+    const guards = manager.get('risk-guards')!;
+    // The engine's own site: the guard hands out one per hook and receiver.
+    const riskCalls = () => manager.guard.site(guards.guarded, 'onBar', guards.instance!).calls;
+    for (const bar of bars.slice(0, 100)) await engine.process(bar);
+    await manager.disable('paused');
+    await manager.disable('risk-guards');
+    for (const bar of bars.slice(100, 200)) await engine.process(bar);
+    expect(riskCalls()).toBe(100);
+    await manager.enable('paused');
+    await manager.enable('risk-guards');
+    for (const bar of bars.slice(200, 300)) await engine.process(bar);
+    expect(Object.fromEntries(calls)).toEqual({ steady: 300, paused: 200 });
+    expect(riskCalls()).toBe(200);
+  });
+
   it('counts and publishes a fill of an order it never sent, and books nothing for it', async () => {
     const manual: Fill = { orderId: 'placed-by-hand', symbol: 'ALPHA', side: 'buy', quantity: 3, price: 100, fee: 0.1, time: bars[500]!.time, liquidity: 'taker' };
     // The paper broker, reporting one extra fill on bar 500 as a venue would for a trade placed by hand.

@@ -65,6 +65,7 @@ export class PluginManager {
   private readonly eventRate: { readonly burst: number; readonly perSecond: number };
   private readonly plugins = new Map<string, ManagedPlugin>();
   private startOrder: string[] = [];
+  private transitions = 0;
 
   constructor(options: PluginManagerOptions = {}) {
     this.bus = options.bus ?? new EventBus();
@@ -78,6 +79,14 @@ export class PluginManager {
       ...(options.defaultLimits === undefined ? {} : { defaultLimits: options.defaultLimits }),
       onTrip: (guarded, lastError) => this.trip(guarded.id, lastError.message),
     });
+  }
+
+  /**
+   * How many state transitions any of its plugins has made. A hot loop that skips inactive plugins may remember
+   * their states and look again only when this has moved, instead of asking each plugin on every call.
+   */
+  get stateChanges(): number {
+    return this.transitions;
   }
 
   /**
@@ -284,7 +293,14 @@ export class PluginManager {
       id,
       kind,
       spec,
-      machine: new PluginStateMachine(id, (t) => this.bus.publish('lifecycle', t), this.historyLimit),
+      machine: new PluginStateMachine(
+        id,
+        (t) => {
+          this.transitions++;
+          this.bus.publish('lifecycle', t);
+        },
+        this.historyLimit,
+      ),
       guarded: new GuardedPlugin(id, kind, spec.hookLimits),
       timings: { loadMs: 0, initMs: 0, startMs: 0 },
       definition: undefined,
