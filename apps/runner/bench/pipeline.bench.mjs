@@ -10,6 +10,7 @@
 //   SAME_PROCESS=1 ...                                               all runs in one process (each has its own by default)
 //   MIX=calm ...                                                     strategy settings that seldom trade (per-bar cost)
 //   REPEAT=5 ...                                                     each run five times, interleaved; the fastest counts
+//   ONLY=bars ...                                                    only make the bars (the baseline for per-bar counts)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -200,13 +201,24 @@ async function handWired() {
   return { seconds, bars: n, trades, equity: ledger.equity(), rssGrowth: rss() };
 }
 
+/** Only makes the bars: the baseline to subtract when counting what a loop adds per bar (instructions, allocation). */
+function barsOnly() {
+  const rss = rssProbe();
+  const t0 = performance.now();
+  let n = 0;
+  for (const bar of bars()) if (bar.close > 0) n++;
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, bars: n, trades: 0, equity: CAPITAL, rssGrowth: rss() };
+}
+
 const rate = (r) => Math.round(r.bars / r.seconds);
 const fmt = (x) => x.toLocaleString('en').padStart(10);
 
 /** One run in this process: `wired`, `off` (the engine, journal off) or `on` (journal on). */
 async function measure(run) {
   if (run === 'wired') return handWired();
-  if (run !== 'off' && run !== 'on') throw new Error(`ONLY: "${run}" is not one of wired, off, on`);
+  if (run === 'bars') return barsOnly();
+  if (run !== 'off' && run !== 'on') throw new Error(`ONLY: "${run}" is not one of wired, off, on, bars`);
   if (run === 'off') return pipeline(undefined);
   const dir = mkdtempSync(join(tmpdir(), 'to-bench-'));
   try {
@@ -246,8 +258,8 @@ if (process.env.BENCH_RUN !== undefined) {
   for (const run of runs) {
     const r = fastest.get(run);
     const versus = wired === undefined ? '' : `   ${(r.seconds / wired.seconds).toFixed(2)}x the hand-wired time`;
-    const name = run === 'wired' ? 'hand-wired loop    ' : `engine, journal ${run === 'on' ? 'on ' : 'off'}`;
-    console.log(`  ${name}  ${fmt(rate(r))} bars/s   ${r.seconds.toFixed(2).padStart(6)} s   trades ${r.trades}   final equity ${r.equity.toFixed(2)}   ${memory(r.rssGrowth)}${run === 'wired' ? '' : versus}`);
+    const name = run === 'wired' ? 'hand-wired loop    ' : run === 'bars' ? 'making bars only   ' : `engine, journal ${run === 'on' ? 'on ' : 'off'}`;
+    console.log(`  ${name}  ${fmt(rate(r))} bars/s   ${r.seconds.toFixed(2).padStart(6)} s   trades ${r.trades}   final equity ${r.equity.toFixed(2)}   ${memory(r.rssGrowth)}${run === 'wired' || run === 'bars' ? '' : versus}`);
     if (run === 'wired') wired = r;
   }
 }
