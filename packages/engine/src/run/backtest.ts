@@ -527,11 +527,11 @@ export class BacktestEngine {
   }
 
   private *onSignal(state: SlotState, signal: Signal, bar: Bar): Step {
-    const { manager } = this.options;
+    const { bus } = this;
     const strategyId = state.slot.instanceId;
     state.signals++;
     const shadow = state.slot.shadow === true;
-    if (manager.bus.hasSubscribers('signal')) manager.bus.publish('signal', { strategyId, signal: signal.time === undefined ? { ...signal, time: bar.time } : signal, shadow });
+    if (bus.hasSubscribers('signal')) bus.publish('signal', { strategyId, signal: signal.time === undefined ? { ...signal, time: bar.time } : signal, shadow });
     if (shadow || bar.time < (this.options.tradeFrom ?? Number.NEGATIVE_INFINITY)) return;
     const symbol = signal.symbol;
     const position = positionKey(strategyId, symbol);
@@ -576,10 +576,10 @@ export class BacktestEngine {
       if (this.denials.length < MAX_DENIALS) this.denials.push({ time: bar.time, strategyId, symbol, deniedBy: verdict.deniedBy, code: verdict.code, message: verdict.message });
       return;
     }
-    let order = manager.guard.call<Order>(this.brokerSubmit, verdict.intent);
+    let order = this.guard.call<Order>(this.brokerSubmit, verdict.intent);
     if (isThenable(order)) order = (yield order) as Awaited<typeof order>;
     if (order === HOOK_FAILED) return;
-    manager.bus.publish('order', order);
+    bus.publish('order', order);
     if (order.status === 'rejected') return;
     state.submitted++;
     this.own(order.id, strategyId, symbol);
@@ -596,13 +596,12 @@ export class BacktestEngine {
 
   /** Books a fill: ledger, trade records, notifications. */
   private *book(fill: Fill): Step {
-    const { manager } = this.options;
-    const { guard } = manager;
+    const { bus, guard } = this;
     // Bracket legs are reported as `<entry id>:<leg>`.
     const strategyId = this.orderOwner.get(fill.orderId) ?? this.orderOwner.get(fill.orderId.slice(0, fill.orderId.lastIndexOf(':')));
     if (strategyId === undefined) {
       this.unownedFills++;
-      manager.bus.publish('fill', fill);
+      bus.publish('fill', fill);
       return;
     }
     const position = positionKey(strategyId, fill.symbol);
@@ -615,7 +614,7 @@ export class BacktestEngine {
       for (const id of this.ordersOfPosition.get(position)?.ids ?? []) this.orderOwner.delete(id);
       this.ordersOfPosition.delete(position);
     }
-    manager.bus.publish('fill', fill);
+    bus.publish('fill', fill);
     const portfolio = this.ledger.snapshot(fill.time);
     if (state.plugin.machine.state === 'active') {
       const mine = this.ledger.positionsOf(strategyId).find((p) => p.symbol === fill.symbol);
@@ -638,7 +637,7 @@ export class BacktestEngine {
       const out = this.gate.positionClosed(closed, portfolio);
       if (isThenable(out)) yield out;
     }
-    if (book !== undefined) manager.bus.publish('position', book);
+    if (book !== undefined) bus.publish('position', book);
   }
 
   private trackTrade(state: SlotState, fill: Fill, before: number, after: number, realized: number, fee: number): void {
@@ -700,7 +699,7 @@ export class BacktestEngine {
   }
 
   private require(id: string, kind: 'strategy' | 'risk' | 'broker'): ManagedPlugin {
-    const p = this.options.manager.get(id);
+    const p = this.manager.get(id);
     if (p === undefined || p.kind !== kind || p.instance === undefined) throw new RangeError(`"${id}" is not a started ${kind} plugin in this manager`);
     return p;
   }
