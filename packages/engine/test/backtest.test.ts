@@ -8,7 +8,7 @@ import { maCrossover } from '@trading-orchestrator/strategy-ma-crossover';
 import { rsiMeanReversion } from '@trading-orchestrator/strategy-rsi';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { BacktestEngine, mergePages, paperBroker, toCents, type BacktestOptions, type StrategySlot } from '../src/index.js';
+import { BacktestEngine, mergePages, paperBroker, toCents, type BacktestOptions, type EngineState, type StrategySlot } from '../src/index.js';
 
 const builtIn = (id: string, definition: PluginDefinition): LoadablePlugin => ({ id, kind: definition.kind, version: '1.0.0', packageName: id, packageDir: '.', manifest: undefined, definition });
 const bars = generateUniverse(['ALPHA', 'BETA'], { timeframe: '1h', count: 3_000, seed: 4, volatility: 0.6, initialPrice: 100 });
@@ -339,6 +339,7 @@ describe('checkpoint and resume', () => {
   it('a run stopped at a checkpoint and resumed in a new engine (strategies warmed on the same bars) ends where an unbroken run ends, to the cent', async () => {
     const all = [...bars];
     const unbroken = await (await strategiesOnly()).engine.run(all);
+    let carried = 0;
     for (const cut of [1_501, 3_000, 4_777]) {
       const first = await strategiesOnly();
       for (const bar of all.slice(0, cut)) await first.engine.process(bar);
@@ -348,6 +349,10 @@ describe('checkpoint and resume', () => {
       const second = await strategiesOnly(brokerState);
       for (const bar of all.slice(0, cut)) await second.engine.warm(bar);
       second.engine.restore(engineState);
+      // The orders in flight and the open trades come back as they were checkpointed.
+      const inFlight = (state: EngineState) => ({ orderOwner: state.orderOwner, working: state.working, open: state.slots.map((s) => s.open) });
+      expect(inFlight(second.engine.snapshot())).toEqual(inFlight(engineState));
+      carried += engineState.orderOwner.length + engineState.working.length;
       for (const bar of all.slice(cut)) await second.engine.process(bar);
       const resumed = second.engine.finish();
       const [a, b] = [unbroken.portfolio, resumed.portfolio];
@@ -358,5 +363,6 @@ describe('checkpoint and resume', () => {
       expect(resumed.equity).toEqual(unbroken.equity);
       expect(resumed.strategies.map((s) => s.metrics)).toEqual(unbroken.strategies.map((s) => s.metrics));
     }
+    expect(carried, 'some checkpoint was taken with orders in flight').toBeGreaterThan(0);
   });
 });

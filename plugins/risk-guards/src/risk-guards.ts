@@ -37,6 +37,8 @@ export const riskGuards = defineRiskManager({
   init(ctx) {
     const config = ctx.config;
     const breaker = new CircuitBreaker(config.circuitBreaker, ctx.raise);
+    // By symbol; a symbol keeps its entry at 0 rather than being deleted: a Map that keeps dropping and re-adding
+    // entries replaces its hash table each time, and the dead tables kept each other alive until a full collection.
     const streaks = new Map<string, number>();
     const cooldowns = new Map<string, number>();
     const groupsOf = new Map<string, (typeof config.correlationGroups)[number][]>();
@@ -143,8 +145,8 @@ export const riskGuards = defineRiskManager({
       portfolioRisk,
       snapshot: (): GuardsState => ({
         breaker: breaker.toState(),
-        streaks: [...streaks],
-        cooldowns: [...cooldowns],
+        streaks: [...streaks].filter(([, n]) => n > 0),
+        cooldowns: [...cooldowns].filter(([, n]) => n > 0),
         lastBarTime: Number.isFinite(lastBarTime) ? lastBarTime : null,
         lastPortfolio: lastPortfolio ?? null,
       }),
@@ -155,9 +157,9 @@ export const riskGuards = defineRiskManager({
           breaker.onNewBarTime(bar.time, lastPortfolio);
         }
         const left = cooldowns.get(bar.symbol);
-        if (left === undefined) return;
+        if (left === undefined || left === 0) return;
         if (left <= 1) {
-          cooldowns.delete(bar.symbol);
+          cooldowns.set(bar.symbol, 0);
           ctx.raise({ level: 'info', code: 'LOSS_STREAK_COOLDOWN_ENDED', message: `${bar.symbol} may be traded again`, symbol: bar.symbol, time: bar.time });
         } else {
           cooldowns.set(bar.symbol, left - 1);
@@ -169,7 +171,7 @@ export const riskGuards = defineRiskManager({
         observe(portfolio);
         // A position closed at a loss counts towards the streak (stop-losses are the usual cause); a win resets it.
         if (!(position.realizedPnl < 0)) {
-          streaks.delete(position.symbol);
+          streaks.set(position.symbol, 0);
           return;
         }
         const streak = (streaks.get(position.symbol) ?? 0) + 1;
@@ -177,7 +179,7 @@ export const riskGuards = defineRiskManager({
           streaks.set(position.symbol, streak);
           return;
         }
-        streaks.delete(position.symbol);
+        streaks.set(position.symbol, 0);
         cooldowns.set(position.symbol, config.lossStreak.cooldownBars);
         ctx.raise({
           level: 'warning',

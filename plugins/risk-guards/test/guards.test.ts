@@ -63,9 +63,11 @@ describe('loss-streak cooldown', () => {
     await risk.onPositionClosed!(closed(-12), book(100_000));
     expect(await risk.checkOrder(order('BTC', 'buy', 1), book(100_000))).toEqual({ action: 'deny', code: 'LOSS_STREAK_COOLDOWN', message: 'BTC is cooling down after 2 losing trades in a row: 3 more bars' });
     expect(await risk.checkOrder(order('ETH', 'buy', 1), book(100_000))).toEqual({ action: 'allow' });
-    for (let t = 1; t <= 3; t++) await risk.onBar!(bar('BTC', t));
+    for (let t = 1; t <= 5; t++) await risk.onBar!(bar('BTC', t));
     expect(await risk.checkOrder(order('BTC', 'buy', 1), book(100_000))).toEqual({ action: 'allow' });
+    // The end is announced once, and an ended cooldown or a reset streak leaves nothing in the snapshot.
     expect(ctx.raised.map((e) => e.code)).toEqual(['LOSS_STREAK_COOLDOWN', 'LOSS_STREAK_COOLDOWN_ENDED']);
+    expect(await risk.snapshot!()).toMatchObject({ streaks: [], cooldowns: [] });
   });
 });
 

@@ -99,4 +99,18 @@ describe('paper broker', () => {
     expect(await fillsOn(b, bar(1, 100, 101, 99, 100, 'SPY'))).toEqual([]);
     expect((await fillsOn(b, bar(1, 30_000, 30_100, 29_900, 30_050, 'BTC')))[0]).toMatchObject({ symbol: 'BTC', price: 30_000 });
   });
+
+  it('fills the orders due on a bar in the order they were submitted, and keeps the rest working', async () => {
+    const { b } = await broker();
+    await b.submit(intent({ id: 'a' }));
+    await b.submit(intent({ id: 'c' }));
+    await b.submit(intent({ id: 'b', symbol: 'BTC' }));
+    await b.submit(intent({ id: 'd', type: 'limit', limitPrice: 90 }));
+    await b.submit(intent({ id: 'e', strategyId: 'other' }));
+    expect((await fillsOn(b, bar(1, 100, 101, 99, 100))).map((f) => f.orderId)).toEqual(['a', 'c', 'e']);
+    expect((await b.openOrders!()).map((o) => o.id)).toEqual(['b', 'd']);
+    expect(await b.health!()).toMatchObject({ metrics: { workingOrders: 2 } });
+    expect((await fillsOn(b, bar(2, 100, 101, 99, 100, 'BTC'))).map((f) => f.orderId)).toEqual(['b']);
+    expect((await b.openOrders!()).map((o) => o.id)).toEqual(['d']);
+  });
 });

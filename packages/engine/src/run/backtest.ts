@@ -104,6 +104,22 @@ interface OpenTrade {
   fees: number;
 }
 
+/**
+ * The engine's record of one strategy's dealings in one symbol. Made on the strategy's first signal for the
+ * symbol and kept for the run, so trading adds and drops no Map entries: a Map that keeps losing and gaining
+ * entries replaces its hash table, and each dead table in old space kept the next one alive until a full
+ * collection (the largest share of the RSS growth on a busy run).
+ */
+interface PositionTrack {
+  readonly symbol: string;
+  /** An order was sent and has not filled yet: the strategy's signals for the symbol wait. */
+  working: boolean;
+  /** Orders that may still fill for the position (bracket legs fill as `<id>:<leg>`); cleared when it is flat. */
+  readonly orderIds: string[];
+  /** The trade in progress; undefined while flat. */
+  open: OpenTrade | undefined;
+}
+
 interface SlotState {
   readonly slot: StrategySlot;
   readonly plugin: ManagedPlugin;
@@ -119,7 +135,8 @@ interface SlotState {
   denied: number;
   tradeCount: number;
   readonly trades: RingBuffer<TradeRecord>;
-  readonly open: Map<string, OpenTrade>;
+  /** By symbol. */
+  readonly positions: Map<string, PositionTrack>;
   readonly curve: EquitySampler;
   readonly metrics: RunningMetrics;
 }
@@ -181,12 +198,6 @@ export class BacktestEngine {
   private readonly broker: ManagedPlugin;
   private readonly brokerOnBar: HookSite;
   private readonly brokerSubmit: HookSite;
-  /** Orders that may still fill, with their strategy; an order is forgotten once its position is flat again. */
-  private readonly orderOwner = new Map<string, string>();
-  /** The orders behind each strategy's position in a symbol (key: strategy and symbol). */
-  private readonly ordersOfPosition = new Map<string, { readonly strategyId: string; readonly symbol: string; readonly ids: string[] }>();
-  /** Strategy-and-symbol keys with an order sent and not yet filled. */
-  private readonly working = new Set<string>();
   private readonly denials: Denial[] = [];
   private readonly curve: EquitySampler;
   private readonly metrics: RunningMetrics;
@@ -230,7 +241,7 @@ export class BacktestEngine {
         denied: 0,
         tradeCount: 0,
         trades: new RingBuffer(options.keepTrades ?? 1_000),
-        open: new Map(),
+        positions: new Map(),
         curve: new EquitySampler(keepPoints),
         metrics: new RunningMetrics(metricsOptions),
       };
@@ -322,8 +333,8 @@ export class BacktestEngine {
       bars: this.bars,
       sequence: this.sequence,
       ledger: this.ledger.toState(),
-      orderOwner: [...this.ordersOfPosition.values()].flatMap((p) => p.ids.map((id) => [id, p.strategyId, p.symbol] as const)),
-      working: [...this.working],
+      orderOwner: this.slots.flatMap((s) => [...s.positions.values()].flatMap((p) => p.orderIds.map((id) => [id, s.slot.instanceId, p.symbol] as const))),
+      working: this.slots.flatMap((s) => [...s.positions.values()].filter((p) => p.working).map((p) => positionKey(s.slot.instanceId, p.symbol))),
       unownedFills: this.unownedFills,
       curve: this.curve.toState(),
       metrics: this.metrics.toState(),
@@ -334,7 +345,7 @@ export class BacktestEngine {
         denied: s.denied,
         tradeCount: s.tradeCount,
         trades: s.trades.toArray(),
-        open: [...s.open].map(([k, v]) => [k, { ...v }] as const),
+        open: [...s.positions.values()].flatMap((p) => (p.open === undefined ? [] : [[p.symbol, { ...p.open }] as const])),
         curve: s.curve.toState(),
         metrics: s.metrics.toState(),
       })),
@@ -349,11 +360,17 @@ export class BacktestEngine {
     this.warmOnly = false;
     this.sequence = state.sequence;
     this.bars += state.bars;
-    this.orderOwner.clear();
-    this.ordersOfPosition.clear();
-    for (const [id, strategyId, symbol] of state.orderOwner) this.own(id, strategyId, symbol);
-    this.working.clear();
-    for (const k of state.working) this.working.add(k);
+    for (const s of this.slots) s.positions.clear();
+    for (const [id, strategyId, symbol] of state.orderOwner) {
+      const slot = this.slotById.get(strategyId);
+      if (slot !== undefined) trackOf(slot, symbol).orderIds.push(id);
+    }
+    for (const key of state.working) {
+      for (const s of this.slots) {
+        const prefix = positionKey(s.slot.instanceId, '');
+        if (key.startsWith(prefix)) trackOf(s, key.slice(prefix.length)).working = true;
+      }
+    }
     this.unownedFills = state.unownedFills ?? 0;
     this.curve.restore(state.curve);
     this.metrics.restore(state.metrics);
@@ -365,8 +382,7 @@ export class BacktestEngine {
       slot.denied = saved.denied;
       slot.tradeCount = saved.tradeCount;
       for (const t of saved.trades) slot.trades.push(t);
-      slot.open.clear();
-      for (const [symbol, trade] of saved.open) slot.open.set(symbol, { ...trade });
+      for (const [symbol, trade] of saved.open) trackOf(slot, symbol).open = { ...trade };
       slot.curve.restore(saved.curve);
       slot.metrics.restore(saved.metrics);
     }
@@ -534,8 +550,8 @@ export class BacktestEngine {
     if (bus.hasSubscribers('signal')) bus.publish('signal', { strategyId, signal: signal.time === undefined ? { ...signal, time: bar.time } : signal, shadow });
     if (shadow || bar.time < (this.options.tradeFrom ?? Number.NEGATIVE_INFINITY)) return;
     const symbol = signal.symbol;
-    const position = positionKey(strategyId, symbol);
-    if (this.working.has(position)) return;
+    const track = trackOf(state, symbol);
+    if (track.working) return;
     const held = this.ledger.quantity(strategyId, symbol);
     const price = bar.close;
     let side: 'buy' | 'sell';
@@ -582,38 +598,37 @@ export class BacktestEngine {
     bus.publish('order', order);
     if (order.status === 'rejected') return;
     state.submitted++;
-    this.own(order.id, strategyId, symbol);
-    this.working.add(position);
+    track.orderIds.push(order.id);
+    track.working = true;
   }
 
-  private own(orderId: string, strategyId: string, symbol: string): void {
-    this.orderOwner.set(orderId, strategyId);
-    const position = positionKey(strategyId, symbol);
-    const orders = this.ordersOfPosition.get(position);
-    if (orders === undefined) this.ordersOfPosition.set(position, { strategyId, symbol, ids: [orderId] });
-    else orders.ids.push(orderId);
+  /** The strategy whose order (or bracket leg, `<entry id>:<leg>`) filled, if the order is still tracked. */
+  private ownerOf(fill: Fill): SlotState | undefined {
+    const { slots } = this;
+    for (let i = 0; i < slots.length; i++) if (slots[i]!.positions.get(fill.symbol)?.orderIds.includes(fill.orderId) === true) return slots[i];
+    const leg = fill.orderId.lastIndexOf(':');
+    if (leg < 0) return undefined;
+    const entry = fill.orderId.slice(0, leg);
+    for (let i = 0; i < slots.length; i++) if (slots[i]!.positions.get(fill.symbol)?.orderIds.includes(entry) === true) return slots[i];
+    return undefined;
   }
 
   /** Books a fill: ledger, trade records, notifications. */
   private *book(fill: Fill): Step {
     const { bus, guard } = this;
-    // Bracket legs are reported as `<entry id>:<leg>`.
-    const strategyId = this.orderOwner.get(fill.orderId) ?? this.orderOwner.get(fill.orderId.slice(0, fill.orderId.lastIndexOf(':')));
-    if (strategyId === undefined) {
+    const state = this.ownerOf(fill);
+    if (state === undefined) {
       this.unownedFills++;
       bus.publish('fill', fill);
       return;
     }
-    const position = positionKey(strategyId, fill.symbol);
-    this.working.delete(position);
+    const strategyId = state.slot.instanceId;
+    const track = state.positions.get(fill.symbol)!;
+    track.working = false;
     const effect = this.ledger.applyFill(strategyId, fill);
-    const state = this.slotById.get(strategyId)!;
-    this.trackTrade(state, fill, effect.quantityBefore, effect.quantityAfter, effect.realized / 100, effect.fee / 100);
+    this.trackTrade(state, track, fill, effect.quantityBefore, effect.quantityAfter, effect.realized / 100, effect.fee / 100);
     // A flat position with nothing working has no order left that can fill (brackets go with their position).
-    if (effect.quantityAfter === 0) {
-      for (const id of this.ordersOfPosition.get(position)?.ids ?? []) this.orderOwner.delete(id);
-      this.ordersOfPosition.delete(position);
-    }
+    if (effect.quantityAfter === 0) track.orderIds.length = 0;
     bus.publish('fill', fill);
     const portfolio = this.ledger.snapshot(fill.time);
     if (state.plugin.machine.state === 'active') {
@@ -640,11 +655,11 @@ export class BacktestEngine {
     if (book !== undefined) bus.publish('position', book);
   }
 
-  private trackTrade(state: SlotState, fill: Fill, before: number, after: number, realized: number, fee: number): void {
-    let open = state.open.get(fill.symbol);
+  private trackTrade(state: SlotState, track: PositionTrack, fill: Fill, before: number, after: number, realized: number, fee: number): void {
+    let open = track.open;
     if (open === undefined && after !== 0) {
       open = { direction: after > 0 ? 'long' : 'short', entryTime: fill.time, quantity: 0, realized: 0, fees: 0 };
-      state.open.set(fill.symbol, open);
+      track.open = open;
     }
     if (open === undefined) return;
     open.realized += realized;
@@ -659,8 +674,7 @@ export class BacktestEngine {
       state.metrics.addTrade(pnl);
       if (state.slot.shadow !== true) this.metrics.addTrade(pnl);
       this.bus.publish('trade', trade);
-      state.open.delete(fill.symbol);
-      if (flipped) state.open.set(fill.symbol, { direction: after > 0 ? 'long' : 'short', entryTime: fill.time, quantity: Math.abs(after), realized: 0, fees: 0 });
+      track.open = flipped ? { direction: after > 0 ? 'long' : 'short', entryTime: fill.time, quantity: Math.abs(after), realized: 0, fees: 0 } : undefined;
     }
   }
 
@@ -703,6 +717,13 @@ export class BacktestEngine {
     if (p === undefined || p.kind !== kind || p.instance === undefined) throw new RangeError(`"${id}" is not a started ${kind} plugin in this manager`);
     return p;
   }
+}
+
+/** The strategy's track of a symbol, made on first use. */
+function trackOf(state: SlotState, symbol: string): PositionTrack {
+  let track = state.positions.get(symbol);
+  if (track === undefined) state.positions.set(symbol, (track = { symbol, working: false, orderIds: [], open: undefined }));
+  return track;
 }
 
 /** How long a run with an abort signal goes before handing the event loop a turn. */
