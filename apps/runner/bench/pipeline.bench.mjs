@@ -118,8 +118,9 @@ async function handWired() {
   // The engine's result keeps its curves thinned to 2,048 points (`keepEquityPoints`), and so does this loop.
   const accountCurve = new EquitySampler(2_048);
   const sliceCurves = STRATEGIES.map(() => new EquitySampler(2_048));
-  const owner = new Map();
-  const working = new Set();
+  // Per strategy, as the engine keeps them: the orders that may still fill, and whether one is working.
+  const orderIds = STRATEGIES.map(() => []);
+  const working = STRATEGIES.map(() => false);
   let trades = 0;
   let seq = 0;
   let n = 0;
@@ -152,16 +153,18 @@ async function handWired() {
     if (time !== -Infinity) recordEquity();
     time = bar.time;
     for (const fill of broker.onBar(bar) ?? []) {
-      const id = owner.get(fill.orderId.split(':')[0]);
-      if (id === undefined) continue;
-      working.delete(id);
+      const entry = fill.orderId.split(':')[0];
+      const s = orderIds.findIndex((ids) => ids.includes(entry));
+      if (s < 0) continue;
+      const id = STRATEGIES[s];
+      working[s] = false;
       const effect = ledger.applyFill(id, fill);
       if (effect.quantityAfter === 0) {
         trades++;
-        for (const [order, of] of owner) if (of === id) owner.delete(order);
+        orderIds[s].length = 0;
       }
       const portfolio = ledger.snapshot(fill.time);
-      strategies[STRATEGIES.indexOf(id)].onFill?.(fill, ledger.positionsOf(id).find((p) => p.symbol === fill.symbol));
+      strategies[s].onFill?.(fill, ledger.positionsOf(id).find((p) => p.symbol === fill.symbol));
       for (const r of risks) r.onFill?.(fill, portfolio);
       const book = portfolio.positions.find((p) => p.symbol === fill.symbol);
       if (effect.quantityBefore === 0 && book !== undefined) for (const r of risks) r.onPositionOpened?.(book, portfolio);
@@ -177,7 +180,7 @@ async function handWired() {
       const signal = strategies[s].onBar(bar);
       if (signal === undefined || signal === null || Array.isArray(signal)) continue;
       const id = STRATEGIES[s];
-      if (working.has(id)) continue;
+      if (working[s]) continue;
       const held = ledger.quantity(id, bar.symbol);
       let intent;
       if (signal.side === 'buy' && held === 0) {
@@ -191,8 +194,8 @@ async function handWired() {
         intent = check(intent, ledger.snapshot(bar.time));
         if (intent === undefined) continue;
       } else continue;
-      owner.set(intent.id, id);
-      working.add(id);
+      orderIds[s].push(intent.id);
+      working[s] = true;
       broker.submit(intent);
     }
   }
