@@ -604,12 +604,12 @@ export class BacktestEngine {
 
   /** The strategy whose order (or bracket leg, `<entry id>:<leg>`) filled, if the order is still tracked. */
   private ownerOf(fill: Fill): SlotState | undefined {
-    const { slots } = this;
-    for (let i = 0; i < slots.length; i++) if (slots[i]!.positions.get(fill.symbol)?.orderIds.includes(fill.orderId) === true) return slots[i];
     const leg = fill.orderId.lastIndexOf(':');
-    if (leg < 0) return undefined;
-    const entry = fill.orderId.slice(0, leg);
-    for (let i = 0; i < slots.length; i++) if (slots[i]!.positions.get(fill.symbol)?.orderIds.includes(entry) === true) return slots[i];
+    return this.holderOf(fill.symbol, fill.orderId) ?? (leg < 0 ? undefined : this.holderOf(fill.symbol, fill.orderId.slice(0, leg)));
+  }
+
+  private holderOf(symbol: string, orderId: string): SlotState | undefined {
+    for (const s of this.slots) if (s.positions.get(symbol)?.orderIds.includes(orderId) === true) return s;
     return undefined;
   }
 
