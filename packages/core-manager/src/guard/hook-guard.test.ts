@@ -85,6 +85,21 @@ describe('hook guard', () => {
     expect(guard.unsettled()).toEqual([{ pluginId: 'strat', hook: 'health', since: expect.any(Number) }]);
   });
 
+  it('gives the hooks that set a plugin up or take it down their own, longer limits; a plugin\'s own limits win', () => {
+    const bus = new EventBus();
+    const defaults = new HookGuard({ bus });
+    const plugin = new GuardedPlugin('feed', 'data', { start: { softMs: 50, hardMs: 60_000 } });
+    const instance = { init() {}, start() {}, stop() {}, dispose() {}, health() {}, historicalBars() {} };
+    const limitsOf = (guard: HookGuard, hook: keyof typeof instance) => guard.site(plugin, hook, instance).limits;
+    for (const hook of ['init', 'stop', 'dispose'] as const) expect(limitsOf(defaults, hook)).toEqual({ softMs: 5_000, hardMs: 30_000 });
+    for (const hook of ['health', 'historicalBars'] as const) expect(limitsOf(defaults, hook)).toEqual({ softMs: 1_000, hardMs: 5_000 });
+    expect(limitsOf(defaults, 'start')).toEqual({ softMs: 50, hardMs: 60_000 });
+    const configured = new HookGuard({ bus, defaultLimits: { softMs: 10, hardMs: 20 }, lifecycleLimits: { softMs: 30, hardMs: 40 } });
+    const other = new GuardedPlugin('feed2', 'data');
+    expect(configured.site(other, 'stop', instance).limits).toEqual({ softMs: 30, hardMs: 40 });
+    expect(configured.site(other, 'health', instance).limits).toEqual({ softMs: 10, hardMs: 20 });
+  });
+
   it('forgets a late promise once it settles, without counting it twice', async () => {
     const { guard, plugin, failures } = setup();
     let settle: (v: unknown) => void = () => {};

@@ -19,6 +19,11 @@ export interface GuardOptions {
   readonly maxConsecutiveFailures?: number;
   /** Default 1 s soft, 5 s hard. */
   readonly defaultLimits?: HookLimits;
+  /**
+   * For `init`, `start`, `stop` and `dispose`, which may load a client library, connect to a venue and load its
+   * markets. Default 5 s soft, 30 s hard.
+   */
+  readonly lifecycleLimits?: HookLimits;
   /** Called once when a plugin reaches the failure limit. */
   readonly onTrip?: (plugin: GuardedPlugin, lastError: PluginError) => void;
 }
@@ -105,6 +110,9 @@ export interface UnsettledCall {
   readonly since: number;
 }
 
+/** Hooks that set a plugin up or take it down, rather than answer the run as it goes. */
+const LIFECYCLE_HOOKS: ReadonlySet<string> = new Set(['init', 'start', 'stop', 'dispose']);
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
@@ -119,6 +127,7 @@ export class HookGuard {
   private readonly bus: EventBus;
   private readonly maxConsecutiveFailures: number;
   private readonly defaultLimits: HookLimits;
+  private readonly lifecycleLimits: HookLimits;
   private readonly onTrip: ((plugin: GuardedPlugin, lastError: PluginError) => void) | undefined;
   private readonly unsettledCalls = new Set<UnsettledCall>();
 
@@ -126,6 +135,7 @@ export class HookGuard {
     this.bus = options.bus;
     this.maxConsecutiveFailures = options.maxConsecutiveFailures ?? 5;
     this.defaultLimits = options.defaultLimits ?? { softMs: 1_000, hardMs: 5_000 };
+    this.lifecycleLimits = options.lifecycleLimits ?? { softMs: 5_000, hardMs: 30_000 };
     this.onTrip = options.onTrip;
   }
 
@@ -133,7 +143,8 @@ export class HookGuard {
   site(plugin: GuardedPlugin, hook: string, self: object): HookSite {
     const existing = plugin.siteFor(hook, self);
     if (existing !== undefined) return existing;
-    const site = new HookSite(plugin, hook, self, RETURN_VALIDATORS[plugin.kind][hook], plugin.limits[hook] ?? this.defaultLimits);
+    const limits = plugin.limits[hook] ?? (LIFECYCLE_HOOKS.has(hook) ? this.lifecycleLimits : this.defaultLimits);
+    const site = new HookSite(plugin, hook, self, RETURN_VALIDATORS[plugin.kind][hook], limits);
     plugin.adopt(site);
     return site;
   }

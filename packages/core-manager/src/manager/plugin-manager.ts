@@ -27,6 +27,8 @@ export interface PluginManagerOptions {
   readonly maxConsecutiveFailures?: number;
   /** Default hook time limits. Default 1 s soft, 5 s hard. */
   readonly defaultLimits?: HookLimits;
+  /** Time limits of `init`, `start`, `stop` and `dispose`. Default 5 s soft, 30 s hard. */
+  readonly lifecycleLimits?: HookLimits;
   /** Transitions kept per plugin. Default 64. */
   readonly historyLimit?: number;
   /** Events a plugin may publish: burst and sustained per second. Default 1,000 and 1,000. */
@@ -77,6 +79,7 @@ export class PluginManager {
       bus: this.bus,
       ...(options.maxConsecutiveFailures === undefined ? {} : { maxConsecutiveFailures: options.maxConsecutiveFailures }),
       ...(options.defaultLimits === undefined ? {} : { defaultLimits: options.defaultLimits }),
+      ...(options.lifecycleLimits === undefined ? {} : { lifecycleLimits: options.lifecycleLimits }),
       onTrip: (guarded, lastError) => this.trip(guarded.id, lastError.message),
     });
   }
