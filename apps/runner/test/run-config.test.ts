@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedDataDir } from '@trading-orchestrator/plugin-testkit';
+import { discoverPlugins } from '@trading-orchestrator/registry';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { prepareRun } from '../src/commands/run-backtest.js';
+import { runConfigSchema } from '../src/config/run-config.js';
 import { main } from '../src/main.js';
 
 const runnerDir = new URL('..', import.meta.url).pathname;
@@ -106,6 +110,28 @@ describe('bad run configs: every problem by path, with a fix, before anything ru
     expect(err).toContain('  - strategies[0].config.slow: slow (50) must be greater than fast (200)');
     expect(err).toContain('  - strategies[0].config.fast: slow (50) must be greater than fast (200)');
     expect(err).toMatch(/ {2}- risk\[1\]\.config\.maxVarPct: /);
+  });
+
+  it('a plugin entry\'s time limits are checked by path and become its hook limits', async () => {
+    const bad = spyRun.replace('  plugin: data-file\n', '  plugin: data-file\n  timeLimits: { start: { softMs: 5000, hardMs: 100 }, stop: { softMs: 0, hardMs: 10 } }\n');
+    const { code, err } = await backtest('run.yaml', bad, { DATA_DIR: sharedDataDir() });
+    expect(code).toBe(1);
+    expect(err).toContain('  - data.timeLimits.start: softMs must not be more than hardMs');
+    expect(err).toMatch(/ {2}- data\.timeLimits\.stop\.softMs: /);
+    const config = runConfigSchema.parse({
+      ...parse(spyRun.replace('${DATA_DIR}', sharedDataDir()).replace('${CAPITAL:-50000}', '50000')),
+      data: { plugin: 'data-file', config: { baseDir: sharedDataDir(), files: [{ path: 'ohlcv/equities/SPY_D.csv', symbol: 'SPY', timeframe: '1d' }] }, timeLimits: { start: { softMs: 10_000, hardMs: 60_000 } } },
+      risk: [{ plugin: 'risk-guards', timeLimits: { checkOrder: { softMs: 20, hardMs: 100 } } }],
+    });
+    const catalog = await discoverPlugins({ projectDir: runnerDir, runnerDir, cacheFile: false });
+    const { manager } = await prepareRun(config, catalog, 'run.yaml');
+    try {
+      expect(manager.get('data:data-file')!.guarded.limits).toEqual({ start: { softMs: 10_000, hardMs: 60_000 } });
+      expect(manager.get('risk-guards')!.guarded.limits).toEqual({ checkOrder: { softMs: 20, hardMs: 100 } });
+      expect(manager.get('ma-crossover')!.guarded.limits).toEqual({});
+    } finally {
+      await manager.shutdown();
+    }
   });
 
   it('an unset environment variable and a YAML syntax error are named', async () => {

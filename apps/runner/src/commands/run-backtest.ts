@@ -40,6 +40,11 @@ function resolvePlugins(config: RunConfig, catalog: PluginCatalog): { problems: 
   return { problems, entry: (path) => found.get(path)! };
 }
 
+/** A plugin entry's config (validated against the plugin's schema at `<path>.config`) and time limits. */
+function settings(entry: { readonly config: Record<string, unknown>; readonly timeLimits?: PluginSpec['hookLimits'] }, path: string): Pick<PluginSpec, 'config' | 'configPath' | 'hookLimits'> {
+  return { config: entry.config, configPath: `${path}.config`, ...(entry.timeLimits === undefined ? {} : { hookLimits: entry.timeLimits }) };
+}
+
 /** Runs a validated config: resolves the plugins, validates their configs, loads the bars and backtests. */
 export interface RunHooks {
   /** Called once the plugins have started, before the first bar; the returned function runs after the last. */
@@ -87,10 +92,10 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     return state === undefined ? spec : { ...spec, restoredState: state };
   };
   const specs: PluginSpec[] = [
-    { plugin: entry('data.plugin'), instanceId: `data:${config.data.plugin}`, config: config.data.config, configPath: 'data.config' },
-    ...strategies.map(({ s, i }) => ({ plugin: entry(`strategies[${i}].plugin`), instanceId: s.id ?? s.plugin, config: s.config, configPath: `strategies[${i}].config` })),
-    ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}].plugin`), instanceId: r.id ?? r.plugin, config: r.config, configPath: `risk[${i}].config` })),
-    { plugin: BUILT_IN_BROKER, instanceId: 'broker:paper', config: config.broker.config, configPath: 'broker.config' },
+    { plugin: entry('data.plugin'), instanceId: `data:${config.data.plugin}`, ...settings(config.data, 'data') },
+    ...strategies.map(({ s, i }) => ({ plugin: entry(`strategies[${i}].plugin`), instanceId: s.id ?? s.plugin, ...settings(s, `strategies[${i}]`) })),
+    ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}].plugin`), instanceId: r.id ?? r.plugin, ...settings(r, `risk[${i}]`) })),
+    { plugin: BUILT_IN_BROKER, instanceId: 'broker:paper', ...settings(config.broker, 'broker') },
   ].map(restored);
   const manager = new PluginManager(options.clock === undefined ? {} : { clock: options.clock });
   try {

@@ -3,6 +3,20 @@ import { TIMEFRAMES } from '@trading-orchestrator/plugin-api';
 import { z } from 'zod';
 
 const pluginRef = z.string().min(1);
+const pluginConfig = z.record(z.string(), z.unknown()).default({});
+/**
+ * Per-hook time limits of one plugin, in ms, e.g. `{ start: { softMs: 10000, hardMs: 60000 } }`. A hook's promise
+ * past softMs is reported as slow; past hardMs it has failed. Default 1 s and 5 s; 5 s and 30 s for init, start,
+ * stop and dispose.
+ */
+const timeLimits = z
+  .record(
+    z.string().min(1),
+    z
+      .object({ softMs: z.number().int().positive(), hardMs: z.number().int().positive() })
+      .refine((l) => l.softMs <= l.hardMs, { message: 'softMs must not be more than hardMs' }),
+  )
+  .optional();
 const day = z.union([z.iso.date(), z.iso.datetime()]);
 
 export const strategyEntry = z.object({
@@ -18,14 +32,15 @@ export const strategyEntry = z.object({
   /** Share of capital, in (0, 1]. Default: an equal share of what is left. */
   allocation: z.number().gt(0).max(1).optional(),
   sizing: sizingRule.prefault({ method: 'fixed-fraction', fraction: 0.5 }),
-  config: z.record(z.string(), z.unknown()).default({}),
+  config: pluginConfig,
+  timeLimits,
 });
 
 export const runConfigSchema = z
   .object({
     /** backtest: over [start, end) from history. paper: from now on, on live closed bars, after warmupBars of history. */
     mode: z.enum(['backtest', 'paper']).default('backtest'),
-    data: z.object({ plugin: pluginRef, config: z.record(z.string(), z.unknown()).default({}) }),
+    data: z.object({ plugin: pluginRef, config: pluginConfig, timeLimits }),
     symbols: z.array(z.string().min(1)).min(1),
     timeframe: z.enum(TIMEFRAMES),
     /** Backtest only: the first bar's open time (inclusive). */
@@ -42,9 +57,9 @@ export const runConfigSchema = z
     riskFreeRate: z.number().min(0).max(1).default(0),
     strategies: z.array(strategyEntry).min(1),
     /** Risk plugins, asked in this order. */
-    risk: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()).default({}) })).default([]),
+    risk: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: pluginConfig, timeLimits })).default([]),
     /** The built-in paper broker's settings. */
-    broker: z.object({ config: z.record(z.string(), z.unknown()).default({}) }).prefault({}),
+    broker: z.object({ config: pluginConfig, timeLimits }).prefault({}),
   })
   .superRefine((c, ctx) => {
     if (c.mode === 'backtest') {

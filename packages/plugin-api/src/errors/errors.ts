@@ -64,7 +64,7 @@ export class HookTimedOutError extends PluginError {
 
   constructor(message: string, details: Details & { readonly hook: string; readonly timeoutMs: number }) {
     super('HOOK_TIMED_OUT', message, {
-      hint: `raise the time limit for "${details.hook}" in the plugin's settings, or report the hang to the plugin's author`,
+      hint: `raise the time limit for "${details.hook}" (timeLimits.${details.hook}.hardMs in the plugin's entry of the run config), or report the hang to the plugin's author`,
       ...details,
     });
     this.hook = details.hook;
