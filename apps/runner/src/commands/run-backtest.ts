@@ -45,7 +45,7 @@ function settings(entry: { readonly config: Record<string, unknown>; readonly ti
   return { config: entry.config, configPath: `${path}.config`, ...(entry.timeLimits === undefined ? {} : { hookLimits: entry.timeLimits }) };
 }
 
-/** Runs a validated config: resolves the plugins, validates their configs, loads the bars and backtests. */
+/** What a run tells its caller about, and how the caller stops it. */
 export interface RunHooks {
   /** Called once the plugins have started, before the first bar; the returned function runs after the last. */
   readonly attach?: (bus: EventBus) => () => void;
@@ -62,10 +62,6 @@ export interface PreparedRun {
   readonly engineOptions: (tradeFrom: number) => BacktestOptions;
 }
 
-/**
- * Resolves the config's plugins, loads them, validates every config and starts them: the part a backtest and a
- * paper session share. The caller must `manager.shutdown()`.
- */
 export interface PrepareOptions {
   /** The clock plugins see; wall-clock time by default. */
   readonly clock?: PluginClock;
@@ -73,6 +69,10 @@ export interface PrepareOptions {
   readonly restoredStates?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Resolves the config's plugins, loads them, validates every config and starts them: the part a backtest and a
+ * paper session share. The caller must `manager.shutdown()`.
+ */
 export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file: string, options: PrepareOptions = {}): Promise<PreparedRun> {
   const { problems, entry } = resolvePlugins(config, catalog);
   if (problems.length > 0) {
@@ -131,6 +131,7 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
   };
 }
 
+/** Runs a validated config: resolves the plugins, validates their configs, loads the bars and backtests. */
 export async function runBacktest(config: RunConfig, catalog: PluginCatalog, file = 'the run config', hooks: RunHooks = {}): Promise<BacktestOutcome> {
   const started = performance.now();
   const start = Date.parse(config.start!);
