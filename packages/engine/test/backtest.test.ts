@@ -1,6 +1,6 @@
 import { PluginManager, type LoadablePlugin } from '@trading-orchestrator/core-manager';
 import { generateUniverse } from '@trading-orchestrator/market-data';
-import { defineStrategy, type Bar, type Fill, type Order, type PluginDefinition } from '@trading-orchestrator/plugin-api';
+import { defineBroker, defineRiskManager, defineStrategy, type Bar, type Fill, type Order, type PluginDefinition } from '@trading-orchestrator/plugin-api';
 import { riskGuards } from '@trading-orchestrator/risk-guards';
 import { varRiskManager } from '@trading-orchestrator/risk-var';
 import { bollingerReversion } from '@trading-orchestrator/strategy-bollinger';
@@ -214,6 +214,51 @@ describe('a run of any length in bounded memory', () => {
     for (const bar of bars.slice(200, 300)) await engine.process(bar);
     expect(Object.fromEntries(calls)).toEqual({ steady: 300, paused: 200 });
     expect(riskCalls()).toBe(200);
+  });
+
+  it('a broker, risk plugin or strategy whose onBar throws fails alone: counted, published, and the bar goes on to the next hook', async () => {
+    // Each throws on bars 10 and 11 (a streak of two), then answers soundly again.
+    const failsOn = (n: number) => n === 10 || n === 11;
+    const seen = new Map<string, number>();
+    const count = (id: string) => {
+      const n = (seen.get(id) ?? 0) + 1;
+      seen.set(id, n);
+      return n;
+    };
+    const hooks = { warmupBars: 0 };
+    const flakyStrategy = defineStrategy({ configSchema: z.object({}), init: (ctx) => ({ ...hooks, onBar: () => void (failsOn(count(ctx.pluginId)) && fail(ctx.pluginId)) }) });
+    const flakyRisk = defineRiskManager({ configSchema: z.object({}), init: (ctx) => ({ checkOrder: () => ({ action: 'allow' as const }), onBar: () => void (failsOn(count(ctx.pluginId)) && fail(ctx.pluginId)) }) });
+    const flakyBroker = defineBroker({ configSchema: z.object({}), init: (ctx) => ({ submit: () => undefined as never, cancel: () => undefined, onBar: () => void (failsOn(count(ctx.pluginId)) && fail(ctx.pluginId)) }) });
+    function fail(id: string): never {
+      throw new Error(`${id} broke`);
+    }
+    const manager = new PluginManager({ log: () => {} });
+    await manager.load(
+      [
+        ['broker', flakyBroker],
+        ['risk-a', flakyRisk],
+        ['risk-b', flakyRisk],
+        ['first', flakyStrategy],
+        ['second', flakyStrategy],
+      ].map(([id, definition]) => ({ plugin: builtIn(id as string, definition as PluginDefinition), config: {} })),
+    );
+    await manager.start();
+    const failures: { pluginId: string; hook: string; consecutiveFailures: number; message: string }[] = [];
+    manager.bus.subscribe('hook-failure', (e) => failures.push({ pluginId: e.pluginId, hook: e.hook, consecutiveFailures: e.consecutiveFailures, message: e.error.message }));
+    const slot = (instanceId: string): StrategySlot => ({ instanceId, allocation: 0.5, sizing: { method: 'fixed-quantity', quantity: 1, maxPositionFraction: 1 } });
+    const engine = new BacktestEngine({ manager, brokerId: 'broker', riskIds: ['risk-a', 'risk-b'], strategies: [slot('first'), slot('second')], capital: 100_000, periodsPerYear: 8_760 });
+    const alpha = bars.filter((b) => b.symbol === 'ALPHA').slice(0, 30);
+    const result = await engine.run(alpha);
+    const ids = ['broker', 'risk-a', 'risk-b', 'first', 'second'];
+    // Every hook saw every bar: the one after a throwing hook was still called.
+    expect(Object.fromEntries(seen)).toEqual(Object.fromEntries(ids.map((id) => [id, 30])));
+    expect(result.bars).toBe(30);
+    expect(failures).toEqual(ids.flatMap((id) => [1, 2].map((streak) => ({ pluginId: id, hook: 'onBar', consecutiveFailures: streak, message: `hook "onBar" of plugin "${id}" failed: ${id} broke` }))).sort((a, b) => a.consecutiveFailures - b.consecutiveFailures));
+    for (const id of ids) {
+      const plugin = manager.get(id)!;
+      // Two failures, then sound answers ended the streak; every call was counted, the throwing ones too.
+      expect({ id, failures: plugin.guarded.failures, streak: plugin.guarded.consecutiveFailures, calls: manager.guard.site(plugin.guarded, 'onBar', plugin.instance!).calls }).toEqual({ id, failures: 2, streak: 0, calls: 30 });
+    }
   });
 
   it('counts and publishes a fill of an order it never sent, and books nothing for it', async () => {

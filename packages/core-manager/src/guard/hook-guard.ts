@@ -156,20 +156,43 @@ export class HookGuard {
   call<R = unknown>(site: HookSite, a?: unknown, b?: unknown): R | HookFailed | Promise<R | HookFailed> {
     const fn = site.fn;
     if (fn === undefined) return undefined as R;
-    site.calls++;
     let result: unknown;
     try {
       result = fn.call(site.self, a, b);
     } catch (error) {
-      this.fail(site, error);
-      return HOOK_FAILED;
+      return this.threw(site, error);
     }
     // The common case for bar hooks: nothing to say. Everything else is handled out of line.
     if (result === undefined && site.undefinedIsValid) {
-      if (site.plugin.consecutiveFailures !== 0) site.plugin.consecutiveFailures = 0;
+      this.returnedNothing(site);
       return undefined as R;
     }
-    return this.inspect<R>(site, result);
+    return this.returned<R>(site, result);
+  }
+
+  // A host with a hot path of its own (the engine's bar) may call `site.fn` itself, inside its own try/catch, and
+  // book the outcome with the three methods below: the same accounting as `call`. Each of the host's call sites
+  // then keeps its own call feedback, so V8 can inline the hook there; through `call`'s one site, which sees every
+  // plugin, it never does.
+
+  /** Books a call that returned undefined, where `site.undefinedIsValid`: counts it and ends a failure streak. */
+  returnedNothing(site: HookSite): void {
+    site.calls++;
+    const plugin = site.plugin;
+    if (plugin.consecutiveFailures !== 0) plugin.consecutiveFailures = 0;
+  }
+
+  /** Books a call that returned a value: as `call` would return it (checked, HOOK_FAILED, or a promise of either). */
+  returned<R = unknown>(site: HookSite, value: unknown): R | HookFailed | Promise<R | HookFailed> {
+    site.calls++;
+    return this.inspect<R>(site, value);
+  }
+
+  /** Books a call that threw: counted and published as the plugin's failure. */
+  threw(site: HookSite, error: unknown): HookFailed {
+    site.calls++;
+    this.fail(site, error);
+    return HOOK_FAILED;
   }
 
   /** Calls still pending: hooks whose promise never settled, including those past their hard limit. */

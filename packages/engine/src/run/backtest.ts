@@ -483,36 +483,77 @@ export class BacktestEngine {
    * function per stage), so a bar whose hooks all answer synchronously allocates nothing. A hook that returns a
    * promise parks the rest of the bar behind it; the bar then resumes here from the next hook (`riskFrom`,
    * `strategyFrom`; a `riskFrom` of -1 is the start), with the plugins' states read again.
+   *
+   * The `onBar` hooks are called here, not through `guard.call`, and booked with the guard's `returnedNothing`,
+   * `returned` and `threw`: each call site keeps its own type feedback, so V8 can inline the hooks into the bar
+   * (through `call`'s one site they never are), and one try/catch covers the bar. `calling` is the hook in flight:
+   * what it throws is its plugin's failure, and the bar goes on from the next hook; anything else is the engine's.
+   * Every kind's `onBar` may answer undefined, so only other answers are checked.
    */
   private runBar(bar: Bar, trade: boolean, riskFrom: number, strategyFrom: number): void | Promise<void> {
     this.refreshActive();
     const { guard, risk } = this;
-    if (riskFrom < 0) {
-      if (trade) {
-        const fills = guard.call<readonly Fill[] | void>(this.brokerOnBar, bar);
-        // Most bars fill nothing: straight on to the mark and the other plugins.
-        if (fills !== undefined) return isThenable(fills) ? fills.then((answered) => this.afterFills(bar, answered)) : this.afterFills(bar, fills);
-        this.markBar(bar);
+    let calling: HookSite | undefined;
+    let at = 0;
+    try {
+      if (riskFrom < 0) {
+        if (trade) {
+          const site = this.brokerOnBar;
+          calling = site;
+          const answer = site.fn!.call(site.self, bar);
+          calling = undefined;
+          let fills: readonly Fill[] | void | typeof HOOK_FAILED | Promise<readonly Fill[] | void | typeof HOOK_FAILED> = undefined;
+          if (answer === undefined) guard.returnedNothing(site);
+          else fills = guard.returned<readonly Fill[] | void>(site, answer);
+          // Most bars fill nothing: straight on to the mark and the other plugins.
+          if (fills !== undefined) return isThenable(fills) ? fills.then((answered) => this.afterFills(bar, answered)) : this.afterFills(bar, fills);
+          this.markBar(bar);
+        }
+        riskFrom = 0;
       }
-      riskFrom = 0;
-    }
-    for (let i = riskFrom; i < risk.length; i++) {
-      const r = risk[i]!;
-      if (!r.active) continue;
-      const out = guard.call<void>(r.onBar, bar);
-      if (out !== undefined && isThenable(out)) return out.then(() => this.runBar(bar, trade, i + 1, 0));
-    }
-    // Consecutive bars usually belong to one series, whose strategies are at hand.
-    const slots = bar.symbol === this.routedSymbol && bar.timeframe === this.routedTimeframe ? this.routedSlots : this.route(bar);
-    for (let i = strategyFrom; i < slots.length; i++) {
-      const state = slots[i]!;
-      state.sizer.onBar(bar);
-      if (!state.active) continue;
-      const out = guard.call<Signal | readonly Signal[] | null | undefined>(state.onBar, bar);
-      // Most bars bring no signal: nothing to act on, nothing to wait for.
-      if (out === undefined || out === null) continue;
-      const pending = isThenable(out) ? out.then((answered) => this.actOn(state, answered, bar, trade)) : this.actOn(state, out, bar, trade);
-      if (pending !== undefined) return pending.then(() => this.runBar(bar, trade, risk.length, i + 1));
+      for (at = riskFrom; at < risk.length; at++) {
+        const r = risk[at]!;
+        const site = r.onBar;
+        if (!r.active || site.fn === undefined) continue;
+        calling = site;
+        const out = site.fn.call(site.self, bar);
+        calling = undefined;
+        if (out === undefined) guard.returnedNothing(site);
+        else {
+          const checked = guard.returned<void>(site, out);
+          if (checked !== undefined && isThenable(checked)) {
+            const next = at + 1;
+            return checked.then(() => this.runBar(bar, trade, next, 0));
+          }
+        }
+      }
+      // Consecutive bars usually belong to one series, whose strategies are at hand.
+      const slots = bar.symbol === this.routedSymbol && bar.timeframe === this.routedTimeframe ? this.routedSlots : this.route(bar);
+      for (at = strategyFrom; at < slots.length; at++) {
+        const state = slots[at]!;
+        state.sizer.onBar(bar);
+        if (!state.active) continue;
+        const site = state.onBar;
+        calling = site;
+        const out = site.fn!.call(site.self, bar);
+        calling = undefined;
+        // Most bars bring no signal: nothing to act on, nothing to wait for.
+        if (out === undefined) {
+          guard.returnedNothing(site);
+          continue;
+        }
+        const checked = guard.returned<Signal | readonly Signal[] | null | undefined>(site, out);
+        const pending = isThenable(checked) ? checked.then((answered) => this.actOn(state, answered, bar, trade)) : this.actOn(state, checked, bar, trade);
+        if (pending !== undefined) {
+          const next = at + 1;
+          return pending.then(() => this.runBar(bar, trade, risk.length, next));
+        }
+      }
+    } catch (error) {
+      if (calling === undefined) throw error;
+      guard.threw(calling, error);
+      if (calling === this.brokerOnBar) return this.afterFills(bar, HOOK_FAILED);
+      return calling.plugin.kind === 'risk' ? this.runBar(bar, trade, at + 1, 0) : this.runBar(bar, trade, risk.length, at + 1);
     }
   }
 
