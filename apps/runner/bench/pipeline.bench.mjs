@@ -90,6 +90,8 @@ async function pipeline(journalPath) {
   await manager.load(Object.entries(configs).map(([id, [definition, config]]) => ({ plugin: builtIn(id, definition), config })));
   await manager.start();
   const journal = journalPath === undefined ? undefined : Journal.open(journalPath);
+  // Opening the journal starts its writer thread: set-up, like loading the plugins, so it is done before the baseline.
+  await journal?.ready();
   const detach = journal?.attach(manager.bus, journal.startRun({ label: 'bench', mode: 'backtest', config: {}, startedAt: 0 }));
   const engine = new BacktestEngine({ manager, brokerId: 'paper', riskIds: ['guards', 'var'], strategies: slots, capital: CAPITAL, periodsPerYear: PERIODS_PER_YEAR });
   const rss = rssProbe();

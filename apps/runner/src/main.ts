@@ -180,6 +180,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return 1;
       }
       const journal = journalModule?.Journal.open(resolve(io.cwd, values.journal ?? 'trading-orchestrator.db'));
+      // A journal that cannot be written fails here, before any plugin starts.
+      await journal?.ready();
       let runId = 0;
       let resumeFrom: PaperHooks['resumeFrom'];
       if (mode === 'paper' && journal !== undefined && configFile !== undefined) {
@@ -271,7 +273,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(journal === undefined ? `journal: none (${values['no-journal'] === true ? '--no-journal' : `npm install ${JOURNAL_PACKAGE} to keep one`})\n` : `journal: ${journal.path} (run ${runId}); trading-orchestrator journal export ${runId} --journal ${journal.path}\n`);
       return 0;
     } catch (error) {
-      const message = error instanceof MissingPluginsError ? error.message : isPluginError(error) ? error.describe() : String((error as Error).stack ?? error);
+      const fix = (error as { fix?: unknown } | null)?.fix;
+      const message =
+        error instanceof MissingPluginsError ? error.message : isPluginError(error) ? error.describe() : typeof fix === 'string' ? `${(error as Error).message}\n  fix: ${fix}` : String((error as Error).stack ?? error);
       io.stderr.write(`error: ${message}\n`);
       return 1;
     }

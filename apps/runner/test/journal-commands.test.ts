@@ -40,4 +40,11 @@ describe('the journal from the command line', () => {
     expect((await cli('journal', 'export', '7')).err).toBe(`error: no run 7 in ${join(dir, 'trading-orchestrator.db')}; trading-orchestrator journal list shows the runs\n`);
     expect((await cli('journal', 'export', '1', '--what', 'orders')).code).toBe(2);
   });
+
+  it('a journal that cannot be opened stops the run before it starts, saying why and what to do', async () => {
+    const run = await cli('backtest', '--project', runnerDir, '--no-cache', '--journal', join('missing', 'runs.db'));
+    expect(run.code).toBe(1);
+    expect(run.err).toBe(`error: cannot open the journal ${join(dir, 'missing', 'runs.db')}: folder ${join(dir, 'missing')} does not exist\n  fix: create the folder, or choose another path with --journal\n`);
+    expect(run.out).not.toContain('Backtest:');
+  });
 });

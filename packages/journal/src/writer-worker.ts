@@ -45,6 +45,9 @@ try {
 } catch (error) {
   fail(error);
 }
+// The opening counts as the first message handled: `Journal.ready` waits for it, and reads a failure as one to open.
+acknowledge();
+port.postMessage('opened');
 
 port.on('message', (message: WriterMessage) => {
   if (message.close === true) {

@@ -114,6 +114,21 @@ describe('journal', () => {
     expect(() => journal.close()).toThrow(refused);
   });
 
+  it('ready: resolves when the writer thread has opened the journal, and rejects, before any event, when it cannot', async () => {
+    const good = Journal.open(join(dir, 'good.db'));
+    await expect(good.ready()).resolves.toBeUndefined();
+    good.close();
+    const inline = Journal.open(join(dir, 'inline.db'), { writer: 'inline' });
+    await expect(inline.ready()).resolves.toBeUndefined();
+    inline.close();
+    // The folder goes away between the journal's own connection and its thread's (which takes milliseconds to start).
+    const folder = mkdtempSync(join(dir, 'gone-'));
+    const orphan = Journal.open(join(folder, 'j.db'));
+    rmSync(folder, { recursive: true });
+    await expect(orphan.ready()).rejects.toThrow(/^the journal .*gone-.*j\.db could not be opened for writing: .*directory does not exist/);
+    expect(() => orphan.close()).toThrow(/failed to record events/);
+  });
+
   it('once closed, the writer thread has let go of the files: the folder can be removed at once', () => {
     for (let i = 0; i < 10; i++) {
       const folder = mkdtempSync(join(dir, 'closing-'));
