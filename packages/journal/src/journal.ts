@@ -5,6 +5,7 @@ import type { EventBus } from '@trading-orchestrator/core-manager';
 import Database from 'better-sqlite3';
 import { fileURLToPath } from 'node:url';
 import { createBatchWriter } from './batch-writer.js';
+import { configureConnection } from './connection.js';
 import type { WriterData, WriterMessage } from './writer-worker.js';
 import { EVENT_TABLES, SCHEMA, SCHEMA_VERSION, type EventTable } from './schema.js';
 
@@ -115,9 +116,7 @@ export class Journal {
     } catch (error) {
       throw new JournalError(`cannot open the journal ${path}: ${(error as Error).message}`, 'choose a writable path with --journal');
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 10000');
+    configureConnection(this.db);
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version === 0) {
       this.db.exec(SCHEMA);

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { createBatchWriter, type BatchWriter } from './batch-writer.js';
+import { configureConnection } from './connection.js';
 
 /** What the journal hands the thread. */
 export interface WriterData {
@@ -38,9 +39,7 @@ let db: Database.Database | undefined;
 let write: BatchWriter | undefined;
 try {
   db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 10000');
+  configureConnection(db);
   write = createBatchWriter(db, columns);
 } catch (error) {
   fail(error);
