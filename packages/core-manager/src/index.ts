@@ -25,3 +25,4 @@ export { RiskGate, type RiskCheck, type RiskVerdict } from './risk/risk-gate.js'
 export { SignalRouter, type AlertRoute, type AlertRouteRule, type StrategyRoute } from './routing/signal-router.js';
 export { SignalTally, type InstanceTally, type ShadowComparison } from './routing/signal-tally.js';
 export { RingBuffer } from './util/ring-buffer.js';
+export { isThenable } from './util/thenable.js';

@@ -290,6 +290,17 @@ describe('at run time', () => {
     expect(m2.get('noisy')?.machine.state).toBe('active');
   });
 
+  it('the rate applies whether or not anyone listens to risk events: unheard raises are throttled and counted alike', async () => {
+    const m2 = new PluginManager({ log: quiet, eventRate: { burst: 50, perSecond: 1 } });
+    const dropped: number[] = [];
+    m2.bus.subscribe('events-dropped', (e) => dropped.push(e.dropped));
+    await m2.load([risk('noisy', { floodOnStart: 10_000 })]);
+    await m2.start();
+    expect(m2.bus.hasSubscribers('risk')).toBe(false);
+    expect(m2.get('noisy')?.droppedEvents).toBe(9_950);
+    expect(dropped).toEqual([1]);
+  });
+
   it('operations in the wrong state are refused by name', async () => {
     const { m } = manager();
     await m.load([strategy('alpha')]);

@@ -1,5 +1,6 @@
 import { HookFailedError, HookTimedOutError, isPluginError, type PluginError, type PluginKind } from '@trading-orchestrator/plugin-api';
 import type { EventBus } from '../events/event-bus.js';
+import { isThenable } from '../util/thenable.js';
 import { RETURN_VALIDATORS, type ReturnValidator } from './return-validators.js';
 
 /** Returned instead of a value when a guarded call failed; the failure is already counted and published. */
@@ -112,10 +113,6 @@ export interface UnsettledCall {
 
 /** Hooks that set a plugin up or take it down, rather than answer the run as it goes. */
 const LIFECYCLE_HOOKS: ReadonlySet<string> = new Set(['init', 'start', 'stop', 'dispose']);
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
-}
 
 /**
  * Every call into a plugin goes through `call`. A throw, a rejection, a return value that breaks the contract or

@@ -55,18 +55,19 @@ export function createPluginContext(plugin: ManagedPlugin, deps: ContextDeps, re
   const publishIfRunning = <T extends keyof EventMap>(topic: T, payload: EventMap[T]): void => {
     if (running()) bus.publish(topic, payload);
   };
-  const publishLimited = <T extends keyof EventMap>(topic: T, payload: EventMap[T]): void => {
-    if (!running()) return;
+  /** Whether an event on `topic` is within the plugin's rate; one that is not is counted and reported as dropped. */
+  const admitted = (topic: keyof EventMap): boolean => {
+    if (!running()) return false;
     if (bucket.take()) {
       if (droppedSinceReport > 0) {
         bus.publish('events-dropped', { pluginId: plugin.id, topic, dropped: droppedSinceReport });
         droppedSinceReport = 0;
       }
-      bus.publish(topic, payload);
-      return;
+      return true;
     }
     plugin.droppedEvents++;
     if (droppedSinceReport++ === 0) bus.publish('events-dropped', { pluginId: plugin.id, topic, dropped: 1 });
+    return false;
   };
 
   const base: PluginContext<unknown> = {
@@ -94,8 +95,10 @@ export function createPluginContext(plugin: ManagedPlugin, deps: ContextDeps, re
   if (plugin.kind === 'risk') {
     const risk: RiskPluginContext<unknown> = {
       ...base,
-      raise: (event: Omit<RiskEvent, 'time'> & { readonly time?: number }) =>
-        publishLimited('risk', { ...event, time: event.time ?? clock.now(), pluginId: plugin.id }),
+      raise: (event: Omit<RiskEvent, 'time'> & { readonly time?: number }) => {
+        // The rate applies whether or not anyone listens; the stamped copy is made only for a listener.
+        if (admitted('risk') && bus.hasSubscribers('risk')) bus.publish('risk', { ...event, time: event.time ?? clock.now(), pluginId: plugin.id });
+      },
     };
     return risk;
   }

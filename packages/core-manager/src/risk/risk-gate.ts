@@ -21,7 +21,10 @@ export type RiskVerdict =
 interface GateMember {
   readonly id: string;
   readonly plugin: ManagedPlugin;
+  /** checkOrder */
   readonly site: HookSite;
+  readonly onPositionOpened: HookSite;
+  readonly onPositionClosed: HookSite;
 }
 
 /**
@@ -43,7 +46,15 @@ export class RiskGate {
     this.members = this.order.map((id) => {
       const plugin = this.manager.get(id);
       if (plugin === undefined || plugin.kind !== 'risk') throw new Error(`risk gate: "${id}" is not a loaded risk plugin`);
-      return { id, plugin, site: this.manager.guard.site(plugin.guarded, 'checkOrder', plugin.instance ?? {}) };
+      const self = plugin.instance ?? {};
+      const { guard } = this.manager;
+      return {
+        id,
+        plugin,
+        site: guard.site(plugin.guarded, 'checkOrder', self),
+        onPositionOpened: guard.site(plugin.guarded, 'onPositionOpened', self),
+        onPositionClosed: guard.site(plugin.guarded, 'onPositionClosed', self),
+      };
     });
   }
 
@@ -116,10 +127,14 @@ export class RiskGate {
   }
 
   private notify(hook: 'onPositionOpened' | 'onPositionClosed', position: Position, portfolio: PortfolioSnapshot): void | Promise<void> {
+    if (this.members.length !== this.order.length) this.refresh();
     let pending: Promise<unknown>[] | undefined;
-    for (const { plugin } of this.members.length === this.order.length ? this.members : (this.refresh(), this.members)) {
+    for (let i = 0; i < this.members.length; i++) {
+      const { plugin } = this.members[i]!;
       if (plugin.machine.state !== 'active' || plugin.instance === undefined) continue;
-      const result = this.manager.guard.call(this.manager.guard.site(plugin.guarded, hook, plugin.instance), position, portfolio);
+      // A reloaded plugin has a new instance, whose hooks need sites of their own.
+      if (this.members[i]!.site.self !== plugin.instance) this.refresh();
+      const result = this.manager.guard.call(this.members[i]![hook], position, portfolio);
       if (result instanceof Promise) (pending ??= []).push(result);
     }
     if (pending !== undefined) return Promise.all(pending).then(() => undefined);
