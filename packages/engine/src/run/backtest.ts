@@ -1,10 +1,9 @@
-import { HOOK_FAILED, RingBuffer, RiskGate, SignalRouter, type EventBus, type HookGuard, type HookSite, type ManagedPlugin, type PluginManager, type StrategyRoute } from '@trading-orchestrator/core-manager';
-import type { Bar, Fill, Order, OrderIntent, PortfolioSnapshot, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
+import { HOOK_FAILED, isThenable, RingBuffer, RiskGate, SignalRouter, type EventBus, type HookGuard, type HookSite, type ManagedPlugin, type PluginManager, type RiskVerdict, type StrategyRoute } from '@trading-orchestrator/core-manager';
+import type { Bar, Fill, Order, OrderIntent, PortfolioSnapshot, Position, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
 import { EquitySampler, type EquitySamplerState } from '../metrics/equity-sampler.js';
 import type { ClosedTrade, EquityPoint, PerformanceMetrics } from '../metrics/metrics.js';
 import { RunningMetrics, type RunningMetricsState } from '../metrics/running-metrics.js';
 import { Ledger, type LedgerState, type StrategySlice } from '../portfolio/ledger.js';
-import { type Step, drive, isThenable } from './step.js';
 import { toCents } from '../portfolio/money.js';
 import { positionKey } from '../portfolio/position-key.js';
 import { PositionSizer, type SizingRule } from '../sizing/position-sizer.js';
@@ -118,6 +117,20 @@ interface PositionTrack {
   readonly orderIds: string[];
   /** The trade in progress; undefined while flat. */
   open: OpenTrade | undefined;
+}
+
+/** A booked fill, as the plugins are told of it. */
+interface FillNews {
+  readonly state: SlotState;
+  readonly fill: Fill;
+  /** The strategy's quantity in the symbol before and after the fill. */
+  readonly before: number;
+  readonly after: number;
+  /** Realised P&L of the fill, in the account's currency. */
+  readonly realized: number;
+  readonly portfolio: PortfolioSnapshot;
+  /** The account's position in the symbol after the fill; undefined when flat. */
+  readonly position: Position | undefined;
 }
 
 interface SlotState {
@@ -559,7 +572,7 @@ export class BacktestEngine {
 
   private afterFills(bar: Bar, fills: readonly Fill[] | void | typeof HOOK_FAILED): void | Promise<void> {
     if (fills !== HOOK_FAILED && fills !== undefined && fills.length > 0) {
-      const pending = inTurn(fills, 0, (fill) => drive(this.book(fill)));
+      const pending = inTurn(fills, 0, (fill) => this.book(fill));
       if (pending !== undefined) return pending.then(() => this.afterBooking(bar));
     }
     return this.afterBooking(bar);
@@ -579,11 +592,16 @@ export class BacktestEngine {
   /** What a strategy's answer to a bar leads to: nothing while warming up, else each signal acted on in turn. */
   private actOn(state: SlotState, out: Signal | readonly Signal[] | null | undefined | typeof HOOK_FAILED, bar: Bar, trade: boolean): void | Promise<void> {
     if (!trade || out === HOOK_FAILED || out === undefined || out === null) return;
-    if (!Array.isArray(out)) return drive(this.onSignal(state, out as Signal, bar));
-    return inTurn(out as readonly Signal[], 0, (signal) => drive(this.onSignal(state, signal, bar)));
+    if (!Array.isArray(out)) return this.onSignal(state, out as Signal, bar);
+    return inTurn(out as readonly Signal[], 0, (signal) => this.onSignal(state, signal, bar));
   }
 
-  private *onSignal(state: SlotState, signal: Signal, bar: Bar): Step {
+  /**
+   * One signal: sized, checked by the risk gate, sent to the broker. Written as plain calls, each stage handing
+   * the next one its result (`submit`, then `track`), so a signal whose hooks answer synchronously costs no
+   * generator and no promise; a hook that answers with a promise parks the stages after it.
+   */
+  private onSignal(state: SlotState, signal: Signal, bar: Bar): void | Promise<void> {
     const { bus } = this;
     const strategyId = state.slot.instanceId;
     state.signals++;
@@ -626,17 +644,26 @@ export class BacktestEngine {
       ...(reduceOnly || signal.stopLoss === undefined ? {} : { stopLoss: signal.stopLoss }),
       ...(reduceOnly || signal.takeProfit === undefined ? {} : { takeProfit: signal.takeProfit }),
     };
-    let verdict = this.gate.check(intent, this.ledger.snapshot(bar.time));
-    if (isThenable(verdict)) verdict = (yield verdict) as Awaited<typeof verdict>;
+    const verdict = this.gate.check(intent, this.ledger.snapshot(bar.time));
+    return isThenable(verdict) ? verdict.then((settled) => this.submit(state, track, settled, bar)) : this.submit(state, track, verdict, bar);
+  }
+
+  /** An approved order goes to the broker; a denied one is counted and kept among the denials. */
+  private submit(state: SlotState, track: PositionTrack, verdict: RiskVerdict, bar: Bar): void | Promise<void> {
     if (!verdict.approved) {
       state.denied++;
-      if (this.denials.length < MAX_DENIALS) this.denials.push({ time: bar.time, strategyId, symbol, deniedBy: verdict.deniedBy, code: verdict.code, message: verdict.message });
+      if (this.denials.length < MAX_DENIALS) this.denials.push({ time: bar.time, strategyId: state.slot.instanceId, symbol: track.symbol, deniedBy: verdict.deniedBy, code: verdict.code, message: verdict.message });
       return;
     }
-    let order = this.guard.call<Order>(this.brokerSubmit, verdict.intent);
-    if (isThenable(order)) order = (yield order) as Awaited<typeof order>;
+    const order = this.guard.call<Order>(this.brokerSubmit, verdict.intent);
+    if (isThenable(order)) return order.then((settled) => this.track(state, track, settled));
+    this.track(state, track, order);
+  }
+
+  /** What the broker made of an order: published, and unless rejected, the position waits for its fill. */
+  private track(state: SlotState, track: PositionTrack, order: Order | typeof HOOK_FAILED): void {
     if (order === HOOK_FAILED) return;
-    bus.publish('order', order);
+    this.bus.publish('order', order);
     if (order.status === 'rejected') return;
     state.submitted++;
     track.orderIds.push(order.id);
@@ -654,13 +681,12 @@ export class BacktestEngine {
     return undefined;
   }
 
-  /** Books a fill: ledger, trade records, notifications. */
-  private *book(fill: Fill): Step {
-    const { bus, guard } = this;
+  /** Books a fill: ledger and trade records, then the notifications (`tellOfFill`). */
+  private book(fill: Fill): void | Promise<void> {
     const state = this.ownerOf(fill);
     if (state === undefined) {
       this.unownedFills++;
-      bus.publish('fill', fill);
+      this.bus.publish('fill', fill);
       return;
     }
     const strategyId = state.slot.instanceId;
@@ -670,30 +696,53 @@ export class BacktestEngine {
     this.trackTrade(state, track, fill, effect.quantityBefore, effect.quantityAfter, effect.realized / 100, effect.fee / 100);
     // A flat position with nothing working has no order left that can fill (brackets go with their position).
     if (effect.quantityAfter === 0) track.orderIds.length = 0;
-    bus.publish('fill', fill);
+    this.bus.publish('fill', fill);
     const portfolio = this.ledger.snapshot(fill.time);
-    if (state.plugin.machine.state === 'active') {
-      const mine = this.ledger.positionsOf(strategyId).find((p) => p.symbol === fill.symbol);
-      const out = guard.call(state.onFill, fill, mine);
-      if (isThenable(out)) yield out;
+    const news: FillNews = {
+      state,
+      fill,
+      before: effect.quantityBefore,
+      after: effect.quantityAfter,
+      realized: effect.realized / 100,
+      portfolio,
+      position: portfolio.positions.find((p) => p.symbol === fill.symbol),
+    };
+    return this.tellOfFill(news, 0);
+  }
+
+  /**
+   * Tells the plugins of a booked fill, from step `from`: 0 the owning strategy's `onFill`, 1 + i risk plugin i's,
+   * then the gate's position opened or closed; then the position is published. A hook that answers with a
+   * promise parks the steps after it.
+   */
+  private tellOfFill(news: FillNews, from: number): void | Promise<void> {
+    const { guard, risk } = this;
+    const { state, fill, portfolio } = news;
+    for (let step = from; step <= risk.length + 1; step++) {
+      let out: unknown;
+      if (step === 0) {
+        if (state.plugin.machine.state !== 'active') continue;
+        const mine = this.ledger.positionsOf(state.slot.instanceId).find((p) => p.symbol === fill.symbol);
+        out = guard.call(state.onFill, fill, mine);
+      } else if (step <= risk.length) {
+        const r = risk[step - 1]!;
+        if (r.plugin.machine.state !== 'active') continue;
+        out = guard.call(r.onFill, fill, portfolio);
+      } else {
+        out = this.positionChanged(news);
+      }
+      if (out instanceof Promise) return out.then(() => this.tellOfFill(news, step + 1));
     }
-    for (const r of this.risk) {
-      if (r.plugin.machine.state !== 'active') continue;
-      const out = guard.call(r.onFill, fill, portfolio);
-      if (isThenable(out)) yield out;
+    if (news.position !== undefined) this.bus.publish('position', news.position);
+  }
+
+  /** The risk gate hears of a position opened or closed by a fill. */
+  private positionChanged({ state, fill, before, after, realized, portfolio, position }: FillNews): void | Promise<void> {
+    if (before === 0 && after !== 0 && position !== undefined) return this.gate.positionOpened(position, portfolio);
+    if (before !== 0 && after === 0) {
+      const closed = { symbol: fill.symbol, quantity: 0, averagePrice: fill.price, marketPrice: fill.price, unrealizedPnl: 0, realizedPnl: realized, openedAt: fill.time, strategyId: state.slot.instanceId };
+      return this.gate.positionClosed(closed, portfolio);
     }
-    const book = portfolio.positions.find((p) => p.symbol === fill.symbol);
-    const before = effect.quantityBefore;
-    if (before === 0 && effect.quantityAfter !== 0 && book !== undefined) {
-      const out = this.gate.positionOpened(book, portfolio);
-      if (isThenable(out)) yield out;
-    }
-    if (before !== 0 && effect.quantityAfter === 0) {
-      const closed = { symbol: fill.symbol, quantity: 0, averagePrice: fill.price, marketPrice: fill.price, unrealizedPnl: 0, realizedPnl: effect.realized / 100, openedAt: fill.time, strategyId };
-      const out = this.gate.positionClosed(closed, portfolio);
-      if (isThenable(out)) yield out;
-    }
-    if (book !== undefined) bus.publish('position', book);
   }
 
   private trackTrade(state: SlotState, track: PositionTrack, fill: Fill, before: number, after: number, realized: number, fee: number): void {
