@@ -21,8 +21,8 @@ export type RiskVerdict =
 interface GateMember {
   readonly id: string;
   readonly plugin: ManagedPlugin;
-  /** checkOrder */
-  readonly site: HookSite;
+  /** The member's hooks, on its current instance. */
+  readonly checkOrder: HookSite;
   readonly onPositionOpened: HookSite;
   readonly onPositionClosed: HookSite;
 }
@@ -51,7 +51,7 @@ export class RiskGate {
       return {
         id,
         plugin,
-        site: guard.site(plugin.guarded, 'checkOrder', self),
+        checkOrder: guard.site(plugin.guarded, 'checkOrder', self),
         onPositionOpened: guard.site(plugin.guarded, 'onPositionOpened', self),
         onPositionClosed: guard.site(plugin.guarded, 'onPositionClosed', self),
       };
@@ -79,8 +79,8 @@ export class RiskGate {
       if (member.plugin.machine.state !== 'active' || member.plugin.instance === undefined) {
         return this.deny(current, checks, member.id, 'RISK_PLUGIN_UNAVAILABLE', `risk plugin "${member.id}" is ${member.plugin.machine.state}; orders are denied until it is active again (fail closed)`);
       }
-      if (member.site.self !== member.plugin.instance) this.refresh();
-      const answer = this.manager.guard.call<RiskDecision>(this.members[i]!.site, current, portfolio);
+      if (member.checkOrder.self !== member.plugin.instance) this.refresh();
+      const answer = this.manager.guard.call<RiskDecision>(this.members[i]!.checkOrder, current, portfolio);
       if (answer instanceof Promise) {
         return answer.then((settled) => {
           const next = this.apply(member, current, settled, checks);
@@ -133,7 +133,7 @@ export class RiskGate {
       const { plugin } = this.members[i]!;
       if (plugin.machine.state !== 'active' || plugin.instance === undefined) continue;
       // A reloaded plugin has a new instance, whose hooks need sites of their own.
-      if (this.members[i]!.site.self !== plugin.instance) this.refresh();
+      if (this.members[i]!.checkOrder.self !== plugin.instance) this.refresh();
       const result = this.manager.guard.call(this.members[i]![hook], position, portfolio);
       if (result instanceof Promise) (pending ??= []).push(result);
     }
