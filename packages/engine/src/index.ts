@@ -5,7 +5,8 @@ export { paperBrokerConfig, type PaperBrokerConfig } from './broker/paper-broker
 export { computeMetrics, type ClosedTrade, type Drawdown, type EquityPoint, type MetricsOptions, type PerformanceMetrics } from './metrics/metrics.js';
 export { RunningMetrics, type RunningMetricsState } from './metrics/running-metrics.js';
 export { EquitySampler, type EquitySamplerState } from './metrics/equity-sampler.js';
+export { TradeLog, type TradeRecord } from './metrics/trade-log.js';
 export { PositionSizer, sizingRule, type SizingRule } from './sizing/position-sizer.js';
-export { BacktestEngine, type BacktestOptions, type EngineState, type BacktestResult, type Denial, type StrategyResult, type StrategySlot, type TradeRecord } from './run/backtest.js';
+export { BacktestEngine, type BacktestOptions, type EngineState, type BacktestResult, type Denial, type StrategyResult, type StrategySlot } from './run/backtest.js';
 export { mergeBars } from './run/merge-bars.js';
 export { mergePages } from './run/merge-pages.js';

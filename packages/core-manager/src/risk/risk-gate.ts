@@ -1,5 +1,6 @@
 import type { OrderIntent, PortfolioSnapshot, Position, RiskDecision } from '@trading-orchestrator/plugin-api';
-import { HOOK_FAILED, type HookFailed, type HookSite } from '../guard/hook-guard.js';
+import type { EventBus } from '../events/event-bus.js';
+import { HOOK_FAILED, type HookFailed, type HookGuard, type HookSite } from '../guard/hook-guard.js';
 import type { ManagedPlugin } from '../manager/managed-plugin.js';
 import type { PluginManager } from '../manager/plugin-manager.js';
 
@@ -34,12 +35,21 @@ interface GateMember {
  */
 export class RiskGate {
   private members: GateMember[] = [];
+  private readonly guard: HookGuard;
+  private readonly bus: EventBus;
+  /** Whether anyone listens to `risk-decision` and `risk-verdict`, as of the bus's `changes` in `listenersAsOf`. */
+  private listenersAsOf = -1;
+  private decisionListened = false;
+  private verdictListened = false;
 
   constructor(
     private readonly manager: PluginManager,
     /** Risk plugin instance ids, in the order they are asked. */
     private readonly order: readonly string[],
-  ) {}
+  ) {
+    this.guard = manager.guard;
+    this.bus = manager.bus;
+  }
 
   /** Re-reads the plugins' instances; call after start, reload or enable. */
   refresh(): void {
@@ -47,7 +57,7 @@ export class RiskGate {
       const plugin = this.manager.get(id);
       if (plugin === undefined || plugin.kind !== 'risk') throw new Error(`risk gate: "${id}" is not a loaded risk plugin`);
       const self = plugin.instance ?? {};
-      const { guard } = this.manager;
+      const { guard } = this;
       return {
         id,
         plugin,
@@ -60,44 +70,49 @@ export class RiskGate {
 
   check(intent: OrderIntent, portfolio: PortfolioSnapshot): RiskVerdict | Promise<RiskVerdict> {
     if (this.members.length !== this.order.length) this.refresh();
-    return this.run(0, intent, portfolio, []);
+    return this.run(0, intent, intent, portfolio, []);
   }
 
   /** Tells every active risk plugin that a position opened. */
   positionOpened(position: Position, portfolio: PortfolioSnapshot): void | Promise<void> {
-    return this.notify('onPositionOpened', position, portfolio);
+    return this.notify(true, position, portfolio);
   }
 
   positionClosed(position: Position, portfolio: PortfolioSnapshot): void | Promise<void> {
-    return this.notify('onPositionClosed', position, portfolio);
+    return this.notify(false, position, portfolio);
   }
 
-  private run(from: number, intent: OrderIntent, portfolio: PortfolioSnapshot, checks: RiskCheck[]): RiskVerdict | Promise<RiskVerdict> {
-    let current = intent;
+  /**
+   * Asks the members from `from` on about `current` (the order as resized so far; `intent` as the strategy made
+   * it). Continuations of an answer that came as a promise live in `runSettle`, so this loop allocates no context.
+   */
+  private run(from: number, intent: OrderIntent, current: OrderIntent, portfolio: PortfolioSnapshot, checks: RiskCheck[]): RiskVerdict | Promise<RiskVerdict> {
     for (let i = from; i < this.members.length; i++) {
       const member = this.members[i]!;
       if (member.plugin.machine.state !== 'active' || member.plugin.instance === undefined) {
         return this.deny(current, checks, member.id, 'RISK_PLUGIN_UNAVAILABLE', `risk plugin "${member.id}" is ${member.plugin.machine.state}; orders are denied until it is active again (fail closed)`);
       }
       if (member.checkOrder.self !== member.plugin.instance) this.refresh();
-      const answer = this.manager.guard.call<RiskDecision>(this.members[i]!.checkOrder, current, portfolio);
-      if (answer instanceof Promise) {
-        return answer.then((settled) => {
-          const next = this.apply(member, current, settled, checks);
-          return 'approved' in next ? next : this.run(i + 1, next, portfolio, checks);
-        });
-      }
-      const next = this.apply(member, current, answer as RiskDecision | HookFailed, checks);
-      if ('approved' in next) return next;
-      current = next;
+      const answer = this.guard.call<RiskDecision>(this.members[i]!.checkOrder, current, portfolio);
+      if (answer instanceof Promise) return this.runSettle(answer, i, intent, current, portfolio, checks);
+      const denied = this.judge(member, current, answer, checks);
+      if (denied !== undefined) return denied;
+      current = passedOn(current, answer as RiskDecision);
     }
-    const verdict: RiskVerdict = { approved: true, intent: current, checks };
-    if (this.manager.bus.hasSubscribers('risk-verdict')) this.manager.bus.publish('risk-verdict', { intent, approved: true, quantity: current.quantity });
-    return verdict;
+    this.refreshListeners();
+    if (this.verdictListened) this.bus.publish('risk-verdict', { intent, approved: true, quantity: current.quantity });
+    return { approved: true, intent: current, checks };
   }
 
-  /** Returns the intent to pass on, or the final verdict when the plugin denied. */
-  private apply(member: GateMember, intent: OrderIntent, answer: RiskDecision | HookFailed, checks: RiskCheck[]): OrderIntent | RiskVerdict {
+  private runSettle(pending: Promise<RiskDecision | HookFailed>, at: number, intent: OrderIntent, current: OrderIntent, portfolio: PortfolioSnapshot, checks: RiskCheck[]): Promise<RiskVerdict> {
+    return pending.then((answer) => {
+      const denied = this.judge(this.members[at]!, current, answer, checks);
+      return denied ?? this.run(at + 1, intent, passedOn(current, answer as RiskDecision), portfolio, checks);
+    });
+  }
+
+  /** Records a member's answer; returns the verdict when it denies the order (or failed to answer), else undefined. */
+  private judge(member: GateMember, intent: OrderIntent, answer: RiskDecision | HookFailed, checks: RiskCheck[]): RiskVerdict | undefined {
     if (answer === HOOK_FAILED) {
       const error = member.plugin.guarded.lastError;
       const code = error?.code === 'HOOK_TIMED_OUT' ? 'RISK_PLUGIN_TIMEOUT' : 'RISK_PLUGIN_FAILED';
@@ -105,28 +120,25 @@ export class RiskGate {
     }
     checks.push({ pluginId: member.id, decision: answer });
     // Payloads are built only for a listener: with none, an order through the gate allocates little.
-    if (this.manager.bus.hasSubscribers('risk-decision')) this.manager.bus.publish('risk-decision', { intent, pluginId: member.id, decision: answer });
-    if (answer.action === 'deny') return this.verdictDenied(intent, checks, member.id, answer.code, answer.message);
-    if (answer.action === 'resize') {
-      if (answer.quantity <= 0) return this.verdictDenied(intent, checks, member.id, answer.code, answer.message);
-      if (answer.quantity < intent.quantity) return { ...intent, quantity: answer.quantity };
-    }
-    return intent;
+    this.refreshListeners();
+    if (this.decisionListened) this.bus.publish('risk-decision', { intent, pluginId: member.id, decision: answer });
+    if (answer.action === 'deny' || (answer.action === 'resize' && answer.quantity <= 0)) return this.verdictDenied(intent, checks, member.id, answer.code, answer.message);
+    return undefined;
   }
 
   private deny(intent: OrderIntent, checks: RiskCheck[], pluginId: string, code: string, message: string): RiskVerdict {
     const decision: RiskDecision = { action: 'deny', code, message };
     checks.push({ pluginId, decision });
-    this.manager.bus.publish('risk-decision', { intent, pluginId, decision });
+    this.bus.publish('risk-decision', { intent, pluginId, decision });
     return this.verdictDenied(intent, checks, pluginId, code, message);
   }
 
   private verdictDenied(intent: OrderIntent, checks: RiskCheck[], deniedBy: string, code: string, message: string): RiskVerdict {
-    this.manager.bus.publish('risk-verdict', { intent, approved: false, quantity: 0, deniedBy, code, message });
+    this.bus.publish('risk-verdict', { intent, approved: false, quantity: 0, deniedBy, code, message });
     return { approved: false, deniedBy, code, message, checks };
   }
 
-  private notify(hook: 'onPositionOpened' | 'onPositionClosed', position: Position, portfolio: PortfolioSnapshot): void | Promise<void> {
+  private notify(opened: boolean, position: Position, portfolio: PortfolioSnapshot): void | Promise<void> {
     if (this.members.length !== this.order.length) this.refresh();
     let pending: Promise<unknown>[] | undefined;
     for (let i = 0; i < this.members.length; i++) {
@@ -134,9 +146,22 @@ export class RiskGate {
       if (plugin.machine.state !== 'active' || plugin.instance === undefined) continue;
       // A reloaded plugin has a new instance, whose hooks need sites of their own.
       if (this.members[i]!.checkOrder.self !== plugin.instance) this.refresh();
-      const result = this.manager.guard.call(this.members[i]![hook], position, portfolio);
+      const member = this.members[i]!;
+      const result = this.guard.call(opened ? member.onPositionOpened : member.onPositionClosed, position, portfolio);
       if (result instanceof Promise) (pending ??= []).push(result);
     }
     if (pending !== undefined) return Promise.all(pending).then(() => undefined);
   }
+
+  private refreshListeners(): void {
+    if (this.bus.changes === this.listenersAsOf) return;
+    this.listenersAsOf = this.bus.changes;
+    this.decisionListened = this.bus.hasSubscribers('risk-decision');
+    this.verdictListened = this.bus.hasSubscribers('risk-verdict');
+  }
+}
+
+/** The order a member's allowing or resizing answer passes on: smaller when resized down, else the same. */
+function passedOn(intent: OrderIntent, answer: RiskDecision): OrderIntent {
+  return answer.action === 'resize' && answer.quantity < intent.quantity ? { ...intent, quantity: answer.quantity } : intent;
 }

@@ -304,6 +304,12 @@ export class Ledger {
     return (this.exposedValue = exposed);
   }
 
+  /** One strategy's open position in a symbol; undefined when flat. */
+  positionOf(strategyId: string, symbol: string): Position | undefined {
+    const lot = this.lots.get(positionKey(strategyId, symbol));
+    return lot === undefined || lot.quantity === 0 ? undefined : this.position(lot);
+  }
+
   /** One strategy's open positions. */
   positionsOf(strategyId: string): Position[] {
     return [...this.lots.values()].filter((l) => l.strategyId === strategyId && l.quantity !== 0).map((l) => this.position(l));

@@ -1,8 +1,9 @@
-import { HOOK_FAILED, isThenable, RingBuffer, RiskGate, SignalRouter, type EventBus, type HookGuard, type HookSite, type ManagedPlugin, type PluginManager, type RiskVerdict, type StrategyRoute } from '@trading-orchestrator/core-manager';
+import { HOOK_FAILED, RiskGate, SignalRouter, type EventBus, type HookGuard, type HookSite, type ManagedPlugin, type PluginManager, type RiskVerdict, type StrategyRoute } from '@trading-orchestrator/core-manager';
 import type { Bar, Fill, Order, OrderIntent, PortfolioSnapshot, Position, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
 import { EquitySampler, type EquitySamplerState } from '../metrics/equity-sampler.js';
-import type { ClosedTrade, EquityPoint, PerformanceMetrics } from '../metrics/metrics.js';
+import type { EquityPoint, PerformanceMetrics } from '../metrics/metrics.js';
 import { RunningMetrics, type RunningMetricsState } from '../metrics/running-metrics.js';
+import { TradeLog, type TradeRecord } from '../metrics/trade-log.js';
 import { Ledger, type LedgerState, type StrategySlice } from '../portfolio/ledger.js';
 import { toCents } from '../portfolio/money.js';
 import { positionKey } from '../portfolio/position-key.js';
@@ -39,15 +40,6 @@ export interface BacktestOptions {
   readonly keepTrades?: number;
   /** Points kept per equity curve for the result (thinned evenly); every point counts in the metrics. Default 2,048. */
   readonly keepEquityPoints?: number;
-}
-
-export interface TradeRecord extends ClosedTrade {
-  readonly strategyId: string;
-  readonly symbol: string;
-  readonly direction: 'long' | 'short';
-  /** Largest absolute quantity held during the trade. */
-  readonly quantity: number;
-  readonly fees: number;
 }
 
 export interface StrategyResult {
@@ -114,7 +106,7 @@ interface PositionTrack {
   /** An order was sent and has not filled yet: the strategy's signals for the symbol wait. */
   working: boolean;
   /** Orders that may still fill for the position (bracket legs fill as `<id>:<leg>`); cleared when it is flat. */
-  readonly orderIds: string[];
+  orderIds: string[];
   /** The trade in progress; undefined while flat. */
   open: OpenTrade | undefined;
 }
@@ -147,7 +139,7 @@ interface SlotState {
   submitted: number;
   denied: number;
   tradeCount: number;
-  readonly trades: RingBuffer<TradeRecord>;
+  readonly trades: TradeLog;
   /** By symbol. */
   readonly positions: Map<string, PositionTrack>;
   readonly curve: EquitySampler;
@@ -214,10 +206,18 @@ export class BacktestEngine {
   private readonly denials: Denial[] = [];
   private readonly curve: EquitySampler;
   private readonly metrics: RunningMetrics;
-  /** Whether anyone listens to the per-bar topics, as of the bus's `changes` count in `listenersAsOf`. */
+  /**
+   * Whether anyone listens to each topic the engine publishes, as of the bus's `changes` count in `listenersAsOf`:
+   * a payload nobody hears is neither built nor published (each look at the bus is a Map look-up).
+   */
   private listenersAsOf = -1;
   private barListened = false;
   private equityListened = false;
+  private signalListened = false;
+  private orderListened = false;
+  private fillListened = false;
+  private tradeListened = false;
+  private positionListened = false;
   private currentTime = Number.NEGATIVE_INFINITY;
   /** Whether the bars at `currentTime` were only warmed up on. */
   private warmOnly = false;
@@ -253,7 +253,7 @@ export class BacktestEngine {
         submitted: 0,
         denied: 0,
         tradeCount: 0,
-        trades: new RingBuffer(options.keepTrades ?? 1_000),
+        trades: new TradeLog(slot.instanceId, options.keepTrades ?? 1_000),
         positions: new Map(),
         curve: new EquitySampler(keepPoints),
         metrics: new RunningMetrics(metricsOptions),
@@ -519,7 +519,7 @@ export class BacktestEngine {
           if (answer === undefined) guard.returnedNothing(site);
           else fills = guard.returned<readonly Fill[] | void>(site, answer);
           // Most bars fill nothing: straight on to the mark and the other plugins.
-          if (fills !== undefined) return isThenable(fills) ? fills.then((answered) => this.afterFills(bar, answered)) : this.afterFills(bar, fills);
+          if (fills !== undefined) return fills instanceof Promise ? this.afterFillsSettle(fills, bar) : this.afterFills(bar, fills);
           this.markBar(bar);
         }
         riskFrom = 0;
@@ -534,10 +534,7 @@ export class BacktestEngine {
         if (out === undefined) guard.returnedNothing(site);
         else {
           const checked = guard.returned<void>(site, out);
-          if (checked !== undefined && isThenable(checked)) {
-            const next = at + 1;
-            return checked.then(() => this.runBar(bar, trade, next, 0));
-          }
+          if (checked instanceof Promise) return this.resumeBar(checked, bar, trade, at + 1, 0);
         }
       }
       // Consecutive bars usually belong to one series, whose strategies are at hand.
@@ -556,11 +553,8 @@ export class BacktestEngine {
           continue;
         }
         const checked = guard.returned<Signal | readonly Signal[] | null | undefined>(site, out);
-        const pending = isThenable(checked) ? checked.then((answered) => this.actOn(state, answered, bar, trade)) : this.actOn(state, checked, bar, trade);
-        if (pending !== undefined) {
-          const next = at + 1;
-          return pending.then(() => this.runBar(bar, trade, risk.length, next));
-        }
+        const pending = checked instanceof Promise ? this.actOnSettle(checked, state, bar, trade) : this.actOn(state, checked, bar, trade);
+        if (pending !== undefined) return this.resumeBar(pending, bar, trade, risk.length, at + 1);
       }
     } catch (error) {
       if (calling === undefined) throw error;
@@ -570,12 +564,36 @@ export class BacktestEngine {
     }
   }
 
-  private afterFills(bar: Bar, fills: readonly Fill[] | void | typeof HOOK_FAILED): void | Promise<void> {
-    if (fills !== HOOK_FAILED && fills !== undefined && fills.length > 0) {
-      const pending = inTurn(fills, 0, (fill) => this.book(fill));
-      if (pending !== undefined) return pending.then(() => this.afterBooking(bar));
+  // The continuations of a bar whose hook answered with a promise. Each closure lives in a method of its own: a
+  // variable that a closure in `runBar` (or `onSignal`, `book`...) captured would make every call of it allocate
+  // a context, promise or not.
+
+  /** The rest of the bar once `pending` settles, from risk plugin `riskFrom` or strategy `strategyFrom`. */
+  private resumeBar(pending: Promise<unknown>, bar: Bar, trade: boolean, riskFrom: number, strategyFrom: number): Promise<void> {
+    return pending.then(() => this.runBar(bar, trade, riskFrom, strategyFrom));
+  }
+
+  private afterFillsSettle(pending: Promise<readonly Fill[] | void | typeof HOOK_FAILED>, bar: Bar): Promise<void> {
+    return pending.then((fills) => this.afterFills(bar, fills));
+  }
+
+  private actOnSettle(pending: Promise<Signal | readonly Signal[] | null | undefined | typeof HOOK_FAILED>, state: SlotState, bar: Bar, trade: boolean): Promise<void> {
+    return pending.then((out) => this.actOn(state, out, bar, trade));
+  }
+
+  /** Books the fills from `from` on in turn, then marks the bar and runs the rest of it. */
+  private afterFills(bar: Bar, fills: readonly Fill[] | void | typeof HOOK_FAILED, from = 0): void | Promise<void> {
+    if (fills !== HOOK_FAILED && fills !== undefined) {
+      for (let i = from; i < fills.length; i++) {
+        const pending = this.book(fills[i]!);
+        if (pending !== undefined) return this.afterBookingSettle(pending, bar, fills, i + 1);
+      }
     }
     return this.afterBooking(bar);
+  }
+
+  private afterBookingSettle(pending: Promise<void>, bar: Bar, fills: readonly Fill[], next: number): Promise<void> {
+    return pending.then(() => this.afterFills(bar, fills, next));
   }
 
   private afterBooking(bar: Bar): void | Promise<void> {
@@ -590,10 +608,18 @@ export class BacktestEngine {
   }
 
   /** What a strategy's answer to a bar leads to: nothing while warming up, else each signal acted on in turn. */
-  private actOn(state: SlotState, out: Signal | readonly Signal[] | null | undefined | typeof HOOK_FAILED, bar: Bar, trade: boolean): void | Promise<void> {
+  private actOn(state: SlotState, out: Signal | readonly Signal[] | null | undefined | typeof HOOK_FAILED, bar: Bar, trade: boolean, from = 0): void | Promise<void> {
     if (!trade || out === HOOK_FAILED || out === undefined || out === null) return;
     if (!Array.isArray(out)) return this.onSignal(state, out as Signal, bar);
-    return inTurn(out as readonly Signal[], 0, (signal) => this.onSignal(state, signal, bar));
+    const signals = out as readonly Signal[];
+    for (let i = from; i < signals.length; i++) {
+      const pending = this.onSignal(state, signals[i]!, bar);
+      if (pending !== undefined) return this.actOnRest(pending, state, signals, bar, i + 1);
+    }
+  }
+
+  private actOnRest(pending: Promise<void>, state: SlotState, signals: readonly Signal[], bar: Bar, next: number): Promise<void> {
+    return pending.then(() => this.actOn(state, signals, bar, true, next));
   }
 
   /**
@@ -606,7 +632,8 @@ export class BacktestEngine {
     const strategyId = state.slot.instanceId;
     state.signals++;
     const shadow = state.slot.shadow === true;
-    if (bus.hasSubscribers('signal')) bus.publish('signal', { strategyId, signal: signal.time === undefined ? { ...signal, time: bar.time } : signal, shadow });
+    this.refreshListeners();
+    if (this.signalListened) bus.publish('signal', { strategyId, signal: signal.time === undefined ? { ...signal, time: bar.time } : signal, shadow });
     if (shadow || bar.time < (this.options.tradeFrom ?? Number.NEGATIVE_INFINITY)) return;
     const symbol = signal.symbol;
     const track = trackOf(state, symbol);
@@ -630,22 +657,16 @@ export class BacktestEngine {
       if (sized.quantity === 0) return;
       quantity = sized.quantity;
     }
-    const intent: OrderIntent = {
-      id: `${strategyId}-${++this.sequence}`,
-      symbol,
-      side,
-      quantity,
-      type: 'market',
-      reduceOnly,
-      strategyId,
-      time: bar.time,
-      referencePrice: price,
-      signal,
-      ...(reduceOnly || signal.stopLoss === undefined ? {} : { stopLoss: signal.stopLoss }),
-      ...(reduceOnly || signal.takeProfit === undefined ? {} : { takeProfit: signal.takeProfit }),
-    };
+    const intent: Mutable<OrderIntent> = { id: `${strategyId}-${++this.sequence}`, symbol, side, quantity, type: 'market', reduceOnly, strategyId, time: bar.time, referencePrice: price, signal };
+    // Added, not spread in: a spread copies through a generic builtin on every order.
+    if (!reduceOnly && signal.stopLoss !== undefined) intent.stopLoss = signal.stopLoss;
+    if (!reduceOnly && signal.takeProfit !== undefined) intent.takeProfit = signal.takeProfit;
     const verdict = this.gate.check(intent, this.ledger.snapshot(bar.time));
-    return isThenable(verdict) ? verdict.then((settled) => this.submit(state, track, settled, bar)) : this.submit(state, track, verdict, bar);
+    return verdict instanceof Promise ? this.submitSettle(verdict, state, track, bar) : this.submit(state, track, verdict, bar);
+  }
+
+  private submitSettle(pending: Promise<RiskVerdict>, state: SlotState, track: PositionTrack, bar: Bar): Promise<void> {
+    return pending.then((verdict) => this.submit(state, track, verdict, bar));
   }
 
   /** An approved order goes to the broker; a denied one is counted and kept among the denials. */
@@ -656,14 +677,19 @@ export class BacktestEngine {
       return;
     }
     const order = this.guard.call<Order>(this.brokerSubmit, verdict.intent);
-    if (isThenable(order)) return order.then((settled) => this.track(state, track, settled));
+    if (order instanceof Promise) return this.trackSettle(order, state, track);
     this.track(state, track, order);
+  }
+
+  private trackSettle(pending: Promise<Order | typeof HOOK_FAILED>, state: SlotState, track: PositionTrack): Promise<void> {
+    return pending.then((order) => this.track(state, track, order));
   }
 
   /** What the broker made of an order: published, and unless rejected, the position waits for its fill. */
   private track(state: SlotState, track: PositionTrack, order: Order | typeof HOOK_FAILED): void {
     if (order === HOOK_FAILED) return;
-    this.bus.publish('order', order);
+    this.refreshListeners();
+    if (this.orderListened) this.bus.publish('order', order);
     if (order.status === 'rejected') return;
     state.submitted++;
     track.orderIds.push(order.id);
@@ -672,8 +698,10 @@ export class BacktestEngine {
 
   /** The strategy whose order (or bracket leg, `<entry id>:<leg>`) filled, if the order is still tracked. */
   private ownerOf(fill: Fill): SlotState | undefined {
+    const held = this.holderOf(fill.symbol, fill.orderId);
+    if (held !== undefined) return held;
     const leg = fill.orderId.lastIndexOf(':');
-    return this.holderOf(fill.symbol, fill.orderId) ?? (leg < 0 ? undefined : this.holderOf(fill.symbol, fill.orderId.slice(0, leg)));
+    return leg < 0 ? undefined : this.holderOf(fill.symbol, fill.orderId.slice(0, leg));
   }
 
   private holderOf(symbol: string, orderId: string): SlotState | undefined {
@@ -684,9 +712,10 @@ export class BacktestEngine {
   /** Books a fill: ledger and trade records, then the notifications (`tellOfFill`). */
   private book(fill: Fill): void | Promise<void> {
     const state = this.ownerOf(fill);
+    this.refreshListeners();
     if (state === undefined) {
       this.unownedFills++;
-      this.bus.publish('fill', fill);
+      if (this.fillListened) this.bus.publish('fill', fill);
       return;
     }
     const strategyId = state.slot.instanceId;
@@ -695,8 +724,8 @@ export class BacktestEngine {
     const effect = this.ledger.applyFill(strategyId, fill);
     this.trackTrade(state, track, fill, effect.quantityBefore, effect.quantityAfter, effect.realized / 100, effect.fee / 100);
     // A flat position with nothing working has no order left that can fill (brackets go with their position).
-    if (effect.quantityAfter === 0) track.orderIds.length = 0;
-    this.bus.publish('fill', fill);
+    if (effect.quantityAfter === 0 && track.orderIds.length > 0) track.orderIds = [];
+    if (this.fillListened) this.bus.publish('fill', fill);
     const portfolio = this.ledger.snapshot(fill.time);
     const news: FillNews = {
       state,
@@ -705,7 +734,7 @@ export class BacktestEngine {
       after: effect.quantityAfter,
       realized: effect.realized / 100,
       portfolio,
-      position: portfolio.positions.find((p) => p.symbol === fill.symbol),
+      position: positionIn(portfolio, fill.symbol),
     };
     return this.tellOfFill(news, 0);
   }
@@ -721,19 +750,24 @@ export class BacktestEngine {
     for (let step = from; step <= risk.length + 1; step++) {
       let out: unknown;
       if (step === 0) {
-        if (state.plugin.machine.state !== 'active') continue;
-        const mine = this.ledger.positionsOf(state.slot.instanceId).find((p) => p.symbol === fill.symbol);
-        out = guard.call(state.onFill, fill, mine);
+        // A strategy without `onFill` costs no look-up of its position.
+        if (state.onFill.fn === undefined || state.plugin.machine.state !== 'active') continue;
+        out = guard.call(state.onFill, fill, this.ledger.positionOf(state.slot.instanceId, fill.symbol));
       } else if (step <= risk.length) {
         const r = risk[step - 1]!;
-        if (r.plugin.machine.state !== 'active') continue;
+        if (r.onFill.fn === undefined || r.plugin.machine.state !== 'active') continue;
         out = guard.call(r.onFill, fill, portfolio);
       } else {
         out = this.positionChanged(news);
       }
-      if (out instanceof Promise) return out.then(() => this.tellOfFill(news, step + 1));
+      if (out instanceof Promise) return this.tellOfFillSettle(out, news, step + 1);
     }
-    if (news.position !== undefined) this.bus.publish('position', news.position);
+    this.refreshListeners();
+    if (news.position !== undefined && this.positionListened) this.bus.publish('position', news.position);
+  }
+
+  private tellOfFillSettle(pending: Promise<unknown>, news: FillNews, next: number): Promise<void> {
+    return pending.then(() => this.tellOfFill(news, next));
   }
 
   /** The risk gate hears of a position opened or closed by a fill. */
@@ -763,7 +797,8 @@ export class BacktestEngine {
       state.tradeCount++;
       state.metrics.addTrade(pnl);
       if (state.slot.shadow !== true) this.metrics.addTrade(pnl);
-      this.bus.publish('trade', trade);
+      this.refreshListeners();
+      if (this.tradeListened) this.bus.publish('trade', trade);
       track.open = flipped ? { direction: after > 0 ? 'long' : 'short', entryTime: fill.time, quantity: Math.abs(after), realized: 0, fees: 0 } : undefined;
     }
   }
@@ -800,6 +835,11 @@ export class BacktestEngine {
     this.listenersAsOf = bus.changes;
     this.barListened = bus.hasSubscribers('bar');
     this.equityListened = bus.hasSubscribers('equity');
+    this.signalListened = bus.hasSubscribers('signal');
+    this.orderListened = bus.hasSubscribers('order');
+    this.fillListened = bus.hasSubscribers('fill');
+    this.tradeListened = bus.hasSubscribers('trade');
+    this.positionListened = bus.hasSubscribers('position');
   }
 
   private require(id: string, kind: 'strategy' | 'risk' | 'broker'): ManagedPlugin {
@@ -807,6 +847,13 @@ export class BacktestEngine {
     if (p === undefined || p.kind !== kind || p.instance === undefined) throw new RangeError(`"${id}" is not a started ${kind} plugin in this manager`);
     return p;
   }
+}
+
+/** The account's position in a symbol, if it holds one (a loop: `find` would allocate its callback per fill). */
+function positionIn(portfolio: PortfolioSnapshot, symbol: string): Position | undefined {
+  const { positions } = portfolio;
+  for (let i = 0; i < positions.length; i++) if (positions[i]!.symbol === symbol) return positions[i];
+  return undefined;
 }
 
 /** The strategy's track of a symbol, made on first use. */
@@ -824,16 +871,7 @@ const SLICE_USED = 2;
 /** Why `runSlice` returned without a promise: out of bars, stop requested, time slice used up. */
 type SliceEnd = typeof SLICE_DONE | typeof SLICE_STOPPED | typeof SLICE_USED;
 
-/**
- * Hands `items[from..]` to `visit` in order; once a visit returns a promise, the rest wait for it. (Fills and
- * signals, a few per bar at most; the per-bar loops over plugins are written out so they allocate no closure.)
- */
-function inTurn<T>(items: readonly T[], from: number, visit: (item: T) => void | Promise<void>): void | Promise<void> {
-  for (let i = from; i < items.length; i++) {
-    const pending = visit(items[i]!);
-    if (pending !== undefined) return pending.then(() => inTurn(items, i + 1, visit));
-  }
-}
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Built apart from `checkOrder`: a number formatted in a hot function makes V8 box it on every call. */
 function outOfOrder(bar: Bar, currentTime: number): RangeError {

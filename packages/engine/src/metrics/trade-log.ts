@@ -1,0 +1,104 @@
+import type { ClosedTrade } from './metrics.js';
+
+export interface TradeRecord extends ClosedTrade {
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly direction: 'long' | 'short';
+  /** Largest absolute quantity held during the trade. */
+  readonly quantity: number;
+  readonly fees: number;
+}
+
+const LONG = 0;
+const SHORT = 1;
+
+/**
+ * The latest `capacity` closed trades of one strategy, oldest first. Kept as columns of numbers, not as records:
+ * a record kept for thousands of bars is copied into the old generation, where a busy run's dead trades piled up
+ * for the full collector (about a tenth of the engine's cost per trade). Records are made when read.
+ */
+export class TradeLog {
+  private readonly entryTime: Float64Array;
+  private readonly exitTime: Float64Array;
+  private readonly quantity: Float64Array;
+  private readonly pnl: Float64Array;
+  private readonly fees: Float64Array;
+  private readonly direction: Uint8Array;
+  /** Index into `symbols` per trade. */
+  private readonly symbolAt: Uint32Array;
+  /** Each symbol traded, once: a trade holds no string of its own. */
+  private readonly symbols: string[] = [];
+  private readonly symbolIndex = new Map<string, number>();
+  private lastSymbol: string | undefined;
+  private lastSymbolIndex = 0;
+  private next = 0;
+  private count = 0;
+
+  constructor(
+    readonly strategyId: string,
+    readonly capacity: number,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`a trade log keeps at least 1 trade, got ${capacity}`);
+    this.entryTime = new Float64Array(capacity);
+    this.exitTime = new Float64Array(capacity);
+    this.quantity = new Float64Array(capacity);
+    this.pnl = new Float64Array(capacity);
+    this.fees = new Float64Array(capacity);
+    this.direction = new Uint8Array(capacity);
+    this.symbolAt = new Uint32Array(capacity);
+  }
+
+  /** Trades kept: at most `capacity`. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Keeps a trade of this strategy, dropping the oldest when full. */
+  push(trade: TradeRecord): void {
+    if (trade.strategyId !== this.strategyId) throw new RangeError(`trade log of "${this.strategyId}" was given a trade of "${trade.strategyId}"`);
+    const at = this.next;
+    this.entryTime[at] = trade.entryTime;
+    this.exitTime[at] = trade.exitTime;
+    this.quantity[at] = trade.quantity;
+    this.pnl[at] = trade.pnl;
+    this.fees[at] = trade.fees;
+    this.direction[at] = trade.direction === 'long' ? LONG : SHORT;
+    this.symbolAt[at] = this.indexOf(trade.symbol);
+    this.next = at + 1 === this.capacity ? 0 : at + 1;
+    if (this.count < this.capacity) this.count++;
+  }
+
+  /** The kept trades, oldest first, as new records. */
+  toArray(): TradeRecord[] {
+    const out: TradeRecord[] = [];
+    const start = this.count < this.capacity ? 0 : this.next;
+    for (let i = 0; i < this.count; i++) {
+      const at = (start + i) % this.capacity;
+      out.push({
+        strategyId: this.strategyId,
+        symbol: this.symbols[this.symbolAt[at]!]!,
+        direction: this.direction[at] === LONG ? 'long' : 'short',
+        quantity: this.quantity[at]!,
+        entryTime: this.entryTime[at]!,
+        exitTime: this.exitTime[at]!,
+        pnl: this.pnl[at]!,
+        fees: this.fees[at]!,
+      });
+    }
+    return out;
+  }
+
+  private indexOf(symbol: string): number {
+    // A strategy's trades are mostly in the symbol of its last one.
+    if (symbol === this.lastSymbol) return this.lastSymbolIndex;
+    let index = this.symbolIndex.get(symbol);
+    if (index === undefined) {
+      index = this.symbols.length;
+      this.symbols.push(symbol);
+      this.symbolIndex.set(symbol, index);
+    }
+    this.lastSymbol = symbol;
+    this.lastSymbolIndex = index;
+    return index;
+  }
+}
