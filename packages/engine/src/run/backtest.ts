@@ -102,11 +102,12 @@ interface OpenTrade {
  * collection (the largest share of the RSS growth on a busy run).
  */
 interface PositionTrack {
+  readonly owner: SlotState;
   readonly symbol: string;
   /** An order was sent and has not filled yet: the strategy's signals for the symbol wait. */
   working: boolean;
-  /** Orders that may still fill for the position (bracket legs fill as `<id>:<leg>`); cleared when it is flat. */
-  orderIds: string[];
+  /** Orders that may still fill for the position (bracket legs fill as `<id>:<leg>`); emptied when it is flat. */
+  readonly orderIds: string[];
   /** The trade in progress; undefined while flat. */
   open: OpenTrade | undefined;
 }
@@ -186,6 +187,8 @@ export class BacktestEngine {
   private readonly router: SignalRouter;
   private readonly slots: SlotState[];
   private readonly slotById = new Map<string, SlotState>();
+  /** Every strategy's track of each symbol: whose order a fill is for, in one look-up. */
+  private readonly tracksBySymbol = new Map<string, PositionTrack[]>();
   /** The slots of each route list the router hands out (one list per series, the same array every time). */
   private readonly slotsOfRoutes = new Map<readonly StrategyRoute[], readonly SlotState[]>();
   /** The series of the last bar and its slots: consecutive bars usually belong to one series. */
@@ -374,14 +377,15 @@ export class BacktestEngine {
     this.sequence = state.sequence;
     this.bars += state.bars;
     for (const s of this.slots) s.positions.clear();
+    this.tracksBySymbol.clear();
     for (const [id, strategyId, symbol] of state.orderOwner) {
       const slot = this.slotById.get(strategyId);
-      if (slot !== undefined) trackOf(slot, symbol).orderIds.push(id);
+      if (slot !== undefined) this.trackOf(slot, symbol).orderIds.push(id);
     }
     for (const key of state.working) {
       for (const s of this.slots) {
         const prefix = positionKey(s.slot.instanceId, '');
-        if (key.startsWith(prefix)) trackOf(s, key.slice(prefix.length)).working = true;
+        if (key.startsWith(prefix)) this.trackOf(s, key.slice(prefix.length)).working = true;
       }
     }
     this.unownedFills = state.unownedFills ?? 0;
@@ -395,7 +399,7 @@ export class BacktestEngine {
       slot.denied = saved.denied;
       slot.tradeCount = saved.tradeCount;
       for (const t of saved.trades) slot.trades.push(t);
-      for (const [symbol, trade] of saved.open) trackOf(slot, symbol).open = { ...trade };
+      for (const [symbol, trade] of saved.open) this.trackOf(slot, symbol).open = { ...trade };
       slot.curve.restore(saved.curve);
       slot.metrics.restore(saved.metrics);
     }
@@ -636,7 +640,7 @@ export class BacktestEngine {
     if (this.signalListened) bus.publish('signal', { strategyId, signal: signal.time === undefined ? { ...signal, time: bar.time } : signal, shadow });
     if (shadow || bar.time < (this.options.tradeFrom ?? Number.NEGATIVE_INFINITY)) return;
     const symbol = signal.symbol;
-    const track = trackOf(state, symbol);
+    const track = this.trackOf(state, symbol);
     if (track.working) return;
     const held = this.ledger.quantity(strategyId, symbol);
     const price = bar.close;
@@ -696,35 +700,46 @@ export class BacktestEngine {
     track.working = true;
   }
 
-  /** The strategy whose order (or bracket leg, `<entry id>:<leg>`) filled, if the order is still tracked. */
-  private ownerOf(fill: Fill): SlotState | undefined {
-    const held = this.holderOf(fill.symbol, fill.orderId);
+  /** The position whose order (or bracket leg, `<entry id>:<leg>`) filled, if the order is still tracked. */
+  private trackOfFill(fill: Fill): PositionTrack | undefined {
+    const tracks = this.tracksBySymbol.get(fill.symbol);
+    if (tracks === undefined) return undefined;
+    const held = holding(tracks, fill.orderId);
     if (held !== undefined) return held;
     const leg = fill.orderId.lastIndexOf(':');
-    return leg < 0 ? undefined : this.holderOf(fill.symbol, fill.orderId.slice(0, leg));
+    return leg < 0 ? undefined : holding(tracks, fill.orderId.slice(0, leg));
   }
 
-  private holderOf(symbol: string, orderId: string): SlotState | undefined {
-    for (const s of this.slots) if (s.positions.get(symbol)?.orderIds.includes(orderId) === true) return s;
-    return undefined;
+  /** The strategy's track of a symbol, made on first use. */
+  private trackOf(state: SlotState, symbol: string): PositionTrack {
+    let track = state.positions.get(symbol);
+    if (track === undefined) {
+      track = { owner: state, symbol, working: false, orderIds: [], open: undefined };
+      state.positions.set(symbol, track);
+      const tracks = this.tracksBySymbol.get(symbol);
+      if (tracks === undefined) this.tracksBySymbol.set(symbol, [track]);
+      else tracks.push(track);
+    }
+    return track;
   }
 
   /** Books a fill: ledger and trade records, then the notifications (`tellOfFill`). */
   private book(fill: Fill): void | Promise<void> {
-    const state = this.ownerOf(fill);
+    const track = this.trackOfFill(fill);
     this.refreshListeners();
-    if (state === undefined) {
+    if (track === undefined) {
       this.unownedFills++;
       if (this.fillListened) this.bus.publish('fill', fill);
       return;
     }
+    const state = track.owner;
     const strategyId = state.slot.instanceId;
-    const track = state.positions.get(fill.symbol)!;
     track.working = false;
     const effect = this.ledger.applyFill(strategyId, fill);
     this.trackTrade(state, track, fill, effect.quantityBefore, effect.quantityAfter, effect.realized / 100, effect.fee / 100);
     // A flat position with nothing working has no order left that can fill (brackets go with their position).
-    if (effect.quantityAfter === 0 && track.orderIds.length > 0) track.orderIds = [];
+    // Emptied by popping: setting `length` is a call into the runtime.
+    if (effect.quantityAfter === 0) while (track.orderIds.length > 0) track.orderIds.pop();
     if (this.fillListened) this.bus.publish('fill', fill);
     const portfolio = this.ledger.snapshot(fill.time);
     const news: FillNews = {
@@ -828,10 +843,13 @@ export class BacktestEngine {
     }
   }
 
-  /** Asks the bus who listens only when its subscriptions have changed: the per-bar path then reads two flags. */
+  /** Asks the bus who listens only when its subscriptions have changed: the hot path then reads a flag per topic. */
   private refreshListeners(): void {
+    if (this.bus.changes !== this.listenersAsOf) this.readListeners();
+  }
+
+  private readListeners(): void {
     const bus = this.bus;
-    if (bus.changes === this.listenersAsOf) return;
     this.listenersAsOf = bus.changes;
     this.barListened = bus.hasSubscribers('bar');
     this.equityListened = bus.hasSubscribers('equity');
@@ -856,11 +874,10 @@ function positionIn(portfolio: PortfolioSnapshot, symbol: string): Position | un
   return undefined;
 }
 
-/** The strategy's track of a symbol, made on first use. */
-function trackOf(state: SlotState, symbol: string): PositionTrack {
-  let track = state.positions.get(symbol);
-  if (track === undefined) state.positions.set(symbol, (track = { symbol, working: false, orderIds: [], open: undefined }));
-  return track;
+/** The track among a symbol's that has the order. */
+function holding(tracks: readonly PositionTrack[], orderId: string): PositionTrack | undefined {
+  for (let i = 0; i < tracks.length; i++) if (tracks[i]!.orderIds.includes(orderId)) return tracks[i];
+  return undefined;
 }
 
 /** How long a run with an abort signal goes before handing the event loop a turn. */
