@@ -9,7 +9,8 @@
 //   ONLY=off,wired ...                                               these runs, in this order (default wired,off,on)
 //   SAME_PROCESS=1 ...                                               all runs in one process (each has its own by default)
 //   MIX=calm ...                                                     strategy settings that seldom trade (per-bar cost)
-//   REPEAT=5 ...                                                     each run five times, interleaved; the fastest counts
+//   REPEAT=5 ...                                                     each run five times, interleaved; the fastest counts,
+//                                                                    and the median of the five paired ratios is printed too
 //   ONLY=bars ...                                                    only make the bars (the baseline for per-bar counts)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -217,6 +218,11 @@ function barsOnly() {
 }
 
 const rate = (r) => Math.round(r.bars / r.seconds);
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 const fmt = (x) => x.toLocaleString('en').padStart(10);
 
 /** One run in this process: `wired`, `off` (the engine, journal off) or `on` (journal on). */
@@ -252,9 +258,12 @@ if (process.env.BENCH_RUN !== undefined) {
   if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`REPEAT: "${process.env.REPEAT}" is not a whole number of at least 1`);
   const runs = (ONLY ?? 'wired,off,on').split(',');
   const fastest = new Map();
+  /** Each run's seconds in every round: a round's runs ran back to back, under much the same load. */
+  const rounds = new Map(runs.map((run) => [run, []]));
   for (let k = 0; k < repeat; k++) {
     for (const run of runs) {
       const r = await result(run);
+      rounds.get(run).push(r.seconds);
       if (!fastest.has(run) || r.seconds < fastest.get(run).seconds) fastest.set(run, r);
     }
   }
@@ -262,7 +271,8 @@ if (process.env.BENCH_RUN !== undefined) {
   let wired;
   for (const run of runs) {
     const r = fastest.get(run);
-    const versus = wired === undefined ? '' : `   ${(r.seconds / wired.seconds).toFixed(2)}x the hand-wired time`;
+    const paired = wired === undefined || repeat === 1 ? '' : ` (median of the ${repeat} rounds' ratios ${median(rounds.get(run).map((s, k) => s / rounds.get('wired')[k])).toFixed(2)}x)`;
+    const versus = wired === undefined ? '' : `   ${(r.seconds / wired.seconds).toFixed(2)}x the hand-wired time${paired}`;
     const name = run === 'wired' ? 'hand-wired loop    ' : run === 'bars' ? 'making bars only   ' : `engine, journal ${run === 'on' ? 'on ' : 'off'}`;
     console.log(`  ${name}  ${fmt(rate(r))} bars/s   ${r.seconds.toFixed(2).padStart(6)} s   trades ${r.trades}   final equity ${r.equity.toFixed(2)}   ${memory(r.rssGrowth)}${run === 'wired' || run === 'bars' ? '' : versus}`);
     if (run === 'wired') wired = r;
