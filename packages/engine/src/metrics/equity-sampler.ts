@@ -30,14 +30,16 @@ export class EquitySampler {
 
   add(time: number, equity: number, exposed: boolean): void {
     const index = this.seen++;
-    if (this.untilKept !== 0) {
-      this.untilKept--;
-      this.pending = true;
-      this.pendingValues[0] = time;
-      this.pendingValues[1] = equity;
-      this.pendingExposed = exposed;
-      return;
-    }
+    if (this.untilKept === 0) return this.keep(time, equity, exposed, index);
+    this.untilKept--;
+    this.pending = true;
+    this.pendingValues[0] = time;
+    this.pendingValues[1] = equity;
+    this.pendingExposed = exposed;
+  }
+
+  // A kept point, apart from `add`: most points are not kept, and that path stays small enough to be inlined.
+  private keep(time: number, equity: number, exposed: boolean, index: number): void {
     this.pending = false;
     this.kept.push({ time, equity, exposed });
     if (this.kept.length >= this.capacity) this.halve();

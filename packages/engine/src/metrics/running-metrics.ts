@@ -45,6 +45,13 @@ export class RunningMetrics {
     this.rfPeriod = (options.riskFreeRate ?? 0) / options.periodsPerYear;
   }
 
+  // The first point, apart from `addPoint`: what runs on every bar stays small enough to be inlined there.
+  private start(time: number, equity: number): void {
+    this.firstTime = this.lastTime = this.peakTime = time;
+    this.firstEquity = this.lastEquity = this.peakEquity = equity;
+    this.worst = { depth: 0, peakTime: time, troughTime: time, recoveryTime: time, durationMs: 0 };
+  }
+
   /** Equity points added so far. */
   get length(): number {
     return this.points;
@@ -52,12 +59,7 @@ export class RunningMetrics {
 
   /** The equity at the end of a period (bar); `exposed` when a position was open during it. */
   addPoint(time: number, equity: number, exposed: boolean): void {
-    if (this.points++ === 0) {
-      this.firstTime = this.lastTime = this.peakTime = time;
-      this.firstEquity = this.lastEquity = this.peakEquity = equity;
-      this.worst = { depth: 0, peakTime: time, troughTime: time, recoveryTime: time, durationMs: 0 };
-      return;
-    }
+    if (this.points++ === 0) return this.start(time, equity);
     const r = equity / this.lastEquity - 1;
     const n = this.points - 1;
     const delta = r - this.mean;

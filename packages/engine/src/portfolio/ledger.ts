@@ -48,7 +48,12 @@ class StrategyBook {
 
   /** Its allocation plus what it made and minus what it paid. */
   equity(allocation: Cents): number {
-    if (this.equityAt === this.clock.version && this.equityAllocation === allocation) return this.equityValue;
+    return this.equityAt === this.clock.version && this.equityAllocation === allocation ? this.equityValue : this.computeEquity(allocation);
+  }
+
+  // Apart from `equity`, whose answer is usually the cached one: a small function is inlined into the per-bar
+  // code, where a large one would use up the compiler's inlining budget for the callers around it.
+  private computeEquity(allocation: Cents): number {
     let cents = allocation - this.fees;
     for (let i = 0; i < this.lots.length; i++) {
       const lot = this.lots[i]!;
@@ -282,7 +287,11 @@ export class Ledger {
 
   /** Cash plus the market value of every position: `snapshot().equity` without building the snapshot. */
   equity(): number {
-    if (this.equityAt === this.clock.version) return this.equityValue;
+    return this.equityAt === this.clock.version ? this.equityValue : this.computeEquity();
+  }
+
+  /** Apart from `equity` so the cached answer's path stays small enough to inline (see `StrategyBook`). */
+  private computeEquity(): number {
     // Netted by symbol as in `snapshot`, so the two agree to the last bit.
     let net = 0;
     for (let g = 0; g < this.symbolGroups.length; g++) {
@@ -297,7 +306,10 @@ export class Ledger {
   /** Whether one strategy holds a position, or (no id) whether the book, netted by symbol as in `snapshot`, does. */
   isExposed(strategyId?: string): boolean {
     if (strategyId !== undefined) return (this.books.get(strategyId)?.open ?? 0) !== 0;
-    if (this.exposedAt === this.clock.version) return this.exposedValue;
+    return this.exposedAt === this.clock.version ? this.exposedValue : this.computeExposed();
+  }
+
+  private computeExposed(): boolean {
     let exposed = false;
     for (let g = 0; g < this.symbolGroups.length && !exposed; g++) exposed = netOf(this.symbolGroups[g]!) !== 0;
     this.exposedAt = this.clock.version;

@@ -822,25 +822,29 @@ export class BacktestEngine {
   private recordEquity(): void {
     // A time only warmed up on has no account activity: no equity point (a resumed session recorded it already).
     if (this.currentTime === Number.NEGATIVE_INFINITY || this.warmOnly) return;
-    const bus = this.bus;
     const time = this.currentTime;
-    this.refreshListeners();
-    const publish = this.equityListened;
     const equity = this.ledger.equity();
     const exposed = this.ledger.isExposed();
     this.metrics.addPoint(time, equity, exposed);
     this.curve.add(time, equity, exposed);
-    if (publish) bus.publish('equity', { time, equity });
-    for (let i = 0; i < this.slots.length; i++) {
-      const s = this.slots[i]!;
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
       if (s.slot.shadow === true) continue;
       const slice = s.account.equity();
       // Its own positions, not the account's: a hedged book is flat while both strategies hold positions.
       const slotExposed = s.account.isExposed();
       s.metrics.addPoint(time, slice, slotExposed);
       s.curve.add(time, slice, slotExposed);
-      if (publish) bus.publish('equity', { time, equity: slice, strategyId: s.slot.instanceId });
     }
+    this.refreshListeners();
+    if (this.equityListened) this.publishEquity(time, equity);
+  }
+
+  // Apart from `recordEquity`, which runs on every bar and stays small enough for its callees to be inlined.
+  private publishEquity(time: number, equity: number): void {
+    this.bus.publish('equity', { time, equity });
+    for (const s of this.slots) if (s.slot.shadow !== true) this.bus.publish('equity', { time, equity: s.account.equity(), strategyId: s.slot.instanceId });
   }
 
   /** Asks the bus who listens only when its subscriptions have changed: the hot path then reads a flag per topic. */
