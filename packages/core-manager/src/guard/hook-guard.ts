@@ -167,10 +167,12 @@ export class HookGuard {
     return this.returned<R>(site, result);
   }
 
-  // A host with a hot path of its own (the engine's bar) may call `site.fn` itself, inside its own try/catch, and
-  // book the outcome with the three methods below: the same accounting as `call`. Each of the host's call sites
-  // then keeps its own call feedback, so V8 can inline the hook there; through `call`'s one site, which sees every
-  // plugin, it never does.
+  // A host with a hot path of its own (the engine's bar, the risk gate) may call the hook itself, inside its own
+  // try/catch, and book the outcome with the three methods below: the same accounting as `call`. Each of the host's
+  // call sites then keeps its own call feedback, so V8 can inline the hook there; through `call`'s one site, which
+  // sees every plugin, it never does. Where one host site serves several plugins, calling the hook as a method of
+  // `site.self` (`self.checkOrder(...)`) keeps it direct: V8 tells the instances apart by their shapes, while
+  // `site.fn.call(...)` with a function that changes from call to call is a generic call.
 
   /** Books a call that returned undefined, where `site.undefinedIsValid`: counts it and ends a failure streak. */
   returnedNothing(site: HookSite): void {

@@ -1,4 +1,4 @@
-import type { OrderIntent, PortfolioSnapshot, Position, RiskDecision } from '@trading-orchestrator/plugin-api';
+import type { OrderIntent, PortfolioSnapshot, Position, RiskDecision, RiskManager } from '@trading-orchestrator/plugin-api';
 import type { EventBus } from '../events/event-bus.js';
 import { HOOK_FAILED, type HookFailed, type HookGuard, type HookSite } from '../guard/hook-guard.js';
 import type { ManagedPlugin } from '../manager/managed-plugin.js';
@@ -93,7 +93,14 @@ export class RiskGate {
         return this.deny(current, checks, member.id, 'RISK_PLUGIN_UNAVAILABLE', `risk plugin "${member.id}" is ${member.plugin.machine.state}; orders are denied until it is active again (fail closed)`);
       }
       if (member.checkOrder.self !== member.plugin.instance) this.refresh();
-      const answer = this.guard.call<RiskDecision>(this.members[i]!.checkOrder, current, portfolio);
+      const site = this.members[i]!.checkOrder;
+      // Called as a method of the instance, not through `guard.call`, and booked as `call` would: see `notify`.
+      let answer: RiskDecision | HookFailed | Promise<RiskDecision | HookFailed>;
+      try {
+        answer = this.guard.returned<RiskDecision>(site, (site.self as RiskManager).checkOrder(current, portfolio));
+      } catch (error) {
+        answer = this.guard.threw(site, error);
+      }
       if (answer instanceof Promise) return this.runSettle(answer, i, intent, current, portfolio, checks);
       const denied = this.judge(member, current, answer, checks);
       if (denied !== undefined) return denied;
@@ -147,7 +154,20 @@ export class RiskGate {
       // A reloaded plugin has a new instance, whose hooks need sites of their own.
       if (this.members[i]!.checkOrder.self !== plugin.instance) this.refresh();
       const member = this.members[i]!;
-      const result = this.guard.call(opened ? member.onPositionOpened : member.onPositionClosed, position, portfolio);
+      const site = opened ? member.onPositionOpened : member.onPositionClosed;
+      if (site.fn === undefined) continue;
+      // The hooks are called as methods of their instances, and booked with the guard's `returned`/`threw` as
+      // `guard.call` would: `call`'s one call site sees every plugin's functions and makes each call a generic one,
+      // where a method call lets V8 tell the instances apart by their shapes and call (or inline) each hook directly.
+      const self = site.self as RiskManager;
+      let result: unknown;
+      try {
+        const out = opened ? self.onPositionOpened!(position, portfolio) : self.onPositionClosed!(position, portfolio);
+        result = out === undefined ? this.guard.returnedNothing(site) : this.guard.returned(site, out);
+      } catch (error) {
+        this.guard.threw(site, error);
+        continue;
+      }
       if (result instanceof Promise) (pending ??= []).push(result);
     }
     if (pending !== undefined) return Promise.all(pending).then(() => undefined);

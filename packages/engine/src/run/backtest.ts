@@ -1,5 +1,5 @@
 import { HOOK_FAILED, RiskGate, SignalRouter, type EventBus, type HookGuard, type HookSite, type ManagedPlugin, type PluginManager, type RiskVerdict, type StrategyRoute } from '@trading-orchestrator/core-manager';
-import type { Bar, Fill, Order, OrderIntent, PortfolioSnapshot, Position, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
+import type { Bar, Broker, Fill, Order, OrderIntent, PortfolioSnapshot, Position, RiskManager, Signal, Strategy, Timeframe } from '@trading-orchestrator/plugin-api';
 import { EquitySampler, type EquitySamplerState } from '../metrics/equity-sampler.js';
 import type { EquityPoint, PerformanceMetrics } from '../metrics/metrics.js';
 import { RunningMetrics, type RunningMetricsState } from '../metrics/running-metrics.js';
@@ -680,7 +680,14 @@ export class BacktestEngine {
       if (this.denials.length < MAX_DENIALS) this.denials.push({ time: bar.time, strategyId: state.slot.instanceId, symbol: track.symbol, deniedBy: verdict.deniedBy, code: verdict.code, message: verdict.message });
       return;
     }
-    const order = this.guard.call<Order>(this.brokerSubmit, verdict.intent);
+    // Called as a method of the broker, as the fill hooks are (see `tellOfFill`).
+    const site = this.brokerSubmit;
+    let order: Order | typeof HOOK_FAILED | Promise<Order | typeof HOOK_FAILED>;
+    try {
+      order = this.guard.returned<Order>(site, (site.self as Broker).submit(verdict.intent));
+    } catch (error) {
+      order = this.guard.threw(site, error);
+    }
     if (order instanceof Promise) return this.trackSettle(order, state, track);
     this.track(state, track, order);
   }
@@ -764,14 +771,30 @@ export class BacktestEngine {
     const { state, fill, portfolio } = news;
     for (let step = from; step <= risk.length + 1; step++) {
       let out: unknown;
+      // The hooks are called as methods of their instances and booked with the guard's `returned`/`threw`, as
+      // `guard.call` would book them: through `call`'s one call site, which sees every plugin's functions, each
+      // call is a generic one; a method call lets V8 tell the instances apart by their shapes.
       if (step === 0) {
+        const site = state.onFill;
         // A strategy without `onFill` costs no look-up of its position.
-        if (state.onFill.fn === undefined || state.plugin.machine.state !== 'active') continue;
-        out = guard.call(state.onFill, fill, this.ledger.positionOf(state.slot.instanceId, fill.symbol));
+        if (site.fn === undefined || state.plugin.machine.state !== 'active') continue;
+        const mine = this.ledger.positionOf(state.slot.instanceId, fill.symbol);
+        try {
+          const answer = (site.self as Strategy).onFill!(fill, mine);
+          out = answer === undefined ? guard.returnedNothing(site) : guard.returned(site, answer);
+        } catch (error) {
+          out = guard.threw(site, error);
+        }
       } else if (step <= risk.length) {
         const r = risk[step - 1]!;
-        if (r.onFill.fn === undefined || r.plugin.machine.state !== 'active') continue;
-        out = guard.call(r.onFill, fill, portfolio);
+        const site = r.onFill;
+        if (site.fn === undefined || r.plugin.machine.state !== 'active') continue;
+        try {
+          const answer = (site.self as RiskManager).onFill!(fill, portfolio);
+          out = answer === undefined ? guard.returnedNothing(site) : guard.returned(site, answer);
+        } catch (error) {
+          out = guard.threw(site, error);
+        }
       } else {
         out = this.positionChanged(news);
       }
