@@ -1,4 +1,5 @@
 import { hasErrorCode, type Signal } from '@trading-orchestrator/plugin-api';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bar } from '../../test/fixtures.js';
 import { EventBus } from '../events/event-bus.js';
@@ -125,6 +126,34 @@ describe('hook guard', () => {
     expect(tripped).toEqual(['strat']);
     expect(plugin.tripped).toBe(true);
     expect(plugin.failures).toBe(7);
+  });
+
+  it('whatever several plugins do in turn (fail, succeed, get reset), each one\'s streak is its failures since its last success', () => {
+    // A success skips looking at its plugin while no plugin anywhere is in a streak: the shortcut must never skip one that is.
+    const op = fc.record({ plugin: fc.integer({ min: 0, max: 2 }), act: fc.constantFrom('fail', 'succeed', 'succeed-nothing', 'reset', 'zero') });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const { guard } = setup(1_000);
+        const plugins = [0, 1, 2].map((i) => new GuardedPlugin(`p${i}`, 'risk'));
+        const sites = plugins.map((p) => ({
+          fail: guard.site(p, 'checkOrder', { checkOrder: () => { throw new Error('no'); } }),
+          succeed: guard.site(p, 'onBar', { onBar: () => undefined }),
+        }));
+        const expected = [0, 0, 0];
+        for (const { plugin, act } of ops) {
+          const site = sites[plugin]!;
+          if (act === 'fail') guard.call(site.fail), expected[plugin]!++;
+          else if (act === 'succeed') guard.call(site.succeed);
+          else if (act === 'succeed-nothing') guard.returnedNothing(site.succeed);
+          else if (act === 'reset') plugins[plugin]!.reset();
+          else plugins[plugin]!.consecutiveFailures = 0;
+          if (act !== 'fail') expected[plugin] = 0;
+          expect(plugins.map((p) => p.consecutiveFailures)).toEqual(expected);
+        }
+        // Leave no streak behind for the next case.
+        for (const p of plugins) p.reset();
+      }),
+    );
   });
 
   it('checks return values by the plugin’s kind: a broker’s onBar returns fills, not signals', () => {

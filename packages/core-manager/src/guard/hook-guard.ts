@@ -29,10 +29,17 @@ export interface GuardOptions {
   readonly onTrip?: (plugin: GuardedPlugin, lastError: PluginError) => void;
 }
 
+/**
+ * How many plugins, across every guard in the process, are in a failure streak. While none is, a call that
+ * succeeds has no streak to end and need not look at its plugin: on the engine's bar, that is a memory line
+ * fewer per hook. (A plugin dropped in mid-streak keeps the count up, which only brings back the per-plugin look.)
+ */
+let pluginsInStreak = 0;
+
 /** A plugin's failure counters, shared by all its hook sites. */
 export class GuardedPlugin {
   failures = 0;
-  consecutiveFailures = 0;
+  private streak = 0;
   timeouts = 0;
   slowCalls = 0;
   tripped = false;
@@ -68,9 +75,31 @@ export class GuardedPlugin {
     this.sites.set(site.hook, site);
   }
 
+  /** Failures since its last successful call. */
+  get consecutiveFailures(): number {
+    return this.streak;
+  }
+
+  set consecutiveFailures(value: number) {
+    if ((this.streak === 0) !== (value === 0)) pluginsInStreak += value === 0 ? -1 : 1;
+    this.streak = value;
+  }
+
+  /** Counts a failure in the streak (the guard's `fail` does, with the totals). */
+  failed(): void {
+    if (this.streak++ === 0) pluginsInStreak++;
+  }
+
+  /** Ends a failure streak, if one is under way. */
+  succeeded(): void {
+    if (this.streak === 0) return;
+    this.streak = 0;
+    pluginsInStreak--;
+  }
+
   /** Clears the breaker, e.g. when a user re-enables the plugin. */
   reset(): void {
-    this.consecutiveFailures = 0;
+    this.succeeded();
     this.tripped = false;
   }
 }
@@ -177,8 +206,7 @@ export class HookGuard {
   /** Books a call that returned undefined, where `site.undefinedIsValid`: counts it and ends a failure streak. */
   returnedNothing(site: HookSite): void {
     site.calls++;
-    const plugin = site.plugin;
-    if (plugin.consecutiveFailures !== 0) plugin.consecutiveFailures = 0;
+    if (pluginsInStreak !== 0) site.plugin.succeeded();
   }
 
   /** Books a call that returned a value: as `call` would return it (checked, HOOK_FAILED, or a promise of either). */
@@ -224,7 +252,7 @@ export class HookGuard {
         return HOOK_FAILED;
       }
     }
-    if (site.plugin.consecutiveFailures !== 0) site.plugin.consecutiveFailures = 0;
+    if (pluginsInStreak !== 0) site.plugin.succeeded();
     return value as R;
   }
 
@@ -285,7 +313,7 @@ export class HookGuard {
           cause: error,
         });
     plugin.failures++;
-    plugin.consecutiveFailures++;
+    plugin.failed();
     plugin.lastError = tagged;
     this.bus.publish('hook-failure', {
       pluginId: plugin.id,

@@ -186,6 +186,8 @@ export class BacktestEngine {
   private readonly gate: RiskGate;
   private readonly router: SignalRouter;
   private readonly slots: SlotState[];
+  /** The slots that trade (not shadow): whose equity is recorded on every bar. */
+  private readonly tradingSlots: readonly SlotState[];
   private readonly slotById = new Map<string, SlotState>();
   /** Every strategy's track of each symbol: whose order a fill is for, in one look-up. */
   private readonly tracksBySymbol = new Map<string, PositionTrack[]>();
@@ -264,6 +266,7 @@ export class BacktestEngine {
       this.slotById.set(slot.instanceId, state);
       return state;
     });
+    this.tradingSlots = this.slots.filter((s) => s.slot.shadow !== true);
     this.router = new SignalRouter(
       options.strategies.map((s) => ({
         instanceId: s.instanceId,
@@ -850,10 +853,9 @@ export class BacktestEngine {
     const exposed = this.ledger.isExposed();
     this.metrics.addPoint(time, equity, exposed);
     this.curve.add(time, equity, exposed);
-    const slots = this.slots;
+    const slots = this.tradingSlots;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i]!;
-      if (s.slot.shadow === true) continue;
       const slice = s.account.equity();
       // Its own positions, not the account's: a hedged book is flat while both strategies hold positions.
       const slotExposed = s.account.isExposed();
@@ -867,7 +869,7 @@ export class BacktestEngine {
   // Apart from `recordEquity`, which runs on every bar and stays small enough for its callees to be inlined.
   private publishEquity(time: number, equity: number): void {
     this.bus.publish('equity', { time, equity });
-    for (const s of this.slots) if (s.slot.shadow !== true) this.bus.publish('equity', { time, equity: s.account.equity(), strategyId: s.slot.instanceId });
+    for (const s of this.tradingSlots) this.bus.publish('equity', { time, equity: s.account.equity(), strategyId: s.slot.instanceId });
   }
 
   /** Asks the bus who listens only when its subscriptions have changed: the hot path then reads a flag per topic. */
