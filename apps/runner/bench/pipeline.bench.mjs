@@ -9,6 +9,8 @@
 //   ONLY=off,wired ...                                               these runs, in this order (default wired,off,on)
 //   SAME_PROCESS=1 ...                                               all runs in one process (each has its own by default)
 //   MIX=calm ...                                                     strategy settings that seldom trade (per-bar cost)
+//   MIX=busy ...                                                     a round trip every five bars, risk-guards only
+//                                                                    (the engine's per-trade bookkeeping)
 //   REPEAT=5 ...                                                     each run five times, interleaved; the fastest counts,
 //                                                                    and the median of the five paired ratios is printed too
 //   ONLY=bars ...                                                    only make the bars (the baseline for per-bar counts)
@@ -33,12 +35,17 @@ const CAPITAL = 1_000_000;
 const PERIODS_PER_YEAR = 525_600;
 const builtIn = (id, definition) => ({ id, kind: definition.kind, version: '1.0.0', packageName: id, packageDir: '.', manifest: undefined, definition });
 // The default mix trades a round trip every 19 bars, so per-trade work (risk checks, fills) dominates; the calm
-// mix trades a few hundred times in a million bars, which leaves the per-bar cost of the pipeline.
-const MIX = process.env.MIX === 'calm' ? 'calm' : 'active';
+// mix trades a few hundred times in a million bars, which leaves the per-bar cost of the pipeline. The busy mix
+// trades every five bars and asks only risk-guards (not risk-var's VaR estimates), so what the engine does around
+// each order and fill is most of the pipeline's cost beyond the plugins.
+const MIX = process.env.MIX === 'calm' || process.env.MIX === 'busy' ? process.env.MIX : 'active';
 const strategyConfigs =
   MIX === 'calm'
     ? { ma: { fast: 50, slow: 200, minConfidence: 0.5 }, rsi: { oversold: 10, overbought: 90 }, bands: { k: 4 } }
-    : { ma: { fast: 20, slow: 50 }, rsi: {}, bands: {} };
+    : MIX === 'busy'
+      ? { ma: { fast: 2, slow: 3 }, rsi: {}, bands: {} }
+      : { ma: { fast: 20, slow: 50 }, rsi: {}, bands: {} };
+const RISKS = MIX === 'busy' ? ['guards'] : ['guards', 'var'];
 const configs = {
   ma: [maCrossover, strategyConfigs.ma],
   rsi: [rsiMeanReversion, strategyConfigs.rsi],
@@ -94,7 +101,7 @@ async function pipeline(journalPath) {
   // Opening the journal starts its writer thread: set-up, like loading the plugins, so it is done before the baseline.
   await journal?.ready();
   const detach = journal?.attach(manager.bus, journal.startRun({ label: 'bench', mode: 'backtest', config: {}, startedAt: 0 }));
-  const engine = new BacktestEngine({ manager, brokerId: 'paper', riskIds: ['guards', 'var'], strategies: slots, capital: CAPITAL, periodsPerYear: PERIODS_PER_YEAR });
+  const engine = new BacktestEngine({ manager, brokerId: 'paper', riskIds: RISKS, strategies: slots, capital: CAPITAL, periodsPerYear: PERIODS_PER_YEAR });
   const rss = rssProbe();
   const t0 = performance.now();
   const result = await engine.run(bars(), new AbortController().signal);
@@ -111,7 +118,7 @@ async function pipeline(journalPath) {
 async function handWired() {
   const init = (id) => initDirect(configs[id][0], configs[id][1], id);
   const strategies = await Promise.all(STRATEGIES.map(init));
-  const risks = [await init('guards'), await init('var')];
+  const risks = await Promise.all(RISKS.map(init));
   const broker = await init('paper');
   const ledger = new Ledger(CAPITAL);
   const sizers = STRATEGIES.map(() => new PositionSizer(sizing));
@@ -252,7 +259,7 @@ async function result(run) {
 if (process.env.BENCH_RUN !== undefined) {
   process.stdout.write(JSON.stringify(await measure(process.env.BENCH_RUN)));
 } else {
-  console.log(`pipeline: ${BARS.toLocaleString('en')} one-minute bars of one symbol, 3 strategies (${MIX} mix), risk-guards + risk-var, paper broker (Node ${process.version})`);
+  console.log(`pipeline: ${BARS.toLocaleString('en')} one-minute bars of one symbol, 3 strategies (${MIX} mix), ${RISKS.map((id) => `risk-${id}`).join(' + ')}, paper broker (Node ${process.version})`);
   // On a shared machine one run can be 20% off; the fastest of several interleaved runs is the steadier figure.
   const repeat = Number(process.env.REPEAT ?? 1);
   if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`REPEAT: "${process.env.REPEAT}" is not a whole number of at least 1`);
