@@ -41,6 +41,17 @@ describe('risk gate', () => {
     ]);
   });
 
+  it('an asynchronous resize passes on as a synchronous one does; the verdict names the order as the strategy made it', async () => {
+    const { gate: g, decisions, verdicts } = await gate({ answer: 'async-resize', resizeTo: 6 }, { answer: 'allow', maxQuantity: 4 });
+    const verdict = await g.check(intent(10), emptyPortfolio);
+    expect(verdict).toMatchObject({ approved: true, intent: { quantity: 4 } });
+    expect(decisions.map((d) => [d.pluginId, d.intent.quantity, d.decision.action])).toEqual([
+      ['risk-0', 10, 'resize'],
+      ['risk-1', 6, 'resize'],
+    ]);
+    expect(verdicts).toEqual([{ intent: intent(10), approved: true, quantity: 4 }]);
+  });
+
   for (const [answer, code, message] of [
     ['throw', 'RISK_PLUGIN_FAILED', 'risk plugin "risk-1" failed to answer, so the order is denied (fail closed): hook "checkOrder" of plugin "risk-1" failed: risk model crashed'],
     ['reject', 'RISK_PLUGIN_FAILED', 'risk plugin "risk-1" failed to answer, so the order is denied (fail closed): hook "checkOrder" of plugin "risk-1" failed: risk service unreachable'],
