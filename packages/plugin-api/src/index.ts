@@ -9,7 +9,7 @@ export type { Position } from './domain/position.js';
 export type { Quote, Tick } from './domain/quote.js';
 export type { RiskDecision, RiskEvent, RiskLevel, RiskLimitStatus, RiskMetrics } from './domain/risk.js';
 export type { Signal, SignalMetadata, SignalSide } from './domain/signal.js';
-export { TIMEFRAMES, isTimeframe, timeframeToMs, type Timeframe } from './domain/timeframe.js';
+export { TIMEFRAMES, barCloseTime, barOpenTime, isTimeframe, isWholeMultiple, timeframeToMs, type Timeframe } from './domain/timeframe.js';
 
 export type { Broker, BrokerPluginContext } from './plugin/broker.js';
 export type { PluginClock, PluginContext, PluginLogger } from './plugin/context.js';

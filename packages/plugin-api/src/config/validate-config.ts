@@ -1,7 +1,9 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { ConfigInvalidError } from '../errors/errors.js';
 import { formatPath, joinPath, type Problem } from '../errors/problem.js';
+import { configJsonSchema, type JsonSchema } from './config-json-schema.js';
 import type { ConfigSchema } from './config-schema.js';
+import { unknownKeys } from './unknown-keys.js';
 
 export type ConfigValidation<Config> =
   | { readonly ok: true; readonly value: Config }
@@ -26,13 +28,31 @@ export async function validateConfig<Config>(
     const message = cause instanceof Error ? cause.message : String(cause);
     return { ok: false, problems: [{ path: prefix || '(root)', message: `the config schema threw: ${message}`, severity: 'error' }] };
   }
-  if (result.issues === undefined) return { ok: true, value: result.value };
-  const problems = result.issues.map((issue): Problem => ({
+  const problems = (result.issues ?? []).map((issue): Problem => ({
     path: joinPath(prefix, formatPath((issue.path ?? []).map((s) => (typeof s === 'object' ? s.key : s)))),
     message: issue.message,
     severity: 'error',
   }));
+  const shape = inputJsonSchema(schema);
+  if (shape !== undefined) {
+    const reported = new Set(problems.map((p) => p.path));
+    for (const p of unknownKeys(shape, input)) {
+      const path = joinPath(prefix, p.path);
+      if (!reported.has(path)) problems.push({ ...p, path });
+    }
+  }
+  if (problems.length === 0) return { ok: true, value: (result as StandardSchemaV1.SuccessResult<Config>).value };
   return { ok: false, problems };
+}
+
+/** The schema's JSON Schema, when its validator offers one it can build; unknown keys are only found with it. */
+function inputJsonSchema(schema: ConfigSchema): JsonSchema | undefined {
+  try {
+    return configJsonSchema(schema);
+  } catch {
+    // Some shapes have no JSON Schema (a zod transform's input, a custom check): the config is still validated.
+    return undefined;
+  }
 }
 
 /** Like {@link validateConfig} but throws a {@link ConfigInvalidError} listing every problem. */
