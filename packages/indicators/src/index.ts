@@ -6,6 +6,7 @@ export { LinRegSlope } from './streaming/linreg-slope.js';
 export { Macd } from './streaming/macd.js';
 export { RollingMax, RollingMin } from './streaming/rolling-extremum.js';
 export { Rsi } from './streaming/rsi.js';
+export { SeriesMap } from './series/series-map.js';
 export { Sma } from './streaming/sma.js';
 export { RollingStdDev } from './streaming/std-dev.js';
 export type { SingleOutput, StreamingIndicator } from './streaming/streaming-indicator.js';

@@ -1,21 +1,25 @@
-import { BollingerBands } from '@trading-orchestrator/indicators';
+import { BollingerBands, SeriesMap } from '@trading-orchestrator/indicators';
 import { defineStrategy, rejectBadBar, type Bar, type Signal, type SignalMetadata } from '@trading-orchestrator/plugin-api';
 import { bollingerConfig, type BollingerConfig } from './config.js';
 
-interface SymbolState {
-  readonly bands: BollingerBands;
+/** What the strategy holds in a symbol: one position, whichever of the symbol's series signalled it. */
+interface Book {
   holding: 'flat' | 'long' | 'short';
   /** Levels of the open trade; once the close reaches either the strategy is flat again. */
   takeProfit: number;
   stopLoss: number;
+}
+
+/** The bands of one series (symbol and timeframe). */
+interface SeriesState {
+  readonly bands: BollingerBands;
+  readonly book: Book;
   lastTime: number;
 }
 
-const newState = (config: BollingerConfig): SymbolState => ({
+const newState = (config: BollingerConfig, book: Book): SeriesState => ({
   bands: new BollingerBands(config.period, config.k),
-  holding: 'flat',
-  takeProfit: Number.NaN,
-  stopLoss: Number.NaN,
+  book,
   lastTime: Number.NEGATIVE_INFINITY,
 });
 
@@ -39,8 +43,8 @@ function exit(bar: Bar, bands: BollingerBands): Signal {
   return { symbol: bar.symbol, side: 'exit', strength: 1, time: bar.time, timeframe: bar.timeframe, price: bar.close, reason, metadata: bandsMetadata(bands, bar.close) };
 }
 
-/** An entry at the bar's close with its bracket at the levels just set on the symbol's state. */
-function entry(bar: Bar, s: SymbolState, config: BollingerConfig, side: 'buy' | 'sell', strength: number): Signal {
+/** An entry at the bar's close with its bracket at the levels just set in the symbol's book. */
+function entry(bar: Bar, s: SeriesState, config: BollingerConfig, side: 'buy' | 'sell', strength: number): Signal {
   const where = side === 'buy' ? `below the lower band ${s.bands.lower.toFixed(4)}` : `above the upper band ${s.bands.upper.toFixed(4)}`;
   return {
     symbol: bar.symbol,
@@ -49,8 +53,8 @@ function entry(bar: Bar, s: SymbolState, config: BollingerConfig, side: 'buy' | 
     time: bar.time,
     timeframe: bar.timeframe,
     price: bar.close,
-    stopLoss: s.stopLoss,
-    takeProfit: s.takeProfit,
+    stopLoss: s.book.stopLoss,
+    takeProfit: s.book.takeProfit,
     sizeHint: strength * config.kellyFraction,
     reason: `close ${bar.close} ${where} (BB${config.period}, ${config.k}σ)`,
     metadata: bandsMetadata(s.bands, bar.close),
@@ -61,37 +65,43 @@ export const bollingerReversion = defineStrategy({
   configSchema: bollingerConfig,
   init(ctx) {
     const config = ctx.config;
-    const symbols = new Map<string, SymbolState>();
+    const books = new Map<string, Book>();
+    const bookOf = (symbol: string): Book => {
+      let book = books.get(symbol);
+      if (book === undefined) books.set(symbol, (book = { holding: 'flat', takeProfit: Number.NaN, stopLoss: Number.NaN }));
+      return book;
+    };
+    const series = new SeriesMap((symbol) => newState(config, bookOf(symbol)));
 
     const onBar = (bar: Bar): Signal | undefined => {
-      let s = symbols.get(bar.symbol);
-      if (rejectBadBar(bar, ctx.logger, s?.lastTime)) return undefined;
-      if (s === undefined) symbols.set(bar.symbol, (s = newState(config)));
+      const s = series.of(bar);
+      if (rejectBadBar(bar, ctx.logger, s.lastTime)) return undefined;
       s.lastTime = bar.time;
       const close = bar.close;
       if (!s.bands.update(close)) return undefined;
       const { upper, middle, lower, deviation } = s.bands;
+      const b = s.book;
       // The bracket orders close the trade at these levels; follow them so the next setup can be taken.
-      if (s.holding === 'long' && (close >= s.takeProfit || close <= s.stopLoss)) s.holding = 'flat';
-      if (s.holding === 'short' && (close <= s.takeProfit || close >= s.stopLoss)) s.holding = 'flat';
+      if (b.holding === 'long' && (close >= b.takeProfit || close <= b.stopLoss)) b.holding = 'flat';
+      if (b.holding === 'short' && (close <= b.takeProfit || close >= b.stopLoss)) b.holding = 'flat';
       if (deviation === 0) return undefined;
-      if (close < lower && s.holding === 'flat') {
+      if (close < lower && b.holding === 'flat') {
         const strength = Math.min(1, 0.5 + (0.5 * (lower - close)) / deviation);
-        s.holding = 'long';
-        s.takeProfit = middle;
-        s.stopLoss = Math.min(lower, close) - config.stopSigma * deviation;
+        b.holding = 'long';
+        b.takeProfit = middle;
+        b.stopLoss = Math.min(lower, close) - config.stopSigma * deviation;
         return entry(bar, s, config, 'buy', strength);
       }
       if (close > upper) {
-        if (s.holding === 'long') {
-          s.holding = 'flat';
+        if (b.holding === 'long') {
+          b.holding = 'flat';
           return exit(bar, s.bands);
         }
-        if (config.mode === 'long-short' && s.holding === 'flat') {
+        if (config.mode === 'long-short' && b.holding === 'flat') {
           const strength = Math.min(1, 0.5 + (0.5 * (close - upper)) / deviation);
-          s.holding = 'short';
-          s.takeProfit = middle;
-          s.stopLoss = Math.max(upper, close) + config.stopSigma * deviation;
+          b.holding = 'short';
+          b.takeProfit = middle;
+          b.stopLoss = Math.max(upper, close) + config.stopSigma * deviation;
           return entry(bar, s, config, 'sell', strength);
         }
       }
@@ -102,10 +112,10 @@ export const bollingerReversion = defineStrategy({
       warmupBars: config.period,
       onBar,
       onFill(fill, position) {
-        const s = symbols.get(fill.symbol);
-        if (s !== undefined) s.holding = position === undefined || position.quantity === 0 ? 'flat' : position.quantity > 0 ? 'long' : 'short';
+        const b = books.get(fill.symbol);
+        if (b !== undefined) b.holding = position === undefined || position.quantity === 0 ? 'flat' : position.quantity > 0 ? 'long' : 'short';
       },
-      health: () => ({ status: 'healthy', metrics: { symbols: symbols.size } }),
+      health: () => ({ status: 'healthy', metrics: { series: series.size } }),
     };
   },
 });

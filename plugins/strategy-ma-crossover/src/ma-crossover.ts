@@ -1,8 +1,8 @@
-import { Ema, Sma } from '@trading-orchestrator/indicators';
+import { Ema, SeriesMap, Sma } from '@trading-orchestrator/indicators';
 import { defineStrategy, rejectBadBar, type Bar, type Signal } from '@trading-orchestrator/plugin-api';
 import { maCrossoverConfig, type MaCrossoverConfig } from './config.js';
 
-interface SymbolState {
+interface SeriesState {
   readonly fast: Sma | Ema;
   readonly slow: Sma | Ema;
   /** fast − slow on the previous bar; NaN until both averages are defined. */
@@ -10,7 +10,7 @@ interface SymbolState {
   lastTime: number;
 }
 
-function newState(config: MaCrossoverConfig): SymbolState {
+function newState(config: MaCrossoverConfig): SeriesState {
   const make = (period: number) => (config.average === 'ema' ? new Ema(period) : new Sma(period));
   return { fast: make(config.fast), slow: make(config.slow), previousSpread: Number.NaN, lastTime: Number.NEGATIVE_INFINITY };
 }
@@ -23,13 +23,13 @@ export const maCrossover = defineStrategy({
   configSchema: maCrossoverConfig,
   init(ctx) {
     const config = ctx.config;
-    const symbols = new Map<string, SymbolState>();
+    // One pair of averages per series: given hourly and four-hour bars of a symbol, it watches two crossings.
+    const series = new SeriesMap(() => newState(config));
     const name = config.average.toUpperCase();
 
     const onBar = (bar: Bar): Signal | undefined => {
-      let state = symbols.get(bar.symbol);
-      if (rejectBadBar(bar, ctx.logger, state?.lastTime)) return undefined;
-      if (state === undefined) symbols.set(bar.symbol, (state = newState(config)));
+      const state = series.of(bar);
+      if (rejectBadBar(bar, ctx.logger, state.lastTime)) return undefined;
       state.lastTime = bar.time;
       const fast = state.fast.update(bar.close);
       const slow = state.slow.update(bar.close);
@@ -59,7 +59,7 @@ export const maCrossover = defineStrategy({
     return {
       warmupBars: config.slow + 1,
       onBar,
-      health: () => ({ status: 'healthy', metrics: { symbols: symbols.size } }),
+      health: () => ({ status: 'healthy', metrics: { series: series.size } }),
     };
   },
 });

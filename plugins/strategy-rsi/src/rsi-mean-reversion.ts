@@ -1,25 +1,31 @@
-import { LinRegSlope, Rsi } from '@trading-orchestrator/indicators';
+import { LinRegSlope, Rsi, SeriesMap } from '@trading-orchestrator/indicators';
 import { defineStrategy, rejectBadBar, type Bar, type Signal, type SignalMetadata } from '@trading-orchestrator/plugin-api';
 import { rsiConfig, type RsiConfig } from './config.js';
 
 type Holding = 'flat' | 'long' | 'short';
 export type Divergence = 'bullish' | 'bearish' | 'none';
 
-interface SymbolState {
+/** What the strategy holds in a symbol: one position, whichever of the symbol's series signalled it. */
+interface Book {
+  holding: Holding;
+}
+
+/** The indicators of one series (symbol and timeframe). */
+interface SeriesState {
   readonly rsi: Rsi;
   readonly priceSlope: LinRegSlope | undefined;
   readonly rsiSlope: LinRegSlope | undefined;
-  holding: Holding;
+  readonly book: Book;
   lastTime: number;
 }
 
-function newState(config: RsiConfig): SymbolState {
+function newState(config: RsiConfig, book: Book): SeriesState {
   const lookback = config.divergenceLookback;
   return {
     rsi: new Rsi(config.period),
     priceSlope: lookback >= 2 ? new LinRegSlope(lookback) : undefined,
     rsiSlope: lookback >= 2 ? new LinRegSlope(lookback) : undefined,
-    holding: 'flat',
+    book,
     lastTime: Number.NEGATIVE_INFINITY,
   };
 }
@@ -40,7 +46,13 @@ export const rsiMeanReversion = defineStrategy({
   configSchema: rsiConfig,
   init(ctx) {
     const config = ctx.config;
-    const symbols = new Map<string, SymbolState>();
+    const books = new Map<string, Book>();
+    const bookOf = (symbol: string): Book => {
+      let book = books.get(symbol);
+      if (book === undefined) books.set(symbol, (book = { holding: 'flat' }));
+      return book;
+    };
+    const series = new SeriesMap((symbol) => newState(config, bookOf(symbol)));
     const lookback = config.divergenceLookback;
 
     const entry = (bar: Bar, side: 'buy' | 'sell', rsi: number, divergence: Divergence, priceSlope: number, rsiSlope: number): Signal => {
@@ -75,32 +87,32 @@ export const rsiMeanReversion = defineStrategy({
     });
 
     const onBar = (bar: Bar): Signal | undefined => {
-      let state = symbols.get(bar.symbol);
-      if (rejectBadBar(bar, ctx.logger, state?.lastTime)) return undefined;
-      if (state === undefined) symbols.set(bar.symbol, (state = newState(config)));
+      const state = series.of(bar);
+      if (rejectBadBar(bar, ctx.logger, state.lastTime)) return undefined;
       state.lastTime = bar.time;
       const rsi = state.rsi.update(bar.close);
       const priceSlope = state.priceSlope?.update(bar.close) ?? Number.NaN;
       const rsiSlope = state.rsi.isStable ? (state.rsiSlope?.update(rsi) ?? Number.NaN) : Number.NaN;
       if (!state.rsi.isStable) return undefined;
+      const book = state.book;
       const divergence: Divergence =
         state.rsiSlope?.isStable !== true ? 'none' : priceSlope < 0 && rsiSlope > 0 ? 'bullish' : priceSlope > 0 && rsiSlope < 0 ? 'bearish' : 'none';
 
-      if (state.holding === 'long' && rsi >= config.exitLevel) {
-        state.holding = 'flat';
+      if (book.holding === 'long' && rsi >= config.exitLevel) {
+        book.holding = 'flat';
         return exit(bar, 'above', rsi, divergence, priceSlope, rsiSlope);
       }
-      if (state.holding === 'short' && rsi <= config.exitLevel) {
-        state.holding = 'flat';
+      if (book.holding === 'short' && rsi <= config.exitLevel) {
+        book.holding = 'flat';
         return exit(bar, 'below', rsi, divergence, priceSlope, rsiSlope);
       }
-      if (state.holding !== 'flat') return undefined;
+      if (book.holding !== 'flat') return undefined;
       if (rsi < config.oversold) {
-        state.holding = 'long';
+        book.holding = 'long';
         return entry(bar, 'buy', rsi, divergence, priceSlope, rsiSlope);
       }
       if (config.mode === 'long-short' && rsi > config.overbought) {
-        state.holding = 'short';
+        book.holding = 'short';
         return entry(bar, 'sell', rsi, divergence, priceSlope, rsiSlope);
       }
       return undefined;
@@ -111,11 +123,11 @@ export const rsiMeanReversion = defineStrategy({
       warmupBars: config.period + 1,
       onBar,
       onFill(fill, position) {
-        const state = symbols.get(fill.symbol);
-        if (state === undefined) return;
-        state.holding = position === undefined || position.quantity === 0 ? 'flat' : position.quantity > 0 ? 'long' : 'short';
+        const book = books.get(fill.symbol);
+        if (book === undefined) return;
+        book.holding = position === undefined || position.quantity === 0 ? 'flat' : position.quantity > 0 ? 'long' : 'short';
       },
-      health: () => ({ status: 'healthy', metrics: { symbols: symbols.size, divergenceLookback: lookback } }),
+      health: () => ({ status: 'healthy', metrics: { series: series.size, divergenceLookback: lookback } }),
     };
   },
 });

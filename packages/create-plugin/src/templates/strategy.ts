@@ -1,7 +1,7 @@
 import type { KindTemplate } from './kind-template.js';
 
 export const strategyTemplate: KindTemplate = {
-  source: `import { defineStrategy, rejectBadBar, type Bar } from '@trading-orchestrator/plugin-api';
+  source: `import { defineStrategy, rejectBadBar, type Bar, type Timeframe } from '@trading-orchestrator/plugin-api';
 import { z } from 'zod';
 
 export const config = z.object({
@@ -9,7 +9,7 @@ export const config = z.object({
   streak: z.number().int().min(2).max(50).default(3),
 });
 
-interface SymbolState {
+interface SeriesState {
   lastTime: number;
   lastClose: number;
   ups: number;
@@ -21,15 +21,18 @@ export default defineStrategy({
   configSchema: config,
   init(ctx) {
     const { streak } = ctx.config;
-    // One small record per symbol: state never grows with the length of the run.
-    const states = new Map<string, SymbolState>();
+    // One small record per series (symbol, then timeframe): state never grows with the length of the run, and a
+    // run that gives the strategy hourly and four-hour bars of one symbol keeps the two streaks apart.
+    const states = new Map<string, Map<Timeframe, SeriesState>>();
     return {
       warmupBars: streak + 1,
       onBar(bar: Bar) {
-        const state = states.get(bar.symbol);
+        let series = states.get(bar.symbol);
+        if (series === undefined) states.set(bar.symbol, (series = new Map()));
+        const state = series.get(bar.timeframe);
         if (rejectBadBar(bar, ctx.logger, state?.lastTime)) return undefined;
         if (state === undefined) {
-          states.set(bar.symbol, { lastTime: bar.time, lastClose: bar.close, ups: 0, downs: 0 });
+          series.set(bar.timeframe, { lastTime: bar.time, lastClose: bar.close, ups: 0, downs: 0 });
           return undefined;
         }
         state.ups = bar.close > state.lastClose ? state.ups + 1 : 0;

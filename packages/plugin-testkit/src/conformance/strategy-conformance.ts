@@ -1,4 +1,4 @@
-import { checkSignal, type Bar, type StrategyDefinition } from '@trading-orchestrator/plugin-api';
+import { checkSignal, timeframeToMs, type Bar, type StrategyDefinition } from '@trading-orchestrator/plugin-api';
 import { describe, expect, it } from 'vitest';
 import { generateUniverse } from '@trading-orchestrator/market-data';
 import { badVariants } from './bad-bars.js';
@@ -93,6 +93,17 @@ export function describeStrategyConformance<Config>(name: string, options: Strat
       const warnings = ctx.logs.filter((l) => l.level === 'warn');
       expect(warnings).toHaveLength(variants.length);
       variants.forEach((v, k) => expect(warnings[k]?.message, v.name).toContain(v.reasonMentions));
+    });
+
+    it('keeps each series (symbol and timeframe) apart: a four-hour bar after the hourly bars it spans is no bad bar', async () => {
+      const { ctx, strategy } = await start();
+      const hourly = generateUniverse(['AAA'], { timeframe: '1h', count: 800, seed: 11, volatility: 0.6 });
+      const fourHourly = generateUniverse(['AAA'], { timeframe: '4h', count: 200, seed: 12, volatility: 0.6 });
+      // A run hands a bar over once it has closed: the 12:00 four-hour bar comes after the 15:00 hourly one.
+      const closes = (b: Bar) => b.time + timeframeToMs(b.timeframe);
+      const interleaved = [...hourly, ...fourHourly].sort((a, b) => closes(a) - closes(b) || b.time - a.time);
+      await runStrategy(strategy, interleaved);
+      expect(ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([]);
     });
 
     it('keeps bounded state over a long run with many symbols', async () => {
