@@ -1,5 +1,5 @@
 import { HOOK_FAILED, RiskGate, SignalRouter, type EventBus, type HookGuard, type HookSite, type ManagedPlugin, type PluginManager, type RiskVerdict, type StrategyRoute } from '@trading-orchestrator/core-manager';
-import type { Bar, Broker, Fill, Order, OrderIntent, PortfolioSnapshot, Position, RiskManager, Signal, Strategy, Timeframe } from '@trading-orchestrator/plugin-api';
+import { isWholeMultiple, TIMEFRAMES, type Bar, type Broker, type Fill, type Order, type OrderIntent, type PortfolioSnapshot, type Position, type RiskManager, type Signal, type Strategy, type Timeframe } from '@trading-orchestrator/plugin-api';
 import { EquitySampler, type EquitySamplerState } from '../metrics/equity-sampler.js';
 import type { EquityPoint, PerformanceMetrics } from '../metrics/metrics.js';
 import { RunningMetrics, type RunningMetricsState } from '../metrics/running-metrics.js';
@@ -8,6 +8,7 @@ import { Ledger, type LedgerState, type StrategySlice } from '../portfolio/ledge
 import { toCents } from '../portfolio/money.js';
 import { positionKey } from '../portfolio/position-key.js';
 import { PositionSizer, type SizingRule } from '../sizing/position-sizer.js';
+import { BarAggregator } from './bar-aggregator.js';
 
 /** One strategy instance in the run, with its share of the account. */
 export interface StrategySlot {
@@ -17,6 +18,10 @@ export interface StrategySlot {
   /** Receives the data and signals, which are recorded; never trades. */
   readonly shadow?: boolean;
   readonly symbols?: readonly string[];
+  /**
+   * The timeframes whose bars the strategy sees. Coarser ones than the run's `timeframe` are built from the bars
+   * fed. Absent: the bars as fed.
+   */
   readonly timeframes?: readonly Timeframe[];
   readonly sizing: SizingRule;
 }
@@ -28,6 +33,12 @@ export interface BacktestOptions {
   /** Risk plugin instance ids in the order the gate asks them. */
   readonly riskIds: readonly string[];
   readonly strategies: readonly StrategySlot[];
+  /**
+   * The timeframe of the bars the run is fed. Strategies whose `timeframes` list coarser ones see those bars built
+   * from the fed ones, each handed to them once its period is over; the broker, the ledger and the risk plugins
+   * see only the fed bars. Unset: nothing is built, and strategies see the bars as fed.
+   */
+  readonly timeframe?: Timeframe;
   readonly capital: number;
   readonly currency?: string;
   /** Whether a sell signal may open a short. Default false (spot, long only). */
@@ -197,6 +208,12 @@ export class BacktestEngine {
   private routedSymbol: string | undefined;
   private routedTimeframe: Timeframe | undefined;
   private routedSlots: readonly SlotState[] = [];
+  /** Builds the coarser timeframes strategies asked for; undefined when none did. */
+  private readonly aggregator: BarAggregator | undefined;
+  /** The timeframes the aggregator builds: their bars are the engine's own, not fed. */
+  private readonly built: readonly Timeframe[];
+  /** With no `timeframe` named, the timeframe each symbol is fed in: one per symbol (see `checkSeries`). */
+  private readonly fedTimeframe = new Map<string, Timeframe>();
   private readonly risk: { readonly plugin: ManagedPlugin; readonly onBar: HookSite; readonly onFill: HookSite; active: boolean }[];
   private readonly manager: PluginManager;
   private readonly guard: HookGuard;
@@ -267,6 +284,10 @@ export class BacktestEngine {
       return state;
     });
     this.tradingSlots = this.slots.filter((s) => s.slot.shadow !== true);
+    this.built = builtTimeframes(options);
+    this.aggregator = this.built.length === 0 ? undefined : new BarAggregator(this.built);
+    // A strategy that names no timeframes sees the bars as fed, not the ones built for others.
+    const fed = TIMEFRAMES.filter((t) => !this.built.includes(t));
     this.router = new SignalRouter(
       options.strategies.map((s) => ({
         instanceId: s.instanceId,
@@ -274,7 +295,7 @@ export class BacktestEngine {
         shadow: s.shadow === true,
         acceptsAlerts: false,
         ...(s.symbols === undefined ? {} : { symbols: s.symbols }),
-        ...(s.timeframes === undefined ? {} : { timeframes: s.timeframes }),
+        ...(s.timeframes === undefined ? (this.built.length === 0 ? {} : { timeframes: fed }) : { timeframes: s.timeframes }),
       })),
     );
     this.risk = options.riskIds.map((id) => {
@@ -338,6 +359,11 @@ export class BacktestEngine {
    * checkpoint already covers.
    */
   warm(bar: Bar): void | Promise<void> {
+    if (this.aggregator !== undefined) return this.withBuiltBars(bar, false);
+    return this.warmFed(bar);
+  }
+
+  private warmFed(bar: Bar): void | Promise<void> {
     this.checkOrder(bar);
     this.currentTime = bar.time;
     this.warmOnly = true;
@@ -413,6 +439,11 @@ export class BacktestEngine {
    * to wait for before the next bar.
    */
   process(bar: Bar): void | Promise<void> {
+    if (this.aggregator !== undefined) return this.withBuiltBars(bar, true);
+    return this.processFed(bar);
+  }
+
+  private processFed(bar: Bar): void | Promise<void> {
     this.checkOrder(bar);
     if (bar.time > this.currentTime) {
       this.recordEquity();
@@ -421,6 +452,37 @@ export class BacktestEngine {
     }
     this.bars++;
     return this.runBar(bar, true, -1, 0);
+  }
+
+  /**
+   * A fed bar and the built bars around it: first those whose periods ended before it opened, then the bar
+   * itself, then those it closes. Built bars go to the strategies that asked for them (and their sizers) only.
+   */
+  private withBuiltBars(bar: Bar, trade: boolean): void | Promise<void> {
+    // `route` checks the series of the bars it sees, but not of one in a timeframe the engine builds too.
+    if (bar.timeframe !== this.options.timeframe) throw mixedTimeframes(bar, this.options.timeframe!, this.options.timeframe);
+    this.checkOrder(bar);
+    const due = this.aggregator!.due(bar.time);
+    const pending = due === undefined ? undefined : this.runBuilt(due, 0, trade);
+    return pending === undefined ? this.fedThenBuilt(bar, trade) : pending.then(() => this.fedThenBuilt(bar, trade));
+  }
+
+  private fedThenBuilt(bar: Bar, trade: boolean): void | Promise<void> {
+    const pending = trade ? this.processFed(bar) : this.warmFed(bar);
+    return pending === undefined ? this.afterFed(bar, trade) : pending.then(() => this.afterFed(bar, trade));
+  }
+
+  private afterFed(bar: Bar, trade: boolean): void | Promise<void> {
+    const built = this.aggregator!.add(bar);
+    return built === undefined ? undefined : this.runBuilt(built, 0, trade);
+  }
+
+  private runBuilt(bars: readonly Bar[], from: number, trade: boolean): void | Promise<void> {
+    for (let i = from; i < bars.length; i++) {
+      // From the strategies on: the broker, the ledger and the risk plugins keep to the fed bars.
+      const pending = this.runBar(bars[i]!, trade, this.risk.length, 0);
+      if (pending !== undefined) return pending.then(() => this.runBuilt(bars, i + 1, trade));
+    }
   }
 
   /** The results so far; `interrupted` marks a run stopped early by its driver (a paper session's Ctrl-C). */
@@ -457,11 +519,12 @@ export class BacktestEngine {
    * (`deadline`, looked at every 256 bars), or a bar's hooks answer with a promise, which is returned.
    */
   private runSlice(bars: Iterator<Bar>, deadline: number): SliceEnd | Promise<void> {
+    const building = this.aggregator !== undefined;
     for (let n = 1; ; n++) {
       if (this.stopRequested) return SLICE_STOPPED;
       const next = bars.next();
       if (next.done === true) return SLICE_DONE;
-      const pending = this.process(next.value);
+      const pending = building ? this.withBuiltBars(next.value, true) : this.processFed(next.value);
       if (pending !== undefined) return pending;
       if ((n & 255) === 0 && performance.now() >= deadline) return SLICE_USED;
     }
@@ -469,6 +532,7 @@ export class BacktestEngine {
 
   /** The strategies a bar of another series than the last goes to. */
   private route(bar: Bar): readonly SlotState[] {
+    if (!this.built.includes(bar.timeframe)) this.checkSeries(bar);
     const routes = this.router.forBar(bar);
     let slots = this.slotsOfRoutes.get(routes);
     if (slots === undefined) {
@@ -490,6 +554,21 @@ export class BacktestEngine {
     this.activeAsOf = this.manager.stateChanges;
     for (const r of this.risk) r.active = r.plugin.machine.state === 'active';
     for (const s of this.slots) s.active = s.plugin.machine.state === 'active';
+  }
+
+  /**
+   * A symbol is fed in one timeframe. Bars are taken in open-time order, so a coarser bar fed beside finer ones
+   * would reach the strategies before it closed: a look into the future. Coarser bars are built instead.
+   */
+  private checkSeries(bar: Bar): void {
+    const { timeframe } = this.options;
+    if (timeframe !== undefined) {
+      if (bar.timeframe !== timeframe) throw mixedTimeframes(bar, timeframe, timeframe);
+      return;
+    }
+    const fed = this.fedTimeframe.get(bar.symbol);
+    if (fed === undefined) this.fedTimeframe.set(bar.symbol, bar.timeframe);
+    else if (fed !== bar.timeframe) throw mixedTimeframes(bar, fed, undefined);
   }
 
   private checkOrder(bar: Bar): void {
@@ -641,7 +720,9 @@ export class BacktestEngine {
     const shadow = state.slot.shadow === true;
     this.refreshListeners();
     if (this.signalListened) bus.publish('signal', { strategyId, signal: signal.time === undefined ? { ...signal, time: bar.time } : signal, shadow });
-    if (shadow || bar.time < (this.options.tradeFrom ?? Number.NEGATIVE_INFINITY)) return;
+    // The engine's time, not the bar's: a bar built from the fed ones opened before the fed bar that completed it.
+    const now = this.currentTime;
+    if (shadow || now < (this.options.tradeFrom ?? Number.NEGATIVE_INFINITY)) return;
     const symbol = signal.symbol;
     const track = this.trackOf(state, symbol);
     if (track.working) return;
@@ -660,27 +741,27 @@ export class BacktestEngine {
       if (signal.side === 'sell' && this.options.allowShort !== true) return;
       side = signal.side;
       const equity = state.account.equity();
-      const sized = state.sizer.size(signal, price, equity);
+      const sized = state.sizer.size(signal, price, equity, bar.timeframe);
       if (sized.quantity === 0) return;
       quantity = sized.quantity;
     }
-    const intent: Mutable<OrderIntent> = { id: `${strategyId}-${++this.sequence}`, symbol, side, quantity, type: 'market', reduceOnly, strategyId, time: bar.time, referencePrice: price, signal };
+    const intent: Mutable<OrderIntent> = { id: `${strategyId}-${++this.sequence}`, symbol, side, quantity, type: 'market', reduceOnly, strategyId, time: now, referencePrice: price, signal };
     // Added, not spread in: a spread copies through a generic builtin on every order.
     if (!reduceOnly && signal.stopLoss !== undefined) intent.stopLoss = signal.stopLoss;
     if (!reduceOnly && signal.takeProfit !== undefined) intent.takeProfit = signal.takeProfit;
-    const verdict = this.gate.check(intent, this.ledger.snapshot(bar.time));
-    return verdict instanceof Promise ? this.submitSettle(verdict, state, track, bar) : this.submit(state, track, verdict, bar);
+    const verdict = this.gate.check(intent, this.ledger.snapshot(now));
+    return verdict instanceof Promise ? this.submitSettle(verdict, state, track) : this.submit(state, track, verdict);
   }
 
-  private submitSettle(pending: Promise<RiskVerdict>, state: SlotState, track: PositionTrack, bar: Bar): Promise<void> {
-    return pending.then((verdict) => this.submit(state, track, verdict, bar));
+  private submitSettle(pending: Promise<RiskVerdict>, state: SlotState, track: PositionTrack): Promise<void> {
+    return pending.then((verdict) => this.submit(state, track, verdict));
   }
 
   /** An approved order goes to the broker; a denied one is counted and kept among the denials. */
-  private submit(state: SlotState, track: PositionTrack, verdict: RiskVerdict, bar: Bar): void | Promise<void> {
+  private submit(state: SlotState, track: PositionTrack, verdict: RiskVerdict): void | Promise<void> {
     if (!verdict.approved) {
       state.denied++;
-      if (this.denials.length < MAX_DENIALS) this.denials.push({ time: bar.time, strategyId: state.slot.instanceId, symbol: track.symbol, deniedBy: verdict.deniedBy, code: verdict.code, message: verdict.message });
+      if (this.denials.length < MAX_DENIALS) this.denials.push({ time: this.currentTime, strategyId: state.slot.instanceId, symbol: track.symbol, deniedBy: verdict.deniedBy, code: verdict.code, message: verdict.message });
       return;
     }
     // Called as a method of the broker, as the fill hooks are (see `tellOfFill`).
@@ -918,6 +999,27 @@ const SLICE_USED = 2;
 type SliceEnd = typeof SLICE_DONE | typeof SLICE_STOPPED | typeof SLICE_USED;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The coarser timeframes the strategies ask for, which the engine builds from the fed `timeframe`. */
+function builtTimeframes(options: BacktestOptions): Timeframe[] {
+  const fed = options.timeframe;
+  if (fed === undefined) return [];
+  const built = new Set<Timeframe>();
+  for (const slot of options.strategies) {
+    for (const t of slot.timeframes ?? []) {
+      if (t === fed) continue;
+      if (!isWholeMultiple(fed, t)) throw new RangeError(`strategy "${slot.instanceId}" wants ${t} bars, which cannot be built from the run's ${fed} bars: a timeframe is built from a finer one that divides it`);
+      built.add(t);
+    }
+  }
+  return [...built];
+}
+
+function mixedTimeframes(bar: Bar, fed: Timeframe, timeframe: Timeframe | undefined): RangeError {
+  const fix = timeframe === undefined ? 'feed one timeframe per symbol, name it as the run\'s timeframe, and list coarser ones in the strategies\' timeframes' : `feed only ${timeframe} bars; coarser ones are built from them for the strategies that list them`;
+  const what = timeframe === undefined ? `${bar.symbol} came in ${fed} bars and then a ${bar.timeframe} bar` : `the run is fed ${timeframe} bars and got a ${bar.timeframe} bar of ${bar.symbol}`;
+  return new RangeError(`${what}: ${fix}`);
+}
 
 /** Built apart from `checkOrder`: a number formatted in a hot function makes V8 box it on every call. */
 function outOfOrder(bar: Bar, currentTime: number): RangeError {

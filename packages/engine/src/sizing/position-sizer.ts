@@ -1,5 +1,5 @@
 import { Atr } from '@trading-orchestrator/indicators';
-import type { Bar, Signal } from '@trading-orchestrator/plugin-api';
+import type { Bar, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
 import { z } from 'zod';
 
 export const sizingRule = z
@@ -23,23 +23,29 @@ export const sizingRule = z
 export type SizingRule = z.infer<typeof sizingRule>;
 
 /**
- * Turns an entry signal into a quantity for one strategy. Keeps an ATR per symbol when the rule needs one; every
- * order it sizes still goes through the risk gate.
+ * Turns an entry signal into a quantity for one strategy. Keeps an ATR per series (symbol and timeframe) when the
+ * rule needs one; every order it sizes still goes through the risk gate.
  */
 export class PositionSizer {
-  private readonly atrs = new Map<string, Atr>();
+  /** By symbol, then timeframe: a strategy on hourly and four-hour bars has two ATRs of one symbol. */
+  private readonly atrs = new Map<string, Map<Timeframe, Atr>>();
 
   constructor(readonly rule: SizingRule) {}
 
   onBar(bar: Bar): void {
     if (this.rule.method !== 'volatility-target') return;
-    let atr = this.atrs.get(bar.symbol);
-    if (atr === undefined) this.atrs.set(bar.symbol, (atr = new Atr(this.rule.atrPeriod)));
+    let series = this.atrs.get(bar.symbol);
+    if (series === undefined) this.atrs.set(bar.symbol, (series = new Map()));
+    let atr = series.get(bar.timeframe);
+    if (atr === undefined) series.set(bar.timeframe, (atr = new Atr(this.rule.atrPeriod)));
     atr.update(bar.high, bar.low, bar.close);
   }
 
-  /** Quantity to buy or sell for an entry, or 0 with the reason when none can be sized. */
-  size(signal: Signal, price: number, equity: number): { quantity: number; reason?: string } {
+  /**
+   * Quantity to buy or sell for an entry, or 0 with the reason when none can be sized. `timeframe` is that of the
+   * bars the signal came from (default: the signal's own, or the symbol's one series), whose ATR sizes it.
+   */
+  size(signal: Signal, price: number, equity: number, timeframe = signal.timeframe): { quantity: number; reason?: string } {
     if (!(equity > 0)) return { quantity: 0, reason: `strategy equity is ${equity.toFixed(2)}` };
     const rule = this.rule;
     let quantity: number;
@@ -54,7 +60,8 @@ export class PositionSizer {
         quantity = (equity * (signal.sizeHint ?? rule.defaultFraction)) / price;
         break;
       case 'volatility-target': {
-        const atr = this.atrs.get(signal.symbol);
+        const series = this.atrs.get(signal.symbol);
+        const atr = timeframe === undefined ? (series?.size === 1 ? series.values().next().value : undefined) : series?.get(timeframe);
         if (atr === undefined || !atr.isStable || !(atr.value > 0)) return { quantity: 0, reason: `ATR(${rule.atrPeriod}) of ${signal.symbol} is not defined yet` };
         quantity = (equity * rule.riskFraction) / (rule.atrMultiple * atr.value);
         break;
