@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EventBus } from '@trading-orchestrator/core-manager';
 import { isPluginError, PLUGIN_API_VERSION } from '@trading-orchestrator/plugin-api';
@@ -9,6 +9,7 @@ import { MissingPluginsError, runDefaultBacktest } from './commands/default-back
 import { runBacktest } from './commands/run-backtest.js';
 import { describeResume, runPaper, type PaperCheckpoint, type PaperHooks } from './commands/run-paper.js';
 import { loadRunConfig } from './config/load-config.js';
+import { DEFAULT_JOURNAL, DEFAULT_REPORT, outputFile } from './config/output-files.js';
 import { writeStarterRun } from './commands/init.js';
 import { exportRun, JOURNAL_PACKAGE, loadJournalModule, renderRuns } from './commands/journal-commands.js';
 import { pluginInfo } from './commands/plugin-info.js';
@@ -152,7 +153,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   if (command === 'backtest' || command === 'paper' || command === 'run') {
     const usable = catalog.byStatus('compatible').length;
-    io.stdout.write(`${usable} usable plugin${usable === 1 ? '' : 's'} found for ${projectDir} (trading-orchestrator plugins list shows them)\n`);
+    // With --json, stdout carries the result alone.
+    (values.json === true ? io.stderr : io.stdout).write(`${usable} usable plugin${usable === 1 ? '' : 's'} found for ${projectDir} (trading-orchestrator plugins list shows them)\n`);
     try {
       const configFile = values.config === undefined ? undefined : resolve(io.cwd, values.config);
       if (configFile === undefined && command !== 'backtest') {
@@ -174,12 +176,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stderr.write(`error: --bars must be a whole number above 0, got "${values.bars}"\n`);
         return 2;
       }
-      const journalModule = values['no-journal'] === true ? undefined : await loadJournalModule();
-      if (values.journal !== undefined && journalModule === undefined) {
-        io.stderr.write(`error: --journal needs ${JOURNAL_PACKAGE}, which is not installed\n  fix: npm install ${JOURNAL_PACKAGE}\n`);
+      const journalFile = outputFile({ path: values.journal, none: values['no-journal'] === true }, config?.journal, configFile, io.cwd, DEFAULT_JOURNAL);
+      const reportFile = outputFile({ path: values.report, none: values['no-report'] === true }, config?.report, configFile, io.cwd, DEFAULT_REPORT);
+      if (reportFile.file !== undefined && !existsSync(dirname(reportFile.file))) {
+        const asked = reportFile.named === 'option' ? '--report' : reportFile.named === 'config' ? `report: in ${values.config}` : 'the report';
+        io.stderr.write(`error: ${asked} would write ${reportFile.file}, but the folder ${dirname(reportFile.file)} does not exist\n  fix: create the folder, name another file, or write no report (--no-report)\n`);
         return 1;
       }
-      const journal = journalModule?.Journal.open(resolve(io.cwd, values.journal ?? 'trading-orchestrator.db'));
+      const journalModule = journalFile.file === undefined ? undefined : await loadJournalModule();
+      if (journalFile.file !== undefined && journalFile.named !== 'default' && journalModule === undefined) {
+        const asked = journalFile.named === 'option' ? '--journal' : `journal: ${config?.journal} in ${values.config}`;
+        io.stderr.write(`error: ${asked} needs ${JOURNAL_PACKAGE}, which is not installed\n  fix: npm install ${JOURNAL_PACKAGE}, or keep no journal (--no-journal)\n`);
+        return 1;
+      }
+      const journal = journalFile.file === undefined ? undefined : journalModule?.Journal.open(journalFile.file);
       // A journal that cannot be written fails here, before any plugin starts.
       await journal?.ready();
       let runId = 0;
@@ -259,18 +269,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           : `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
       if (run.result.interrupted) io.stdout.write(`interrupted after ${run.result.bars} bars (Ctrl-C); the plugins were stopped and the journal flushed. Summary so far:\n`);
       io.stdout.write(`${renderBacktest(run.result, title)}\n`);
-      if (values['no-report'] !== true) {
-        const reportFile = resolve(io.cwd, values.report ?? 'trading-orchestrator-report.html');
+      if (reportFile.file !== undefined) {
         // The report holds what the run computed, not how long it took, so two runs of one config give the same file.
         const scope = mode === 'paper' ? `${c.symbols.join(', ')} ${c.timeframe} (${c.data.plugin}), ${run.result.bars} bars` : `${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars`;
-        writeFileSync(reportFile, renderHtmlReport(run.result, { title: `${mode === 'paper' ? 'Paper session' : 'Backtest'} ${c.symbols.join(', ')} ${c.timeframe}`, details: [scope, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`] }));
-        io.stdout.write(`report: ${reportFile}\n`);
+        writeFileSync(reportFile.file, renderHtmlReport(run.result, { title: `${mode === 'paper' ? 'Paper session' : 'Backtest'} ${c.symbols.join(', ')} ${c.timeframe}`, details: [scope, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`] }));
+        io.stdout.write(`report: ${reportFile.file}\n`);
       }
       if (run.result.interrupted) {
         io.stdout.write(journal === undefined ? '' : `journal: ${journal.path} (run ${runId}, interrupted)\n`);
         return 130;
       }
-      io.stdout.write(journal === undefined ? `journal: none (${values['no-journal'] === true ? '--no-journal' : `npm install ${JOURNAL_PACKAGE} to keep one`})\n` : `journal: ${journal.path} (run ${runId}); trading-orchestrator journal export ${runId} --journal ${journal.path}\n`);
+      io.stdout.write(journal === undefined ? `journal: none (${journalFile.named === 'option' ? '--no-journal' : journalFile.named === 'config' ? `journal: false in ${values.config}` : `npm install ${JOURNAL_PACKAGE} to keep one`})\n` : `journal: ${journal.path} (run ${runId}); trading-orchestrator journal export ${runId} --journal ${journal.path}\n`);
       return 0;
     } catch (error) {
       const fix = (error as { fix?: unknown } | null)?.fix;

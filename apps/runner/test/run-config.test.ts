@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedDataDir } from '@trading-orchestrator/plugin-testkit';
@@ -16,11 +16,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function backtest(file: string, text: string, env: Record<string, string> = {}) {
+async function backtest(file: string, text: string, env: Record<string, string> = {}, args: readonly string[] = ['--no-journal']) {
   writeFileSync(join(dir, file), text);
   let out = '';
   let err = '';
-  const code = await main(['backtest', '--config', file, '--project', runnerDir, '--no-cache', '--no-journal'], {
+  const code = await main(['backtest', '--config', file, '--project', runnerDir, '--no-cache', ...args], {
     cwd: dir,
     env,
     stdout: { write: (t: string) => (out += t) },
@@ -82,6 +82,54 @@ describe('backtest --config', () => {
   });
 });
 
+describe('a strategy on weekly bars of a daily run', () => {
+  it('trades on weeks built from the days, and its orders fill at a day\'s open after the week closed', async () => {
+    const weekly = spyRun.replace('    config: { fast: 50, slow: 200 }', '    timeframes: [1w]\n    config: { fast: 10, slow: 40 }');
+    const file = join(dir, 'weekly.yaml');
+    writeFileSync(file, weekly);
+    let out = '';
+    const code = await main(['backtest', '--config', file, '--project', runnerDir, '--no-cache', '--no-journal', '--no-report', '--json'], { cwd: dir, env: { DATA_DIR: sharedDataDir() }, stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true } });
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as { strategies: { instanceId: string; trades: { entryTime: number; exitTime: number }[] }[] };
+    const trades = result.strategies.find((s) => s.instanceId === 'ma-crossover')!.trades;
+    expect(trades.length).toBeGreaterThan(5);
+    const days = new Set(readFileSync(join(sharedDataDir(), 'ohlcv/equities/SPY_D.csv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => Date.parse(`${l.split(',')[1]}T00:00:00Z`)));
+    for (const t of trades) {
+      // A week closes on Monday 00:00 UTC; its signal fills on the next trading day, a Monday unless it was a holiday.
+      expect(days.has(t.entryTime), new Date(t.entryTime).toISOString()).toBe(true);
+      const monday = Date.UTC(1970, 0, 5) + Math.floor((t.entryTime - Date.UTC(1970, 0, 5)) / (7 * 86_400_000)) * 7 * 86_400_000;
+      const tradingDaysBefore = [...days].filter((d) => d >= monday && d < t.entryTime);
+      expect(tradingDaysBefore, new Date(t.entryTime).toISOString()).toEqual([]);
+    }
+  });
+});
+
+describe('the journal and the report named in the run file', () => {
+  it('are written where the file says, relative to it; the command line overrides them', async () => {
+    mkdirSync(join(dir, 'runs', 'out'), { recursive: true });
+    const text = `${spyRun}journal: out/spy.db\nreport: out/spy.html\n`;
+    const named = await backtest(join('runs', 'spy.yaml'), text, { DATA_DIR: sharedDataDir() }, []);
+    expect(named.code).toBe(0);
+    expect(named.out).toContain(`report: ${join(dir, 'runs', 'out', 'spy.html')}`);
+    expect(named.out).toContain(`journal: ${join(dir, 'runs', 'out', 'spy.db')} (run 1)`);
+    expect(existsSync(join(dir, 'runs', 'out', 'spy.db'))).toBe(true);
+    const overridden = await backtest(join('runs', 'spy.yaml'), text, { DATA_DIR: sharedDataDir() }, ['--report', 'here.html', '--no-journal']);
+    expect(overridden.out).toContain(`report: ${join(dir, 'here.html')}`);
+    expect(overridden.out).toContain('journal: none (--no-journal)');
+    const none = await backtest('none.yaml', `${spyRun}journal: false\nreport: false\n`, { DATA_DIR: sharedDataDir() }, []);
+    expect(none.out).not.toContain('report:');
+    expect(none.out).toContain('journal: none (journal: false in none.yaml)');
+  });
+
+  it('a report whose folder does not exist stops the run before it starts, with the fix', async () => {
+    const { code, out, err } = await backtest('run.yaml', `${spyRun}report: missing/report.html\n`, { DATA_DIR: sharedDataDir() });
+    expect(code).toBe(1);
+    expect(out).not.toContain('Backtest:');
+    expect(err).toContain(`error: report: in run.yaml would write ${join(dir, 'missing', 'report.html')}, but the folder ${join(dir, 'missing')} does not exist`);
+    expect(err).toContain('fix: create the folder, name another file, or write no report (--no-report)');
+  });
+});
+
 describe('bad run configs: every problem by path, with a fix, before anything runs', () => {
   it('unknown and wrong-kind plugin ids name the nearest installed one', async () => {
     const text = spyRun.replace('plugin: ma-crossover', 'plugin: ma-crosover').replace('plugin: risk-guards', 'plugin: data-file');
@@ -132,6 +180,33 @@ describe('bad run configs: every problem by path, with a fix, before anything ru
     } finally {
       await manager.shutdown();
     }
+  });
+
+  it('a misspelt setting is an error naming the setting it is nearest to, in the run and in a plugin\'s config', async () => {
+    const text = spyRun.replace('warmupBars: 200', 'warmupbars: 200').replace('    allocation: 0.5', '    alocation: 0.5').replace('maxVarPct: 0.05', 'maxVarPCT: 0.05');
+    const run = await backtest('run.yaml', text, { DATA_DIR: sharedDataDir() });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('  - warmupbars: unknown setting "warmupbars" (did you mean "warmupBars"?)');
+    expect(run.err).toContain('  - strategies[0].alocation: unknown setting "alocation" (did you mean "allocation"?)');
+    // Plugin configs are checked against each plugin's schema once the run's own fields are right.
+    const plugin = await backtest('run.yaml', spyRun.replace('maxVarPct: 0.05', 'maxVarPCT: 0.05').replace('{ feeBps: 5 }', '{ feeBps: 5, slipage: { bps: 1 } }'), { DATA_DIR: sharedDataDir() });
+    expect(plugin.code).toBe(1);
+    expect(plugin.err).toContain('  - risk[1].config.maxVarPCT: unknown setting "maxVarPCT" (did you mean "maxVarPct"?)');
+    expect(plugin.err).toContain('  - broker.config.slipage: unknown setting "slipage" (did you mean "slippage"?)');
+  });
+
+  it('a strategy\'s symbols must be the run\'s, and its timeframes ones that can be built from the run\'s bars', async () => {
+    const text = spyRun.replace('  - plugin: rsi-mean-reversion\n', '  - plugin: rsi-mean-reversion\n    symbols: [SPY, QQQ]\n    timeframes: [1w, 4h]\n');
+    const { code, err } = await backtest('run.yaml', text, { DATA_DIR: sharedDataDir() });
+    expect(code).toBe(1);
+    expect(err).toContain('  - strategies[1].timeframes[1]: 4h bars cannot be built from the run\'s 1d bars');
+    expect(err).toContain('  - strategies[1].symbols[1]: QQQ is not one of the run\'s symbols (SPY); add it to symbols or remove it here');
+  });
+
+  it('an unknown broker plugin is named like any other plugin', async () => {
+    const { code, err } = await backtest('run.yaml', spyRun.replace('broker:\n', 'broker:\n  plugin: ibkr\n'), { DATA_DIR: sharedDataDir() });
+    expect(code).toBe(1);
+    expect(err).toContain('  - broker.plugin: no installed plugin "ibkr"; installed broker plugins: none');
   });
 
   it('an unset environment variable and a YAML syntax error are named', async () => {

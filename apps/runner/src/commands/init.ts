@@ -24,6 +24,7 @@ strategies:                # each an installed strategy plugin; allocations add 
   - plugin: ma-crossover
     config: { fast: 20, slow: 50 }
     sizing: { method: fixed-fraction, fraction: 0.5 }
+    # timeframes: [4h]       # trade on four-hour bars built from the hourly ones
   - plugin: rsi-mean-reversion
     sizing: { method: volatility-target, riskFraction: 0.01, maxPositionFraction: 0.6 }
   - plugin: bollinger-reversion
@@ -37,6 +38,9 @@ risk:                      # asked in this order; any deny rejects the order
 
 broker:                    # the built-in paper broker: fills at the next bar's open
   config: { feeBps: 10, slippage: { bps: 2 } }
+
+# journal: runs/journal.db   # relative to this file; default trading-orchestrator.db here; false for none
+# report: runs/report.html   # likewise; default trading-orchestrator-report.html
 `;
 
 /** Writes the starter file; refuses to overwrite unless forced. Returns the message to print. */

@@ -2,10 +2,10 @@ import { PluginManager, type EventBus, type LoadablePlugin, type PluginSpec } fr
 import { BacktestEngine, mergePages, paperBroker, type BacktestOptions, type BacktestResult } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, nearestNames, timeframeToMs, type Bar, type DataProvider, type PluginClock, type PluginKind, type Problem } from '@trading-orchestrator/plugin-api';
 import type { CatalogEntry, PluginCatalog } from '@trading-orchestrator/registry';
-import type { RunConfig } from '../config/run-config.js';
+import { BUILT_IN_BROKER_ID, type RunConfig } from '../config/run-config.js';
 
 const YEAR_MS = 365.25 * 86_400_000;
-const BUILT_IN_BROKER: LoadablePlugin = { id: 'paper', kind: 'broker', version: 'built-in', packageName: '@trading-orchestrator/engine', packageDir: '.', manifest: undefined, definition: paperBroker };
+const BUILT_IN_BROKER: LoadablePlugin = { id: BUILT_IN_BROKER_ID, kind: 'broker', version: 'built-in', packageName: '@trading-orchestrator/engine', packageDir: '.', manifest: undefined, definition: paperBroker };
 
 export interface BacktestOutcome {
   readonly result: BacktestResult;
@@ -37,7 +37,13 @@ function resolvePlugins(config: RunConfig, catalog: PluginCatalog): { problems: 
   check('data.plugin', config.data.plugin, 'data');
   config.strategies.forEach((s, i) => s.enabled && check(`strategies[${i}].plugin`, s.plugin, 'strategy'));
   config.risk.forEach((r, i) => check(`risk[${i}].plugin`, r.plugin, 'risk'));
+  if (config.broker.plugin !== BUILT_IN_BROKER_ID) check('broker.plugin', config.broker.plugin, 'broker');
   return { problems, entry: (path) => found.get(path)! };
+}
+
+/** The broker's instance id in a run of `config`: `broker:` and its plugin id. */
+function brokerInstanceId(config: RunConfig): string {
+  return `broker:${config.broker.plugin}`;
 }
 
 /** A plugin entry's config (validated against the plugin's schema at `<path>.config`) and time limits. */
@@ -95,7 +101,7 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     { plugin: entry('data.plugin'), instanceId: `data:${config.data.plugin}`, ...settings(config.data, 'data') },
     ...strategies.map(({ s, i }) => ({ plugin: entry(`strategies[${i}].plugin`), instanceId: s.id ?? s.plugin, ...settings(s, `strategies[${i}]`) })),
     ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}].plugin`), instanceId: r.id ?? r.plugin, ...settings(r, `risk[${i}]`) })),
-    { plugin: BUILT_IN_BROKER, instanceId: 'broker:paper', ...settings(config.broker, 'broker') },
+    { plugin: config.broker.plugin === BUILT_IN_BROKER_ID ? BUILT_IN_BROKER : entry('broker.plugin'), instanceId: brokerInstanceId(config), ...settings(config.broker, 'broker') },
   ].map(restored);
   const manager = new PluginManager(options.clock === undefined ? {} : { clock: options.clock });
   try {
@@ -111,8 +117,9 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     source: manager.get(`data:${config.data.plugin}`)!.instance as DataProvider,
     engineOptions: (tradeFrom) => ({
       manager,
-      brokerId: 'broker:paper',
+      brokerId: brokerInstanceId(config),
       riskIds: config.risk.map((r) => r.id ?? r.plugin),
+      timeframe: config.timeframe,
       strategies: strategies.map(({ s }) => ({
         instanceId: s.id ?? s.plugin,
         allocation: s.shadow ? 0 : (s.allocation ?? share),

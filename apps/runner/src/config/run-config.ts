@@ -1,5 +1,5 @@
 import { sizingRule } from '@trading-orchestrator/engine';
-import { TIMEFRAMES } from '@trading-orchestrator/plugin-api';
+import { isWholeMultiple, TIMEFRAMES } from '@trading-orchestrator/plugin-api';
 import { z } from 'zod';
 
 const pluginRef = z.string().min(1);
@@ -18,6 +18,11 @@ const timeLimits = z
   )
   .optional();
 const day = z.union([z.iso.date(), z.iso.datetime()]);
+/** A file the run writes, relative to the config file's folder, or false for none. */
+const outputFile = z.union([z.string().min(1), z.literal(false)]).optional();
+
+/** The broker a run uses when its config names none: the engine's paper broker. */
+export const BUILT_IN_BROKER_ID = 'paper';
 
 export const strategyEntry = z.object({
   /** The strategy plugin's id (from its manifest). */
@@ -28,6 +33,10 @@ export const strategyEntry = z.object({
   shadow: z.boolean().default(false),
   /** Default: every symbol of the run. */
   symbols: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * The timeframes whose bars the strategy sees; default: the run's. Coarser ones are built from the run's bars
+   * and handed over once they close.
+   */
   timeframes: z.array(z.enum(TIMEFRAMES)).min(1).optional(),
   /** Share of capital, in (0, 1]. Default: an equal share of what is left. */
   allocation: z.number().gt(0).max(1).optional(),
@@ -58,8 +67,12 @@ export const runConfigSchema = z
     strategies: z.array(strategyEntry).min(1),
     /** Risk plugins, asked in this order. */
     risk: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: pluginConfig, timeLimits })).default([]),
-    /** The built-in paper broker's settings. */
-    broker: z.object({ config: pluginConfig, timeLimits }).prefault({}),
+    /** The broker: the built-in paper broker unless `plugin` names an installed broker plugin. */
+    broker: z.object({ plugin: pluginRef.default(BUILT_IN_BROKER_ID), config: pluginConfig, timeLimits }).prefault({}),
+    /** The SQLite journal, relative to this file, or false for none; `--journal`/`--no-journal` override it. */
+    journal: outputFile,
+    /** The HTML report, relative to this file, or false for none; `--report`/`--no-report` override it. */
+    report: outputFile,
   })
   .superRefine((c, ctx) => {
     if (c.mode === 'backtest') {
@@ -74,6 +87,16 @@ export const runConfigSchema = z
     const enabled = c.strategies.filter((s) => s.enabled && !s.shadow);
     const total = enabled.reduce((s, x) => s + (x.allocation ?? 0), 0);
     if (total > 1 + 1e-9) ctx.addIssue({ code: 'custom', path: ['strategies'], message: `allocations add up to ${(total * 100).toFixed(1)}% of capital; they must not exceed 100%` });
+    c.strategies.forEach((s, i) =>
+      s.timeframes?.forEach((t, j) => {
+        if (!isWholeMultiple(c.timeframe, t)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'timeframes', j], message: `${t} bars cannot be built from the run's ${c.timeframe} bars (a strategy's timeframes are the run's timeframe or coarser ones it divides); set timeframe to ${t} or finer` });
+      }),
+    );
+    c.strategies.forEach((s, i) =>
+      s.symbols?.forEach((symbol, j) => {
+        if (!c.symbols.includes(symbol)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'symbols', j], message: `${symbol} is not one of the run's symbols (${c.symbols.join(', ')}); add it to symbols or remove it here` });
+      }),
+    );
     const ids = new Map<string, number>();
     c.strategies.forEach((s, i) => {
       const id = s.id ?? s.plugin;
