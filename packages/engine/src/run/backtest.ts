@@ -121,6 +121,10 @@ interface PositionTrack {
   readonly orderIds: string[];
   /** The trade in progress; undefined while flat. */
   open: OpenTrade | undefined;
+  /** The limit entry that is working, or undefined. */
+  limitOrderId: string | undefined;
+  /** Bars of the symbol the working limit entry may still wait after the one in progress; then it is cancelled. */
+  limitBarsLeft: number;
 }
 
 /** A booked fill, as the plugins are told of it. */
@@ -167,6 +171,8 @@ export interface EngineState {
   /** Orders that may still fill: order id, strategy, symbol. */
   readonly orderOwner: readonly (readonly [string, string, string])[];
   readonly working: readonly string[];
+  /** Limit entries working: strategy, symbol, order id, bars left. Absent in checkpoints written before limits. */
+  readonly limitOrders?: readonly (readonly [string, string, string, number])[];
   /** Absent in checkpoints written before it was counted. */
   readonly unownedFills?: number;
   readonly curve: EquitySamplerState;
@@ -225,6 +231,9 @@ export class BacktestEngine {
   private readonly broker: ManagedPlugin;
   private readonly brokerOnBar: HookSite;
   private readonly brokerSubmit: HookSite;
+  private readonly brokerCancel: HookSite;
+  /** Limit entries working across all strategies: while none is, a bar looks for none to expire. */
+  private limitsWorking = 0;
   private readonly denials: Denial[] = [];
   private readonly curve: EquitySampler;
   private readonly metrics: RunningMetrics;
@@ -305,6 +314,7 @@ export class BacktestEngine {
     this.broker = this.require(options.brokerId, 'broker');
     this.brokerOnBar = manager.guard.site(this.broker.guarded, 'onBar', this.broker.instance!);
     this.brokerSubmit = manager.guard.site(this.broker.guarded, 'submit', this.broker.instance!);
+    this.brokerCancel = manager.guard.site(this.broker.guarded, 'cancel', this.broker.instance!);
   }
 
   /**
@@ -380,6 +390,7 @@ export class BacktestEngine {
       ledger: this.ledger.toState(),
       orderOwner: this.slots.flatMap((s) => [...s.positions.values()].flatMap((p) => p.orderIds.map((id) => [id, s.slot.instanceId, p.symbol] as const))),
       working: this.slots.flatMap((s) => [...s.positions.values()].filter((p) => p.working).map((p) => positionKey(s.slot.instanceId, p.symbol))),
+      limitOrders: this.slots.flatMap((s) => [...s.positions.values()].flatMap((p) => (p.limitOrderId === undefined ? [] : [[s.slot.instanceId, p.symbol, p.limitOrderId, p.limitBarsLeft] as const]))),
       unownedFills: this.unownedFills,
       curve: this.curve.toState(),
       metrics: this.metrics.toState(),
@@ -417,6 +428,15 @@ export class BacktestEngine {
         if (key.startsWith(prefix)) this.trackOf(s, key.slice(prefix.length)).working = true;
       }
     }
+    this.limitsWorking = 0;
+    for (const [strategyId, symbol, orderId, barsLeft] of state.limitOrders ?? []) {
+      const slot = this.slotById.get(strategyId);
+      if (slot === undefined) continue;
+      const track = this.trackOf(slot, symbol);
+      track.limitOrderId = orderId;
+      track.limitBarsLeft = barsLeft;
+      this.limitsWorking++;
+    }
     this.unownedFills = state.unownedFills ?? 0;
     this.curve.restore(state.curve);
     this.metrics.restore(state.metrics);
@@ -451,7 +471,76 @@ export class BacktestEngine {
       this.warmOnly = false;
     }
     this.bars++;
+    if (this.limitsWorking !== 0) {
+      const pending = this.expireLimits(bar, 0);
+      if (pending !== undefined) return this.runBarAfter(pending, bar);
+    }
     return this.runBar(bar, true, -1, 0);
+  }
+
+  private runBarAfter(pending: Promise<void>, bar: Bar): Promise<void> {
+    return pending.then(() => this.runBar(bar, true, -1, 0));
+  }
+
+  /**
+   * Before the broker sees a bar: each working limit entry of its symbol has one bar fewer to wait, and one that
+   * has none left is cancelled, so the strategy may signal again.
+   */
+  private expireLimits(bar: Bar, from: number): void | Promise<void> {
+    const tracks = this.tracksBySymbol.get(bar.symbol);
+    if (tracks === undefined) return;
+    for (let i = from; i < tracks.length; i++) {
+      const track = tracks[i]!;
+      if (track.limitOrderId === undefined) continue;
+      if (track.limitBarsLeft > 0) {
+        track.limitBarsLeft--;
+        continue;
+      }
+      const pending = this.cancelLimit(track);
+      if (pending !== undefined) return this.expireLimitsAfter(pending, bar, i + 1);
+    }
+  }
+
+  private expireLimitsAfter(pending: Promise<void>, bar: Bar, next: number): Promise<void> {
+    return pending.then(() => this.expireLimits(bar, next));
+  }
+
+  /** Asks the broker to cancel a limit entry whose bars ran out. */
+  private cancelLimit(track: PositionTrack): void | Promise<void> {
+    const site = this.brokerCancel;
+    let answer: Order | undefined | typeof HOOK_FAILED | Promise<Order | undefined | typeof HOOK_FAILED>;
+    try {
+      const out = (site.self as Broker).cancel(track.limitOrderId!);
+      if (out === undefined) this.guard.returnedNothing(site);
+      answer = out === undefined ? undefined : this.guard.returned<Order | undefined>(site, out);
+    } catch (error) {
+      answer = this.guard.threw(site, error);
+    }
+    if (answer instanceof Promise) return this.limitCancelledAfter(answer, track);
+    this.limitCancelled(track, answer);
+  }
+
+  private limitCancelledAfter(pending: Promise<Order | undefined | typeof HOOK_FAILED>, track: PositionTrack): Promise<void> {
+    return pending.then((answer) => this.limitCancelled(track, answer));
+  }
+
+  /**
+   * What the broker made of a cancel: the order is gone (cancelled, or unknown to it) and the strategy may signal
+   * again; a cancel that failed is tried again on the symbol's next bar. The order's id stays among those that may
+   * fill, so a fill the venue made before it heard of the cancel is still booked.
+   */
+  private limitCancelled(track: PositionTrack, answer: Order | undefined | typeof HOOK_FAILED): void {
+    if (answer === HOOK_FAILED || track.limitOrderId === undefined) return;
+    this.limitDone(track);
+    track.working = false;
+    this.refreshListeners();
+    if (answer !== undefined && this.orderListened) this.bus.publish('order', { ...answer, reason: 'limit entry expired: not filled in the bars the signal allowed (validForBars)' });
+  }
+
+  private limitDone(track: PositionTrack): void {
+    track.limitOrderId = undefined;
+    track.limitBarsLeft = 0;
+    this.limitsWorking--;
   }
 
   /**
@@ -460,7 +549,7 @@ export class BacktestEngine {
    */
   private withBuiltBars(bar: Bar, trade: boolean): void | Promise<void> {
     // `route` checks the series of the bars it sees, but not of one in a timeframe the engine builds too.
-    if (bar.timeframe !== this.options.timeframe) throw mixedTimeframes(bar, this.options.timeframe!, this.options.timeframe);
+    if (bar.timeframe !== this.options.timeframe) throw mixedTimeframes(bar, this.options.timeframe!, true);
     this.checkOrder(bar);
     const due = this.aggregator!.due(bar.time);
     const pending = due === undefined ? undefined : this.runBuilt(due, 0, trade);
@@ -563,12 +652,12 @@ export class BacktestEngine {
   private checkSeries(bar: Bar): void {
     const { timeframe } = this.options;
     if (timeframe !== undefined) {
-      if (bar.timeframe !== timeframe) throw mixedTimeframes(bar, timeframe, timeframe);
+      if (bar.timeframe !== timeframe) throw mixedTimeframes(bar, timeframe, true);
       return;
     }
     const fed = this.fedTimeframe.get(bar.symbol);
     if (fed === undefined) this.fedTimeframe.set(bar.symbol, bar.timeframe);
-    else if (fed !== bar.timeframe) throw mixedTimeframes(bar, fed, undefined);
+    else if (fed !== bar.timeframe) throw mixedTimeframes(bar, fed, false);
   }
 
   private checkOrder(bar: Bar): void {
@@ -727,7 +816,8 @@ export class BacktestEngine {
     const track = this.trackOf(state, symbol);
     if (track.working) return;
     const held = this.ledger.quantity(strategyId, symbol);
-    const price = bar.close;
+    let price = bar.close;
+    let limit: number | undefined;
     let side: 'buy' | 'sell';
     let quantity: number;
     let reduceOnly = false;
@@ -740,12 +830,16 @@ export class BacktestEngine {
       if (held !== 0) return;
       if (signal.side === 'sell' && this.options.allowShort !== true) return;
       side = signal.side;
+      // A limit entry is sized, and judged by the risk plugins, at its limit.
+      limit = signal.limitPrice;
+      if (limit !== undefined) price = limit;
       const equity = state.account.equity();
       const sized = state.sizer.size(signal, price, equity, bar.timeframe);
       if (sized.quantity === 0) return;
       quantity = sized.quantity;
     }
-    const intent: Mutable<OrderIntent> = { id: `${strategyId}-${++this.sequence}`, symbol, side, quantity, type: 'market', reduceOnly, strategyId, time: now, referencePrice: price, signal };
+    const intent: Mutable<OrderIntent> = { id: `${strategyId}-${++this.sequence}`, symbol, side, quantity, type: limit === undefined ? 'market' : 'limit', reduceOnly, strategyId, time: now, referencePrice: price, signal };
+    if (limit !== undefined) intent.limitPrice = limit;
     // Added, not spread in: a spread copies through a generic builtin on every order.
     if (!reduceOnly && signal.stopLoss !== undefined) intent.stopLoss = signal.stopLoss;
     if (!reduceOnly && signal.takeProfit !== undefined) intent.takeProfit = signal.takeProfit;
@@ -789,6 +883,12 @@ export class BacktestEngine {
     state.submitted++;
     track.orderIds.push(order.id);
     track.working = true;
+    // A broker that cannot cancel keeps a limit entry until it fills.
+    if (order.type === 'limit' && this.brokerCancel.fn !== undefined) {
+      track.limitOrderId = order.id;
+      track.limitBarsLeft = order.signal?.validForBars ?? 1;
+      this.limitsWorking++;
+    }
   }
 
   /** The position whose order (or bracket leg, `<entry id>:<leg>`) filled, if the order is still tracked. */
@@ -805,7 +905,7 @@ export class BacktestEngine {
   private trackOf(state: SlotState, symbol: string): PositionTrack {
     let track = state.positions.get(symbol);
     if (track === undefined) {
-      track = { owner: state, symbol, working: false, orderIds: [], open: undefined };
+      track = { owner: state, symbol, working: false, orderIds: [], open: undefined, limitOrderId: undefined, limitBarsLeft: 0 };
       state.positions.set(symbol, track);
       const tracks = this.tracksBySymbol.get(symbol);
       if (tracks === undefined) this.tracksBySymbol.set(symbol, [track]);
@@ -826,6 +926,8 @@ export class BacktestEngine {
     const state = track.owner;
     const strategyId = state.slot.instanceId;
     track.working = false;
+    // An entry is sent only while flat, so a fill while a limit entry works is that entry's.
+    if (track.limitOrderId !== undefined) this.limitDone(track);
     const effect = this.ledger.applyFill(strategyId, fill);
     this.trackTrade(state, track, fill, effect.quantityBefore, effect.quantityAfter, effect.realized / 100, effect.fee / 100);
     // A flat position with nothing working has no order left that can fill (brackets go with their position).
@@ -1015,10 +1117,10 @@ function builtTimeframes(options: BacktestOptions): Timeframe[] {
   return [...built];
 }
 
-function mixedTimeframes(bar: Bar, fed: Timeframe, timeframe: Timeframe | undefined): RangeError {
-  const fix = timeframe === undefined ? 'feed one timeframe per symbol, name it as the run\'s timeframe, and list coarser ones in the strategies\' timeframes' : `feed only ${timeframe} bars; coarser ones are built from them for the strategies that list them`;
-  const what = timeframe === undefined ? `${bar.symbol} came in ${fed} bars and then a ${bar.timeframe} bar` : `the run is fed ${timeframe} bars and got a ${bar.timeframe} bar of ${bar.symbol}`;
-  return new RangeError(`${what}: ${fix}`);
+/** A fed bar of another timeframe than the run's (`named`), or than the symbol's bars before it. */
+function mixedTimeframes(bar: Bar, fed: Timeframe, named: boolean): RangeError {
+  if (named) return new RangeError(`the run is fed ${fed} bars and got a ${bar.timeframe} bar of ${bar.symbol}: feed only ${fed} bars; coarser ones are built from them for the strategies that list them`);
+  return new RangeError(`${bar.symbol} came in ${fed} bars and then a ${bar.timeframe} bar: feed one timeframe per symbol, name it as the run's timeframe, and list coarser ones in the strategies' timeframes`);
 }
 
 /** Built apart from `checkOrder`: a number formatted in a hot function makes V8 box it on every call. */

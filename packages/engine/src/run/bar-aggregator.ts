@@ -1,7 +1,7 @@
 import { barCloseTime, barOpenTime, type Bar, type Timeframe } from '@trading-orchestrator/plugin-api';
 
 /** A coarser bar being built for one symbol from the bars seen so far in its period. */
-interface Partial {
+interface PartialBar {
   readonly symbol: string;
   readonly timeframe: Timeframe;
   time: number;
@@ -31,7 +31,7 @@ interface Partial {
  */
 export class BarAggregator {
   /** By symbol: one partial bar per target timeframe, made on the symbol's first bar. */
-  private readonly partials = new Map<string, Partial[]>();
+  private readonly partials = new Map<string, PartialBar[]>();
   /** The earliest `end` among the periods with bars in them: below it, `due` has nothing to look at. */
   private nextEnd = Number.POSITIVE_INFINITY;
 
@@ -92,7 +92,7 @@ export class BarAggregator {
   }
 
   /** Ends a period: its bar joins `done` (unless the period was entered midway), and the partial is empty. */
-  private close(p: Partial, done: Bar[] | undefined): Bar[] | undefined {
+  private close(p: PartialBar, done: Bar[] | undefined): Bar[] | undefined {
     const open = p.open;
     p.open = Number.NaN;
     if (!p.whole) return done;

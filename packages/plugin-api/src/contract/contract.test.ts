@@ -98,6 +98,15 @@ describe('checkSignal', () => {
     expect(checkSignal({ ...base, side: 'hold' as Signal['side'] })).toBe('side must be "buy", "sell" or "exit", got "hold"');
     expect(checkSignal({ ...base, sizeHint: 0 })).toBe('sizeHint must be within (0, 1], got 0');
   });
+
+  it('takes a limit entry with how many bars it may wait, and judges its protective prices against the limit', () => {
+    expect(checkSignal({ ...base, limitPrice: 98, validForBars: 3 })).toBeUndefined();
+    expect(checkSignal({ ...base, limitPrice: 94 })).toBe('stopLoss 95 is on the wrong side of limitPrice 94 for a buy');
+    expect(checkSignal({ ...base, limitPrice: -1 })).toBe('limitPrice must be a positive finite price, got -1');
+    expect(checkSignal({ ...base, limitPrice: 98, validForBars: 0 })).toBe('validForBars must be a whole number of at least 1, got 0');
+    expect(checkSignal({ ...base, limitPrice: 98, validForBars: 1.5 })).toBe('validForBars must be a whole number of at least 1, got 1.5');
+    expect(checkSignal({ symbol: 'SPY', side: 'exit', strength: 1, limitPrice: 101 })).toBe('limitPrice is for entries (buy or sell); an exit is a market order');
+  });
 });
 
 describe('rejectBadBar', () => {

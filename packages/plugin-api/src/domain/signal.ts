@@ -22,6 +22,16 @@ export interface Signal {
   readonly price?: number;
   readonly stopLoss?: number;
   readonly takeProfit?: number;
+  /**
+   * Enter with a limit order at this price instead of a market order at the next bar's open: it fills on a bar
+   * that trades through the price, at the price or better. Only for entries; an exit is a market order.
+   */
+  readonly limitPrice?: number;
+  /**
+   * Bars of the symbol a limit entry may wait for its fill; then it is cancelled and the strategy may signal
+   * again. A whole number of at least 1; default 1, the next bar only.
+   */
+  readonly validForBars?: number;
   /** Suggested share of the strategy's allocation to commit, in (0, 1]. Sizing may ignore or cap it. */
   readonly sizeHint?: number;
   /** Human-readable cause, e.g. "golden cross: SMA10 crossed above SMA30". */
