@@ -179,13 +179,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const journalFile = outputFile({ path: values.journal, none: values['no-journal'] === true }, config?.journal, configFile, io.cwd, DEFAULT_JOURNAL);
       const reportFile = outputFile({ path: values.report, none: values['no-report'] === true }, config?.report, configFile, io.cwd, DEFAULT_REPORT);
       if (reportFile.file !== undefined && !existsSync(dirname(reportFile.file))) {
-        const asked = reportFile.named === 'option' ? '--report' : reportFile.named === 'config' ? `report: in ${values.config}` : 'the report';
+        const asked = reportFile.named === 'option' ? '--report' : reportFile.named === 'config' ? `report in ${values.config}` : 'the report';
         io.stderr.write(`error: ${asked} would write ${reportFile.file}, but the folder ${dirname(reportFile.file)} does not exist\n  fix: create the folder, name another file, or write no report (--no-report)\n`);
         return 1;
       }
       const journalModule = journalFile.file === undefined ? undefined : await loadJournalModule();
       if (journalFile.file !== undefined && journalFile.named !== 'default' && journalModule === undefined) {
-        const asked = journalFile.named === 'option' ? '--journal' : `journal: ${config?.journal} in ${values.config}`;
+        const asked = journalFile.named === 'option' ? '--journal' : `journal in ${values.config}`;
         io.stderr.write(`error: ${asked} needs ${JOURNAL_PACKAGE}, which is not installed\n  fix: npm install ${JOURNAL_PACKAGE}, or keep no journal (--no-journal)\n`);
         return 1;
       }

@@ -82,6 +82,43 @@ describe('backtest --config', () => {
   });
 });
 
+describe('backtest --config on real BTC data', () => {
+  it('runs hourly Coinbase BTC/USD with every reference plugin, one strategy on four-hour bars built from the hours', async () => {
+    const btcRun = `
+data:
+  plugin: data-file
+  config:
+    baseDir: \${DATA_DIR}
+    files: [{ path: ohlcv/crypto/Coinbase_BTCUSD_1h.csv, symbol: BTC/USD, timeframe: 1h }]
+symbols: [BTC/USD]
+timeframe: 1h
+start: 2018-01-01
+end: 2019-10-01
+warmupBars: 400
+currency: USD
+strategies:
+  - plugin: ma-crossover
+    timeframes: [4h]
+    config: { fast: 12, slow: 48 }
+  - plugin: rsi-mean-reversion
+    sizing: { method: volatility-target, riskFraction: 0.01 }
+  - plugin: bollinger-reversion
+    timeframes: [1h, 4h]
+risk:
+  - plugin: risk-guards
+  - plugin: risk-var
+    config: { minHistory: 100, maxVarPct: 0.05, maxPositionWeight: 1 }
+broker:
+  config: { feeBps: 10, slippage: { rangeShare: 0.1 } }
+`;
+    const { code, out, err } = await backtest('btc.yaml', btcRun, { DATA_DIR: sharedDataDir() });
+    expect(err.split('\n').filter((l) => l !== '' && !l.startsWith('progress: '))).toEqual([]);
+    expect(code).toBe(0);
+    expect(out.split('\n')[1]).toMatch(/^Backtest: BTC\/USD 1h from 2018-01-01 to 2019-10-01 \(data-file\), 15312 bars in /);
+    for (const id of ['ma-crossover', 'rsi-mean-reversion', 'bollinger-reversion']) expect(out).toMatch(new RegExp(`^${id}\\s+[1-9]\\d*\\s`, 'm'));
+  });
+});
+
 describe('a strategy on weekly bars of a daily run', () => {
   it('trades on weeks built from the days, and its orders fill at a day\'s open after the week closed', async () => {
     const weekly = spyRun.replace('    config: { fast: 50, slow: 200 }', '    timeframes: [1w]\n    config: { fast: 10, slow: 40 }');
@@ -125,7 +162,7 @@ describe('the journal and the report named in the run file', () => {
     const { code, out, err } = await backtest('run.yaml', `${spyRun}report: missing/report.html\n`, { DATA_DIR: sharedDataDir() });
     expect(code).toBe(1);
     expect(out).not.toContain('Backtest:');
-    expect(err).toContain(`error: report: in run.yaml would write ${join(dir, 'missing', 'report.html')}, but the folder ${join(dir, 'missing')} does not exist`);
+    expect(err).toContain(`error: report in run.yaml would write ${join(dir, 'missing', 'report.html')}, but the folder ${join(dir, 'missing')} does not exist`);
     expect(err).toContain('fix: create the folder, name another file, or write no report (--no-report)');
   });
 });
