@@ -471,15 +471,7 @@ export class BacktestEngine {
       this.warmOnly = false;
     }
     this.bars++;
-    if (this.limitsWorking !== 0) {
-      const pending = this.expireLimits(bar, 0);
-      if (pending !== undefined) return this.runBarAfter(pending, bar);
-    }
     return this.runBar(bar, true, -1, 0);
-  }
-
-  private runBarAfter(pending: Promise<void>, bar: Bar): Promise<void> {
-    return pending.then(() => this.runBar(bar, true, -1, 0));
   }
 
   /**
@@ -670,7 +662,8 @@ export class BacktestEngine {
    * strategies signal is acted on. Written as one function of plain calls and loops (measurably faster than a
    * function per stage), so a bar whose hooks all answer synchronously allocates nothing. A hook that returns a
    * promise parks the rest of the bar behind it; the bar then resumes here from the next hook (`riskFrom`,
-   * `strategyFrom`; a `riskFrom` of -1 is the start), with the plugins' states read again.
+   * `strategyFrom`; a `riskFrom` of -1 is the start, -2 the start with the limit entries already expired), with
+   * the plugins' states read again.
    *
    * The `onBar` hooks are called here, not through `guard.call`, and booked with the guard's `returnedNothing`,
    * `returned` and `threw`: each call site keeps its own type feedback, so V8 can inline the hooks into the bar
@@ -686,6 +679,11 @@ export class BacktestEngine {
     try {
       if (riskFrom < 0) {
         if (trade) {
+          // Limit entries whose bars ran out are cancelled before the broker sees the bar (-2: already done).
+          if (riskFrom === -1 && this.limitsWorking !== 0) {
+            const expired = this.expireLimits(bar, 0);
+            if (expired !== undefined) return this.resumeBar(expired, bar, trade, -2, 0);
+          }
           const site = this.brokerOnBar;
           calling = site;
           const answer = site.fn!.call(site.self, bar);
