@@ -51,6 +51,13 @@ describe('BarAggregator', () => {
     expect(out).toEqual([{ after: 13, bar: { symbol: 'SPY', timeframe: '1d', time: t0 + 24 * HOUR, open: 101, high: 102, low: 100, close: 101.5, volume: 7 } }]);
   });
 
+  it('builds from bars off their timeframe\'s grid (hourly equity bars open at :30) by the period they open in', () => {
+    const hours = [8.5, 9.5, 10.5, 11.5, 12.5, 13.5, 14.5, 15.5, 16.5].map((h) => bar('A', t0 + h * HOUR, h, h + 0.25, h - 0.25, h + 0.5));
+    // 08:00-12:00 was entered at 08:30: left out. 12:00-16:00 holds the bars opening 12:30 to 15:30, and is handed
+    // out after the 15:30 one.
+    expect(stream(['4h'], hours)).toEqual([{ after: 7, bar: { symbol: 'A', timeframe: '4h', time: t0 + 12 * HOUR, open: 12.5, high: 15.75, low: 12.25, close: 16, volume: 4 } }]);
+  });
+
   it('agrees with grouping the whole history by period, and hands each bar out no earlier than its period ends', () => {
     const timeframes: Timeframe[] = ['4h', '1d'];
     const history = fc.array(fc.record({ gap: fc.integer({ min: 1, max: 7 }), open: fc.integer({ min: 1, max: 1_000 }), up: fc.integer({ min: 0, max: 50 }), down: fc.integer({ min: 0, max: 50 }), close: fc.integer({ min: 1, max: 1_000 }) }), { minLength: 1, maxLength: 300 });

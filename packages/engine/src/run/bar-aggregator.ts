@@ -1,4 +1,4 @@
-import { barCloseTime, barOpenTime, type Bar, type Timeframe } from '@trading-orchestrator/plugin-api';
+import { barCloseTime, barOpenTime, timeframeToMs, type Bar, type Timeframe } from '@trading-orchestrator/plugin-api';
 
 /** A coarser bar being built for one symbol from the bars seen so far in its period. */
 interface PartialBar {
@@ -39,7 +39,7 @@ export class BarAggregator {
   private readonly timeframes: readonly Timeframe[];
 
   constructor(timeframes: readonly Timeframe[]) {
-    this.timeframes = [...new Set(timeframes)].sort((a, b) => barCloseTime(0, a) - barCloseTime(0, b));
+    this.timeframes = [...new Set(timeframes)].sort((a, b) => timeframeToMs(a) - timeframeToMs(b));
   }
 
   /** The bars whose periods ended by `time` (the open time of the next bar of the stream), or undefined. */
@@ -65,7 +65,8 @@ export class BarAggregator {
       list = this.timeframes.map((timeframe) => ({ symbol: bar.symbol, timeframe, time: 0, end: 0, open: Number.NaN, high: 0, low: 0, close: 0, volume: 0, whole: false, seen: false }));
       this.partials.set(bar.symbol, list);
     }
-    const closes = barCloseTime(bar.time, bar.timeframe);
+    // The bar's own close: a fed bar need not start on its timeframe's grid (hourly equity bars open at :30).
+    const closes = bar.time + timeframeToMs(bar.timeframe);
     let done: Bar[] | undefined;
     for (const p of list) {
       if (Number.isNaN(p.open) || bar.time >= p.end) {
