@@ -87,16 +87,14 @@ export const runConfigSchema = z
     const enabled = c.strategies.filter((s) => s.enabled && !s.shadow);
     const total = enabled.reduce((s, x) => s + (x.allocation ?? 0), 0);
     if (total > 1 + 1e-9) ctx.addIssue({ code: 'custom', path: ['strategies'], message: `allocations add up to ${(total * 100).toFixed(1)}% of capital; they must not exceed 100%` });
-    c.strategies.forEach((s, i) =>
+    c.strategies.forEach((s, i) => {
       s.timeframes?.forEach((t, j) => {
         if (!isWholeMultiple(c.timeframe, t)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'timeframes', j], message: `${t} bars cannot be built from the run's ${c.timeframe} bars (a strategy's timeframes are the run's timeframe or coarser ones it divides); set timeframe to ${t} or finer` });
-      }),
-    );
-    c.strategies.forEach((s, i) =>
+      });
       s.symbols?.forEach((symbol, j) => {
         if (!c.symbols.includes(symbol)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'symbols', j], message: `${symbol} is not one of the run's symbols (${c.symbols.join(', ')}); add it to symbols or remove it here` });
-      }),
-    );
+      });
+    });
     const ids = new Map<string, number>();
     c.strategies.forEach((s, i) => {
       const id = s.id ?? s.plugin;

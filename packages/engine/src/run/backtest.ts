@@ -216,8 +216,6 @@ export class BacktestEngine {
   private routedSlots: readonly SlotState[] = [];
   /** Builds the coarser timeframes strategies asked for; undefined when none did. */
   private readonly aggregator: BarAggregator | undefined;
-  /** The timeframes the aggregator builds: their bars are the engine's own, not fed. */
-  private readonly built: readonly Timeframe[];
   /** With no `timeframe` named, the timeframe each symbol is fed in: one per symbol (see `checkSeries`). */
   private readonly fedTimeframe = new Map<string, Timeframe>();
   private readonly risk: { readonly plugin: ManagedPlugin; readonly onBar: HookSite; readonly onFill: HookSite; active: boolean }[];
@@ -293,10 +291,10 @@ export class BacktestEngine {
       return state;
     });
     this.tradingSlots = this.slots.filter((s) => s.slot.shadow !== true);
-    this.built = builtTimeframes(options);
-    this.aggregator = this.built.length === 0 ? undefined : new BarAggregator(this.built);
+    const built = builtTimeframes(options);
+    this.aggregator = built.length === 0 ? undefined : new BarAggregator(built);
     // A strategy that names no timeframes sees the bars as fed, not the ones built for others.
-    const fed = TIMEFRAMES.filter((t) => !this.built.includes(t));
+    const fed = TIMEFRAMES.filter((t) => !built.includes(t));
     this.router = new SignalRouter(
       options.strategies.map((s) => ({
         instanceId: s.instanceId,
@@ -304,7 +302,7 @@ export class BacktestEngine {
         shadow: s.shadow === true,
         acceptsAlerts: false,
         ...(s.symbols === undefined ? {} : { symbols: s.symbols }),
-        ...(s.timeframes === undefined ? (this.built.length === 0 ? {} : { timeframes: fed }) : { timeframes: s.timeframes }),
+        ...(s.timeframes === undefined ? (built.length === 0 ? {} : { timeframes: fed }) : { timeframes: s.timeframes }),
       })),
     );
     this.risk = options.riskIds.map((id) => {
@@ -540,17 +538,27 @@ export class BacktestEngine {
    * itself, then those it closes. Built bars go to the strategies that asked for them (and their sizers) only.
    */
   private withBuiltBars(bar: Bar, trade: boolean): void | Promise<void> {
-    // `route` checks the series of the bars it sees, but not of one in a timeframe the engine builds too.
+    // Every fed bar is checked here: `route` sees only a change of series, and a fed bar could pass for a built one.
     if (bar.timeframe !== this.options.timeframe) throw mixedTimeframes(bar, this.options.timeframe!, true);
     this.checkOrder(bar);
     const due = this.aggregator!.due(bar.time);
     const pending = due === undefined ? undefined : this.runBuilt(due, 0, trade);
-    return pending === undefined ? this.fedThenBuilt(bar, trade) : pending.then(() => this.fedThenBuilt(bar, trade));
+    return pending === undefined ? this.fedThenBuilt(bar, trade) : this.fedThenBuiltAfter(pending, bar, trade);
+  }
+
+  // The continuations below live in methods of their own, as `resumeBar` does: a closure in the method that may
+  // need it would make every call allocate a context.
+  private fedThenBuiltAfter(pending: Promise<void>, bar: Bar, trade: boolean): Promise<void> {
+    return pending.then(() => this.fedThenBuilt(bar, trade));
   }
 
   private fedThenBuilt(bar: Bar, trade: boolean): void | Promise<void> {
     const pending = trade ? this.processFed(bar) : this.warmFed(bar);
-    return pending === undefined ? this.afterFed(bar, trade) : pending.then(() => this.afterFed(bar, trade));
+    return pending === undefined ? this.afterFed(bar, trade) : this.afterFedAfter(pending, bar, trade);
+  }
+
+  private afterFedAfter(pending: Promise<void>, bar: Bar, trade: boolean): Promise<void> {
+    return pending.then(() => this.afterFed(bar, trade));
   }
 
   private afterFed(bar: Bar, trade: boolean): void | Promise<void> {
@@ -562,8 +570,12 @@ export class BacktestEngine {
     for (let i = from; i < bars.length; i++) {
       // From the strategies on: the broker, the ledger and the risk plugins keep to the fed bars.
       const pending = this.runBar(bars[i]!, trade, this.risk.length, 0);
-      if (pending !== undefined) return pending.then(() => this.runBuilt(bars, i + 1, trade));
+      if (pending !== undefined) return this.runBuiltAfter(pending, bars, i + 1, trade);
     }
+  }
+
+  private runBuiltAfter(pending: Promise<void>, bars: readonly Bar[], next: number, trade: boolean): Promise<void> {
+    return pending.then(() => this.runBuilt(bars, next, trade));
   }
 
   /** The results so far; `interrupted` marks a run stopped early by its driver (a paper session's Ctrl-C). */
@@ -613,7 +625,7 @@ export class BacktestEngine {
 
   /** The strategies a bar of another series than the last goes to. */
   private route(bar: Bar): readonly SlotState[] {
-    if (!this.built.includes(bar.timeframe)) this.checkSeries(bar);
+    if (this.aggregator === undefined) this.checkSeries(bar);
     const routes = this.router.forBar(bar);
     let slots = this.slotsOfRoutes.get(routes);
     if (slots === undefined) {

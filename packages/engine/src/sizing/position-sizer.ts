@@ -1,4 +1,4 @@
-import { Atr } from '@trading-orchestrator/indicators';
+import { Atr, SeriesMap } from '@trading-orchestrator/indicators';
 import type { Bar, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
 import { z } from 'zod';
 
@@ -27,18 +27,17 @@ export type SizingRule = z.infer<typeof sizingRule>;
  * rule needs one; every order it sizes still goes through the risk gate.
  */
 export class PositionSizer {
-  /** By symbol, then timeframe: a strategy on hourly and four-hour bars has two ATRs of one symbol. */
-  private readonly atrs = new Map<string, Map<Timeframe, Atr>>();
+  /** One ATR per series: a strategy on hourly and four-hour bars has two of one symbol. */
+  private readonly atrs: SeriesMap<Atr>;
 
-  constructor(readonly rule: SizingRule) {}
+  constructor(readonly rule: SizingRule) {
+    // Made only by `onBar`, which returns first for every other method.
+    this.atrs = new SeriesMap(() => new Atr(rule.method === 'volatility-target' ? rule.atrPeriod : 1));
+  }
 
   onBar(bar: Bar): void {
     if (this.rule.method !== 'volatility-target') return;
-    let series = this.atrs.get(bar.symbol);
-    if (series === undefined) this.atrs.set(bar.symbol, (series = new Map()));
-    let atr = series.get(bar.timeframe);
-    if (atr === undefined) series.set(bar.timeframe, (atr = new Atr(this.rule.atrPeriod)));
-    atr.update(bar.high, bar.low, bar.close);
+    this.atrs.of(bar).update(bar.high, bar.low, bar.close);
   }
 
   /**
@@ -60,7 +59,7 @@ export class PositionSizer {
         quantity = (equity * (signal.sizeHint ?? rule.defaultFraction)) / price;
         break;
       case 'volatility-target': {
-        const series = this.atrs.get(signal.symbol);
+        const series = this.atrs.ofSymbol(signal.symbol);
         const atr = timeframe === undefined ? (series?.size === 1 ? series.values().next().value : undefined) : series?.get(timeframe);
         if (atr === undefined || !atr.isStable || !(atr.value > 0)) return { quantity: 0, reason: `ATR(${rule.atrPeriod}) of ${signal.symbol} is not defined yet` };
         quantity = (equity * rule.riskFraction) / (rule.atrMultiple * atr.value);

@@ -17,5 +17,7 @@ describe('SeriesMap', () => {
     expect(series.get('A', '1h')).toEqual({ closes: 3 });
     expect(series.get('A', '4h')).toEqual({ closes: 2 });
     expect(series.get('B', '4h')).toBeUndefined();
+    expect([...series.ofSymbol('A')!.keys()]).toEqual(['1h', '4h']);
+    expect(series.ofSymbol('C')).toBeUndefined();
   });
 });

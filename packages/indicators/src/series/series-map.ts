@@ -27,6 +27,11 @@ export class SeriesMap<State> {
     return this.bySymbol.get(symbol)?.get(timeframe);
   }
 
+  /** The states of a symbol's series by timeframe, or undefined before its first bar. */
+  ofSymbol(symbol: string): ReadonlyMap<Timeframe, State> | undefined {
+    return this.bySymbol.get(symbol);
+  }
+
   /** How many series have had a bar. */
   get size(): number {
     return this.count;
