@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeBinance, type FakeBinance, type KlineRow } from '@trading-orchestrator/data-binance/testing';
-import { loadOhlcvCsv, sharedDataFile } from '@trading-orchestrator/plugin-testkit';
+import { loadOhlcvCsv } from '@trading-orchestrator/plugin-testkit';
+import { testDataFile } from '@trading-orchestrator/testdata';
 
 const MINUTE = 60_000;
 
@@ -23,14 +24,14 @@ export interface PresentDayBinance {
 export async function startPresentDayBinance(options: { warmup: number; live: number; extraConfig?: string; symbols?: readonly string[] }): Promise<PresentDayBinance> {
   // Every symbol trades the same bars (only BTC's are real): what the tests look at is the feed, not the prices.
   const symbols = options.symbols ?? ['BTC/USDT'];
-  const { bars } = loadOhlcvCsv(sharedDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220201_1m.csv'), { symbol: 'BTCUSDT', timeframe: '1m' });
+  const { bars } = loadOhlcvCsv(testDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220108_1m.csv'), { symbol: 'BTCUSDT', timeframe: '1m' });
   const liveFrom = Math.floor(Date.now() / MINUTE) * MINUTE;
   const rows: KlineRow[] = bars.slice(1_000, 1_000 + options.warmup + options.live).map((b, i) => {
     const t = liveFrom + (i - options.warmup) * MINUTE;
     return [t, String(b.open), String(b.high), String(b.low), String(b.close), String(b.volume), t + MINUTE - 1, (b.volume * b.close).toFixed(8), 0, '0', '0', '0'];
   });
   const server = await startFakeBinance({
-    exchangeInfo: JSON.parse(readFileSync(sharedDataFile('binance/rest/http_spot_market_exchange_info.json'), 'utf8')),
+    exchangeInfo: JSON.parse(readFileSync(testDataFile('binance/rest/http_spot_market_exchange_info.json'), 'utf8')),
     klines: Object.fromEntries(symbols.map((s) => [s.replace('/', ''), { '1m': rows.slice(0, options.warmup) }])),
   });
   const dir = mkdtempSync(join(tmpdir(), 'to-paper-'));

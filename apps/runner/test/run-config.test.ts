@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sharedDataDir } from '@trading-orchestrator/plugin-testkit';
+
 import { discoverPlugins } from '@trading-orchestrator/registry';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { prepareRun } from '../src/commands/run-backtest.js';
 import { runConfigSchema } from '../src/config/run-config.js';
 import { main } from '../src/main.js';
+import { testDataDir } from '@trading-orchestrator/testdata';
 
 const runnerDir = new URL('..', import.meta.url).pathname;
 let dir: string;
@@ -63,7 +64,7 @@ broker:
 
 describe('backtest --config', () => {
   it('runs the YAML run on real SPY data with env interpolation, and prints every strategy', async () => {
-    const { code, out, err } = await backtest('spy.yaml', spyRun, { DATA_DIR: sharedDataDir() });
+    const { code, out, err } = await backtest('spy.yaml', spyRun, { DATA_DIR: testDataDir() });
     expect(err.split('\n').filter((l) => l !== '' && !l.startsWith('progress: '))).toEqual([]);
     expect(code).toBe(0);
     expect(out.split('\n')[1]).toMatch(/^Backtest: SPY 1d from 2005-01-01 to 2020-08-29 \(data-file\), 3942 bars in /);
@@ -75,9 +76,9 @@ describe('backtest --config', () => {
 
   it('reads JSON too, and the result does not depend on the format', async () => {
     const { parse } = await import('yaml');
-    const asJson = JSON.stringify(parse(spyRun.replaceAll('${DATA_DIR}', sharedDataDir()).replace('${CAPITAL:-50000}', '50000')));
+    const asJson = JSON.stringify(parse(spyRun.replaceAll('${DATA_DIR}', testDataDir()).replace('${CAPITAL:-50000}', '50000')));
     const json = await backtest('spy.json', asJson);
-    const yaml = await backtest('spy.yaml', spyRun, { DATA_DIR: sharedDataDir() });
+    const yaml = await backtest('spy.yaml', spyRun, { DATA_DIR: testDataDir() });
     expect(json.out.split('\n').slice(3).join('\n')).toBe(yaml.out.split('\n').slice(3).join('\n'));
   });
 });
@@ -111,7 +112,7 @@ risk:
 broker:
   config: { feeBps: 10, slippage: { rangeShare: 0.1 } }
 `;
-    const { code, out, err } = await backtest('btc.yaml', btcRun, { DATA_DIR: sharedDataDir() });
+    const { code, out, err } = await backtest('btc.yaml', btcRun, { DATA_DIR: testDataDir() });
     expect(err.split('\n').filter((l) => l !== '' && !l.startsWith('progress: '))).toEqual([]);
     expect(code).toBe(0);
     expect(out.split('\n')[1]).toMatch(/^Backtest: BTC\/USD 1h from 2018-01-01 to 2019-10-01 \(data-file\), 15312 bars in /);
@@ -125,12 +126,12 @@ describe('a strategy on weekly bars of a daily run', () => {
     const file = join(dir, 'weekly.yaml');
     writeFileSync(file, weekly);
     let out = '';
-    const code = await main(['backtest', '--config', file, '--project', runnerDir, '--no-cache', '--no-journal', '--no-report', '--json'], { cwd: dir, env: { DATA_DIR: sharedDataDir() }, stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true } });
+    const code = await main(['backtest', '--config', file, '--project', runnerDir, '--no-cache', '--no-journal', '--no-report', '--json'], { cwd: dir, env: { DATA_DIR: testDataDir() }, stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true } });
     expect(code).toBe(0);
     const result = JSON.parse(out) as { strategies: { instanceId: string; trades: { entryTime: number; exitTime: number }[] }[] };
     const trades = result.strategies.find((s) => s.instanceId === 'ma-crossover')!.trades;
     expect(trades.length).toBeGreaterThan(5);
-    const days = new Set(readFileSync(join(sharedDataDir(), 'ohlcv/equities/SPY_D.csv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => Date.parse(`${l.split(',')[1]}T00:00:00Z`)));
+    const days = new Set(readFileSync(join(testDataDir(), 'ohlcv/equities/SPY_D.csv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => Date.parse(`${l.split(',')[1]}T00:00:00Z`)));
     for (const t of trades) {
       // A week closes on Monday 00:00 UTC; its signal fills on the next trading day, a Monday unless it was a holiday.
       expect(days.has(t.entryTime), new Date(t.entryTime).toISOString()).toBe(true);
@@ -145,21 +146,21 @@ describe('the journal and the report named in the run file', () => {
   it('are written where the file says, relative to it; the command line overrides them', async () => {
     mkdirSync(join(dir, 'runs', 'out'), { recursive: true });
     const text = `${spyRun}journal: out/spy.db\nreport: out/spy.html\n`;
-    const named = await backtest(join('runs', 'spy.yaml'), text, { DATA_DIR: sharedDataDir() }, []);
+    const named = await backtest(join('runs', 'spy.yaml'), text, { DATA_DIR: testDataDir() }, []);
     expect(named.code).toBe(0);
     expect(named.out).toContain(`report: ${join(dir, 'runs', 'out', 'spy.html')}`);
     expect(named.out).toContain(`journal: ${join(dir, 'runs', 'out', 'spy.db')} (run 1)`);
     expect(existsSync(join(dir, 'runs', 'out', 'spy.db'))).toBe(true);
-    const overridden = await backtest(join('runs', 'spy.yaml'), text, { DATA_DIR: sharedDataDir() }, ['--report', 'here.html', '--no-journal']);
+    const overridden = await backtest(join('runs', 'spy.yaml'), text, { DATA_DIR: testDataDir() }, ['--report', 'here.html', '--no-journal']);
     expect(overridden.out).toContain(`report: ${join(dir, 'here.html')}`);
     expect(overridden.out).toContain('journal: none (--no-journal)');
-    const none = await backtest('none.yaml', `${spyRun}journal: false\nreport: false\n`, { DATA_DIR: sharedDataDir() }, []);
+    const none = await backtest('none.yaml', `${spyRun}journal: false\nreport: false\n`, { DATA_DIR: testDataDir() }, []);
     expect(none.out).not.toContain('report:');
     expect(none.out).toContain('journal: none (journal: false in none.yaml)');
   });
 
   it('a report whose folder does not exist stops the run before it starts, with the fix', async () => {
-    const { code, out, err } = await backtest('run.yaml', `${spyRun}report: missing/report.html\n`, { DATA_DIR: sharedDataDir() });
+    const { code, out, err } = await backtest('run.yaml', `${spyRun}report: missing/report.html\n`, { DATA_DIR: testDataDir() });
     expect(code).toBe(1);
     expect(out).not.toContain('Backtest:');
     expect(err).toContain(`error: report in run.yaml would write ${join(dir, 'missing', 'report.html')}, but the folder ${join(dir, 'missing')} does not exist`);
@@ -170,7 +171,7 @@ describe('the journal and the report named in the run file', () => {
 describe('bad run configs: every problem by path, with a fix, before anything runs', () => {
   it('unknown and wrong-kind plugin ids name the nearest installed one', async () => {
     const text = spyRun.replace('plugin: ma-crossover', 'plugin: ma-crosover').replace('plugin: risk-guards', 'plugin: data-file');
-    const { code, err } = await backtest('run.yaml', text, { DATA_DIR: sharedDataDir() });
+    const { code, err } = await backtest('run.yaml', text, { DATA_DIR: testDataDir() });
     expect(code).toBe(1);
     expect(err).toContain('names plugins that cannot be used (2 problems)');
     expect(err).toContain('  - strategies[0].plugin: no installed plugin "ma-crosover" (did you mean ma-crossover?); installed strategy plugins: bollinger-reversion, ma-crossover, rsi-mean-reversion');
@@ -180,17 +181,17 @@ describe('bad run configs: every problem by path, with a fix, before anything ru
 
   it('field errors are listed together, by their path in the file', async () => {
     const text = spyRun.replace('timeframe: 1d\nstart', 'timeframe: 2d\nstart').replace('end: 2020-08-29', 'end: 2004-01-01').replace('allocation: 0.5', 'allocation: 1.5');
-    const { code, err } = await backtest('run.yaml', text, { DATA_DIR: sharedDataDir() });
+    const { code, err } = await backtest('run.yaml', text, { DATA_DIR: testDataDir() });
     expect(code).toBe(1);
     const lines = err.split('\n').filter((l) => l.startsWith('  - '));
     expect(lines.map((l) => l.split(':')[0])).toEqual(['  - timeframe', '  - strategies[0].allocation']);
     const text2 = spyRun.replace('end: 2020-08-29', 'end: 2004-01-01');
-    expect((await backtest('run.yaml', text2, { DATA_DIR: sharedDataDir() })).err).toContain('  - end: end (2004-01-01) must be after start (2005-01-01)');
+    expect((await backtest('run.yaml', text2, { DATA_DIR: testDataDir() })).err).toContain('  - end: end (2004-01-01) must be after start (2005-01-01)');
   });
 
   it('plugin config errors point into the plugin’s config block', async () => {
     const text = spyRun.replace('config: { fast: 50, slow: 200 }', 'config: { fast: 200, slow: 50 }').replace('maxVarPct: 0.05', 'maxVarPct: 5');
-    const { code, err } = await backtest('run.yaml', text, { DATA_DIR: sharedDataDir() });
+    const { code, err } = await backtest('run.yaml', text, { DATA_DIR: testDataDir() });
     expect(code).toBe(1);
     expect(err).toContain('  - strategies[0].config.slow: slow (50) must be greater than fast (200)');
     expect(err).toContain('  - strategies[0].config.fast: slow (50) must be greater than fast (200)');
@@ -199,13 +200,13 @@ describe('bad run configs: every problem by path, with a fix, before anything ru
 
   it('a plugin entry\'s time limits are checked by path and become its hook limits', async () => {
     const bad = spyRun.replace('  plugin: data-file\n', '  plugin: data-file\n  timeLimits: { start: { softMs: 5000, hardMs: 100 }, stop: { softMs: 0, hardMs: 10 } }\n');
-    const { code, err } = await backtest('run.yaml', bad, { DATA_DIR: sharedDataDir() });
+    const { code, err } = await backtest('run.yaml', bad, { DATA_DIR: testDataDir() });
     expect(code).toBe(1);
     expect(err).toContain('  - data.timeLimits.start: softMs must not be more than hardMs');
     expect(err).toMatch(/ {2}- data\.timeLimits\.stop\.softMs: /);
     const config = runConfigSchema.parse({
-      ...parse(spyRun.replace('${DATA_DIR}', sharedDataDir()).replace('${CAPITAL:-50000}', '50000')),
-      data: { plugin: 'data-file', config: { baseDir: sharedDataDir(), files: [{ path: 'ohlcv/equities/SPY_D.csv', symbol: 'SPY', timeframe: '1d' }] }, timeLimits: { start: { softMs: 10_000, hardMs: 60_000 } } },
+      ...parse(spyRun.replace('${DATA_DIR}', testDataDir()).replace('${CAPITAL:-50000}', '50000')),
+      data: { plugin: 'data-file', config: { baseDir: testDataDir(), files: [{ path: 'ohlcv/equities/SPY_D.csv', symbol: 'SPY', timeframe: '1d' }] }, timeLimits: { start: { softMs: 10_000, hardMs: 60_000 } } },
       risk: [{ plugin: 'risk-guards', timeLimits: { checkOrder: { softMs: 20, hardMs: 100 } } }],
     });
     const catalog = await discoverPlugins({ projectDir: runnerDir, runnerDir, cacheFile: false });
@@ -221,12 +222,12 @@ describe('bad run configs: every problem by path, with a fix, before anything ru
 
   it('a misspelt setting is an error naming the setting it is nearest to, in the run and in a plugin\'s config', async () => {
     const text = spyRun.replace('warmupBars: 200', 'warmupbars: 200').replace('    allocation: 0.5', '    alocation: 0.5').replace('maxVarPct: 0.05', 'maxVarPCT: 0.05');
-    const run = await backtest('run.yaml', text, { DATA_DIR: sharedDataDir() });
+    const run = await backtest('run.yaml', text, { DATA_DIR: testDataDir() });
     expect(run.code).toBe(1);
     expect(run.err).toContain('  - warmupbars: unknown setting "warmupbars" (did you mean "warmupBars"?)');
     expect(run.err).toContain('  - strategies[0].alocation: unknown setting "alocation" (did you mean "allocation"?)');
     // Plugin configs are checked against each plugin's schema once the run's own fields are right.
-    const plugin = await backtest('run.yaml', spyRun.replace('maxVarPct: 0.05', 'maxVarPCT: 0.05').replace('{ feeBps: 5 }', '{ feeBps: 5, slipage: { bps: 1 } }'), { DATA_DIR: sharedDataDir() });
+    const plugin = await backtest('run.yaml', spyRun.replace('maxVarPct: 0.05', 'maxVarPCT: 0.05').replace('{ feeBps: 5 }', '{ feeBps: 5, slipage: { bps: 1 } }'), { DATA_DIR: testDataDir() });
     expect(plugin.code).toBe(1);
     expect(plugin.err).toContain('  - risk[1].config.maxVarPCT: unknown setting "maxVarPCT" (did you mean "maxVarPct"?)');
     expect(plugin.err).toContain('  - broker.config.slipage: unknown setting "slipage" (did you mean "slippage"?)');
@@ -234,14 +235,14 @@ describe('bad run configs: every problem by path, with a fix, before anything ru
 
   it('a strategy\'s symbols must be the run\'s, and its timeframes ones that can be built from the run\'s bars', async () => {
     const text = spyRun.replace('  - plugin: rsi-mean-reversion\n', '  - plugin: rsi-mean-reversion\n    symbols: [SPY, QQQ]\n    timeframes: [1w, 4h]\n');
-    const { code, err } = await backtest('run.yaml', text, { DATA_DIR: sharedDataDir() });
+    const { code, err } = await backtest('run.yaml', text, { DATA_DIR: testDataDir() });
     expect(code).toBe(1);
     expect(err).toContain('  - strategies[1].timeframes[1]: 4h bars cannot be built from the run\'s 1d bars');
     expect(err).toContain('  - strategies[1].symbols[1]: QQQ is not one of the run\'s symbols (SPY); add it to symbols or remove it here');
   });
 
   it('an unknown broker plugin is named like any other plugin', async () => {
-    const { code, err } = await backtest('run.yaml', spyRun.replace('broker:\n', 'broker:\n  plugin: ibkr\n'), { DATA_DIR: sharedDataDir() });
+    const { code, err } = await backtest('run.yaml', spyRun.replace('broker:\n', 'broker:\n  plugin: ibkr\n'), { DATA_DIR: testDataDir() });
     expect(code).toBe(1);
     expect(err).toContain('  - broker.plugin: no installed plugin "ibkr"; installed broker plugins: none');
   });

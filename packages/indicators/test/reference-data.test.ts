@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { loadOhlcvCsv, sharedDataFile } from '@trading-orchestrator/plugin-testkit';
+import { loadOhlcvCsv } from '@trading-orchestrator/plugin-testkit';
 import * as ti from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
 import { batch } from '../src/index.js';
+import { testDataFile } from '@trading-orchestrator/testdata';
 
 function csv(relative: string): string[][] {
-  return readFileSync(sharedDataFile(relative), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+  return readFileSync(testDataFile(relative), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
 }
 
 /** Largest |ours − reference| over rows where the reference has a value; also checks both are NaN before it. */
@@ -70,7 +71,7 @@ describe('against the StockCharts worked examples', () => {
 });
 
 describe('against technicalindicators on SPY daily closes (5,241 bars)', () => {
-  const { bars } = loadOhlcvCsv(sharedDataFile('ohlcv/equities/SPY_D.csv'), { symbol: 'SPY', timeframe: '1d' });
+  const { bars } = loadOhlcvCsv(testDataFile('ohlcv/equities/SPY_D.csv'), { symbol: 'SPY', timeframe: '1d' });
   const close = Float64Array.from(bars.map((b) => b.close));
   const high = Float64Array.from(bars.map((b) => b.high));
   const low = Float64Array.from(bars.map((b) => b.low));

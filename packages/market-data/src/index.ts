@@ -1,4 +1,3 @@
-export { sharedDataDir, sharedDataFile } from './data/shared-data.js';
 export { parseTime } from './data/parse-time.js';
 export {
   loadOhlcvCsv,

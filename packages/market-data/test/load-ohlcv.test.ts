@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadOhlcvCsv, parseOhlcvCsv, parseOhlcvJson, parseTime, sharedDataFile } from '../src/index.js';
+import { loadOhlcvCsv, parseOhlcvCsv, parseOhlcvJson, parseTime } from '../src/index.js';
+import { testDataFile } from '@trading-orchestrator/testdata';
 
 const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
 
@@ -19,9 +20,9 @@ describe('parseTime', () => {
   });
 });
 
-describe('OHLCV loaders on the layouts in shared/data', () => {
+describe('OHLCV loaders on the layouts in testdata/', () => {
   it('SPY daily: unnamed index column, ascending', () => {
-    const { bars, problems, symbols } = loadOhlcvCsv(sharedDataFile('ohlcv/equities/SPY_D.csv'), { symbol: 'SPY', timeframe: '1d' });
+    const { bars, problems, symbols } = loadOhlcvCsv(testDataFile('ohlcv/equities/SPY_D.csv'), { symbol: 'SPY', timeframe: '1d' });
     expect(problems).toEqual([]);
     expect(symbols).toEqual(['SPY']);
     expect(bars).toHaveLength(5241);
@@ -30,7 +31,7 @@ describe('OHLCV loaders on the layouts in shared/data', () => {
   });
 
   it('Coinbase hourly: preamble line, descending dates, "09-AM" hours, base volume picked from volume_btc', () => {
-    const { bars, problems } = loadOhlcvCsv(sharedDataFile('ohlcv/crypto/Coinbase_BTCUSD_1h.csv'), { symbol: 'BTC/USD', timeframe: '1h' });
+    const { bars, problems } = loadOhlcvCsv(testDataFile('ohlcv/crypto/Coinbase_BTCUSD_1h.csv'), { symbol: 'BTC/USD', timeframe: '1h' });
     expect(bars.length + problems.length).toBe(20111);
     expect(bars[0]!.time).toBeLessThan(bars[1]!.time);
     expect(iso(bars.at(-1)?.time)).toBe('2019-10-17T09:00:00.000Z');
@@ -39,13 +40,13 @@ describe('OHLCV loaders on the layouts in shared/data', () => {
   });
 
   it('AAPL from plotly: prefixed column names', () => {
-    const { bars } = loadOhlcvCsv(sharedDataFile('ohlcv/equities/finance-charts-apple.csv'), { symbol: 'AAPL', timeframe: '1d' });
+    const { bars } = loadOhlcvCsv(testDataFile('ohlcv/equities/finance-charts-apple.csv'), { symbol: 'AAPL', timeframe: '1d' });
     expect(bars).toHaveLength(506);
     expect(iso(bars[0]?.time)).toBe('2015-02-17T00:00:00.000Z');
   });
 
   it('long format with a symbol column and descending dates: one symbol or all', () => {
-    const file = sharedDataFile('ohlcv/equities/dash-stock-ticker-demo.csv');
+    const file = testDataFile('ohlcv/equities/dash-stock-ticker-demo.csv');
     const tsla = loadOhlcvCsv(file, { symbol: 'TSLA', timeframe: '1d' });
     expect(tsla.symbols).toEqual(['TSLA']);
     expect(iso(tsla.bars[0]?.time)).toBe('2015-01-02T00:00:00.000Z');
@@ -56,13 +57,13 @@ describe('OHLCV loaders on the layouts in shared/data', () => {
   });
 
   it('FTX minute bars with microsecond timestamps', () => {
-    const { bars } = loadOhlcvCsv(sharedDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220201_1m.csv'), { symbol: 'BTC-PERP', timeframe: '1m' });
-    expect(bars).toHaveLength(45031);
+    const { bars } = loadOhlcvCsv(testDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220108_1m.csv'), { symbol: 'BTC-PERP', timeframe: '1m' });
+    expect(bars).toHaveLength(10139);
     expect(iso(bars[0]?.time)).toBe('2021-12-31T23:01:00.000Z');
   });
 
   it('Binance kline CSV without a header', () => {
-    const { bars } = loadOhlcvCsv(sharedDataFile('binance/public-data/ADABTC-1m-2021-11-27.csv'), { symbol: 'ADA/BTC', timeframe: '1m' });
+    const { bars } = loadOhlcvCsv(testDataFile('binance/public-data/ADABTC-1m-2021-11-27.csv'), { symbol: 'ADA/BTC', timeframe: '1m' });
     expect(bars).toHaveLength(10);
     expect(bars[1]!.time - bars[0]!.time).toBe(60_000);
   });

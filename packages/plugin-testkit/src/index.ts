@@ -8,8 +8,6 @@ export {
   parseOhlcvJson,
   parseTime,
   SeededRandom,
-  sharedDataDir,
-  sharedDataFile,
   US_EQUITY_SESSION,
   type BarGeneratorOptions,
   type LoadedBars,

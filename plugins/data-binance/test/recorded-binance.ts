@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { loadOhlcvCsv, sharedDataFile } from '@trading-orchestrator/plugin-testkit';
+import { loadOhlcvCsv } from '@trading-orchestrator/plugin-testkit';
 import { startFakeBinance, type FakeBinance, type KlineRow } from '../src/testing.js';
+import { testDataFile } from '@trading-orchestrator/testdata';
 
-const json = (path: string): unknown => JSON.parse(readFileSync(sharedDataFile(path), 'utf8'));
+const json = (path: string): unknown => JSON.parse(readFileSync(testDataFile(path), 'utf8'));
 
 /** Binance's recorded exchangeInfo (BTCUSDT and ETHUSDT), 24hr ticker and ten BTCUSDT minute klines of 2021-10-22. */
 export const recorded = {
@@ -12,11 +13,11 @@ export const recorded = {
 };
 
 /**
- * A month of real BTC minute bars (FTX BTC-PERP, 2022-01) written as Binance klines, so pagination has more than
+ * A week of real BTC minute bars (FTX BTC-PERP, 2022-01-01 to 01-07) written as Binance klines, so pagination has more than
  * the ten recorded rows to walk through. The prices are real; the venue is not Binance.
  */
 export function ftxMinuteKlines(): KlineRow[] {
-  const { bars } = loadOhlcvCsv(sharedDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220201_1m.csv'), { symbol: 'BTCUSDT', timeframe: '1m' });
+  const { bars } = loadOhlcvCsv(testDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220108_1m.csv'), { symbol: 'BTCUSDT', timeframe: '1m' });
   return bars.map((b) => [b.time, String(b.open), String(b.high), String(b.low), String(b.close), String(b.volume), b.time + 59_999, (b.volume * b.close).toFixed(8), 0, '0', '0', '0']);
 }
 

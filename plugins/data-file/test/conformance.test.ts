@@ -1,11 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectBars, createTestContext, describeDataConformance, sharedDataDir } from '@trading-orchestrator/plugin-testkit';
+import { collectBars, createTestContext, describeDataConformance } from '@trading-orchestrator/plugin-testkit';
 import { describe, expect, it } from 'vitest';
 import { fileSource, fileSourceConfig } from '../src/index.js';
+import { testDataDir } from '@trading-orchestrator/testdata';
 
-const baseDir = sharedDataDir();
+const baseDir = testDataDir();
 const files = [
   { path: 'ohlcv/equities/SPY_D.csv', symbol: 'SPY', timeframe: '1d' },
   { path: 'ohlcv/equities/dash-stock-ticker-demo.csv', timeframe: '1d' },

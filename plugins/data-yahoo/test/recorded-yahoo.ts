@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { sharedDataDir, sharedDataFile } from '@trading-orchestrator/plugin-testkit';
+import { testDataDir, testDataFile } from '@trading-orchestrator/testdata';
 
 interface Recording {
   readonly request: { readonly url: string };
   readonly response: { readonly status: number; readonly statusText: string; readonly headers: Record<string, string | string[]>; readonly bodyJson?: unknown; readonly body?: string };
 }
 
-/** The recorded yahoo-finance2 HTTP fixtures in shared/data/yahoo. */
-const recordings: Recording[] = readdirSync(`${sharedDataDir()}/yahoo`).map((f) => JSON.parse(readFileSync(sharedDataFile(`yahoo/${f}`), 'utf8')) as Recording);
+/** The recorded yahoo-finance2 HTTP fixtures in the repository's testdata/yahoo. */
+const recordings: Recording[] = readdirSync(`${testDataDir()}/yahoo`).map((f) => JSON.parse(readFileSync(testDataFile(`yahoo/${f}`), 'utf8')) as Recording);
 
 export type Fault = { status: number; retryAfter?: string } | 'malformed-json' | 'truncated' | 'network-error' | 'stall';
 

@@ -1,19 +1,20 @@
 import type { Bar, RiskEvent, RiskManager } from '@trading-orchestrator/plugin-api';
-import { createTestContext, loadOhlcvCsv, portfolioOf, positionOf, sharedDataFile, type TestContext } from '@trading-orchestrator/plugin-testkit';
+import { createTestContext, loadOhlcvCsv, portfolioOf, positionOf, type TestContext } from '@trading-orchestrator/plugin-testkit';
 import { describe, expect, it } from 'vitest';
 import { normalQuantile, varConfig, varRiskManager, type VarConfig } from '../src/index.js';
+import { testDataFile } from '@trading-orchestrator/testdata';
 
 // 2015–2017, where the equities and BTC overlap: SPY, AAPL, GOOGL and BTC daily closes (BTC trades every day;
 // returns are aligned on the days all of them have).
 const from = Date.UTC(2015, 0, 1);
 const to = Date.UTC(2018, 0, 1);
 const inRange = (bars: Bar[]) => bars.filter((b) => b.time >= from && b.time < to);
-const ticker = sharedDataFile('ohlcv/equities/dash-stock-ticker-demo.csv');
+const ticker = testDataFile('ohlcv/equities/dash-stock-ticker-demo.csv');
 const series: Record<string, Bar[]> = {
-  SPY: inRange(loadOhlcvCsv(sharedDataFile('ohlcv/equities/SPY_D.csv'), { symbol: 'SPY', timeframe: '1d' }).bars),
+  SPY: inRange(loadOhlcvCsv(testDataFile('ohlcv/equities/SPY_D.csv'), { symbol: 'SPY', timeframe: '1d' }).bars),
   AAPL: inRange(loadOhlcvCsv(ticker, { symbol: 'AAPL', timeframe: '1d' }).bars),
   GOOGL: inRange(loadOhlcvCsv(ticker, { symbol: 'GOOGL', timeframe: '1d' }).bars),
-  'BTC/USD': inRange(loadOhlcvCsv(sharedDataFile('ohlcv/crypto/Coinbase_BTCUSD_d.csv'), { symbol: 'BTC/USD', timeframe: '1d' }).bars),
+  'BTC/USD': inRange(loadOhlcvCsv(testDataFile('ohlcv/crypto/Coinbase_BTCUSD_d.csv'), { symbol: 'BTC/USD', timeframe: '1d' }).bars),
 };
 const allBars = Object.values(series).flat().sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : 1));
 const last = (symbol: string) => series[symbol]!.at(-1)!.close;

@@ -1,7 +1,8 @@
-import { createTestContext, loadOhlcvCsv, runStrategy, sharedDataFile } from '@trading-orchestrator/plugin-testkit';
+import { createTestContext, loadOhlcvCsv, runStrategy } from '@trading-orchestrator/plugin-testkit';
 import type { Bar } from '@trading-orchestrator/plugin-api';
 import { describe, expect, it } from 'vitest';
 import { maCrossover, maCrossoverConfig } from '../src/index.js';
+import { testDataFile } from '@trading-orchestrator/testdata';
 
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 const hour = (t: number) => new Date(t).toISOString().slice(0, 13);
@@ -39,8 +40,8 @@ async function run(bars: readonly Bar[], config: object) {
 }
 
 describe('MA crossover on real data', () => {
-  const spy = loadOhlcvCsv(sharedDataFile('ohlcv/equities/SPY_D.csv'), { symbol: 'SPY', timeframe: '1d' }).bars;
-  const btc = loadOhlcvCsv(sharedDataFile('ohlcv/crypto/Coinbase_BTCUSD_1h.csv'), { symbol: 'BTC/USD', timeframe: '1h' }).bars;
+  const spy = loadOhlcvCsv(testDataFile('ohlcv/equities/SPY_D.csv'), { symbol: 'SPY', timeframe: '1d' }).bars;
+  const btc = loadOhlcvCsv(testDataFile('ohlcv/crypto/Coinbase_BTCUSD_1h.csv'), { symbol: 'BTC/USD', timeframe: '1h' }).bars;
 
   it('SPY daily, SMA 50/200: fires exactly on the independently computed crosses', async () => {
     const signals = await run(spy, { fast: 50, slow: 200 });

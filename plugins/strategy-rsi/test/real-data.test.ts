@@ -1,7 +1,8 @@
 import type { Bar, Signal } from '@trading-orchestrator/plugin-api';
-import { createTestContext, loadOhlcvCsv, runStrategy, sharedDataFile } from '@trading-orchestrator/plugin-testkit';
+import { createTestContext, loadOhlcvCsv, runStrategy } from '@trading-orchestrator/plugin-testkit';
 import { describe, expect, it } from 'vitest';
 import { rsiConfig, rsiMeanReversion } from '../src/index.js';
+import { testDataFile } from '@trading-orchestrator/testdata';
 
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 
@@ -51,8 +52,8 @@ async function run(bars: readonly Bar[], config: object): Promise<Signal[]> {
 }
 
 describe('RSI mean reversion on real data', () => {
-  const spy = loadOhlcvCsv(sharedDataFile('ohlcv/equities/SPY_D.csv'), { symbol: 'SPY', timeframe: '1d' }).bars;
-  const btc = loadOhlcvCsv(sharedDataFile('ohlcv/crypto/Coinbase_BTCUSD_1h.csv'), { symbol: 'BTC/USD', timeframe: '1h' }).bars;
+  const spy = loadOhlcvCsv(testDataFile('ohlcv/equities/SPY_D.csv'), { symbol: 'SPY', timeframe: '1d' }).bars;
+  const btc = loadOhlcvCsv(testDataFile('ohlcv/crypto/Coinbase_BTCUSD_1h.csv'), { symbol: 'BTC/USD', timeframe: '1h' }).bars;
 
   it('SPY daily, RSI 14 30/70 exit 50: entries and exits on the independently computed bars', async () => {
     const signals = await run(spy, {});
