@@ -7,6 +7,7 @@ export type {
   HookFailureEvent,
   RiskDecisionEvent,
   RiskVerdictEvent,
+  SignalIgnoredEvent,
   SlowHookEvent,
   EquityEvent,
   TradeEvent,

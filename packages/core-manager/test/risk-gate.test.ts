@@ -69,9 +69,35 @@ describe('risk gate', () => {
   it('a risk plugin that is not active denies every order until it is back', async () => {
     const { m, gate: g } = await gate({ answer: 'allow' });
     await m.disable('risk-0');
-    expect(g.check(intent(1), emptyPortfolio)).toMatchObject({ approved: false, code: 'RISK_PLUGIN_UNAVAILABLE', message: 'risk plugin "risk-0" is disabled; orders are denied until it is active again (fail closed)' });
+    expect(g.check(intent(1), emptyPortfolio)).toMatchObject({ approved: false, code: 'RISK_PLUGIN_UNAVAILABLE', message: 'risk plugin "risk-0" is disabled; orders that open or add are denied until it is active again (fail closed)' });
     await m.enable('risk-0');
     expect(g.check(intent(1), emptyPortfolio)).toMatchObject({ approved: true });
+  });
+
+  for (const answer of ['throw', 'reject', 'hang', 'garbage'] as const) {
+    it(`a plugin that answers with "${answer}" never blocks a reduce-only order, and says it was passed without it`, async () => {
+      const { gate: g, decisions } = await gate({ answer }, { answer: 'allow' });
+      const exit = { ...intent(10), reduceOnly: true };
+      expect(await g.check(exit, emptyPortfolio)).toMatchObject({ approved: true, intent: { quantity: 10 } });
+      expect(decisions[0]).toMatchObject({ pluginId: 'risk-0', decision: { action: 'allow' }, passedWithout: { code: answer === 'hang' ? 'RISK_PLUGIN_TIMEOUT' : 'RISK_PLUGIN_FAILED' } });
+      expect(decisions[1]).toMatchObject({ pluginId: 'risk-1', decision: { action: 'allow' } });
+    });
+  }
+
+  it('a disabled plugin lets exits through, and a plugin that answers may still deny one', async () => {
+    const { m, gate: g, decisions } = await gate({ answer: 'allow' }, { answer: 'deny' });
+    await m.disable('risk-0');
+    const exit = { ...intent(3), reduceOnly: true };
+    expect(g.check(exit, emptyPortfolio)).toMatchObject({ approved: false, deniedBy: 'risk-1', code: 'TEST_DENY' });
+    expect(decisions[0]!.passedWithout).toEqual({ code: 'RISK_PLUGIN_UNAVAILABLE', message: 'risk plugin "risk-0" is disabled; a reduce-only order passes without it (entries are denied until it is active again)' });
+  });
+
+  it('after five failures the breaker disables the plugin: entries stay denied, exits keep passing', async () => {
+    const { m, gate: g } = await gate({ answer: 'throw' });
+    for (let i = 0; i < 5; i++) expect(await g.check(intent(1), emptyPortfolio)).toMatchObject({ approved: false, code: 'RISK_PLUGIN_FAILED' });
+    expect(m.get('risk-0')!.machine.state).toBe('disabled');
+    expect(await g.check(intent(1), emptyPortfolio)).toMatchObject({ approved: false, code: 'RISK_PLUGIN_UNAVAILABLE' });
+    for (let i = 0; i < 10; i++) expect(await g.check({ ...intent(1), reduceOnly: true }, emptyPortfolio)).toMatchObject({ approved: true });
   });
 
   it('position notifications reach every active risk plugin', async () => {

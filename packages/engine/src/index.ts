@@ -2,11 +2,15 @@ export { Ledger, StrategySlice, type FillEffect, type LedgerState, type Strategy
 export { fromCents, toCents, type Cents } from './portfolio/money.js';
 export { paperBroker } from './broker/paper-broker.js';
 export { paperBrokerConfig, type PaperBrokerConfig } from './broker/paper-broker-config.js';
+export { DEFAULT_ACCOUNT, type AccountRules } from './account/buying-power.js';
+export { DEFAULT_LOT_SIZE, InstrumentBook, orderSizeProblem, roundPrice, roundQuantity, type Instrument } from './instruments/instruments.js';
+export { IGNORE_CODES, type IgnoreCode } from './orders/order-plan.js';
 export { computeMetrics, type ClosedTrade, type Drawdown, type EquityPoint, type MetricsOptions, type PerformanceMetrics } from './metrics/metrics.js';
 export { RunningMetrics, type RunningMetricsState } from './metrics/running-metrics.js';
 export { EquitySampler, type EquitySamplerState } from './metrics/equity-sampler.js';
-export { TradeLog, type TradeRecord } from './metrics/trade-log.js';
+export { EXIT_REASONS, TradeLog, type TradeExitReason, type TradeRecord } from './metrics/trade-log.js';
 export { PositionSizer, sizingRule, type SizingRule } from './sizing/position-sizer.js';
-export { BacktestEngine, type BacktestOptions, type EngineState, type BacktestResult, type Denial, type StrategyResult, type StrategySlot } from './run/backtest.js';
+export { BacktestEngine } from './run/backtest-engine.js';
+export type { BacktestOptions, BacktestResult, Denial, EngineState, OrderRequest, StrategyResult, StrategySlot, WorkingOrder } from './run/engine-types.js';
 export { mergeBars } from './run/merge-bars.js';
 export { mergePages } from './run/merge-pages.js';

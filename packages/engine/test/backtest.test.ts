@@ -297,11 +297,14 @@ describe('a run of any length in bounded memory', () => {
     const { engine } = await setup(reference, referenceSlots);
     for (const bar of bars) await engine.process(bar);
     const state = engine.snapshot();
-    const open = state.ledger.lots.filter((l) => l.quantity !== 0).length;
     expect(state.slots.reduce((n, s) => n + s.submitted, 0)).toBeGreaterThan(100);
-    // At most the entry, its exit in flight and its bracket legs per open position; none for flat ones.
-    expect(state.orderOwner.length).toBeLessThanOrEqual(2 * open + state.working.length);
-    expect(state.orderOwner.every(([, strategyId, symbol]) => state.ledger.lots.some((l) => l.strategyId === strategyId && l.symbol === symbol && l.quantity !== 0) || state.working.includes(`${strategyId}\u0000${symbol}`))).toBe(true);
+    const held = (strategyId: string, symbol: string) => state.ledger.lots.find((l) => l.strategyId === strategyId && l.symbol === symbol)?.quantity ?? 0;
+    for (const track of state.tracks!) {
+      const working = track.working.map((w) => w.id);
+      // A flat position keeps only the ids of what is still working; an open one its entries' too, for their brackets.
+      if (held(track.strategyId, track.symbol) === 0) expect(track.orderIds).toEqual(working);
+      else expect(track.orderIds.length).toBeLessThanOrEqual(track.entries + working.length);
+    }
   });
 
   it('a bar whose hooks all answer synchronously is processed synchronously; an async hook is waited for', async () => {
@@ -320,7 +323,9 @@ describe('a run of any length in bounded memory', () => {
     const result = await asyncRun.engine.run(alpha.slice(2, 40));
     expect(result.strategies[0]!.signals).toBe(40);
     expect(result.strategies[0]!.ordersSubmitted).toBe(1);
-    expect(result.portfolio.positions.map((p) => p.quantity)).toEqual([1]);
+    // Bought once (pyramiding 0: the other 38 buys are ignored, one is left by the run's end), closed at the end.
+    expect(result.strategies[0]!.ignored).toEqual({ PYRAMIDING_LIMIT: 38, RUN_ENDED: 1 });
+    expect(result.strategies[0]!.trades.map((t) => [t.quantity, t.exitReason])).toEqual([[1, 'end-of-run']]);
   });
 });
 
@@ -378,7 +383,7 @@ describe('checkpoint and resume', () => {
       { plugin: builtIn('paper', paperBroker), config: { feeBps: 10, slippage: { bps: 2 } }, ...(brokerState === undefined ? {} : { restoredState: brokerState }) },
     ]);
     await manager.start();
-    return { manager, engine: new BacktestEngine({ manager, brokerId: 'paper', riskIds: [], strategies: referenceSlots, capital: 100_000, periodsPerYear: 8_760 }) };
+    return { manager, engine: new BacktestEngine({ manager, brokerId: 'paper', riskIds: [], strategies: referenceSlots, capital: 100_000, periodsPerYear: 8_760, closeAtEnd: false }) };
   }
 
   it('a run stopped at a checkpoint and resumed in a new engine (strategies warmed on the same bars) ends where an unbroken run ends, to the cent', async () => {
@@ -389,15 +394,14 @@ describe('checkpoint and resume', () => {
       const first = await strategiesOnly();
       for (const bar of all.slice(0, cut)) await first.engine.process(bar);
       // What a paper session writes to its journal: plain JSON.
-      const engineState = JSON.parse(JSON.stringify(first.engine.snapshot()));
+      const engineState = JSON.parse(JSON.stringify(first.engine.snapshot())) as EngineState;
       const brokerState = JSON.parse(JSON.stringify(await first.manager.get('paper')!.instance!.snapshot!()));
       const second = await strategiesOnly(brokerState);
       for (const bar of all.slice(0, cut)) await second.engine.warm(bar);
       second.engine.restore(engineState);
       // The orders in flight and the open trades come back as they were checkpointed.
-      const inFlight = (state: EngineState) => ({ orderOwner: state.orderOwner, working: state.working, open: state.slots.map((s) => s.open) });
-      expect(inFlight(second.engine.snapshot())).toEqual(inFlight(engineState));
-      carried += engineState.orderOwner.length + engineState.working.length;
+      expect(second.engine.snapshot().tracks).toEqual(engineState.tracks);
+      carried += engineState.tracks!.reduce((n, t) => n + t.orderIds.length + t.pending.length, 0);
       for (const bar of all.slice(cut)) await second.engine.process(bar);
       const resumed = second.engine.finish();
       const [a, b] = [unbroken.portfolio, resumed.portfolio];

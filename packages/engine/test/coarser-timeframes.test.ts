@@ -76,10 +76,13 @@ describe('strategies on coarser timeframes than the bars fed', () => {
     const seen: Seen[] = [];
     let n = 0;
     const alternate = (bar: Bar): Signal => ({ symbol: bar.symbol, side: n++ % 2 === 0 ? 'buy' : 'exit', strength: 1 });
-    const { fills } = await run([{ id: 'slow', definition: recorder(seen, clock, alternate), timeframes: ['4h'] }]);
+    const { fills: all } = await run([{ id: 'slow', definition: recorder(seen, clock, alternate), timeframes: ['4h'] }]);
     const openAt = new Map(hours.map((h) => [h.time, h.open]));
-    // The last four-hour bar closes with the history: its order has no hour left to fill in.
+    // The last four-hour bar closes with the history: its exit has no hour left to fill in, and the run's end
+    // closes the position at the last close instead.
     expect(seen.at(-1)!.bar.time + 4 * HOUR).toBe(hours.at(-1)!.time + HOUR);
+    expect(all.at(-1)).toMatchObject({ exitReason: 'end-of-run', time: hours.at(-1)!.time, price: hours.at(-1)!.close });
+    const fills = all.slice(0, -1);
     expect(fills.length).toBe(seen.length - 1);
     fills.forEach((f, i) => {
       expect(f.time).toBe(seen[i]!.bar.time + 4 * HOUR);

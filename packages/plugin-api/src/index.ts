@@ -3,12 +3,13 @@ export { PLUGIN_API_VERSION } from './version.js';
 export type { ExternalAlert } from './domain/alert.js';
 export type { Bar, EpochMs } from './domain/bar.js';
 export type { HealthReport, HealthStatus } from './domain/health.js';
-export type { Fill, Order, OrderIntent, OrderSide, OrderStatus, OrderType } from './domain/order.js';
+export type { ExitReason, Fill, Order, OrderIntent, OrderSide, OrderStatus, OrderTrailingStop, OrderType } from './domain/order.js';
+export type { InstrumentSpec } from './domain/instrument.js';
 export type { PortfolioSnapshot } from './domain/portfolio.js';
 export type { Position } from './domain/position.js';
 export type { Quote, Tick } from './domain/quote.js';
 export type { RiskDecision, RiskEvent, RiskLevel, RiskLimitStatus, RiskMetrics } from './domain/risk.js';
-export type { Signal, SignalMetadata, SignalSide } from './domain/signal.js';
+export type { PositionDelta, PositionTarget, Signal, SignalMetadata, SignalSide, TrailingStop } from './domain/signal.js';
 export { TIMEFRAMES, barCloseTime, barOpenTime, isTimeframe, isWholeMultiple, timeframeToMs, type Timeframe } from './domain/timeframe.js';
 
 export type { Broker, BrokerPluginContext } from './plugin/broker.js';

@@ -120,7 +120,9 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
 export function describeResume(runId: number, time: number, state: PaperCheckpoint): string {
   const { ledger } = state.engine;
   const positions = ledger.lots.filter((l) => l.quantity !== 0).map((l) => `${l.symbol} ${l.quantity} for ${l.strategyId}`);
-  // Orders in flight as the engine checkpointed them: whichever broker the session uses.
-  const working = state.engine.working.length;
+  // Orders in flight as the engine checkpointed them, whichever broker the session uses (a version 1 checkpoint
+  // kept only which positions had one).
+  const { tracks, working: positionsWorking } = state.engine;
+  const working = tracks === undefined ? (positionsWorking?.length ?? 0) : tracks.reduce((n, t) => n + t.working.length + t.pending.length, 0);
   return `resuming paper run ${runId} from its checkpoint after the bar of ${new Date(time).toISOString()}: cash ${(ledger.cash / 100).toFixed(2)}, ${positions.length} open position${positions.length === 1 ? '' : 's'}${positions.length > 0 ? ` (${positions.join(', ')})` : ''}, ${working} working order${working === 1 ? '' : 's'}`;
 }

@@ -4,6 +4,7 @@ import type {
   PluginEventMap,
   PluginError,
   RiskDecision,
+  Signal,
 } from '@trading-orchestrator/plugin-api';
 import type { StateTransition } from '../lifecycle/state-machine.js';
 
@@ -39,6 +40,11 @@ export interface RiskDecisionEvent {
   readonly intent: OrderIntent;
   readonly pluginId: string;
   readonly decision: RiskDecision;
+  /**
+   * Set when the gate passed a reduce-only order without the plugin's answer: the plugin was not active, threw or
+   * timed out. Orders that open or add are denied in that case (fail closed); exits are never trapped.
+   */
+  readonly passedWithout?: { readonly code: string; readonly message: string };
 }
 
 export interface RiskVerdictEvent {
@@ -61,6 +67,21 @@ export interface TradeEvent {
   readonly exitTime: number;
   readonly pnl: number;
   readonly fees: number;
+  /**
+   * What closed it: `signal` (an exit or opposite signal), `reversal` (an order that reversed the position),
+   * `stop-loss`, `take-profit`, `trailing-stop`, `time-exit`, or `end-of-run` (closed at the last close).
+   */
+  readonly exitReason?: string;
+}
+
+/** A signal the engine did not act on, and why (published by the engine; the journal keeps every one). */
+export interface SignalIgnoredEvent {
+  readonly time: number;
+  readonly strategyId: string;
+  readonly signal: Signal;
+  /** Stable, upper-snake: `WARMING_UP`, `PYRAMIDING_LIMIT`, `INSUFFICIENT_FUNDS`… */
+  readonly code: string;
+  readonly message: string;
 }
 
 /** One point of an equity curve: the account's, or one strategy's slice when `strategyId` is set. */
@@ -88,6 +109,7 @@ export interface EventMap extends PluginEventMap {
   'events-dropped': DroppedEventsEvent;
   trade: TradeEvent;
   equity: EquityEvent;
+  'signal-ignored': SignalIgnoredEvent;
 }
 
 export type Topic = keyof EventMap;

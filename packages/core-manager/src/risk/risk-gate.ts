@@ -30,8 +30,10 @@ interface GateMember {
 
 /**
  * Every order intent passes every configured risk plugin in order. A deny stops the order with the plugin's
- * code and message; a resize passes the smaller quantity on; a plugin that throws, returns garbage, times out or
- * is not active denies (fail closed). Answers synchronously when every plugin does.
+ * code and message; a resize passes the smaller quantity on. A plugin that throws, returns garbage, times out or
+ * is not active denies an order that opens or adds exposure (fail closed), and lets a reduce-only order pass: a
+ * broken risk plugin never traps a position (NautilusTrader's REDUCING state). A plugin that answers may still deny
+ * an exit. Answers synchronously when every plugin does.
  */
 export class RiskGate {
   private members: GateMember[] = [];
@@ -90,7 +92,11 @@ export class RiskGate {
     for (let i = from; i < this.members.length; i++) {
       const member = this.members[i]!;
       if (member.plugin.machine.state !== 'active' || member.plugin.instance === undefined) {
-        return this.deny(current, checks, member.id, 'RISK_PLUGIN_UNAVAILABLE', `risk plugin "${member.id}" is ${member.plugin.machine.state}; orders are denied until it is active again (fail closed)`);
+        if (current.reduceOnly) {
+          this.passWithout(current, member.id, 'RISK_PLUGIN_UNAVAILABLE', `risk plugin "${member.id}" is ${member.plugin.machine.state}; a reduce-only order passes without it (entries are denied until it is active again)`);
+          continue;
+        }
+        return this.deny(current, checks, member.id, 'RISK_PLUGIN_UNAVAILABLE', `risk plugin "${member.id}" is ${member.plugin.machine.state}; orders that open or add are denied until it is active again (fail closed)`);
       }
       if (member.checkOrder.self !== member.plugin.instance) this.refresh();
       const site = this.members[i]!.checkOrder;
@@ -104,7 +110,7 @@ export class RiskGate {
       if (answer instanceof Promise) return this.runSettle(answer, i, intent, current, portfolio, checks);
       const denied = this.judge(member, current, answer, checks);
       if (denied !== undefined) return denied;
-      current = passedOn(current, answer as RiskDecision);
+      if (answer !== HOOK_FAILED) current = passedOn(current, answer);
     }
     this.refreshListeners();
     if (this.verdictListened) this.bus.publish('risk-verdict', { intent, approved: true, quantity: current.quantity });
@@ -114,15 +120,22 @@ export class RiskGate {
   private runSettle(pending: Promise<RiskDecision | HookFailed>, at: number, intent: OrderIntent, current: OrderIntent, portfolio: PortfolioSnapshot, checks: RiskCheck[]): Promise<RiskVerdict> {
     return pending.then((answer) => {
       const denied = this.judge(this.members[at]!, current, answer, checks);
-      return denied ?? this.run(at + 1, intent, passedOn(current, answer as RiskDecision), portfolio, checks);
+      return denied ?? this.run(at + 1, intent, answer === HOOK_FAILED ? current : passedOn(current, answer), portfolio, checks);
     });
   }
 
-  /** Records a member's answer; returns the verdict when it denies the order (or failed to answer), else undefined. */
+  /**
+   * Records a member's answer; returns the verdict when it denies the order (or failed to answer an order that
+   * opens or adds), else undefined.
+   */
   private judge(member: GateMember, intent: OrderIntent, answer: RiskDecision | HookFailed, checks: RiskCheck[]): RiskVerdict | undefined {
     if (answer === HOOK_FAILED) {
       const error = member.plugin.guarded.lastError;
       const code = error?.code === 'HOOK_TIMED_OUT' ? 'RISK_PLUGIN_TIMEOUT' : 'RISK_PLUGIN_FAILED';
+      if (intent.reduceOnly) {
+        this.passWithout(intent, member.id, code, `risk plugin "${member.id}" failed to answer; a reduce-only order passes without it: ${error?.message ?? 'unknown error'}`);
+        return undefined;
+      }
       return this.deny(intent, checks, member.id, code, `risk plugin "${member.id}" failed to answer, so the order is denied (fail closed): ${error?.message ?? 'unknown error'}`);
     }
     checks.push({ pluginId: member.id, decision: answer });
@@ -131,6 +144,11 @@ export class RiskGate {
     if (this.decisionListened) this.bus.publish('risk-decision', { intent, pluginId: member.id, decision: answer });
     if (answer.action === 'deny' || (answer.action === 'resize' && answer.quantity <= 0)) return this.verdictDenied(intent, checks, member.id, answer.code, answer.message);
     return undefined;
+  }
+
+  /** A reduce-only order passed a member that could not answer: said on `risk-decision`, never silent. */
+  private passWithout(intent: OrderIntent, pluginId: string, code: string, message: string): void {
+    this.bus.publish('risk-decision', { intent, pluginId, decision: { action: 'allow' }, passedWithout: { code, message } });
   }
 
   private deny(intent: OrderIntent, checks: RiskCheck[], pluginId: string, code: string, message: string): RiskVerdict {

@@ -51,7 +51,7 @@ describe('paper broker', () => {
     await b.submit(intent({ stopLoss: 95, takeProfit: 110 }));
     await fillsOn(b, bar(1, 100, 101, 99, 100));
     expect(await fillsOn(b, bar(2, 100, 105, 97, 104))).toEqual([]);
-    expect(await fillsOn(b, bar(3, 104, 111, 94, 100))).toEqual([{ orderId: 'o1:stop-loss', symbol: 'SPY', side: 'sell', quantity: 10, price: 95, fee: 0, time: 3 * DAY, liquidity: 'taker' }]);
+    expect(await fillsOn(b, bar(3, 104, 111, 94, 100))).toEqual([{ orderId: 'o1:stop-loss', symbol: 'SPY', side: 'sell', quantity: 10, price: 95, fee: 0, time: 3 * DAY, liquidity: 'taker', exitReason: 'stop-loss' }]);
     expect(await fillsOn(b, bar(4, 100, 120, 80, 100))).toEqual([]);
     expect(reported.map((o) => `${o.id} ${o.status}`)).toEqual(['o1 filled', 'o1:stop-loss filled']);
   });
@@ -112,5 +112,73 @@ describe('paper broker', () => {
     expect(await b.health!()).toMatchObject({ metrics: { workingOrders: 2 } });
     expect((await fillsOn(b, bar(2, 100, 101, 99, 100, 'BTC'))).map((f) => f.orderId)).toEqual(['b']);
     expect((await b.openOrders!()).map((o) => o.id)).toEqual(['d']);
+  });
+
+  it('trails a stop behind the best price by a distance or a percentage, and never moves it back', async () => {
+    const { b } = await broker({ feeBps: 0 });
+    await b.submit(intent({ trailingStop: { distance: 5, unit: 'price' } }));
+    await fillsOn(b, bar(1, 100, 102, 98, 101));
+    // After bar 1 the level is 102 − 5 = 97; bar 2 makes a new high of 110: level 105.
+    expect(await fillsOn(b, bar(2, 101, 110, 99, 108))).toEqual([]);
+    // Bar 3 falls to 103 after a high of 107: 105 is reached, the 107 of this bar does not lower it.
+    expect(await fillsOn(b, bar(3, 107, 107, 103, 104))).toEqual([expect.objectContaining({ orderId: 'o1:trailing-stop', price: 105, exitReason: 'trailing-stop', quantity: 10 })]);
+    const short = (await broker({ feeBps: 0 })).b;
+    await short.submit(intent({ side: 'sell', trailingStop: { distance: 10, unit: 'percent' } }));
+    await fillsOn(short, bar(1, 100, 101, 90, 95));
+    // Best low 90: level 99. A gap up to 120 fills at the open.
+    expect(await fillsOn(short, bar(2, 120, 125, 118, 121))).toEqual([expect.objectContaining({ orderId: 'o1:trailing-stop', side: 'buy', price: 120 })]);
+  });
+
+  it('takes the higher of a stop-loss and a trailing level, and says which one fired', async () => {
+    const { b } = await broker({ feeBps: 0 });
+    await b.submit(intent({ stopLoss: 96, trailingStop: { distance: 10, unit: 'price' } }));
+    await fillsOn(b, bar(1, 100, 101, 99, 100));
+    expect(await fillsOn(b, bar(2, 100, 100.5, 95, 96))).toEqual([expect.objectContaining({ orderId: 'o1:stop-loss', price: 96 })]);
+  });
+
+  it('closes an entry after its bars at the next open: a time exit, with slippage', async () => {
+    const { b } = await broker({ feeBps: 0, slippage: { bps: 100 } });
+    await b.submit(intent({ exitAfterBars: 2 }));
+    expect(await fillsOn(b, bar(1, 100, 101, 99, 100))).toHaveLength(1);
+    expect(await fillsOn(b, bar(2, 100, 101, 99, 100))).toEqual([]);
+    expect(await fillsOn(b, bar(3, 90, 101, 89, 100))).toEqual([expect.objectContaining({ orderId: 'o1:time-exit', side: 'sell', price: 89.1, exitReason: 'time-exit' })]);
+  });
+
+  it('protects each entry of a position that was added to, and lets the newest brackets give way when it shrinks', async () => {
+    const { b } = await broker({ feeBps: 0 });
+    await b.submit(intent({ id: 'a', takeProfit: 105 }));
+    await fillsOn(b, bar(1, 100, 101, 99, 100));
+    await b.submit(intent({ id: 'b', takeProfit: 120, time: 1 * DAY }));
+    await fillsOn(b, bar(2, 100, 101, 99, 100));
+    // A partial exit of 15 of the 20 held: the newer bracket (b) gives way first and keeps 5.
+    await b.submit(intent({ id: 'c', side: 'sell', quantity: 15, reduceOnly: true, time: 2 * DAY }));
+    await fillsOn(b, bar(3, 100, 101, 99, 100));
+    // 5 left: bracket a's target 105 covers them, bracket b has nothing left to protect.
+    expect(await fillsOn(b, bar(4, 100, 130, 99, 100))).toEqual([expect.objectContaining({ orderId: 'a:take-profit', quantity: 5, price: 105 })]);
+    expect(await fillsOn(b, bar(5, 100, 130, 99, 100))).toEqual([]);
+  });
+
+  it('a reversal drops the old side’s brackets and protects only what it opened on the new side', async () => {
+    const { b } = await broker({ feeBps: 0 });
+    await b.submit(intent({ id: 'long', stopLoss: 90 }));
+    await fillsOn(b, bar(1, 100, 101, 99, 100));
+    await b.submit(intent({ id: 'flip', side: 'sell', quantity: 25, stopLoss: 110, time: 1 * DAY }));
+    await fillsOn(b, bar(2, 100, 101, 99, 100));
+    expect(await fillsOn(b, bar(3, 100, 111, 85, 100))).toEqual([expect.objectContaining({ orderId: 'flip:stop-loss', side: 'buy', quantity: 15, price: 110 })]);
+  });
+
+  it('estimates a market fill’s price and fee for buying-power checks', async () => {
+    const { b } = await broker({ feeBps: 10, slippage: { bps: 50 }, minFee: 1 });
+    expect(b.estimateFill!('SPY', 'buy', 10, 100)).toEqual({ price: 100.5, fee: 1.01 });
+    expect(b.estimateFill!('SPY', 'sell', 1, 100)).toEqual({ price: 99.5, fee: 1 });
+    const range = (await broker({ slippage: { rangeShare: 0.5 } })).b;
+    await fillsOn(range, bar(1, 100, 104, 96, 101));
+    expect(range.estimateFill!('SPY', 'buy', 1, 100).price).toBe(104);
+  });
+
+  it('never charges a fee above the value of the fill', async () => {
+    const { b } = await broker({ feeBps: 0, minFee: 5 });
+    await b.submit(intent({ quantity: 0.01 }));
+    expect((await fillsOn(b, bar(1, 100, 101, 99, 100)))[0]).toMatchObject({ fee: 1 });
   });
 });

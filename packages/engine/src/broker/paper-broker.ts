@@ -1,22 +1,8 @@
-import { checkBar, defineBroker, type Bar, type Fill, type Order, type OrderIntent } from '@trading-orchestrator/plugin-api';
+import { checkBar, defineBroker, type Bar, type ExitReason, type Fill, type Order, type OrderIntent } from '@trading-orchestrator/plugin-api';
 import { fromCents, toCents } from '../portfolio/money.js';
 import { positionKey } from '../portfolio/position-key.js';
 import { paperBrokerConfig, type PaperBrokerConfig } from './paper-broker-config.js';
-
-/** Protective exits attached to a filled entry: one cancels the other. */
-interface Bracket {
-  readonly parent: Order;
-  readonly strategyId: string;
-  readonly symbol: string;
-  /** Side of the exit orders (opposite to the entry). */
-  readonly side: 'buy' | 'sell';
-  quantity: number;
-  readonly stopLoss: number | undefined;
-  readonly takeProfit: number | undefined;
-  /** Open time of the bar on which the entry filled; that bar's range can already trigger an exit. */
-  readonly activeFrom: number;
-}
-
+import { bracketFor, fitBrackets, levelHitIn, timeExitAt, type Bracket, type Triggered } from './protective-exits.js';
 
 /** Why the broker refuses an intent outright, or undefined. */
 function refusal(intent: OrderIntent, working: readonly Order[]): string | undefined {
@@ -47,6 +33,8 @@ function orderOf(intent: OrderIntent, status: 'accepted' | 'rejected', reason?: 
     limitPrice: intent.limitPrice,
     stopLoss: intent.stopLoss,
     takeProfit: intent.takeProfit,
+    trailingStop: intent.trailingStop,
+    exitAfterBars: intent.exitAfterBars,
     reduceOnly: intent.reduceOnly,
     strategyId: intent.strategyId,
     time: intent.time,
@@ -64,62 +52,62 @@ function orderOf(intent: OrderIntent, status: 'accepted' | 'rejected', reason?: 
 /**
  * The default broker: simulated fills against bars. An order submitted on bar t fills at the open of the
  * symbol's next bar (never on the bar that produced the signal), with fees and adverse slippage. Limit orders fill
- * when the bar trades through the limit, at the limit or better. Stop-loss and take-profit from the intent
- * become a one-cancels-the-other bracket, checked against each bar's high and low from the entry bar on. When
- * both could trigger in one bar the stop is assumed, and a gap through a level fills at the open.
+ * when the bar trades through the limit, at the limit or better. The protective exits an entry asks for (stop-loss,
+ * take-profit, trailing stop, time exit) become a one-cancels-the-others bracket for the quantity that entry
+ * opened: a time exit fills at the open of its bar, stops and targets are checked against each bar's high and low
+ * from the entry bar on; when a stop and the target both lie in one bar the stop is assumed, and a gap through a
+ * level fills at the open. When a position shrinks, the newest entries' brackets give way first. A fee never
+ * exceeds the value of its fill.
  */
 export const paperBroker = defineBroker({
   configSchema: paperBrokerConfig,
   init(ctx) {
     const config: PaperBrokerConfig = ctx.config;
     // A resumed paper session hands back what snapshot() returned: working orders, live brackets, net positions.
-    const restored = ctx.restoredState as { working?: Order[]; brackets?: Bracket[]; net?: [string, number][] } | undefined;
+    type SavedBracket = Omit<Bracket, 'trailing' | 'trailLevel' | 'barsLeft'> & Partial<Pick<Bracket, 'trailing' | 'barsLeft'>> & { trailLevel?: number | null };
+    const restored = ctx.restoredState as { working?: Order[]; brackets?: SavedBracket[]; net?: [string, number][]; ranges?: [string, number][] } | undefined;
     // Orders in submission order. An array, not a Map keyed by order id: a Map of ever-new keys replaces its hash
     // table every few orders, and each dead table links to the next, so old-space garbage kept every later table
     // alive until a full collection (tens of MB of RSS on a busy run).
     const working: Order[] = [...(restored?.working ?? [])];
-    const brackets: Bracket[] = [...(restored?.brackets ?? [])];
+    // Brackets written by a version without trailing stops or time exits lack those fields.
+    // JSON writes a NaN trailing level as null.
+    const brackets: Bracket[] = (restored?.brackets ?? []).map((b) => ({ ...b, trailing: b.trailing, barsLeft: b.barsLeft ?? undefined, trailLevel: b.trailLevel ?? Number.NaN }));
     const net = new Map<string, number>(restored?.net ?? []);
-
+    // Each symbol's last high−low range, for fill estimates when slippage is a share of the range.
+    const byRange = 'rangeShare' in config.slippage;
+    const ranges = new Map<string, number>(restored?.ranges ?? []);
     const feeOf = (symbol: string, notional: number) => {
       const bps = config.feeSchedule[symbol] ?? config.feeBps;
-      return fromCents(Math.max(toCents(config.minFee), toCents((notional * bps) / 10_000)));
+      const cents = Math.max(toCents(config.minFee), toCents((notional * bps) / 10_000));
+      // The minimum fee stops at the value of the fill: selling a sliver never costs more than it brings in.
+      return fromCents(Math.min(cents, toCents(notional)));
     };
-    const slip = (bar: Bar, side: 'buy' | 'sell', price: number) => {
-      const amount = 'bps' in config.slippage ? (price * config.slippage.bps) / 10_000 : (bar.high - bar.low) * config.slippage.rangeShare;
+    const slipBy = (range: number, side: 'buy' | 'sell', price: number) => {
+      const amount = 'bps' in config.slippage ? (price * config.slippage.bps) / 10_000 : range * config.slippage.rangeShare;
       return side === 'buy' ? price + amount : Math.max(price - amount, Number.MIN_VALUE);
     };
+    const slip = (bar: Bar, side: 'buy' | 'sell', price: number) => slipBy(bar.high - bar.low, side, price);
     const update = (order: Order, changes: Partial<Order>): Order => ({ ...order, ...changes });
-    const fillOf = (orderId: string, symbol: string, side: 'buy' | 'sell', quantity: number, price: number, time: number): Fill => ({
-      orderId,
-      symbol,
-      side,
-      quantity,
-      price,
-      fee: feeOf(symbol, quantity * price),
-      time,
-      liquidity: 'taker',
-    });
-    const track = (strategyId: string, fill: Fill) => {
-      const k = positionKey(strategyId, fill.symbol);
-      const q = (net.get(k) ?? 0) + (fill.side === 'buy' ? fill.quantity : -fill.quantity);
-      net.set(k, Math.abs(q) < 1e-12 ? 0 : q);
+    const fillOf = (orderId: string, symbol: string, side: 'buy' | 'sell', quantity: number, price: number, time: number, exitReason?: ExitReason): Fill => {
+      const fill: Fill = { orderId, symbol, side, quantity, price, fee: feeOf(symbol, quantity * price), time, liquidity: 'taker' };
+      return exitReason === undefined ? fill : { ...fill, exitReason };
     };
-    /** Brackets never exit more than the position the strategy still holds. */
-    const trimBrackets = (strategyId: string, symbol: string, time: number) => {
-      const held = Math.abs(net.get(positionKey(strategyId, symbol)) ?? 0);
-      for (let i = brackets.length - 1; i >= 0; i--) {
-        const b = brackets[i]!;
-        if (b.strategyId !== strategyId || b.symbol !== symbol) continue;
-        if (held === 0) {
-          brackets.splice(i, 1);
-          ctx.reportOrder(update(b.parent, { id: `${b.parent.id}:bracket`, status: 'cancelled', reason: 'position closed', updatedAt: time }));
-        } else {
-          b.quantity = Math.min(b.quantity, held);
-        }
+    /** Books a fill in the net positions; returns the strategy's quantity before and after. */
+    const track = (strategyId: string, fill: Fill): [number, number] => {
+      const k = positionKey(strategyId, fill.symbol);
+      const before = net.get(k) ?? 0;
+      const q = before + (fill.side === 'buy' ? fill.quantity : -fill.quantity);
+      const after = Math.abs(q) < 1e-12 ? 0 : q;
+      net.set(k, after);
+      return [before, after];
+    };
+    /** Brackets never exit more than the position the strategy still holds in their direction. */
+    const fit = (strategyId: string, symbol: string, time: number) => {
+      for (const b of fitBrackets(brackets, strategyId, symbol, net.get(positionKey(strategyId, symbol)) ?? 0)) {
+        ctx.reportOrder(update(b.parent, { id: `${b.parent.id}:bracket`, status: 'cancelled', reason: 'position closed', updatedAt: time }));
       }
     };
-
     const submit = (intent: OrderIntent): Order => {
       const problem = refusal(intent, working);
       if (problem !== undefined) return orderOf(intent, 'rejected', problem);
@@ -127,11 +115,29 @@ export const paperBroker = defineBroker({
       working.push(accepted);
       return accepted;
     };
-
+    /** A bracket's exit: the fill, the bracket gone, the others of the strategy's position fitted to what is left. */
+    const exitBy = (b: Bracket, at: number, hit: Triggered, bar: Bar, fills: Fill[]) => {
+      const price = hit.slipped ? slip(bar, b.side, hit.price) : hit.price;
+      const id = `${b.parent.id}:${hit.reason}`;
+      const fill = fillOf(id, b.symbol, b.side, b.quantity, price, bar.time, hit.reason);
+      fills.push(fill);
+      track(b.strategyId, fill);
+      ctx.reportOrder({ ...b.parent, id, side: b.side, quantity: b.quantity, type: 'market', reduceOnly: true, status: 'filled', filledQuantity: b.quantity, averageFillPrice: price, reason: hit.reason, updatedAt: bar.time });
+      brackets.splice(at, 1);
+      fit(b.strategyId, b.symbol, bar.time);
+    };
     const onBar = (bar: Bar): readonly Fill[] | undefined => {
+      if (byRange) ranges.set(bar.symbol, bar.high - bar.low);
       // Most bars find nothing to fill: they allocate nothing, and answer nothing (the guard's fastest path).
       if ((working.length === 0 && brackets.length === 0) || checkBar(bar) !== undefined) return undefined;
       const fills: Fill[] = [];
+      // Time exits are market orders at the open, before anything else trades on the bar.
+      for (let i = 0; i < brackets.length; i++) {
+        const b = brackets[i]!;
+        if (b.symbol !== bar.symbol) continue;
+        const hit = timeExitAt(b, bar);
+        if (hit !== undefined) exitBy(b, i--, hit, bar, fills);
+      }
       // Entries and plain orders submitted before this bar, in the order they were submitted.
       for (let i = 0; i < working.length; i++) {
         const order = working[i]!;
@@ -144,54 +150,25 @@ export const paperBroker = defineBroker({
         working.splice(i--, 1);
         const fill = fillOf(order.id, order.symbol, order.side, order.quantity, price, bar.time);
         fills.push(fill);
-        track(order.strategyId, fill);
+        const [before, after] = track(order.strategyId, fill);
         const filled = update(order, { status: 'filled', filledQuantity: order.quantity, averageFillPrice: price, updatedAt: bar.time });
         ctx.reportOrder(filled);
-        if (order.reduceOnly) trimBrackets(order.strategyId, order.symbol, bar.time);
-        if (!order.reduceOnly && (order.stopLoss !== undefined || order.takeProfit !== undefined)) {
-          brackets.push({
-            parent: filled,
-            strategyId: order.strategyId,
-            symbol: order.symbol,
-            side: order.side === 'buy' ? 'sell' : 'buy',
-            quantity: order.quantity,
-            stopLoss: order.stopLoss,
-            takeProfit: order.takeProfit,
-            activeFrom: bar.time,
-          });
-        }
+        // What the order opened or added in its own direction: all of an entry or an add, the far side of a reversal.
+        const long = order.side === 'buy';
+        const opened = long ? Math.max(0, after) - Math.max(0, before) : Math.max(0, -after) - Math.max(0, -before);
+        if (opened < order.quantity - 1e-12) fit(order.strategyId, order.symbol, bar.time);
+        const bracket = order.reduceOnly ? undefined : bracketFor(filled, opened, price, bar.time);
+        if (bracket !== undefined) brackets.push(bracket);
       }
-      // Brackets: the adverse exit wins when both levels lie inside the bar.
+      // Stops, trailing stops and targets against the bar's range.
       for (let i = 0; i < brackets.length; i++) {
         const b = brackets[i]!;
-        if (b.symbol !== bar.symbol || b.activeFrom > bar.time) continue;
-        const long = b.side === 'sell';
-        const gapped = b.activeFrom < bar.time;
-        const stopHit = b.stopLoss !== undefined && (long ? bar.low <= b.stopLoss : bar.high >= b.stopLoss);
-        const targetHit = b.takeProfit !== undefined && (long ? bar.high >= b.takeProfit : bar.low <= b.takeProfit);
-        if (!stopHit && !targetHit) continue;
-        let price: number;
-        let leg: 'stop-loss' | 'take-profit';
-        if (stopHit) {
-          leg = 'stop-loss';
-          const through = gapped && (long ? bar.open < b.stopLoss! : bar.open > b.stopLoss!);
-          price = slip(bar, b.side, through ? bar.open : b.stopLoss!);
-        } else {
-          leg = 'take-profit';
-          const through = gapped && (long ? bar.open > b.takeProfit! : bar.open < b.takeProfit!);
-          price = through ? bar.open : b.takeProfit!;
-        }
-        const id = `${b.parent.id}:${leg}`;
-        const fill = fillOf(id, b.symbol, b.side, b.quantity, price, bar.time);
-        fills.push(fill);
-        track(b.strategyId, fill);
-        ctx.reportOrder({ ...b.parent, id, side: b.side, quantity: b.quantity, type: 'market', reduceOnly: true, status: 'filled', filledQuantity: b.quantity, averageFillPrice: price, reason: leg, updatedAt: bar.time });
-        brackets.splice(i--, 1);
-        trimBrackets(b.strategyId, b.symbol, bar.time);
+        if (b.symbol !== bar.symbol) continue;
+        const hit = levelHitIn(b, bar);
+        if (hit !== undefined) exitBy(b, i--, hit, bar, fills);
       }
       return fills.length === 0 ? undefined : fills;
     };
-
     return {
       submit,
       onBar,
@@ -202,7 +179,11 @@ export const paperBroker = defineBroker({
         return update(order, { status: 'cancelled', reason: 'cancelled by request', updatedAt: ctx.clock.now() });
       },
       openOrders: () => [...working],
-      snapshot: () => ({ working: [...working], brackets, net: [...net] }),
+      estimateFill(symbol, side, quantity, price) {
+        const filled = slipBy(ranges.get(symbol) ?? 0, side, price);
+        return { price: filled, fee: feeOf(symbol, quantity * filled) };
+      },
+      snapshot: () => ({ working: [...working], brackets, net: [...net], ...(byRange ? { ranges: [...ranges] } : {}) }),
       health: () => ({ status: 'healthy', metrics: { workingOrders: working.length, brackets: brackets.length } }),
     };
   },

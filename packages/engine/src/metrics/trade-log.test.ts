@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TradeLog, type TradeRecord } from './trade-log.js';
+import { EXIT_REASONS, TradeLog, type TradeRecord } from './trade-log.js';
 
 const trade = (n: number, symbol = 'BTC'): TradeRecord => ({
   strategyId: 'ma',
@@ -11,6 +11,7 @@ const trade = (n: number, symbol = 'BTC'): TradeRecord => ({
   exitTime: n * 60_000 + 300_000,
   pnl: Math.round((n % 7) * 123.45 - 300) / 100,
   fees: 0.01 * n,
+  ...(n % 5 === 4 ? {} : { exitReason: EXIT_REASONS[n % EXIT_REASONS.length]! }),
 });
 
 describe('trade log', () => {

@@ -1,5 +1,12 @@
 import type { ClosedTrade } from './metrics.js';
 
+/**
+ * What closed a trade: an exit or opposite `signal`, an order that reversed the position (`reversal`), one of the
+ * broker's protective exits, or the run's end (`closeAtEnd`: closed at the last close, to be counted).
+ */
+export const EXIT_REASONS = ['signal', 'reversal', 'stop-loss', 'take-profit', 'trailing-stop', 'time-exit', 'end-of-run'] as const;
+export type TradeExitReason = (typeof EXIT_REASONS)[number];
+
 export interface TradeRecord extends ClosedTrade {
   readonly strategyId: string;
   readonly symbol: string;
@@ -7,10 +14,13 @@ export interface TradeRecord extends ClosedTrade {
   /** Largest absolute quantity held during the trade. */
   readonly quantity: number;
   readonly fees: number;
+  /** Absent in trades recorded before exit reasons (a checkpoint of an earlier version). */
+  readonly exitReason?: TradeExitReason;
 }
 
 const LONG = 0;
 const SHORT = 1;
+const UNKNOWN_REASON = 255;
 
 /**
  * The latest `capacity` closed trades of one strategy, oldest first. Kept as columns of numbers, not as records:
@@ -25,6 +35,8 @@ export class TradeLog {
   private readonly pnl: Float64Array;
   private readonly fees: Float64Array;
   private readonly direction: Uint8Array;
+  /** Index into `EXIT_REASONS`, 255 when unknown. */
+  private readonly reason: Uint8Array;
   /** Index into `symbols` per trade. */
   private readonly symbolAt: Uint32Array;
   /** Each symbol traded, once: a trade holds no string of its own. */
@@ -46,6 +58,7 @@ export class TradeLog {
     this.pnl = new Float64Array(capacity);
     this.fees = new Float64Array(capacity);
     this.direction = new Uint8Array(capacity);
+    this.reason = new Uint8Array(capacity);
     this.symbolAt = new Uint32Array(capacity);
   }
 
@@ -64,6 +77,7 @@ export class TradeLog {
     this.pnl[at] = trade.pnl;
     this.fees[at] = trade.fees;
     this.direction[at] = trade.direction === 'long' ? LONG : SHORT;
+    this.reason[at] = trade.exitReason === undefined ? UNKNOWN_REASON : EXIT_REASONS.indexOf(trade.exitReason);
     this.symbolAt[at] = this.indexOf(trade.symbol);
     this.next = at + 1 === this.capacity ? 0 : at + 1;
     if (this.count < this.capacity) this.count++;
@@ -75,6 +89,7 @@ export class TradeLog {
     const start = this.count < this.capacity ? 0 : this.next;
     for (let i = 0; i < this.count; i++) {
       const at = (start + i) % this.capacity;
+      const reason = this.reason[at]!;
       out.push({
         strategyId: this.strategyId,
         symbol: this.symbols[this.symbolAt[at]!]!,
@@ -84,6 +99,7 @@ export class TradeLog {
         exitTime: this.exitTime[at]!,
         pnl: this.pnl[at]!,
         fees: this.fees[at]!,
+        ...(reason === UNKNOWN_REASON ? {} : { exitReason: EXIT_REASONS[reason]! }),
       });
     }
     return out;

@@ -1,100 +1,9 @@
 import type { Fill, PortfolioSnapshot, Position } from '@trading-orchestrator/plugin-api';
 import { fromCents, toCents, type Cents } from './money.js';
+import { LedgerClock, StrategyBook, StrategySlice, type Lot, type Mark, type StrategyAccount } from './strategy-book.js';
 import { positionKey } from './position-key.js';
 
-/** One strategy's holding in one symbol. `cost` is the signed cost basis in cents (negative for a short). */
-interface Lot {
-  readonly strategyId: string;
-  readonly symbol: string;
-  quantity: number;
-  cost: Cents;
-  realized: Cents;
-  openedAt: number;
-}
-
-/** A symbol's last price, in a box of its own: marking writes the number in place, allocating nothing. */
-interface Mark {
-  readonly symbol: string;
-  price: number;
-}
-
-/** What a ledger's strategy books read from it: whether anything moved since, and the marks. */
-class LedgerClock {
-  /**
-   * Moves whenever an answer about equity or exposure may change: a fill, a restore, or a mark while some lot is
-   * open. A flat book's per-bar questions are then answered from the last computation.
-   */
-  version = 0;
-  readonly marks = new Map<string, Mark>();
-
-  /** The symbol's last price; NaN before its first mark. */
-  priceOf(symbol: string): number {
-    return this.marks.get(symbol)?.price ?? Number.NaN;
-  }
-}
-
-/** One strategy's fees and lots. Kept for the ledger's life (a restore refills it in place), so slices stay bound. */
-class StrategyBook {
-  fees: Cents = 0;
-  readonly lots: Lot[] = [];
-  /** Its lots with a quantity. */
-  open = 0;
-  /** `equity` as of clock version `equityAt`, for `equityAllocation`. */
-  private equityAt = -1;
-  private equityAllocation: Cents = 0;
-  private equityValue = 0;
-
-  constructor(private readonly clock: LedgerClock) {}
-
-  /** Its allocation plus what it made and minus what it paid. */
-  equity(allocation: Cents): number {
-    return this.equityAt === this.clock.version && this.equityAllocation === allocation ? this.equityValue : this.computeEquity(allocation);
-  }
-
-  // Apart from `equity`, whose answer is usually the cached one: a small function is inlined into the per-bar
-  // code, where a large one would use up the compiler's inlining budget for the callers around it.
-  private computeEquity(allocation: Cents): number {
-    let cents = allocation - this.fees;
-    for (let i = 0; i < this.lots.length; i++) {
-      const lot = this.lots[i]!;
-      cents += lot.realized;
-      if (lot.quantity !== 0) cents += toCents(lot.quantity * this.clock.priceOf(lot.symbol)) - lot.cost;
-    }
-    this.equityAt = this.clock.version;
-    this.equityAllocation = allocation;
-    return (this.equityValue = fromCents(cents));
-  }
-
-  clear(): void {
-    this.fees = 0;
-    this.lots.length = 0;
-    this.open = 0;
-    this.equityAt = -1;
-  }
-}
-
-/**
- * One strategy's slice of the account, bound to its book: what the engine asks about a strategy on every bar,
- * answered without a lookup by name. `ledger.slice(...)` makes one.
- */
-export class StrategySlice implements StrategyAccount {
-  /** @internal Made by `Ledger.slice`. */
-  constructor(
-    readonly strategyId: string,
-    readonly allocation: Cents,
-    private readonly book: StrategyBook,
-  ) {}
-
-  /** `ledger.strategyEquity(this)`. */
-  equity(): number {
-    return this.book.equity(this.allocation);
-  }
-
-  /** `ledger.isExposed(this.strategyId)`. */
-  isExposed(): boolean {
-    return this.book.open !== 0;
-  }
-}
+export { StrategySlice, type StrategyAccount };
 
 export interface FillEffect {
   readonly strategyId: string;
@@ -106,11 +15,6 @@ export interface FillEffect {
   readonly fee: Cents;
 }
 
-export interface StrategyAccount {
-  readonly strategyId: string;
-  /** The capital allocated to the strategy, in cents. */
-  readonly allocation: Cents;
-}
 
 
 /** The net quantity of one symbol's lots, added in the order they were opened. */
@@ -132,7 +36,8 @@ export interface LedgerState {
   readonly fees: Cents;
   readonly realized: Cents;
   readonly lots: readonly Lot[];
-  readonly marks: readonly (readonly [string, number])[];
+  /** Symbol, last price and, when not 1, the multiplier (absent in states written before multipliers). */
+  readonly marks: readonly (readonly [string, number] | readonly [string, number, number])[];
   readonly feesByStrategy: readonly (readonly [string, Cents])[];
 }
 
@@ -180,7 +85,7 @@ export class Ledger {
       fees: this.feesCents,
       realized: this.realizedCents,
       lots: [...this.lots.values()].map((l) => ({ ...l })),
-      marks: [...this.clock.marks].map(([symbol, mark]) => [symbol, mark.price] as const),
+      marks: [...this.clock.marks].map(([symbol, mark]) => (mark.multiplier === 1 ? ([symbol, mark.price] as const) : ([symbol, mark.price, mark.multiplier] as const))),
       feesByStrategy: [...this.books].filter(([, book]) => book.fees !== 0).map(([id, book]) => [id, book.fees] as const),
     };
   }
@@ -197,22 +102,43 @@ export class Ledger {
     this.openLots = 0;
     for (const lot of state.lots) this.addLot({ ...lot });
     this.clock.version++;
+    // Multipliers set on this ledger stand for symbols the state was written without.
+    const multipliers = new Map([...this.clock.marks].map(([symbol, mark]) => [symbol, mark.multiplier]));
     this.clock.marks.clear();
     this.lastMark = undefined;
-    for (const [symbol, price] of state.marks) this.clock.marks.set(symbol, { symbol, price });
+    for (const [symbol, multiplier] of multipliers) this.clock.markOf(symbol).multiplier = multiplier;
+    for (const [symbol, price, multiplier] of state.marks) {
+      const mark = this.clock.markOf(symbol);
+      mark.price = price;
+      if (multiplier !== undefined) mark.multiplier = multiplier;
+    }
     for (const [id, cents] of state.feesByStrategy) this.bookOf(id).fees = cents;
+  }
+
+  /**
+   * The value of one unit of `symbol` at a price of 1 (a contract multiplier; 1, the default, for shares and
+   * coins). Set before the symbol's first fill: fills and marks are valued with it.
+   */
+  setMultiplier(symbol: string, multiplier: number): void {
+    if (!(multiplier > 0 && Number.isFinite(multiplier))) throw new RangeError(`the multiplier of ${symbol} must be a positive number, got ${multiplier}`);
+    this.clock.markOf(symbol).multiplier = multiplier;
+    this.clock.version++;
   }
 
   /** Last price per symbol, for marking positions to market. */
   mark(symbol: string, price: number): void {
     let mark = this.lastMark;
     if (mark === undefined || mark.symbol !== symbol) {
-      mark = this.clock.marks.get(symbol);
-      if (mark === undefined) this.clock.marks.set(symbol, (mark = { symbol, price }));
+      mark = this.clock.markOf(symbol);
       this.lastMark = mark;
     }
     mark.price = price;
     if (this.openLots !== 0) this.clock.version++;
+  }
+
+  /** The symbol's last price; NaN before its first mark. */
+  priceOf(symbol: string): number {
+    return this.clock.priceOf(symbol);
   }
 
   quantity(strategyId: string, symbol: string): number {
@@ -234,7 +160,7 @@ export class Ledger {
     }
     const before = lot.quantity;
     const dq = fill.side === 'buy' ? fill.quantity : -fill.quantity;
-    const notional = toCents(fill.quantity * fill.price);
+    const notional = toCents(fill.quantity * fill.price * this.clock.multiplierOf(fill.symbol));
     const n = dq > 0 ? notional : -notional;
     const fee = toCents(fill.fee);
     let realized: Cents = 0;
@@ -297,7 +223,7 @@ export class Ledger {
     for (let g = 0; g < this.symbolGroups.length; g++) {
       const group = this.symbolGroups[g]!;
       const quantity = netOf(group);
-      if (quantity !== 0) net += quantity * this.clock.priceOf(group[0]!.symbol);
+      if (quantity !== 0) net += this.clock.valueOf(group[0]!.symbol, quantity);
     }
     this.equityAt = this.clock.version;
     return (this.equityValue = fromCents(this.cashCents + toCents(net)));
@@ -346,7 +272,7 @@ export class Ledger {
       }
       const p = this.position({ strategyId: '', symbol: group[0]!.symbol, quantity, cost, realized, openedAt });
       positions.push(p);
-      const value = p.quantity * p.marketPrice;
+      const value = this.clock.valueOf(p.symbol, p.quantity);
       gross += Math.abs(value);
       net += value;
       unrealized += p.unrealizedPnl;
@@ -398,12 +324,13 @@ export class Ledger {
 
   private position(lot: Omit<Lot, 'strategyId'> & { strategyId: string }): Position {
     const marketPrice = this.clock.priceOf(lot.symbol);
+    const multiplier = this.clock.multiplierOf(lot.symbol);
     return {
       symbol: lot.symbol,
       quantity: lot.quantity,
-      averagePrice: Math.abs(fromCents(lot.cost) / lot.quantity),
+      averagePrice: Math.abs(fromCents(lot.cost) / (lot.quantity * multiplier)),
       marketPrice,
-      unrealizedPnl: fromCents(toCents(lot.quantity * marketPrice) - lot.cost),
+      unrealizedPnl: fromCents(toCents(lot.quantity * marketPrice * multiplier) - lot.cost),
       realizedPnl: fromCents(lot.realized),
       openedAt: lot.openedAt,
       ...(lot.strategyId === '' ? {} : { strategyId: lot.strategyId }),

@@ -18,9 +18,8 @@ describe('PositionSizer (volatility target)', () => {
       sizer.onBar(hourly[i]!);
       sizer.onBar(daily[i]!);
     }
-    const floor = (q: number) => Math.floor(q * 1e6) / 1e6;
-    expect(sizer.size(buy, 100, 100_000, '1h').quantity).toBe(floor((100_000 * 0.01) / (2 * atrOf(hourly))));
-    expect(sizer.size({ ...buy, timeframe: '1d' }, 100, 100_000).quantity).toBe(floor((100_000 * 0.01) / (2 * atrOf(daily))));
+    expect(sizer.size(buy, 100, 100_000, '1h').quantity).toBe((100_000 * 0.01) / (2 * atrOf(hourly)));
+    expect(sizer.size({ ...buy, timeframe: '1d' }, 100, 100_000).quantity).toBe((100_000 * 0.01) / (2 * atrOf(daily)));
   });
 
   it('takes the one series of a symbol for a signal that names no timeframe, and says so when there is no ATR yet', () => {

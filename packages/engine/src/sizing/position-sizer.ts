@@ -18,7 +18,18 @@ export const sizingRule = z
     /** The signal's `sizeHint` share of equity (or `defaultFraction` without one). */
     z.object({ method: z.literal('strategy-hint'), defaultFraction: z.number().positive().max(1).default(0.1) }),
   ])
-  .and(z.object({ /** Cap on one position's value as a share of the strategy's equity. */ maxPositionFraction: z.number().positive().max(10).default(1) }));
+  .and(
+    z.object({
+      /** Cap on one entry's value as a share of the strategy's equity. */
+      maxPositionFraction: z.number().positive().max(10).default(1),
+      /**
+       * The price a market order is sized at: the open of the bar it fills on (`next-open`, the default: the price
+       * actually paid), or the close of the bar that made the signal (`signal-close`). Limit orders are sized at
+       * the limit.
+       */
+      price: z.enum(['next-open', 'signal-close']).optional(),
+    }),
+  );
 
 export type SizingRule = z.infer<typeof sizingRule>;
 
@@ -30,19 +41,41 @@ export class PositionSizer {
   /** One ATR per series: a strategy on hourly and four-hour bars has two of one symbol. */
   private readonly atrs: SeriesMap<Atr>;
 
-  constructor(readonly rule: SizingRule) {
-    // Made only by `onBar`, which returns first for every other method.
-    this.atrs = new SeriesMap(() => new Atr(rule.method === 'volatility-target' ? rule.atrPeriod : 1));
+  /** The ATR period kept per series, or 0 when none is kept. */
+  readonly atrPeriod: number;
+
+  /**
+   * `atrPeriod`: keep an ATR of this period per series even when the rule does not size with one (for trailing
+   * stops measured in ATRs). The volatility-target rule keeps its own `atrPeriod`'s.
+   */
+  constructor(
+    readonly rule: SizingRule,
+    atrPeriod?: number,
+  ) {
+    this.atrPeriod = rule.method === 'volatility-target' ? rule.atrPeriod : (atrPeriod ?? 0);
+    // Made only by `onBar`, which returns first when no ATR is kept.
+    this.atrs = new SeriesMap(() => new Atr(this.atrPeriod));
   }
 
   onBar(bar: Bar): void {
-    if (this.rule.method !== 'volatility-target') return;
+    if (this.atrPeriod === 0) return;
     this.atrs.of(bar).update(bar.high, bar.low, bar.close);
   }
 
   /**
-   * Quantity to buy or sell for an entry, or 0 with the reason when none can be sized. `timeframe` is that of the
-   * bars the signal came from (default: the signal's own, or the symbol's one series), whose ATR sizes it.
+   * The ATR of a symbol's series (of `timeframe`, or the symbol's one series), or undefined when none is kept or it
+   * is not defined yet.
+   */
+  atr(symbol: string, timeframe?: Timeframe): number | undefined {
+    const series = this.atrs.ofSymbol(symbol);
+    const atr = timeframe === undefined ? (series?.size === 1 ? series.values().next().value : undefined) : series?.get(timeframe);
+    return atr !== undefined && atr.isStable && atr.value > 0 ? atr.value : undefined;
+  }
+
+  /**
+   * Quantity to buy or sell for one entry (unrounded, capped at `maxPositionFraction` of `equity`), or 0 with the
+   * reason when none can be sized. `timeframe` is that of the bars the signal came from (default: the signal's own,
+   * or the symbol's one series), whose ATR sizes it.
    */
   size(signal: Signal, price: number, equity: number, timeframe = signal.timeframe): { quantity: number; reason?: string } {
     if (!(equity > 0)) return { quantity: 0, reason: `strategy equity is ${equity.toFixed(2)}` };
@@ -59,16 +92,14 @@ export class PositionSizer {
         quantity = (equity * (signal.sizeHint ?? rule.defaultFraction)) / price;
         break;
       case 'volatility-target': {
-        const series = this.atrs.ofSymbol(signal.symbol);
-        const atr = timeframe === undefined ? (series?.size === 1 ? series.values().next().value : undefined) : series?.get(timeframe);
-        if (atr === undefined || !atr.isStable || !(atr.value > 0)) return { quantity: 0, reason: `ATR(${rule.atrPeriod}) of ${signal.symbol} is not defined yet` };
-        quantity = (equity * rule.riskFraction) / (rule.atrMultiple * atr.value);
+        const atr = this.atr(signal.symbol, timeframe);
+        if (atr === undefined) return { quantity: 0, reason: `ATR(${rule.atrPeriod}) of ${signal.symbol} is not defined yet` };
+        quantity = (equity * rule.riskFraction) / (rule.atrMultiple * atr);
         break;
       }
     }
-    const cap = (equity * rule.maxPositionFraction) / price;
-    // Whole units for prices above 1 000 would leave most crypto unsized: round to 1e-6 units instead.
-    quantity = Math.floor(Math.min(quantity, cap) * 1e6) / 1e6;
+    // Unrounded: the instrument's lot size rounds it, where the order is made.
+    quantity = Math.min(quantity, (equity * rule.maxPositionFraction) / price);
     return quantity > 0 ? { quantity } : { quantity: 0, reason: 'sized to zero' };
   }
 }

@@ -129,3 +129,33 @@ describe('rejectBadBar', () => {
     expect(warnings).toEqual(['bar rejected: close must be a positive finite price, got NaN', "bar rejected: time 10 is not after the previous bar's 10"]);
   });
 });
+
+describe('checkSignal: targets, deltas and protective exits', () => {
+  const buy: Signal = { symbol: 'SPY', side: 'buy', strength: 1 };
+  it('accepts a target or a delta in each of their units', () => {
+    for (const unit of ['units', 'equity', 'allocation', 'entries'] as const) expect(checkSignal({ ...buy, target: { size: 2, unit } })).toBeUndefined();
+    for (const unit of ['units', 'position', 'entries'] as const) expect(checkSignal({ ...buy, delta: { size: 0.5, unit } })).toBeUndefined();
+    expect(checkSignal({ ...buy, side: 'sell', target: { size: 0, unit: 'units' } })).toBeUndefined();
+    expect(checkSignal({ ...buy, side: 'exit', delta: { size: 0.05, unit: 'position' } })).toBeUndefined();
+  });
+  it('names what is wrong with a target or a delta', () => {
+    expect(checkSignal({ ...buy, target: { size: 1, unit: 'units' }, delta: { size: 1, unit: 'units' } })).toBe('a signal has a target or a delta, not both');
+    expect(checkSignal({ ...buy, side: 'exit', target: { size: 0, unit: 'units' } })).toMatch(/^an exit takes no target/);
+    expect(checkSignal({ ...buy, target: { size: -1, unit: 'units' } })).toBe('target.size must be a finite number of at least 0, got -1');
+    expect(checkSignal({ ...buy, target: { size: 1, unit: 'shares' as 'units' } })).toBe('target.unit must be one of "units", "equity", "allocation", "entries", got "shares"');
+    expect(checkSignal({ ...buy, delta: { size: 0, unit: 'units' } })).toBe('delta.size must be a finite number above 0, got 0');
+    expect(checkSignal({ ...buy, delta: { size: Number.NaN, unit: 'position' } })).toBe('delta.size must be a finite number above 0, got NaN');
+    expect(checkSignal({ ...buy, side: 'exit', delta: { size: 1.5, unit: 'position' } })).toMatch(/^an exit reduces at most the whole position/);
+  });
+  it('takes trailing stops and time exits on entries only', () => {
+    expect(checkSignal({ ...buy, trailingStop: { distance: 2, unit: 'atr' }, exitAfterBars: 5 })).toBeUndefined();
+    expect(checkSignal({ ...buy, trailingStop: { distance: 0, unit: 'price' } })).toBe('trailingStop.distance must be a finite number above 0, got 0');
+    expect(checkSignal({ ...buy, trailingStop: { distance: 100, unit: 'percent' } })).toBe('trailingStop.distance in percent must be below 100, got 100');
+    expect(checkSignal({ ...buy, exitAfterBars: 0 })).toBe('exitAfterBars must be a whole number of at least 1, got 0');
+    expect(checkSignal({ ...buy, side: 'exit', exitAfterBars: 3 })).toBe('exitAfterBars closes what an entry opens; an exit takes none');
+    expect(checkSignal({ ...buy, side: 'exit', trailingStop: { distance: 1, unit: 'price' } })).toBe('trailingStop protects what an entry opens; an exit takes none');
+  });
+  it('still ignores the stop-loss and take-profit of an exit, as plugins built against 1.0 may send them', () => {
+    expect(checkSignal({ symbol: 'SPY', side: 'exit', strength: 1, stopLoss: 90, takeProfit: 110 })).toBeUndefined();
+  });
+});

@@ -5,6 +5,15 @@ export type OrderSide = 'buy' | 'sell';
 export type OrderType = 'market' | 'limit';
 export type OrderStatus = 'new' | 'accepted' | 'rejected' | 'partially_filled' | 'filled' | 'cancelled';
 
+/** A trailing stop as a broker gets it: a price distance, or a percentage of the best price since the fill. */
+export interface OrderTrailingStop {
+  readonly distance: number;
+  readonly unit: 'price' | 'percent';
+}
+
+/** Why a broker (or the engine, at the run's end) made a fill of its own, rather than one of an order sent to it. */
+export type ExitReason = 'stop-loss' | 'take-profit' | 'trailing-stop' | 'time-exit' | 'end-of-run';
+
 /** What sizing produced from a signal, before the risk gate has seen it. */
 export interface OrderIntent {
   readonly id: string;
@@ -16,6 +25,10 @@ export interface OrderIntent {
   readonly limitPrice?: number;
   readonly stopLoss?: number;
   readonly takeProfit?: number;
+  /** A stop that trails the best price since the fill, for the quantity the order opens or adds. */
+  readonly trailingStop?: OrderTrailingStop;
+  /** Close the quantity the order opens or adds after this many bars of the symbol, at the next bar's open. */
+  readonly exitAfterBars?: number;
   /** Only reduce an existing position, never open or flip one. */
   readonly reduceOnly: boolean;
   readonly strategyId: string;
@@ -46,4 +59,6 @@ export interface Fill {
   readonly fee: number;
   readonly time: EpochMs;
   readonly liquidity?: 'maker' | 'taker';
+  /** Set on a fill the broker made on its own (a stop or target hit, a time exit), or the engine at the run's end. */
+  readonly exitReason?: ExitReason;
 }

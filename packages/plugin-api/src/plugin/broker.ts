@@ -1,5 +1,5 @@
 import type { Bar } from '../domain/bar.js';
-import type { Fill, Order, OrderIntent } from '../domain/order.js';
+import type { Fill, Order, OrderIntent, OrderSide } from '../domain/order.js';
 import type { PluginContext } from './context.js';
 import type { PluginLifecycle } from './lifecycle.js';
 import type { MaybePromise } from './maybe-promise.js';
@@ -20,4 +20,10 @@ export interface Broker extends PluginLifecycle {
   openOrders?(): MaybePromise<readonly Order[]>;
   /** Simulated brokers fill against each bar and return the fills it produced. */
   onBar?(bar: Bar): MaybePromise<readonly Fill[] | void>;
+  /**
+   * The price a market order of `quantity` would likely fill at when the market is at `price`, and its fee in
+   * the account currency: the host checks buying power with it before it sends an order. Synchronous, and
+   * without side effects. Without it the host adds the run's `account.costAllowanceBps` to the price instead.
+   */
+  estimateFill?(symbol: string, side: OrderSide, quantity: number, price: number): { readonly price: number; readonly fee: number };
 }

@@ -1,4 +1,5 @@
 import type { Bar, EpochMs } from '../domain/bar.js';
+import type { InstrumentSpec } from '../domain/instrument.js';
 import type { Quote } from '../domain/quote.js';
 import type { Timeframe } from '../domain/timeframe.js';
 import type { PluginLifecycle } from './lifecycle.js';
@@ -41,4 +42,9 @@ export interface DataProvider extends PluginLifecycle {
   quote?(symbol: string): MaybePromise<Quote>;
   /** Symbols this source can serve. */
   symbols?(): MaybePromise<readonly string[]>;
+  /**
+   * How the symbols trade (lot size, tick size, minimum order), as the venue says: the host rounds and checks
+   * orders with it. A symbol the source knows nothing of is left out.
+   */
+  instruments?(symbols: readonly string[]): MaybePromise<readonly InstrumentSpec[]>;
 }

@@ -1,0 +1,105 @@
+import type { InstrumentSpec } from '@trading-orchestrator/plugin-api';
+
+/** An instrument with every rule filled in: what the engine rounds and checks orders with. */
+export interface Instrument {
+  readonly symbol: string;
+  /** 0: prices are not rounded. */
+  readonly tickSize: number;
+  readonly lotSize: number;
+  readonly minQuantity: number;
+  readonly maxQuantity: number;
+  readonly minNotional: number;
+  readonly multiplier: number;
+}
+
+/**
+ * The rules a symbol gets when neither the config nor the data plugin says otherwise: fractional quantities in
+ * steps of 0.000001 (fine enough for a coin priced in the tens of thousands), prices as given, no minimum order.
+ */
+export const DEFAULT_LOT_SIZE = 0.000_001;
+
+/** Decimal places of a step such as 0.001 or 2.5e-7, so multiples of it can be written without binary noise. */
+function decimalsOf(step: number): number {
+  if (!(step > 0) || Number.isInteger(step)) return 0;
+  const text = step.toExponential();
+  const [mantissa, exponent] = text.split('e') as [string, string];
+  const fraction = mantissa.split('.')[1]?.length ?? 0;
+  return Math.max(0, fraction - Number(exponent));
+}
+
+/** `count` steps, written with the step's own decimals (3 × 0.1 is 0.3, not 0.30000000000000004). */
+function multipleOf(count: number, step: number): number {
+  const decimals = decimalsOf(step);
+  return decimals === 0 ? count * step : Number((count * step).toFixed(decimals));
+}
+
+/** The quantity rounded down to a whole number of lots. Never rounds up: an order never grows by rounding. */
+export function roundQuantity(quantity: number, instrument: Instrument): number {
+  if (!(quantity > 0)) return 0;
+  // The nudge keeps 0.3 / 0.1 = 2.9999999999999996 at 3 lots.
+  const lots = Math.floor(quantity / instrument.lotSize + 1e-9);
+  return lots <= 0 ? 0 : multipleOf(lots, instrument.lotSize);
+}
+
+/** A price rounded to the tick: `down`, `up` or to the `nearest` one. Unchanged without a tick size. */
+export function roundPrice(price: number, instrument: Instrument, direction: 'down' | 'up' | 'nearest'): number {
+  const tick = instrument.tickSize;
+  if (!(tick > 0)) return price;
+  const ticks = price / tick;
+  const whole = direction === 'down' ? Math.floor(ticks + 1e-9) : direction === 'up' ? Math.ceil(ticks - 1e-9) : Math.round(ticks);
+  return multipleOf(Math.max(whole, 1), tick);
+}
+
+/** Why an order of this quantity at this price breaks the instrument's limits, or undefined. */
+export function orderSizeProblem(quantity: number, price: number, instrument: Instrument): string | undefined {
+  if (quantity < instrument.minQuantity) return `${quantity} ${instrument.symbol} is below the minimum quantity of ${instrument.minQuantity}`;
+  if (quantity > instrument.maxQuantity) return `${quantity} ${instrument.symbol} is above the maximum quantity of ${instrument.maxQuantity}`;
+  const notional = quantity * price * instrument.multiplier;
+  if (notional < instrument.minNotional) return `an order of ${quantity} ${instrument.symbol} at ${price} is worth ${notional.toFixed(2)}, below the minimum of ${instrument.minNotional}`;
+  return undefined;
+}
+
+/**
+ * The instruments of a run: from the data plugin, overridden field by field by the run's config, with the
+ * defaults for whatever neither gives. A symbol nobody describes gets the defaults.
+ */
+export class InstrumentBook {
+  private readonly bySymbol = new Map<string, Instrument>();
+
+  constructor(...sources: readonly (readonly InstrumentSpec[])[]) {
+    const merged = new Map<string, InstrumentSpec>();
+    // Later sources win, field by field.
+    for (const source of sources) for (const spec of source) merged.set(spec.symbol, { ...merged.get(spec.symbol), ...definedFields(spec) });
+    for (const [symbol, spec] of merged) this.bySymbol.set(symbol, resolve(symbol, spec));
+  }
+
+  of(symbol: string): Instrument {
+    let instrument = this.bySymbol.get(symbol);
+    if (instrument === undefined) this.bySymbol.set(symbol, (instrument = resolve(symbol, { symbol })));
+    return instrument;
+  }
+
+  /** The instruments described by a source or the config (not those made up from the defaults on first use). */
+  described(): Instrument[] {
+    return [...this.bySymbol.values()];
+  }
+}
+
+function definedFields(spec: InstrumentSpec): InstrumentSpec {
+  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as unknown as InstrumentSpec;
+}
+
+function resolve(symbol: string, spec: InstrumentSpec): Instrument {
+  const lotSize = spec.lotSize ?? (spec.fractional === false ? 1 : DEFAULT_LOT_SIZE);
+  if (!(lotSize > 0)) throw new RangeError(`instrument ${symbol}: lotSize must be above 0, got ${lotSize}`);
+  if (spec.fractional === false && !Number.isInteger(lotSize)) throw new RangeError(`instrument ${symbol}: fractional is false but lotSize ${lotSize} is not a whole number`);
+  return {
+    symbol,
+    tickSize: spec.tickSize ?? 0,
+    lotSize,
+    minQuantity: spec.minQuantity ?? 0,
+    maxQuantity: spec.maxQuantity ?? Number.POSITIVE_INFINITY,
+    minNotional: spec.minNotional ?? 0,
+    multiplier: spec.multiplier ?? 1,
+  };
+}

@@ -1,0 +1,182 @@
+import { RiskGate, type EventBus, type HookGuard, type HookSite, type ManagedPlugin, type PluginManager, type RiskVerdict } from '@trading-orchestrator/core-manager';
+import type { Broker, OrderSide, Signal } from '@trading-orchestrator/plugin-api';
+import { DEFAULT_ACCOUNT, type AccountRules } from '../account/buying-power.js';
+import { InstrumentBook } from '../instruments/instruments.js';
+import { EquitySampler } from '../metrics/equity-sampler.js';
+import { RunningMetrics } from '../metrics/running-metrics.js';
+import { TradeLog } from '../metrics/trade-log.js';
+import type { IgnoreCode } from '../orders/order-plan.js';
+import { Ledger } from '../portfolio/ledger.js';
+import { toCents } from '../portfolio/money.js';
+import { PositionSizer } from '../sizing/position-sizer.js';
+import type { BacktestOptions, Denial } from './engine-types.js';
+import { Listeners } from './listeners.js';
+import { TrackBook, type PositionTrack } from './position-track.js';
+import type { SlotState } from './slot-state.js';
+
+const MAX_DENIALS = 1_000;
+
+/** A risk plugin's per-bar and per-fill hooks, and whether it was active when the engine last looked. */
+export interface RiskMember {
+  readonly plugin: ManagedPlugin;
+  readonly onBar: HookSite;
+  readonly onFill: HookSite;
+  active: boolean;
+}
+
+/** The broker's hooks. */
+export interface BrokerHooks {
+  readonly plugin: ManagedPlugin;
+  readonly instance: Broker;
+  readonly onBar: HookSite;
+  readonly submit: HookSite;
+  readonly cancel: HookSite;
+}
+
+/**
+ * What every stage of the engine shares: the plugins and their hooks, the account, the strategies with their
+ * positions, the clock and the tallies. The stages (`OrderDesk`, `FillBooking`, `PluginBars`, `EquityRecorder`)
+ * each do one part of a bar with it; `BacktestEngine` runs them in order.
+ */
+export class RunContext {
+  readonly manager: PluginManager;
+  readonly guard: HookGuard;
+  readonly bus: EventBus;
+  readonly ledger: Ledger;
+  readonly gate: RiskGate;
+  readonly listeners: Listeners;
+  readonly instruments: InstrumentBook;
+  readonly account: AccountRules;
+  readonly allowShort: boolean;
+  readonly tracks = new TrackBook();
+  readonly slots: SlotState[];
+  /** The slots that trade (not shadow): whose equity is recorded on every bar. */
+  readonly tradingSlots: readonly SlotState[];
+  readonly slotById = new Map<string, SlotState>();
+  readonly risk: RiskMember[];
+  readonly broker: BrokerHooks;
+  readonly denials: Denial[] = [];
+  /** The account's curve (thinned, for the result) and metrics (over every point). */
+  readonly curve: EquitySampler;
+  readonly metrics: RunningMetrics;
+  /** The time of the bar in progress, or of the last one processed; -Infinity before the first. */
+  currentTime = Number.NEGATIVE_INFINITY;
+  bars = 0;
+  sequence = 0;
+  unownedFills = 0;
+  /** `manager.stateChanges` when the `active` flags were last read. */
+  private activeAsOf = -1;
+
+  constructor(readonly options: BacktestOptions) {
+    const { manager } = options;
+    this.manager = manager;
+    this.guard = manager.guard;
+    this.bus = manager.bus;
+    this.listeners = new Listeners(manager.bus);
+    this.ledger = new Ledger(options.capital, options.currency ?? 'USD');
+    this.gate = new RiskGate(manager, options.riskIds);
+    this.instruments = new InstrumentBook(options.instruments ?? []);
+    for (const instrument of this.instruments.described()) if (instrument.multiplier !== 1) this.ledger.setMultiplier(instrument.symbol, instrument.multiplier);
+    this.account = { ...DEFAULT_ACCOUNT, ...options.account };
+    this.allowShort = options.allowShort === true;
+    if (this.allowShort && this.account.type === 'cash') throw new RangeError('selling short needs a margin account: set account.type to "margin" (with its leverage), or turn allowShort off');
+    if (!(this.account.leverage >= 1)) throw new RangeError(`account leverage must be at least 1, got ${this.account.leverage}`);
+    const total = options.strategies.reduce((s, x) => s + (x.shadow === true ? 0 : x.allocation), 0);
+    if (total > 1 + 1e-9) throw new RangeError(`strategy allocations add up to ${(total * 100).toFixed(1)}% of capital; they must not exceed 100%`);
+    const metricsOptions = { periodsPerYear: options.periodsPerYear, ...(options.riskFreeRate === undefined ? {} : { riskFreeRate: options.riskFreeRate }) };
+    const keepPoints = options.keepEquityPoints ?? 2_048;
+    this.curve = new EquitySampler(keepPoints);
+    this.metrics = new RunningMetrics(metricsOptions);
+    const runSymbols = options.symbols;
+    this.slots = options.strategies.map((slot) => {
+      const plugin = this.require(slot.instanceId, 'strategy');
+      const symbols = slot.symbols ?? runSymbols;
+      const state: SlotState = {
+        slot,
+        plugin,
+        active: false,
+        sizer: new PositionSizer(slot.sizing, slot.atrPeriod),
+        account: this.ledger.slice(slot.instanceId, toCents(options.capital * slot.allocation)),
+        onBar: manager.guard.site(plugin.guarded, 'onBar', plugin.instance!),
+        onFill: manager.guard.site(plugin.guarded, 'onFill', plugin.instance!),
+        symbols: symbols === undefined ? undefined : new Set(symbols),
+        pyramiding: slot.pyramiding ?? 0,
+        warmupBars: Math.max(0, Math.floor((plugin.instance as { warmupBars?: number }).warmupBars ?? 0)),
+        claimedCash: 0,
+        claimedExposure: 0,
+        signals: 0,
+        ignored: new Map(),
+        submitted: 0,
+        denied: 0,
+        tradeCount: 0,
+        trades: new TradeLog(slot.instanceId, options.keepTrades ?? 1_000),
+        positions: new Map(),
+        curve: new EquitySampler(keepPoints),
+        metrics: new RunningMetrics(metricsOptions),
+      };
+      this.slotById.set(slot.instanceId, state);
+      return state;
+    });
+    this.tradingSlots = this.slots.filter((s) => s.slot.shadow !== true);
+    this.risk = options.riskIds.map((id) => {
+      const plugin = this.require(id, 'risk');
+      return { plugin, onBar: manager.guard.site(plugin.guarded, 'onBar', plugin.instance!), onFill: manager.guard.site(plugin.guarded, 'onFill', plugin.instance!), active: false };
+    });
+    const broker = this.require(options.brokerId, 'broker');
+    this.broker = {
+      plugin: broker,
+      instance: broker.instance as Broker,
+      onBar: manager.guard.site(broker.guarded, 'onBar', broker.instance!),
+      submit: manager.guard.site(broker.guarded, 'submit', broker.instance!),
+      cancel: manager.guard.site(broker.guarded, 'cancel', broker.instance!),
+    };
+  }
+
+  /** Reads the plugins' states again if any has changed since the last look; hooks of inactive plugins are skipped. */
+  refreshActive(): void {
+    if (this.manager.stateChanges !== this.activeAsOf) this.readActive();
+  }
+
+  private readActive(): void {
+    this.activeAsOf = this.manager.stateChanges;
+    for (const r of this.risk) r.active = r.plugin.machine.state === 'active';
+    for (const s of this.slots) s.active = s.plugin.machine.state === 'active';
+  }
+
+  /** A signal not acted on: counted for the strategy and published with the reason, never dropped in silence. */
+  ignore(state: SlotState, signal: Signal, code: IgnoreCode, message: string): void {
+    state.ignored.set(code, (state.ignored.get(code) ?? 0) + 1);
+    this.listeners.refresh();
+    if (this.listeners.ignored) this.bus.publish('signal-ignored', { time: this.currentTime, strategyId: state.slot.instanceId, signal, code, message });
+  }
+
+  /** A risk denial: counted for the strategy and kept among the run's first denials. */
+  denied(track: PositionTrack, verdict: Extract<RiskVerdict, { approved: false }>): void {
+    track.owner.denied++;
+    if (this.denials.length < MAX_DENIALS) this.denials.push({ time: this.currentTime, strategyId: track.owner.slot.instanceId, symbol: track.symbol, deniedBy: verdict.deniedBy, code: verdict.code, message: verdict.message });
+  }
+
+  /**
+   * What a market order of `quantity` is expected to fill at and cost when the market is at `price`: the broker's
+   * own estimate, or the price moved against the order by the account's cost allowance (which stands for the fee).
+   */
+  estimateFill(symbol: string, side: OrderSide, quantity: number, price: number): { readonly price: number; readonly fee: number } {
+    const broker = this.broker.instance;
+    if (broker.estimateFill !== undefined) {
+      try {
+        const estimate = broker.estimateFill(symbol, side, quantity, price);
+        if (Number.isFinite(estimate.price) && estimate.price > 0 && Number.isFinite(estimate.fee) && estimate.fee >= 0) return estimate;
+      } catch {
+        // A broker whose estimate fails is costed by the allowance below: never less careful than without one.
+      }
+    }
+    const allowance = (price * this.account.costAllowanceBps) / 10_000;
+    return { price: side === 'buy' ? price + allowance : Math.max(price - allowance, Number.MIN_VALUE), fee: 0 };
+  }
+
+  private require(id: string, kind: 'strategy' | 'risk' | 'broker'): ManagedPlugin {
+    const p = this.manager.get(id);
+    if (p === undefined || p.kind !== kind || p.instance === undefined) throw new RangeError(`"${id}" is not a started ${kind} plugin in this manager`);
+    return p;
+  }
+}
