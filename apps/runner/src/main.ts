@@ -41,7 +41,8 @@ Commands:
   plugins validate <dir>  check a plugin folder the way discovery and loading will; every problem listed
   init [file]         write a commented starter run file (default run.yaml; --force to overwrite)
   journal list        the runs in the journal
-  journal export <run> [--what trades|equity] [--strategy <id>] [--format csv|json]
+  journal export <run> [--what trades|equity|ignored] [--strategy <id>] [--format csv|json]
+                      ignored: the signals the engine did not act on, each with its reason
 
 Run options:
   --config <file>       a run config (YAML or JSON, \${ENV_VAR} and \${ENV_VAR:-default} are replaced)
@@ -316,8 +317,8 @@ async function journalCommand(args: readonly string[], values: Values, io: Io): 
       const runId = Number(args[1]);
       const what = values.what ?? 'trades';
       const format = values.format ?? 'csv';
-      if (!Number.isInteger(runId) || (what !== 'trades' && what !== 'equity') || (format !== 'csv' && format !== 'json')) {
-        io.stderr.write('error: usage: trading-orchestrator journal export <run id> [--what trades|equity] [--strategy <id>] [--format csv|json]\n');
+      if (!Number.isInteger(runId) || (what !== 'trades' && what !== 'equity' && what !== 'ignored') || (format !== 'csv' && format !== 'json')) {
+        io.stderr.write('error: usage: trading-orchestrator journal export <run id> [--what trades|equity|ignored] [--strategy <id>] [--format csv|json]\n');
         return 2;
       }
       const out = exportRun(journal, module.toCsv, runId, what, format, values.strategy);

@@ -1,3 +1,3 @@
-export { Journal, JournalError, type EquityRow, type RunRow, type TradeRow } from './journal.js';
+export { Journal, JournalError, type EquityRow, type IgnoredSignalRow, type RunRow, type TradeRow } from './journal.js';
 export { toCsv } from './csv.js';
 export { EVENT_TABLES, SCHEMA_VERSION, type EventTable } from './schema.js';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createBatchWriter } from './batch-writer.js';
 import { configureConnection } from './connection.js';
 import type { WriterData, WriterMessage } from './writer-worker.js';
-import { EVENT_TABLES, SCHEMA, SCHEMA_VERSION, type EventTable } from './schema.js';
+import { EVENT_TABLES, MIGRATIONS, SCHEMA, SCHEMA_VERSION, type EventTable } from './schema.js';
 
 export interface RunRow {
   readonly id: number;
@@ -28,12 +28,31 @@ export interface TradeRow {
   readonly exitTime: number;
   readonly pnl: number;
   readonly fees: number;
+  /** What closed it (`signal`, `reversal`, `stop-loss`, …, `end-of-run`); null in runs journaled before exit reasons. */
+  readonly exitReason: string | null;
+}
+
+/** A signal the engine did not act on, with why. */
+export interface IgnoredSignalRow {
+  readonly time: number;
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly side: string;
+  readonly code: string;
+  readonly message: string;
 }
 
 export interface EquityRow {
   readonly time: number;
   readonly strategyId: string;
   readonly equity: number;
+}
+
+/** Whether a journal of `version` can be brought up to this version by `MIGRATIONS`. */
+function upgradable(version: number): boolean {
+  if (version >= SCHEMA_VERSION) return false;
+  for (let v = version + 1; v <= SCHEMA_VERSION; v++) if (MIGRATIONS[v] === undefined) return false;
+  return true;
 }
 
 /** A journal that cannot be opened or used, with what to do about it. */
@@ -56,9 +75,10 @@ const COLUMNS: Readonly<Record<EventTable, number>> = {
   orders: 12,
   fills: 9,
   positions: 9,
-  trades: 10,
+  trades: 11,
   equity: 5,
   risk_events: 8,
+  ignored_signals: 8,
 };
 
 /** How long `settle` waits for the writer thread before it declares the journal broken. */
@@ -121,9 +141,15 @@ export class Journal {
     if (version === 0) {
       this.db.exec(SCHEMA);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    } else if (version !== SCHEMA_VERSION) {
+    } else if (version !== SCHEMA_VERSION && !upgradable(version)) {
       this.db.close();
       throw new JournalError(`the journal ${path} has schema version ${version}; this version of trading-orchestrator reads version ${SCHEMA_VERSION}`, 'use a new journal file, or the trading-orchestrator version that wrote this one');
+    } else if (version < SCHEMA_VERSION) {
+      // An earlier version's journal: upgraded in place, in one transaction, keeping every run it holds.
+      this.db.transaction(() => {
+        for (let v = version + 1; v <= SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })();
     }
     this.writeBatch = createBatchWriter(this.db, COLUMNS);
     if (writer === 'thread') {
@@ -198,13 +224,17 @@ export class Journal {
       bus.subscribe('signal', (e) => add('signals', [e.signal.time ?? 0, e.strategyId, e.signal.symbol, e.signal.side, e.signal.strength, e.shadow ? 1 : 0, e.signal.reason ?? null, JSON.stringify(e.signal)])),
       bus.subscribe('risk-decision', (e) => {
         const d = e.decision;
-        add('risk_decisions', [e.intent.time, e.intent.id, e.intent.strategyId, e.intent.symbol, e.pluginId, d.action, d.action === 'allow' ? null : d.code, d.action === 'allow' ? null : d.message, d.action === 'resize' ? d.quantity : null]);
+        // An exit passed without a plugin that could not answer says so in the code and message.
+        const code = d.action === 'allow' ? (e.passedWithout?.code ?? null) : d.code;
+        const message = d.action === 'allow' ? (e.passedWithout?.message ?? null) : d.message;
+        add('risk_decisions', [e.intent.time, e.intent.id, e.intent.strategyId, e.intent.symbol, e.pluginId, d.action, code, message, d.action === 'resize' ? d.quantity : null]);
       }),
       bus.subscribe('risk-verdict', (e) => add('risk_verdicts', [e.intent.time, e.intent.id, e.approved ? 1 : 0, e.quantity, e.deniedBy ?? null, e.code ?? null, e.message ?? null])),
       bus.subscribe('order', (o) => add('orders', [o.id, o.updatedAt, o.strategyId, o.symbol, o.side, o.type, o.quantity, o.status, o.reason ?? null, JSON.stringify(o)])),
       bus.subscribe('fill', (f) => add('fills', [f.orderId, f.time, f.symbol, f.side, f.quantity, f.price, f.fee])),
       bus.subscribe('position', (p) => add('positions', [p.openedAt, p.symbol, p.quantity, p.averagePrice, p.marketPrice, p.realizedPnl, p.unrealizedPnl])),
-      bus.subscribe('trade', (t) => add('trades', [t.strategyId, t.symbol, t.direction, t.quantity, t.entryTime, t.exitTime, t.pnl, t.fees])),
+      bus.subscribe('trade', (t) => add('trades', [t.strategyId, t.symbol, t.direction, t.quantity, t.entryTime, t.exitTime, t.pnl, t.fees, t.exitReason ?? null])),
+      bus.subscribe('signal-ignored', (e) => add('ignored_signals', [e.time, e.strategyId, e.signal.symbol, e.signal.side, e.code, e.message])),
       bus.subscribe('equity', (e) => add('equity', [e.time, e.strategyId ?? '', e.equity])),
       bus.subscribe('risk', (e) => add('risk_events', [e.time, e.pluginId, e.level, e.code, e.message, e.symbol ?? null])),
     ];
@@ -275,8 +305,14 @@ export class Journal {
   trades(runId: number): TradeRow[] {
     this.settle();
     return this.db
-      .prepare('SELECT strategy_id AS strategyId, symbol, direction, quantity, entry_time AS entryTime, exit_time AS exitTime, pnl, fees FROM trades WHERE run_id = ? ORDER BY seq')
+      .prepare('SELECT strategy_id AS strategyId, symbol, direction, quantity, entry_time AS entryTime, exit_time AS exitTime, pnl, fees, exit_reason AS exitReason FROM trades WHERE run_id = ? ORDER BY seq')
       .all(runId) as TradeRow[];
+  }
+
+  /** The signals of a run the engine did not act on, in order, with the reason for each. */
+  ignoredSignals(runId: number): IgnoredSignalRow[] {
+    this.settle();
+    return this.db.prepare('SELECT time, strategy_id AS strategyId, symbol, side, code, message FROM ignored_signals WHERE run_id = ? ORDER BY seq').all(runId) as IgnoredSignalRow[];
   }
 
   /** The account's curve (strategyId '') or one strategy's. */

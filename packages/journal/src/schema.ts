@@ -1,5 +1,12 @@
-/** Bumped with every change below; a journal with another version is refused with a message, never altered. */
-export const SCHEMA_VERSION = 2;
+const IGNORED_SIGNALS = `CREATE TABLE ignored_signals (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, strategy_id TEXT NOT NULL,
+  symbol TEXT NOT NULL, side TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (run_id, seq));
+`;
+
+/**
+ * Bumped with every change below, with the statements that upgrade a journal of the version before in
+ * `MIGRATIONS`. A journal of a newer version than this one is refused with a message, never altered.
+ */
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA = `
 CREATE TABLE runs (
@@ -26,14 +33,25 @@ CREATE TABLE fills (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, order_id TEXT
 CREATE TABLE positions (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, symbol TEXT NOT NULL, quantity REAL NOT NULL,
   average_price REAL NOT NULL, market_price REAL NOT NULL, realized_pnl REAL NOT NULL, unrealized_pnl REAL NOT NULL, PRIMARY KEY (run_id, seq));
 CREATE TABLE trades (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, direction TEXT NOT NULL,
-  quantity REAL NOT NULL, entry_time INTEGER NOT NULL, exit_time INTEGER NOT NULL, pnl REAL NOT NULL, fees REAL NOT NULL, PRIMARY KEY (run_id, seq));
+  quantity REAL NOT NULL, entry_time INTEGER NOT NULL, exit_time INTEGER NOT NULL, pnl REAL NOT NULL, fees REAL NOT NULL, exit_reason TEXT,
+  PRIMARY KEY (run_id, seq));
 CREATE TABLE equity (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, strategy_id TEXT NOT NULL, equity REAL NOT NULL,
   PRIMARY KEY (run_id, seq));
 CREATE TABLE checkpoints (run_id INTEGER PRIMARY KEY, time INTEGER NOT NULL, state TEXT NOT NULL);
 CREATE TABLE risk_events (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, plugin_id TEXT NOT NULL, level TEXT NOT NULL,
   code TEXT NOT NULL, message TEXT NOT NULL, symbol TEXT, PRIMARY KEY (run_id, seq));
-`;
+${IGNORED_SIGNALS}`;
+
+/**
+ * Each schema change as the statements that bring a journal of the version before up to it: a journal written by an
+ * earlier version is upgraded in place when opened, never refused.
+ */
+export const MIGRATIONS: Readonly<Record<number, string>> = {
+  // 3: why each trade closed, and the signals the engine did not act on.
+  3: `ALTER TABLE trades ADD COLUMN exit_reason TEXT;
+${IGNORED_SIGNALS}`,
+};
 
 /** Tables with per-run rows, in the order `counts` reports them. */
-export const EVENT_TABLES = ['signals', 'risk_decisions', 'risk_verdicts', 'orders', 'fills', 'positions', 'trades', 'equity', 'risk_events'] as const;
+export const EVENT_TABLES = ['signals', 'risk_decisions', 'risk_verdicts', 'orders', 'fills', 'positions', 'trades', 'equity', 'risk_events', 'ignored_signals'] as const;
 export type EventTable = (typeof EVENT_TABLES)[number];

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBus, PluginManager, type LoadablePlugin } from '@trading-orchestrator/core-manager';
@@ -10,7 +10,7 @@ import { bollingerReversion } from '@trading-orchestrator/strategy-bollinger';
 import { maCrossover } from '@trading-orchestrator/strategy-ma-crossover';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Journal, toCsv } from '../src/index.js';
+import { Journal, SCHEMA_VERSION, toCsv } from '../src/index.js';
 
 let dir: string;
 beforeEach(() => {
@@ -147,7 +147,28 @@ describe('journal', () => {
     const db = new Database(path);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => Journal.open(path)).toThrow(`the journal ${path} has schema version 99; this version of trading-orchestrator reads version 2`);
+    expect(() => Journal.open(path)).toThrow(`the journal ${path} has schema version 99; this version of trading-orchestrator reads version ${SCHEMA_VERSION}`);
+  });
+
+  it('upgrades a journal written by an earlier version in place, keeping its runs', () => {
+    const path = join(dir, 'v2.db');
+    const db = new Database(path);
+    db.exec(readFileSync(new URL('./fixtures/schema-v2.sql', import.meta.url), 'utf8'));
+    db.pragma('user_version = 2');
+    db.prepare("INSERT INTO runs (label, mode, config, started_at, status) VALUES ('old', 'backtest', '{}', 1, 'finished')").run();
+    db.prepare("INSERT INTO trades VALUES (1, 1, 'ma', 'SPY', 'long', 10, 1, 2, 12.5, 0.5)").run();
+    db.close();
+    const journal = Journal.open(path, { writer: 'inline' });
+    try {
+      expect(journal.listRuns().map((r) => r.label)).toEqual(['old']);
+      expect(journal.trades(1)).toEqual([{ strategyId: 'ma', symbol: 'SPY', direction: 'long', quantity: 10, entryTime: 1, exitTime: 2, pnl: 12.5, fees: 0.5, exitReason: null }]);
+      expect(journal.ignoredSignals(1)).toEqual([]);
+    } finally {
+      journal.close();
+    }
+    const reopened = new Database(path, { readonly: true });
+    expect(reopened.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    reopened.close();
   });
 
   it('exports rows as CSV, quoting what needs quoting', () => {

@@ -62,6 +62,17 @@ describe('OHLCV loaders on the layouts in testdata/', () => {
     expect(iso(bars[0]?.time)).toBe('2021-12-31T23:01:00.000Z');
   });
 
+  it('pandas frames as to_csv writes them: a row-number index beside the dates, or the dates as the unnamed index', () => {
+    const numbered = parseOhlcvCsv(',date,open,high,low,close,volume\n0,2020-01-02,10,11,9,10.5,100\n1,2020-01-03,10.5,12,10,11,90\n', { symbol: 'SPY', timeframe: '1d' });
+    const indexed = parseOhlcvCsv(',open,high,low,close,volume\n2020-01-02,10,11,9,10.5,100\n2020-01-03 00:00:00,10.5,12,10,11,90\n', { symbol: 'SPY', timeframe: '1d' });
+    const aware = parseOhlcvCsv(',open,high,low,close,volume\n2020-01-02 00:00:00+00:00,10,11,9,10.5,100\n', { symbol: 'SPY', timeframe: '1d' });
+    for (const loaded of [numbered, indexed]) {
+      expect(loaded.problems).toEqual([]);
+      expect(loaded.bars.map((b) => [iso(b.time), b.close])).toEqual([['2020-01-02T00:00:00.000Z', 10.5], ['2020-01-03T00:00:00.000Z', 11]]);
+    }
+    expect(aware.bars.map((b) => iso(b.time))).toEqual(['2020-01-02T00:00:00.000Z']);
+  });
+
   it('Binance kline CSV without a header', () => {
     const { bars } = loadOhlcvCsv(testDataFile('binance/public-data/ADABTC-1m-2021-11-27.csv'), { symbol: 'ADA/BTC', timeframe: '1m' });
     expect(bars).toHaveLength(10);

@@ -8,6 +8,17 @@ export interface ReportMeta {
   readonly generatedAt?: string;
 }
 
+/** What closed a trade, in words for the trade list. */
+const EXIT_WORDS: Readonly<Record<string, string>> = {
+  signal: 'signal',
+  reversal: 'reversal',
+  'stop-loss': 'stop-loss',
+  'take-profit': 'take-profit',
+  'trailing-stop': 'trailing stop',
+  'time-exit': 'time exit',
+  'end-of-run': "the run's end",
+};
+
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 const esc = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(2)}%`);
@@ -44,7 +55,11 @@ export function renderHtmlReport(result: BacktestResult, meta: ReportMeta): stri
   const tradeCount = traded.reduce((n, s) => n + s.tradeCount, 0);
   const trades = traded.flatMap((s) => s.trades).sort((a, b) => a.exitTime - b.exitTime || (a.strategyId < b.strategyId ? -1 : 1));
   const tradeRows = trades
-    .map((t) => `<tr class="${t.pnl >= 0 ? 'win' : 'loss'}"><td>${esc(t.strategyId)}</td><td>${esc(t.symbol)}</td><td>${t.direction}</td><td>${num(t.quantity, 6)}</td><td>${day(t.entryTime)}</td><td>${day(t.exitTime)}</td><td>${num(t.pnl)}</td><td>${num(t.fees)}</td></tr>`)
+    .map((t) => `<tr class="${t.pnl >= 0 ? 'win' : 'loss'}${t.exitReason === 'end-of-run' ? ' at-end' : ''}"><td>${esc(t.strategyId)}</td><td>${esc(t.symbol)}</td><td>${t.direction}</td><td>${num(t.quantity, 6)}</td><td>${day(t.entryTime)}</td><td>${day(t.exitTime)}</td><td>${num(t.pnl)}</td><td>${num(t.fees)}</td><td>${esc(EXIT_WORDS[t.exitReason ?? ''] ?? '–')}</td></tr>`)
+    .join('');
+  const closedAtEnd = trades.filter((t) => t.exitReason === 'end-of-run').length;
+  const ignoredRows = result.strategies
+    .flatMap((s) => Object.entries(s.ignored).map(([code, n]) => `<tr><td>${esc(s.instanceId)}</td><td>${esc(code)}</td><td>${n}</td></tr>`))
     .join('');
   const denialRows = result.denials.map((d) => `<tr><td>${day(d.time)}</td><td>${esc(d.strategyId)}</td><td>${esc(d.symbol)}</td><td>${esc(d.deniedBy)}</td><td>${esc(d.code)}</td><td>${esc(d.message)}</td></tr>`).join('');
   const denied = result.strategies.reduce((n, s) => n + s.ordersDenied, 0);
@@ -53,7 +68,7 @@ export function renderHtmlReport(result: BacktestResult, meta: ReportMeta): stri
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:22px}h2{font-size:17px;margin-top:28px}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}th{text-align:left;background:#f4f4f4}
-tr.win td:nth-child(7){color:#2a7}tr.loss td:nth-child(7){color:#c33}.chart text{font:11px system-ui,sans-serif;fill:#555}
+tr.win td:nth-child(7){color:#2a7}tr.loss td:nth-child(7){color:#c33}tr.at-end td:nth-child(9){font-style:italic}.chart text{font:11px system-ui,sans-serif;fill:#555}
 .details{color:#555}.scroll{max-height:480px;overflow:auto}
 </style></head><body>
 <h1>${esc(meta.title)}</h1>
@@ -66,7 +81,11 @@ ${traded.map((s) => metricsRow(s.instanceId, s.metrics, s.finalEquity)).join('\n
 ${metricsRow('account', result.metrics, result.portfolio.equity)}</table>
 <p class="details">Sharpe and Sortino use ${result.metrics?.periodsPerYear.toFixed(0) ?? '–'} periods a year and a ${pct(result.metrics?.riskFreeRate)} risk-free rate. Fees paid ${num(result.portfolio.feesPaid)}, ${result.bars} bars.</p>
 <h2>Trades (${tradeCount}${trades.length < tradeCount ? `, the latest ${trades.length} listed; the journal has them all` : ''})</h2>
-<div class="scroll"><table id="trades"><tr><th>strategy</th><th>symbol</th><th>direction</th><th>quantity</th><th>entry</th><th>exit</th><th>P&amp;L</th><th>fees</th></tr>${tradeRows}</table></div>
+${closedAtEnd === 0 ? '' : `<p class="details">${closedAtEnd} trade${closedAtEnd === 1 ? ' was' : 's were'} still open after the last bar and closed at its close to be counted (marked <em>closed by the run's end</em>).</p>`}
+<div class="scroll"><table id="trades"><tr><th>strategy</th><th>symbol</th><th>direction</th><th>quantity</th><th>entry</th><th>exit</th><th>P&amp;L</th><th>fees</th><th>closed by</th></tr>${tradeRows}</table></div>
+${ignoredRows === '' ? '' : `<h2>Signals not acted on</h2>
+<p class="details">Each with its reason in the journal (<code>journal export &lt;run&gt; --what ignored</code>).</p>
+<table id="ignored"><tr><th>strategy</th><th>reason</th><th>signals</th></tr>${ignoredRows}</table>`}
 <h2>Risk denials (${denied}${result.denials.length < denied ? `, first ${result.denials.length} listed` : ''})</h2>
 <div class="scroll"><table id="denials"><tr><th>time</th><th>strategy</th><th>symbol</th><th>plugin</th><th>code</th><th>message</th></tr>${denialRows}</table></div>
 </body></html>

@@ -15,8 +15,19 @@ describe('HTML report', () => {
     expect(html.match(/<path class="line"/g)).toHaveLength(6);
     const trades = result.strategies.reduce((n, s) => n + s.trades.length, 0);
     expect(trades).toBeGreaterThan(20);
-    expect(html.match(/<tr class="(win|loss)">/g)).toHaveLength(trades);
+    expect(html.match(/<tr class="(win|loss)( at-end)?">/g)).toHaveLength(trades);
     expect(html).toContain(`<h2>Trades (${trades})</h2>`);
+  });
+
+  it("says what closed each trade, and flags those the run's end closed", async () => {
+    const result = await sampleRun();
+    const html = renderHtmlReport(result, { title: 'Sample', details: [] });
+    const atEnd = result.strategies.flatMap((s) => s.trades).filter((t) => t.exitReason === 'end-of-run').length;
+    expect(atEnd).toBeGreaterThan(0);
+    expect(html.match(/<tr class="(win|loss) at-end">/g)).toHaveLength(atEnd);
+    expect(html).toContain("closed at its close to be counted (marked <em>closed by the run's end</em>)");
+    expect(html).toMatch(/<td>take-profit<\/td><\/tr>/);
+    expect(html).toContain('<table id="ignored">');
   });
 
   it('a run with more trades than it kept says how many there were and that the journal has them all', async () => {
@@ -25,7 +36,7 @@ describe('HTML report', () => {
     const trimmed = { ...result, strategies: result.strategies.map((s) => ({ ...s, trades: s.trades.slice(-2) })) };
     const html = renderHtmlReport(trimmed, { title: 'Sample', details: [] });
     const listed = trimmed.strategies.filter((s) => !s.shadow).reduce((n, s) => n + s.trades.length, 0);
-    expect(html.match(/<tr class="(win|loss)">/g)).toHaveLength(listed);
+    expect(html.match(/<tr class="(win|loss)( at-end)?">/g)).toHaveLength(listed);
     expect(html).toContain(`<h2>Trades (${total}, the latest ${listed} listed; the journal has them all)</h2>`);
   });
 

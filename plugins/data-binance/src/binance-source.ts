@@ -1,6 +1,6 @@
-import { DataUnavailableError, defineDataProvider, isPluginError, type Bar, type BarUpdate, type HistoricalBarsRequest, type LiveBarsRequest, type LiveQuotesRequest, type Quote } from '@trading-orchestrator/plugin-api';
+import { DataUnavailableError, defineDataProvider, isPluginError, type Bar, type BarUpdate, type HistoricalBarsRequest, type InstrumentSpec, type LiveBarsRequest, type LiveQuotesRequest, type Quote } from '@trading-orchestrator/plugin-api';
 import { binanceSourceConfig, type BinanceSourceConfig } from './config.js';
-import { checkSymbol, checkTimeframe, createClient, type BinanceClient } from './exchange.js';
+import { checkSymbol, checkTimeframe, createClient, instrumentOf, type BinanceClient } from './exchange.js';
 import { paginateBars, restPages, type FetchCandles } from './historical-bars.js';
 import { streamBars } from './live-bars.js';
 import { streamQuotes, tickerToQuote } from './live-quotes.js';
@@ -129,6 +129,14 @@ export const binanceSource = defineDataProvider({
 
       async symbols(): Promise<readonly string[]> {
         return Object.keys((await restClient()).markets ?? {}).sort();
+      },
+
+      async instruments(symbols: readonly string[]): Promise<readonly InstrumentSpec[]> {
+        const client = await restClient();
+        return symbols.flatMap((symbol) => {
+          const market = client.markets?.[symbol];
+          return market === undefined ? [] : [instrumentOf(symbol, market)];
+        });
       },
 
       async stop() {

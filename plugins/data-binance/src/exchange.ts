@@ -1,4 +1,4 @@
-import { DataUnavailableError, nearestNames, type Timeframe } from '@trading-orchestrator/plugin-api';
+import { DataUnavailableError, nearestNames, type InstrumentSpec, type Timeframe } from '@trading-orchestrator/plugin-api';
 import type { pro } from 'ccxt';
 import type { BinanceSourceConfig } from './config.js';
 
@@ -62,4 +62,32 @@ export function checkTimeframe(client: BinanceClient, timeframe: Timeframe, plug
   const supported = Object.keys(client.timeframes ?? {});
   if (supported.includes(timeframe)) return;
   throw new DataUnavailableError(`Binance has no ${timeframe} candles`, { pluginId, path: 'timeframe', hint: `use one of ${supported.join(', ')}` });
+}
+
+/** What ccxt says of a market, as far as orders go. */
+interface MarketRules {
+  readonly precision?: { readonly amount?: number | undefined; readonly price?: number | undefined };
+  readonly limits?: { readonly amount?: { readonly min?: number | undefined; readonly max?: number | undefined }; readonly cost?: { readonly min?: number | undefined } };
+  readonly contractSize?: number | undefined;
+}
+
+const positive = (x: number | undefined): number | undefined => (x !== undefined && Number.isFinite(x) && x > 0 ? x : undefined);
+
+/**
+ * A market's lot and tick sizes and minimum order, from Binance's filters as ccxt reads them (LOT_SIZE,
+ * PRICE_FILTER, MIN_NOTIONAL). ccxt 4 gives Binance's precision as step sizes (its TICK_SIZE mode), not decimals.
+ */
+export function instrumentOf(symbol: string, market: MarketRules): InstrumentSpec {
+  const spec: Record<string, number> = {};
+  const set = (name: keyof InstrumentSpec, value: number | undefined) => {
+    const v = positive(value);
+    if (v !== undefined) spec[name] = v;
+  };
+  set('lotSize', market.precision?.amount);
+  set('tickSize', market.precision?.price);
+  set('minQuantity', market.limits?.amount?.min);
+  set('maxQuantity', market.limits?.amount?.max);
+  set('minNotional', market.limits?.cost?.min);
+  set('multiplier', market.contractSize);
+  return { symbol, ...spec };
 }

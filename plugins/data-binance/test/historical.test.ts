@@ -120,6 +120,14 @@ describe('historical bars from Binance', () => {
     expect(await s.symbols!()).toEqual(['BTC/USDT', 'ETH/USDT']);
   });
 
+  it("says how each market trades, from Binance's LOT_SIZE, PRICE_FILTER and MIN_NOTIONAL filters", async () => {
+    const { s } = await source();
+    expect(await s.instruments!(['BTC/USDT', 'ETH/USDT', 'NOPE/USDT'])).toEqual([
+      { symbol: 'BTC/USDT', lotSize: 0.00001, tickSize: 0.01, minQuantity: 0.00001, maxQuantity: 9000, minNotional: 10 },
+      { symbol: 'ETH/USDT', lotSize: 0.0001, tickSize: 0.01, minQuantity: 0.0001, maxQuantity: 9000, minNotional: 10 },
+    ]);
+  });
+
   it('fails with a clear error when the exchange cannot be reached at all', async () => {
     const { s } = await source({ urls: { rest: 'http://127.0.0.1:9' }, retries: { max: 1, baseDelayMs: 1, maxDelayMs: 1 } }).catch((error: unknown) => ({ s: undefined, error }));
     expect(s).toBeUndefined();

@@ -59,4 +59,16 @@ describe('file source', () => {
     expect(bars.map((b) => b.close)).toEqual([9.5, 10]);
     expect(ctx.logs.map((l) => l.message)).toEqual([`1 rows of ${join(dir, 'a.csv')} skipped (line 3: high 9 is below low 11)`]);
   });
+
+  it("reads pandas' default CSV, the dates in the unnamed index column", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'to-pandas-'));
+    // What `df.to_csv('spy.csv')` writes for a frame indexed by date (the index unnamed), and with a row-number index.
+    writeFileSync(join(dir, 'spy.csv'), ',open,high,low,close,volume\n2020-01-02 00:00:00,323.5,324.9,322.5,324.9,59151200\n2020-01-03 00:00:00,321.2,323.6,321.1,322.4,77709700\n');
+    writeFileSync(join(dir, 'qqq.csv'), ',date,open,high,low,close,volume\n0,2020-01-02,214.4,216.2,213.9,216.2,30969400\n1,2020-01-03,213.3,215.5,213.3,214.2,27518900\n');
+    const { source: s } = await source({ baseDir: dir, files: [{ path: 'spy.csv', symbol: 'SPY', timeframe: '1d' }, { path: 'qqq.csv', symbol: 'QQQ', timeframe: '1d' }] });
+    for (const symbol of ['SPY', 'QQQ']) {
+      const { bars } = await collectBars(s.historicalBars({ symbol, timeframe: '1d', start: 0, end: Date.UTC(2030, 0, 1) }));
+      expect(bars.map((b) => new Date(b.time).toISOString().slice(0, 10))).toEqual(['2020-01-02', '2020-01-03']);
+    }
+  });
 });

@@ -43,6 +43,8 @@ function exit(bar: Bar, bands: BollingerBands): Signal {
   return { symbol: bar.symbol, side: 'exit', strength: 1, time: bar.time, timeframe: bar.timeframe, price: bar.close, reason, metadata: bandsMetadata(bands, bar.close) };
 }
 
+const ONE_ENTRY = { size: 1, unit: 'entries' } as const;
+
 /** An entry at the bar's close with its bracket at the levels just set in the symbol's book. */
 function entry(bar: Bar, s: SeriesState, config: BollingerConfig, side: 'buy' | 'sell', strength: number): Signal {
   const where = side === 'buy' ? `below the lower band ${s.bands.lower.toFixed(4)}` : `above the upper band ${s.bands.upper.toFixed(4)}`;
@@ -53,6 +55,8 @@ function entry(bar: Bar, s: SeriesState, config: BollingerConfig, side: 'buy' | 
     time: bar.time,
     timeframe: bar.timeframe,
     price: bar.close,
+    // Long-short entries target one ordinary entry on their side, so one reversing a position does it in one order.
+    ...(config.mode === 'long-short' ? { target: ONE_ENTRY } : {}),
     stopLoss: s.book.stopLoss,
     takeProfit: s.book.takeProfit,
     sizeHint: strength * config.kellyFraction,
@@ -85,7 +89,9 @@ export const bollingerReversion = defineStrategy({
       if (b.holding === 'long' && (close >= b.takeProfit || close <= b.stopLoss)) b.holding = 'flat';
       if (b.holding === 'short' && (close <= b.takeProfit || close >= b.stopLoss)) b.holding = 'flat';
       if (deviation === 0) return undefined;
-      if (close < lower && b.holding === 'flat') {
+      const longShort = config.mode === 'long-short';
+      // In long-short mode a close beyond the far band reverses what is held, in one order.
+      if (close < lower && (b.holding === 'flat' || (longShort && b.holding === 'short'))) {
         const strength = Math.min(1, 0.5 + (0.5 * (lower - close)) / deviation);
         b.holding = 'long';
         b.takeProfit = middle;
@@ -93,11 +99,11 @@ export const bollingerReversion = defineStrategy({
         return entry(bar, s, config, 'buy', strength);
       }
       if (close > upper) {
-        if (b.holding === 'long') {
+        if (b.holding === 'long' && !longShort) {
           b.holding = 'flat';
           return exit(bar, s.bands);
         }
-        if (config.mode === 'long-short' && b.holding === 'flat') {
+        if (longShort && b.holding !== 'short') {
           const strength = Math.min(1, 0.5 + (0.5 * (close - upper)) / deviation);
           b.holding = 'short';
           b.takeProfit = middle;

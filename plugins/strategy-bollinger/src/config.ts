@@ -9,7 +9,7 @@ export const bollingerConfig = z.object({
   stopSigma: z.number().positive().max(10).default(1),
   /**
    * `long-only`: below the lower band buys, above the upper band exits a long. `long-short`: above the upper band
-   * sells short.
+   * sells short, reversing a long in one order (and below the lower band a short).
    */
   mode: z.enum(['long-only', 'long-short']).default('long-only'),
   /** Fraction of full Kelly to suggest; the size hint is confidence × this (the seed's conservative quarter Kelly). */

@@ -21,13 +21,13 @@ function expectedSignals(bars: readonly Bar[], n: number, k: number, stopSigma: 
     if (holding === 'long' && (c >= tp || c <= sl)) holding = 'flat';
     if (holding === 'short' && (c <= tp || c >= sl)) holding = 'flat';
     if (sd === 0) continue;
-    if (c < lower && holding === 'flat') {
+    if (c < lower && (holding === 'flat' || (longShort && holding === 'short'))) {
       [holding, tp, sl] = ['long', mean, Math.min(lower, c) - stopSigma * sd];
       out.push(`${t} buy`);
-    } else if (c > upper && holding === 'long') {
+    } else if (c > upper && holding === 'long' && !longShort) {
       holding = 'flat';
       out.push(`${t} exit`);
-    } else if (c > upper && holding === 'flat' && longShort) {
+    } else if (c > upper && holding !== 'short' && longShort) {
       [holding, tp, sl] = ['short', mean, Math.max(upper, c) + stopSigma * sd];
       out.push(`${t} sell`);
     }
@@ -61,7 +61,11 @@ describe('Bollinger mean reversion on real data', () => {
   it('BTC hourly, BB 20/2.5 long-short: the same', async () => {
     const signals = await run(btc, { k: 2.5, mode: 'long-short' });
     expect(signals.map((s) => `${s.time} ${s.side}`)).toEqual(expectedSignals(btc, 20, 2.5, 1, true));
-    expect(signals.length).toMatchInlineSnapshot(`702`);
+    expect(signals.length).toMatchInlineSnapshot(`749`);
+    // An entry straight after an entry of the other side is a reversal: one order, targeting one entry on its side.
+    const reversals = signals.filter((x, i) => i > 0 && x.side !== 'exit' && signals[i - 1]!.side !== 'exit' && signals[i - 1]!.side !== x.side);
+    expect(reversals.length).toBeGreaterThan(0);
+    expect(signals.filter((x) => x.side !== 'exit').every((x) => x.target?.size === 1 && x.target.unit === 'entries')).toBe(true);
   });
 
   it('entries take profit at the middle band, stop beyond the band, and hint a quarter-Kelly size', async () => {

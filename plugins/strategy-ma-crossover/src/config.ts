@@ -8,8 +8,9 @@ export const maCrossoverConfig = z
     slow: z.number().int().min(2).default(30),
     average: z.enum(['sma', 'ema']).default('sma'),
     /**
-     * `long-only`: a golden cross buys, a death cross exits. `long-short`: a death cross sells (opens a short
-     * or reverses a long).
+     * `long-only`: a golden cross buys, a death cross exits. `long-short`: each cross targets one ordinary entry on
+     * its side (the strategy's sizing rule sizes it): a death cross opens a short or reverses a long, a golden cross
+     * opens a long or reverses a short, in one order on one bar. Shorts need `allowShort` and a margin account.
      */
     mode: z.enum(['long-only', 'long-short']).default('long-only'),
     /** Spread between the averages, as a fraction of the slow one, at which confidence reaches 1. */

@@ -15,9 +15,14 @@ function newState(config: MaCrossoverConfig): SeriesState {
   return { fast: make(config.fast), slow: make(config.slow), previousSpread: Number.NaN, lastTime: Number.NEGATIVE_INFINITY };
 }
 
+/** In long-short mode every cross takes the position to one ordinary entry on its side: a reversal in one order. */
+const ONE_ENTRY = { size: 1, unit: 'entries' } as const;
+
 /**
- * Moving-average crossover (seed 000): a golden cross (fast crosses above slow) buys; a death cross exits, or
- * sells in long-short mode. Confidence grows with the spread between the averages on the crossing bar.
+ * Moving-average crossover (seed 000): a golden cross (fast crosses above slow) buys; a death cross exits. In
+ * long-short mode each cross targets a position of one ordinary entry on its side, so a death cross while long
+ * reverses to a short (and a golden cross while short to a long) on one bar, with one order. Confidence grows with
+ * the spread between the averages on the crossing bar.
  */
 export const maCrossover = defineStrategy({
   configSchema: maCrossoverConfig,
@@ -44,9 +49,11 @@ export const maCrossover = defineStrategy({
       const strength = Math.min(1, Math.abs(spread) / slow / config.fullConfidenceSpread);
       if (strength < config.minConfidence) return undefined;
       const cross = golden ? 'golden cross' : 'death cross';
+      const longShort = config.mode === 'long-short';
       return {
         symbol: bar.symbol,
-        side: golden ? 'buy' : config.mode === 'long-short' ? 'sell' : 'exit',
+        side: golden ? 'buy' : longShort ? 'sell' : 'exit',
+        ...(longShort ? { target: ONE_ENTRY } : {}),
         strength,
         time: bar.time,
         timeframe: bar.timeframe,

@@ -64,10 +64,11 @@ describe('MA crossover on real data', () => {
     expect(signals.length).toMatchInlineSnapshot(`20`);
   });
 
-  it('BTC hourly, EMA 12/26 long-short: fires exactly on the independently computed crosses', async () => {
+  it('BTC hourly, EMA 12/26 long-short: fires exactly on the independently computed crosses, each targeting one entry on its side', async () => {
     const signals = await run(btc, { fast: 12, slow: 26, average: 'ema', mode: 'long-short' });
     const expected = independentCrosses(btc, 12, 26, 'ema');
     expect(signals.map((s) => [s.time, s.side === 'sell' ? 'exit' : s.side])).toEqual(expected.map((c) => [c.time, c.side]));
+    expect(signals.every((s) => s.target?.size === 1 && s.target.unit === 'entries')).toBe(true);
     expect(signals.slice(0, 3).map((s) => `${hour(s.time!)} ${s.side}`)).toMatchInlineSnapshot(`
       [
         "2017-07-05T06 sell",

@@ -30,6 +30,8 @@ function newState(config: RsiConfig, book: Book): SeriesState {
   };
 }
 
+const ONE_ENTRY = { size: 1, unit: 'entries' } as const;
+
 /** What a signal carries besides its reason; built only for a signal, never per quiet bar. */
 function signalMetadata(rsi: number, divergence: Divergence, priceSlope: number, rsiSlope: number): SignalMetadata {
   return { rsi, divergence, priceSlope: Number.isNaN(priceSlope) ? 0 : priceSlope, rsiSlope: Number.isNaN(rsiSlope) ? 0 : rsiSlope };
@@ -37,7 +39,8 @@ function signalMetadata(rsi: number, divergence: Divergence, priceSlope: number,
 
 /**
  * RSI mean reversion (seed 000): buy when Wilder's RSI is below `oversold`, short when above `overbought`
- * (long-short mode), and exit once RSI has normalised back to `exitLevel`. Entries carry a stop-loss and a
+ * (long-short mode, where an RSI that runs from one extreme to the other reverses the position in one order), and
+ * exit once RSI has normalised back to `exitLevel`. Entries carry a stop-loss and a
  * take-profit. Divergence (price and RSI slopes of opposite sign over the look-back) strengthens an entry.
  * The strategy tracks what it holds from its own signals and from fills, so a stopped-out position is
  * flat again.
@@ -62,6 +65,8 @@ export const rsiMeanReversion = defineStrategy({
       return {
         symbol: bar.symbol,
         side,
+        // Long-short entries target one ordinary entry on their side, so one reversing a position does it in one order.
+        ...(config.mode === 'long-short' ? { target: ONE_ENTRY } : {}),
         strength: Math.min(1, 0.5 + 0.5 * depth + (diverges ? 0.25 : 0)),
         time: bar.time,
         timeframe: bar.timeframe,
@@ -98,6 +103,16 @@ export const rsiMeanReversion = defineStrategy({
       const divergence: Divergence =
         state.rsiSlope?.isStable !== true ? 'none' : priceSlope < 0 && rsiSlope > 0 ? 'bullish' : priceSlope > 0 && rsiSlope < 0 ? 'bearish' : 'none';
 
+      const longShort = config.mode === 'long-short';
+      // In long-short mode an RSI that runs from one extreme to the other reverses the position on the bar.
+      if (book.holding === 'long' && longShort && rsi > config.overbought) {
+        book.holding = 'short';
+        return entry(bar, 'sell', rsi, divergence, priceSlope, rsiSlope);
+      }
+      if (book.holding === 'short' && longShort && rsi < config.oversold) {
+        book.holding = 'long';
+        return entry(bar, 'buy', rsi, divergence, priceSlope, rsiSlope);
+      }
       if (book.holding === 'long' && rsi >= config.exitLevel) {
         book.holding = 'flat';
         return exit(bar, 'above', rsi, divergence, priceSlope, rsiSlope);

@@ -38,7 +38,9 @@ function expectedSignals(bars: readonly Bar[], n: number, oversold: number, over
   rsi.forEach((r, i) => {
     if (Number.isNaN(r)) return;
     const t = bars[i]!.time;
-    if (holding === 'long' && r >= exit) (holding = 'flat'), out.push(`${t} exit`);
+    if (holding === 'long' && longShort && r > overbought) (holding = 'short'), out.push(`${t} sell`);
+    else if (holding === 'short' && longShort && r < oversold) (holding = 'long'), out.push(`${t} buy`);
+    else if (holding === 'long' && r >= exit) (holding = 'flat'), out.push(`${t} exit`);
     else if (holding === 'short' && r <= exit) (holding = 'flat'), out.push(`${t} exit`);
     else if (holding === 'flat' && r < oversold) (holding = 'long'), out.push(`${t} buy`);
     else if (holding === 'flat' && longShort && r > overbought) (holding = 'short'), out.push(`${t} sell`);
@@ -74,7 +76,11 @@ describe('RSI mean reversion on real data', () => {
     const signals = await run(btc, config);
     expect(signals.map((s) => `${s.time} ${s.side}`)).toEqual(expectedSignals(btc, 9, 25, 75, 50, true));
     expect(signals.filter((s) => s.side === 'sell').length).toBeGreaterThan(0);
-    expect(signals.length).toMatchInlineSnapshot(`770`);
+    expect(signals.length).toMatchInlineSnapshot(`764`);
+    // An entry straight after an entry of the other side is a reversal: one order, targeting one entry on its side.
+    const reversals = signals.filter((x, i) => i > 0 && x.side !== 'exit' && signals[i - 1]!.side !== 'exit' && signals[i - 1]!.side !== x.side);
+    expect(reversals.length).toBeGreaterThan(0);
+    expect(signals.filter((x) => x.side !== 'exit').every((x) => x.target?.size === 1 && x.target.unit === 'entries')).toBe(true);
   });
 
   it('the exit on normalisation really fires: every entry but perhaps the last is followed by an exit', async () => {

@@ -26,11 +26,17 @@ export function renderRuns(journal: JournalType): string {
   );
 }
 
-export function exportRun(journal: JournalType, toCsv: JournalModule['toCsv'], runId: number, what: 'trades' | 'equity', format: 'csv' | 'json', strategyId: string | undefined): { ok: boolean; text: string } {
+export type ExportWhat = 'trades' | 'equity' | 'ignored';
+
+export function exportRun(journal: JournalType, toCsv: JournalModule['toCsv'], runId: number, what: ExportWhat, format: 'csv' | 'json', strategyId: string | undefined): { ok: boolean; text: string } {
   if (!journal.hasRun(runId)) return { ok: false, text: `no run ${runId} in ${journal.path}; trading-orchestrator journal list shows the runs` };
   if (what === 'trades') {
     const rows = journal.trades(runId).filter((t) => strategyId === undefined || t.strategyId === strategyId);
-    return { ok: true, text: format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, ['strategyId', 'symbol', 'direction', 'quantity', 'entryTime', 'exitTime', 'pnl', 'fees']) };
+    return { ok: true, text: format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, ['strategyId', 'symbol', 'direction', 'quantity', 'entryTime', 'exitTime', 'pnl', 'fees', 'exitReason']) };
+  }
+  if (what === 'ignored') {
+    const rows = journal.ignoredSignals(runId).filter((t) => strategyId === undefined || t.strategyId === strategyId);
+    return { ok: true, text: format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, ['time', 'strategyId', 'symbol', 'side', 'code', 'message']) };
   }
   const rows = journal.equity(runId, strategyId ?? '');
   return { ok: true, text: format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, ['time', 'strategyId', 'equity']) };

@@ -20,6 +20,10 @@ export function renderBacktest(result: BacktestResult, title: string): string {
   const codes = new Map<string, number>();
   for (const d of result.denials) codes.set(`${d.deniedBy}: ${d.code}`, (codes.get(`${d.deniedBy}: ${d.code}`) ?? 0) + 1);
   if (codes.size > 0) lines.push(`risk denials: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+  const ignored = result.strategies.flatMap((s) => Object.entries(s.ignored).map(([code, n]) => `${s.instanceId}: ${code} ×${n}`));
+  if (ignored.length > 0) lines.push(`signals not acted on (the journal has each with its reason): ${ignored.join(', ')}`);
+  const atEnd = result.strategies.reduce((n, s) => n + s.trades.filter((t) => t.exitReason === 'end-of-run').length, 0);
+  if (atEnd > 0) lines.push(`${atEnd} trade${atEnd === 1 ? ' was' : 's were'} still open after the last bar and closed at its close (closeAtEnd), counted above`);
   if (result.unownedFills > 0) {
     lines.push(`warning: the broker reported ${result.unownedFills} fill${result.unownedFills === 1 ? '' : 's'} of orders this run did not send; they are journaled but not booked, so reconcile the account with the venue`);
   }

@@ -1,6 +1,7 @@
 import { PluginManager, type EventBus, type LoadablePlugin, type PluginSpec } from '@trading-orchestrator/core-manager';
 import { BacktestEngine, mergePages, paperBroker, type BacktestOptions, type BacktestResult } from '@trading-orchestrator/engine';
-import { ConfigInvalidError, nearestNames, timeframeToMs, type Bar, type DataProvider, type PluginClock, type PluginKind, type Problem } from '@trading-orchestrator/plugin-api';
+import { ConfigInvalidError, nearestNames, timeframeToMs, type DataProvider, type InstrumentSpec, type PluginClock, type PluginKind, type Problem } from '@trading-orchestrator/plugin-api';
+import { instrumentsOf } from './data-instruments.js';
 import type { CatalogEntry, PluginCatalog } from '@trading-orchestrator/registry';
 import { BUILT_IN_BROKER_ID, type RunConfig } from '../config/run-config.js';
 
@@ -65,7 +66,8 @@ export interface RunHooks {
 export interface PreparedRun {
   readonly manager: PluginManager;
   readonly source: DataProvider;
-  readonly engineOptions: (tradeFrom: number) => BacktestOptions;
+  /** The engine's options; `tradeFrom` holds back trading before a time (a resumed paper session). */
+  readonly engineOptions: (tradeFrom?: number) => BacktestOptions;
 }
 
 export interface PrepareOptions {
@@ -112,28 +114,43 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     throw error;
   }
   const step = timeframeToMs(config.timeframe);
+  const source = manager.get(`data:${config.data.plugin}`)!.instance as DataProvider;
+  let instruments: InstrumentSpec[];
+  try {
+    instruments = [...(await instrumentsOf(manager, `data:${config.data.plugin}`, source, config.symbols)), ...Object.entries(config.instruments).map(([symbol, spec]) => ({ symbol, ...spec }) as InstrumentSpec)];
+  } catch (error) {
+    await manager.shutdown();
+    throw error;
+  }
   return {
     manager,
-    source: manager.get(`data:${config.data.plugin}`)!.instance as DataProvider,
+    source,
     engineOptions: (tradeFrom) => ({
       manager,
       brokerId: brokerInstanceId(config),
       riskIds: config.risk.map((r) => r.id ?? r.plugin),
       timeframe: config.timeframe,
+      symbols: config.symbols,
       strategies: strategies.map(({ s }) => ({
         instanceId: s.id ?? s.plugin,
         allocation: s.shadow ? 0 : (s.allocation ?? share),
         shadow: s.shadow,
         sizing: s.sizing,
+        pyramiding: s.pyramiding,
+        ...(s.atrPeriod === undefined ? {} : { atrPeriod: s.atrPeriod }),
         ...(s.symbols === undefined ? {} : { symbols: s.symbols }),
         ...(s.timeframes === undefined ? {} : { timeframes: s.timeframes }),
       })),
       capital: config.capital,
       currency: config.currency,
+      account: config.account,
       allowShort: config.allowShort,
+      instruments,
       periodsPerYear: config.periodsPerYear ?? YEAR_MS / step,
       riskFreeRate: config.riskFreeRate,
-      tradeFrom,
+      warmupBars: config.warmupBars,
+      closeAtEnd: config.closeAtEnd,
+      ...(tradeFrom === undefined ? {} : { tradeFrom }),
     }),
   };
 }
@@ -149,7 +166,7 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
   const { manager, source, engineOptions } = await prepareRun(config, catalog, file, { clock: { now } });
   try {
     const end = Date.parse(config.end!);
-    engine = new BacktestEngine(engineOptions(start + config.warmupBars * timeframeToMs(config.timeframe)));
+    engine = new BacktestEngine(engineOptions());
     hooks.onSpan?.({ start, end });
     const detach = hooks.attach?.(manager.bus);
     try {

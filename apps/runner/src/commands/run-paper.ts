@@ -1,5 +1,6 @@
 import { BacktestEngine, mergeBars, type EngineState } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, timeframeToMs, type Bar } from '@trading-orchestrator/plugin-api';
+import type { PluginManager } from '@trading-orchestrator/core-manager';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
 import type { RunConfig } from '../config/run-config.js';
 import { prepareRun, type BacktestOutcome, type RunHooks } from './run-backtest.js';
@@ -50,11 +51,12 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
     const now = hooks.now?.() ?? Date.now();
     // The bar that opened at the last step boundary is still forming: history ends before it.
     const liveFrom = Math.floor(now / step) * step;
+    const history = warmupHistory(config, manager);
     const warmup: Bar[][] = [];
     for (const symbol of config.symbols) {
       const bars: Bar[] = [];
-      if (config.warmupBars > 0) {
-        for await (const page of source.historicalBars({ symbol, timeframe: config.timeframe, start: liveFrom - config.warmupBars * step, end: liveFrom })) bars.push(...page);
+      if (history > 0) {
+        for await (const page of source.historicalBars({ symbol, timeframe: config.timeframe, start: liveFrom - history * step, end: liveFrom })) bars.push(...page);
       }
       warmup.push(bars);
     }
@@ -114,6 +116,23 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
   } finally {
     await manager.shutdown();
   }
+}
+
+/**
+ * Bars of history (in the run's timeframe) a session warms up on: the run's `warmupBars`, or more when a strategy
+ * needs more of its own (counted in its coarsest timeframe's bars), so its first live signals already count.
+ */
+function warmupHistory(config: RunConfig, manager: PluginManager): number {
+  const step = timeframeToMs(config.timeframe);
+  let bars = config.warmupBars;
+  for (const s of config.strategies) {
+    const instance = manager.get(s.id ?? s.plugin)?.instance as { warmupBars?: number } | undefined;
+    const own = instance?.warmupBars;
+    if (!s.enabled || typeof own !== 'number' || !(own > 0)) continue;
+    const coarsest = Math.max(step, ...(s.timeframes ?? []).map(timeframeToMs));
+    bars = Math.max(bars, Math.ceil((own * coarsest) / step));
+  }
+  return bars;
 }
 
 /** One line saying what a resumed session starts from. */

@@ -38,11 +38,38 @@ export const strategyEntry = z.object({
    * and handed over once they close.
    */
   timeframes: z.array(z.enum(TIMEFRAMES)).min(1).optional(),
-  /** Share of capital, in (0, 1]. Default: an equal share of what is left. */
+  /** Share of capital, in (0, 1]: what it sizes against and may spend. Default: an equal share of what is left. */
   allocation: z.number().gt(0).max(1).optional(),
   sizing: sizingRule.prefault({ method: 'fixed-fraction', fraction: 0.5 }),
+  /** Adds a plain buy (or sell) may make to an open position; 0, the default, keeps one entry per position. */
+  pyramiding: z.number().int().min(0).max(100).default(0),
+  /** An ATR period kept per series, for trailing stops measured in ATRs (volatility-target sizing keeps its own). */
+  atrPeriod: z.number().int().min(1).max(1_000).optional(),
   config: pluginConfig,
   timeLimits,
+});
+
+/** How one symbol trades; see `InstrumentSpec` in the plugin API. */
+const instrument = z.object({
+  tickSize: z.number().positive().optional(),
+  lotSize: z.number().positive().optional(),
+  fractional: z.boolean().optional(),
+  minQuantity: z.number().min(0).optional(),
+  maxQuantity: z.number().positive().optional(),
+  minNotional: z.number().min(0).optional(),
+  multiplier: z.number().positive().optional(),
+});
+
+/** The account the run trades: what it may spend. */
+const account = z.object({
+  /** cash: never below zero cash, no shorts (spot crypto, equities without margin). margin: may borrow. */
+  type: z.enum(['cash', 'margin']).default('cash'),
+  /** Margin accounts: gross exposure up to equity × leverage (a margin requirement of 1 / leverage). */
+  leverage: z.number().min(1).max(100).default(1),
+  /** An order the strategy cannot pay in full: cut to what it can pay (resize), or refused (reject). */
+  insufficientFunds: z.enum(['resize', 'reject']).default('resize'),
+  /** Fees and slippage assumed, in basis points, when the broker cannot estimate its own fills. */
+  costAllowanceBps: z.number().min(0).max(1_000).default(10),
 });
 
 export const runConfigSchema = z
@@ -56,11 +83,20 @@ export const runConfigSchema = z
     start: day.optional(),
     /** Backtest only: no bar opening at or after it. */
     end: day.optional(),
-    /** Bars that only warm strategies up: the first ones after `start` in a backtest, the latest ones before now in paper. */
+    /**
+     * Bars of each symbol (in the run's timeframe) that only warm strategies up: the first ones after `start` in a
+     * backtest, the latest ones before now in paper. A strategy also waits for its own warmupBars of each series.
+     */
     warmupBars: z.number().int().min(0).default(0),
     capital: z.number().positive().default(100_000),
     currency: z.string().min(1).default('USD'),
+    account: account.prefault({}),
+    /** Whether a sell may open a short; needs a margin account. */
     allowShort: z.boolean().default(false),
+    /** Per symbol, how it trades: lot and tick size, minimum order, multiplier. Wins over what the data plugin says. */
+    instruments: z.record(z.string().min(1), instrument).default({}),
+    /** Backtest: close the positions still open after the last bar, at its close, and count those trades. */
+    closeAtEnd: z.boolean().default(true),
     /** For annualising metrics; default: from the timeframe on a 365-day year (use 252 for daily equities). */
     periodsPerYear: z.number().positive().optional(),
     riskFreeRate: z.number().min(0).max(1).default(0),
@@ -83,6 +119,12 @@ export const runConfigSchema = z
       for (const key of ['start', 'end'] as const) {
         if (c[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `a paper session runs from now on live bars; remove ${key} (warmupBars sets how much history warms the strategies up)` });
       }
+    }
+    if (c.allowShort && c.account.type === 'cash') ctx.addIssue({ code: 'custom', path: ['allowShort'], message: 'selling short needs a margin account: set account: { type: margin, leverage: 1 } (or more), or remove allowShort' });
+    if (c.account.type === 'cash' && c.account.leverage !== 1) ctx.addIssue({ code: 'custom', path: ['account', 'leverage'], message: 'leverage applies to margin accounts: set account.type to margin, or remove leverage' });
+    for (const [symbol, spec] of Object.entries(c.instruments)) {
+      if (spec.fractional === false && spec.lotSize !== undefined && !Number.isInteger(spec.lotSize)) ctx.addIssue({ code: 'custom', path: ['instruments', symbol, 'lotSize'], message: `fractional is false, so lotSize must be a whole number, got ${spec.lotSize}` });
+      if (spec.minQuantity !== undefined && spec.maxQuantity !== undefined && spec.minQuantity > spec.maxQuantity) ctx.addIssue({ code: 'custom', path: ['instruments', symbol, 'maxQuantity'], message: `maxQuantity ${spec.maxQuantity} is below minQuantity ${spec.minQuantity}` });
     }
     const enabled = c.strategies.filter((s) => s.enabled && !s.shadow);
     const total = enabled.reduce((s, x) => s + (x.allocation ?? 0), 0);

@@ -59,6 +59,24 @@ function fills(value: unknown): string | undefined {
   return undefined;
 }
 
+const INSTRUMENT_NUMBERS = ['tickSize', 'lotSize', 'minQuantity', 'maxQuantity', 'minNotional', 'multiplier'] as const;
+
+function instruments(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return `expected an array of instrument specs, got ${typeof value}`;
+  for (let i = 0; i < value.length; i++) {
+    const spec = value[i] as Record<string, unknown> | null;
+    if (typeof spec?.symbol !== 'string' || spec.symbol === '') return `instrument [${i}] has no symbol`;
+    for (const field of INSTRUMENT_NUMBERS) {
+      const n = spec[field];
+      if (n === undefined) continue;
+      const least = field === 'minQuantity' || field === 'minNotional' ? 0 : Number.MIN_VALUE;
+      if (!(typeof n === 'number' && Number.isFinite(n) && n >= least)) return `instrument [${i}] (${spec.symbol}) ${field} must be a finite number ${least === 0 ? '>= 0' : '> 0'}, got ${String(n)}`;
+    }
+    if (spec.fractional !== undefined && typeof spec.fractional !== 'boolean') return `instrument [${i}] (${spec.symbol}) fractional must be true or false`;
+  }
+  return undefined;
+}
+
 function flag(value: unknown): string | undefined {
   return typeof value === 'boolean' ? undefined : `expected true or false, got ${String(value)}`;
 }
@@ -75,5 +93,5 @@ export const RETURN_VALIDATORS: Readonly<Record<PluginKind, Readonly<Record<stri
   risk: { ...COMMON, checkOrder: riskDecision },
   broker: { ...COMMON, submit: orderState, onBar: fills },
   indicator: { ...COMMON, update: flag },
-  data: { ...COMMON },
+  data: { ...COMMON, instruments },
 };

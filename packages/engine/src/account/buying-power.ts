@@ -58,12 +58,18 @@ export function claimOf(need: OrderNeed, rules: AccountRules, multiplier: number
   return { cash: need.side === 'buy' ? need.quantity * fill.price * multiplier + fill.fee + exitFee : fill.fee + exitFee, exposure: value };
 }
 
+/**
+ * Whether a claim fits the wallet. The ledger books each amount rounded to the cent, so the check keeps a cent of
+ * room per rounded amount: the limits then hold to the cent after the fill, not only before it.
+ */
 function fits(claim: Claim, closes: number, price: number, multiplier: number, wallet: Wallet, rules: AccountRules): boolean {
-  if (rules.type === 'cash') return claim.cash <= wallet.cash + 1e-9;
+  if (rules.type === 'cash') return claim.cash + CENT * 3 <= wallet.cash;
   // Closing part of a position first frees its exposure.
   const gross = Math.max(0, wallet.grossExposure - closes * price * multiplier) + claim.exposure;
-  return gross <= rules.leverage * wallet.equity + 1e-9;
+  return gross + CENT * (rules.leverage + 2) <= rules.leverage * wallet.equity;
 }
+
+const CENT = 0.01;
 
 export interface Affordable {
   /** The quantity the account can pay, at most the one asked; 0 when not even one lot. */

@@ -56,8 +56,8 @@ function orderOf(intent: OrderIntent, status: 'accepted' | 'rejected', reason?: 
  * take-profit, trailing stop, time exit) become a one-cancels-the-others bracket for the quantity that entry
  * opened: a time exit fills at the open of its bar, stops and targets are checked against each bar's high and low
  * from the entry bar on; when a stop and the target both lie in one bar the stop is assumed, and a gap through a
- * level fills at the open. When a position shrinks, the newest entries' brackets give way first. A fee never
- * exceeds the value of its fill.
+ * level fills at the open. When a position shrinks, the newest entries' brackets give way first. A reduce-only
+ * order closes at most what is held when it fills. A fee never exceeds the value of its fill.
  */
 export const paperBroker = defineBroker({
   configSchema: paperBrokerConfig,
@@ -108,6 +108,12 @@ export const paperBroker = defineBroker({
         ctx.reportOrder(update(b.parent, { id: `${b.parent.id}:bracket`, status: 'cancelled', reason: 'position closed', updatedAt: time }));
       }
     };
+    /** What a reduce-only order may still close: the position held against its side, up to its quantity. */
+    const reducible = (order: Order): number => {
+      const held = net.get(positionKey(order.strategyId, order.symbol)) ?? 0;
+      const against = order.side === 'sell' ? Math.max(0, held) : Math.max(0, -held);
+      return Math.min(order.quantity, against);
+    };
     const submit = (intent: OrderIntent): Order => {
       const problem = refusal(intent, working);
       if (problem !== undefined) return orderOf(intent, 'rejected', problem);
@@ -131,14 +137,7 @@ export const paperBroker = defineBroker({
       // Most bars find nothing to fill: they allocate nothing, and answer nothing (the guard's fastest path).
       if ((working.length === 0 && brackets.length === 0) || checkBar(bar) !== undefined) return undefined;
       const fills: Fill[] = [];
-      // Time exits are market orders at the open, before anything else trades on the bar.
-      for (let i = 0; i < brackets.length; i++) {
-        const b = brackets[i]!;
-        if (b.symbol !== bar.symbol) continue;
-        const hit = timeExitAt(b, bar);
-        if (hit !== undefined) exitBy(b, i--, hit, bar, fills);
-      }
-      // Entries and plain orders submitted before this bar, in the order they were submitted.
+      // Orders submitted before this bar, in the order they were submitted: market orders at the open.
       for (let i = 0; i < working.length; i++) {
         const order = working[i]!;
         if (order.symbol !== bar.symbol || order.time >= bar.time) continue;
@@ -148,17 +147,30 @@ export const paperBroker = defineBroker({
         else if (order.side === 'sell' && bar.high >= order.limitPrice!) price = Math.max(bar.open, order.limitPrice!);
         if (price === undefined) continue;
         working.splice(i--, 1);
-        const fill = fillOf(order.id, order.symbol, order.side, order.quantity, price, bar.time);
+        // A reduce-only order closes at most what is held against it, and never opens or reverses.
+        const quantity = order.reduceOnly ? reducible(order) : order.quantity;
+        if (quantity <= 0) {
+          ctx.reportOrder(update(order, { status: 'cancelled', reason: 'reduce-only: nothing left to reduce', updatedAt: bar.time }));
+          continue;
+        }
+        const fill = fillOf(order.id, order.symbol, order.side, quantity, price, bar.time);
         fills.push(fill);
         const [before, after] = track(order.strategyId, fill);
-        const filled = update(order, { status: 'filled', filledQuantity: order.quantity, averageFillPrice: price, updatedAt: bar.time });
+        const filled = update(order, { status: 'filled', filledQuantity: quantity, averageFillPrice: price, updatedAt: bar.time });
         ctx.reportOrder(filled);
         // What the order opened or added in its own direction: all of an entry or an add, the far side of a reversal.
         const long = order.side === 'buy';
         const opened = long ? Math.max(0, after) - Math.max(0, before) : Math.max(0, -after) - Math.max(0, -before);
-        if (opened < order.quantity - 1e-12) fit(order.strategyId, order.symbol, bar.time);
+        if (opened < quantity - 1e-12) fit(order.strategyId, order.symbol, bar.time);
         const bracket = order.reduceOnly ? undefined : bracketFor(filled, opened, price, bar.time);
         if (bracket !== undefined) brackets.push(bracket);
+      }
+      // Time exits are market orders at the open, after the orders sent for it.
+      for (let i = 0; i < brackets.length; i++) {
+        const b = brackets[i]!;
+        if (b.symbol !== bar.symbol) continue;
+        const hit = timeExitAt(b, bar);
+        if (hit !== undefined) exitBy(b, i--, hit, bar, fills);
       }
       // Stops, trailing stops and targets against the bar's range.
       for (let i = 0; i < brackets.length; i++) {

@@ -68,6 +68,11 @@ describe('planOrder', () => {
     expect(order('exit', facts(0)).ignored).toEqual({ code: 'NOTHING_TO_EXIT', message: 'an exit with nothing held or working' });
   });
 
+  it('a plain opposite signal while only an entry is working cancels it, as it would close the position', () => {
+    expect(order('sell', facts(0, { working: 10, entries: 1, allowShort: false }))).toEqual({ cancelWorking: true, order: undefined, ignored: undefined });
+    expect(order('buy', facts(0, { working: -4, entries: 1 }))).toEqual({ cancelWorking: true, order: undefined, ignored: undefined });
+  });
+
   it('an exit while only an entry is working cancels it', () => {
     const p = order('exit', facts(0, { working: 10, entries: 1 }));
     expect(p).toEqual({ cancelWorking: true, order: undefined, ignored: undefined });

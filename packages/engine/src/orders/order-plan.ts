@@ -128,8 +128,8 @@ function withoutShort(from: number, to: number, facts: PositionFacts, what: stri
  * - `exit` closes what is held (and cancels working entries); with a `delta` it reduces by that much, never past flat;
  * - a `target` cancels the working orders and orders the difference between the target and what is held;
  * - a `delta` orders that change on top of what is held and working;
- * - a plain `buy` opens a long when flat, adds while long up to `pyramiding` times, and closes a short; a plain
- *   `sell` mirrors it.
+ * - a plain `buy` opens a long when flat, adds while long up to `pyramiding` times, and closes a short (or cancels a
+ *   short entry still working); a plain `sell` mirrors it.
  * Nothing here rounds to lots or checks money: that comes after, with the instrument and the account.
  */
 export function planOrder(signal: Signal, facts: PositionFacts, sizes: Sizes): Plan {
@@ -162,11 +162,8 @@ export function planOrder(signal: Signal, facts: PositionFacts, sizes: Sizes): P
   }
   // A plain buy or sell.
   if (sign(held) === -direction) return plan(orderFor(held, 0), undefined, working !== 0);
-  // Flat with an entry of the other direction still working: that entry is cancelled, and this one made.
-  if (held === 0 && sign(working) === -direction) {
-    const entry = sizes.entry();
-    return typeof entry === 'number' ? plan(orderFor(0, direction * entry), undefined, true) : ignore(entry.code, entry.message, true);
-  }
+  // Flat with an entry of the other direction still working: as it would close that position, it cancels the entry.
+  if (held === 0 && sign(working) === -direction) return plan(undefined, undefined, true);
   if (direction < 0 && projected <= 0 && !facts.allowShort) return ignore('SHORTING_NOT_ALLOWED', `a sell with nothing long to close would open a short: ${noShorts}`);
   if (facts.entries > facts.pyramiding) {
     const where = held === 0 ? `an entry is still working (${describe(working)})` : `the position is ${describe(held)} after ${facts.entries} entr${facts.entries === 1 ? 'y' : 'ies'}`;

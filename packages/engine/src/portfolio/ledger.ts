@@ -1,5 +1,5 @@
 import type { Fill, PortfolioSnapshot, Position } from '@trading-orchestrator/plugin-api';
-import { fromCents, toCents, type Cents } from './money.js';
+import { fromCents, shareOf, toCents, type Cents } from './money.js';
 import { LedgerClock, StrategyBook, StrategySlice, type Lot, type Mark, type StrategyAccount } from './strategy-book.js';
 import { positionKey } from './position-key.js';
 
@@ -172,8 +172,8 @@ export class Ledger {
     } else {
       const held = Math.abs(lot.quantity);
       const closing = Math.min(Math.abs(dq), held);
-      const released = closing === held ? lot.cost : Math.round((lot.cost * closing) / held);
-      const nClose = closing === Math.abs(dq) ? n : Math.round((n * closing) / Math.abs(dq));
+      const released = closing === held ? lot.cost : shareOf(lot.cost, closing, held);
+      const nClose = closing === Math.abs(dq) ? n : shareOf(n, closing, Math.abs(dq));
       realized = -nClose - released;
       lot.cost -= released;
       lot.quantity += Math.sign(dq) * closing;

@@ -10,3 +10,9 @@ export function toCents(amount: number): Cents {
 export function fromCents(cents: Cents): number {
   return cents / 100;
 }
+
+/** A share of an amount of cents, in whole cents, half away from zero as `toCents` rounds (a long's and a short's alike). */
+export function shareOf(amount: Cents, part: number, whole: number): Cents {
+  const share = (amount * part) / whole;
+  return Math.sign(share) * Math.round(Math.abs(share));
+}

@@ -173,8 +173,9 @@ export class FillBooking {
     if (open === undefined) return;
     open.realized += realized;
     open.fees += fee;
-    open.quantity = Math.max(open.quantity, Math.abs(after));
     const flipped = before !== 0 && after !== 0 && Math.sign(before) !== Math.sign(after);
+    // A reversal's far side belongs to the next trade.
+    open.quantity = Math.max(open.quantity, Math.abs(flipped ? before : after));
     if (after !== 0 && !flipped) return;
     const pnl = Math.round((open.realized - open.fees) * 100) / 100;
     const exitReason: TradeExitReason = fill.exitReason ?? (flipped ? 'reversal' : 'signal');

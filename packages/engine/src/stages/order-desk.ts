@@ -124,7 +124,7 @@ export class OrderDesk {
     if (quantity > closes) {
       const tooSmall = orderSizeProblem(quantity - closes, reference, instrument);
       if (tooSmall !== undefined) return this.closeOnly(track, request, bar, limit, closes, 'BELOW_MINIMUM', tooSmall);
-      const wallet: Wallet = { cash: state.account.cash() - state.claimedCash, equity: state.account.equity(), grossExposure: state.account.grossExposure() + state.claimedExposure };
+      const wallet = this.walletAt(track, held, estimate(planned.side, quantity).price, instrument.multiplier);
       const paid = affordable({ side: planned.side, quantity, opens: quantity - closes }, instrument.lotSize, instrument.multiplier, wallet, ctx.account, estimate);
       if (paid.quantity <= closes) return this.closeOnly(track, request, bar, limit, closes, 'INSUFFICIENT_FUNDS', this.shortOf(wallet, quantity - closes, track.symbol, reference));
       if (paid.quantity < quantity) {
@@ -170,6 +170,23 @@ export class OrderDesk {
       if (signal.exitAfterBars !== undefined) intent.exitAfterBars = signal.exitAfterBars;
     }
     return this.check({ track, request, intent, closes, instrument, estimate }, claim);
+  }
+
+  /**
+   * The strategy's money as buying power sees it: its working orders' claims taken off, and its position in this
+   * symbol valued at the price the order will fill at (the others at their last close), so the limits hold right
+   * after the fill as well as before it.
+   */
+  private walletAt(track: PositionTrack, held: number, price: number, multiplier: number): Wallet {
+    const { account } = track.owner;
+    const mark = this.ctx.ledger.priceOf(track.symbol);
+    const moved = held === 0 || !(mark > 0) ? 0 : held * (price - mark) * multiplier;
+    const regrossed = held === 0 || !(mark > 0) ? 0 : Math.abs(held) * (price - mark) * multiplier;
+    return {
+      cash: account.cash() - track.owner.claimedCash,
+      equity: account.equity() + moved,
+      grossExposure: account.grossExposure() + regrossed + track.owner.claimedExposure,
+    };
   }
 
   /** What the strategy is short of, in words. */
@@ -260,6 +277,21 @@ export class OrderDesk {
     state.claimedCash += claim.cash;
     state.claimedExposure += claim.exposure;
     if (limit) ctx.tracks.limitsWorking++;
+  }
+
+  /**
+   * A broker's word on one of its orders (`reportOrder`): one that is done (filled, perhaps for less than asked, as
+   * a reduce-only order is when less is held; cancelled; rejected) stops working and gives back its claim.
+   */
+  onReport(order: Order): void {
+    const { status } = order;
+    if (status !== 'filled' && status !== 'cancelled' && status !== 'rejected') return;
+    const tracks = this.ctx.tracks.ofSymbol(order.symbol);
+    if (tracks === undefined) return;
+    for (const track of tracks) {
+      const working = track.workingOrder(order.id);
+      if (working !== undefined) return this.ctx.tracks.endWorking(track, working, status);
+    }
   }
 
   /**

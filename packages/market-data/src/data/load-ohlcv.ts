@@ -63,7 +63,9 @@ function detectLayout(lines: readonly string[], options: OhlcvLoadOptions): Layo
     const close = column(header, 'close');
     if (open === undefined || close === undefined) continue;
     const lower = header.map((h) => h.toLowerCase());
-    const time = lower.findIndex((h) => TIME_NAMES.includes(h));
+    const named = lower.findIndex((h) => TIME_NAMES.includes(h));
+    // pandas writes a frame indexed by date with the index unnamed (`,open,high,...`): the dates are in that column.
+    const time = named >= 0 ? named : lower[0] === '' && !Number.isNaN(parseTime(cells(lines[i + 1] ?? '')[0] ?? '')) ? 0 : -1;
     const high = column(header, 'high');
     const low = column(header, 'low');
     if (time < 0 || high === undefined || low === undefined) {
@@ -105,7 +107,7 @@ export function normaliseBars(rows: { bar: Bar; line: number }[], problems: RowP
 
 /**
  * Reads OHLCV rows from CSV text in the layouts found in the wild: preamble lines before the header, an unnamed
- * index column, prefixed column names (`AAPL.Open`), a symbol column (long format), descending dates, several
+ * index column (row numbers beside a date column, or the dates themselves, as pandas writes both), prefixed column names (`AAPL.Open`), a symbol column (long format), descending dates, several
  * volume columns, headerless Binance klines. Rows that break the bar contract are skipped and reported.
  */
 export function parseOhlcvCsv(text: string, options: OhlcvLoadOptions): LoadedBars {
