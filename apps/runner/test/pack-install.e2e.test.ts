@@ -1,53 +1,28 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOST_API_VERSION, HOST_PACKAGES, NPM_OFFLINE, THIRD_PARTY, pnpm, repo, run, tarInstalledPackage } from './scratch-install.js';
 
 /**
  * Packs the host packages and two fixture plugins as a user would receive them from npm, installs the tarballs
  * with npm into a scratch project outside the repository, and runs the installed command there. Third-party
  * dependencies are packed from the workspace's own install, so the test needs no network.
  */
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const pnpm = join(repo, 'node_modules', '.bin', 'pnpm');
-const hostPackages = ['packages/plugin-api', 'packages/registry', 'packages/core-manager', 'packages/indicators', 'packages/engine', 'packages/report', 'apps/runner'];
 const fixtures = ['apps/runner/test/fixtures/strategy-momentum', 'apps/runner/test/fixtures/strategy-future-api'];
-/** Third-party dependencies of the packed packages, with the workspace folder they are installed under. */
-const thirdParty: [string, string][] = [
-  ['zod', 'packages/plugin-api'],
-  ['semver', 'packages/plugin-api'],
-  ['@standard-schema/spec', 'packages/plugin-api'],
-  ['yaml', 'apps/runner'],
-];
-
-const NPM_OFFLINE = ['--offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
 let work: string;
 let futureInstallRefusal = '';
 let project: string;
-
-function run(command: string, args: string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
-}
-
-/** An npm-style tarball (`package/` prefix) of an already installed package, as the registry would serve it. */
-function tarInstalledPackage(dir: string, destination: string): void {
-  const staging = mkdtempSync(join(work, 'stage-'));
-  cpSync(dir, join(staging, 'package'), { recursive: true, dereference: true });
-  const { name, version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; version: string };
-  run('tar', ['-czf', join(destination, `${name.replace('@', '').replace('/', '-')}-${version}.tgz`), 'package'], staging);
-}
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'to-e2e-'));
   const tarballs = join(work, 'tarballs');
   project = join(work, 'project');
   mkdirSync(tarballs);
-  for (const dir of hostPackages) run(pnpm, ['pack', '--pack-destination', tarballs], join(repo, dir));
+  for (const dir of HOST_PACKAGES) run(pnpm, ['pack', '--pack-destination', tarballs], join(repo, dir));
   for (const dir of fixtures) run('npm', ['pack', '--pack-destination', tarballs], join(repo, dir));
-  for (const [name, from] of thirdParty) tarInstalledPackage(realpathSync(join(repo, from, 'node_modules', name)), tarballs);
+  for (const [name, from] of THIRD_PARTY) tarInstalledPackage(realpathSync(join(repo, from, 'node_modules', name)), tarballs, work);
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch-trading-project', version: '0.0.0', private: true }));
   const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
@@ -81,10 +56,10 @@ describe('packed and installed with npm outside the repository', () => {
     const out = run(join(project, 'node_modules', '.bin', 'trading-orchestrator'), ['plugins', 'list'], project);
     const lines = out.split('\n');
     // The indicators package is installed directly here, and it is an indicator plugin pack.
-    expect(lines[0]).toBe(`Plugins for ${realpathSync(project)} (host plugin API 1.0.0): 3 found, 2 usable`);
+    expect(lines[0]).toBe(`Plugins for ${realpathSync(project)} (host plugin API ${HOST_API_VERSION}): 3 found, 2 usable`);
     expect(lines.find((l) => l.startsWith('fixture-momentum'))).toMatch(/^fixture-momentum\s+strategy\s+1\.0\.0\s+fixture-strategy-momentum\s+compatible$/);
     expect(lines.find((l) => l.startsWith('fixture-future'))).toMatch(
-      /^fixture-future\s+strategy\s+3\.0\.0\s+fixture-strategy-future-api\s+incompatible\s+needs plugin API \^2\.0\.0, this host provides 1\.0\.0$/,
+      new RegExp(`^fixture-future\\s+strategy\\s+3\\.0\\.0\\s+fixture-strategy-future-api\\s+incompatible\\s+needs plugin API \\^2\\.0\\.0, this host provides ${HOST_API_VERSION.replaceAll('.', '\\.')}$`),
     );
     expect(out).toContain('fix: upgrade the host (npm install @trading-orchestrator/runner@latest) to one whose plugin API satisfies ^2.0.0');
   });
