@@ -1,3 +1,5 @@
+import { PLUGIN_API_VERSION } from '@trading-orchestrator/plugin-api';
+import { RUNNER_VERSION } from './version.js';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,9 +32,10 @@ describe('trading-orchestrator plugins list', () => {
     const { code, out } = await cli('plugins', 'list', '--plugin-dir', 'plugins', '--no-cache');
     expect(code).toBe(0);
     const lines = out.split('\n');
-    expect(lines[0]).toBe(`Plugins for ${dir} (host plugin API 1.0.0): 2 found, 1 usable`);
+    expect(lines[0]).toBe(`Plugins for ${dir} (host plugin API ${PLUGIN_API_VERSION}): 2 found, 1 usable`);
     expect(lines[2]).toMatch(/^ID\s+KIND\s+VERSION\s+PACKAGE\s+STATUS\s+REASON$/);
-    expect(lines[3]).toMatch(/^fixture-future\s+strategy\s+3\.0\.0\s+fixture-strategy-future-api\s+incompatible\s+needs plugin API \^2\.0\.0, this host provides 1\.0\.0$/);
+    expect(lines[3]).toMatch(/^fixture-future\s+strategy\s+3\.0\.0\s+fixture-strategy-future-api\s+incompatible\s+needs plugin API \^2\.0\.0, this host provides \d+\.\d+\.\d+$/);
+    expect(lines[3]!.endsWith(`this host provides ${PLUGIN_API_VERSION}`)).toBe(true);
     expect(lines[4]).toMatch(/^fixture-momentum\s+strategy\s+1\.0\.0\s+fixture-strategy-momentum\s+compatible$/);
     expect(out).toContain('    fix: upgrade the host (npm install @trading-orchestrator/runner@latest)');
   });
@@ -106,6 +109,6 @@ describe('command line errors', () => {
   });
 
   it('--version names the runner and plugin-API versions', async () => {
-    expect((await cli('--version')).out).toBe('trading-orchestrator 1.0.0 (plugin API 1.0.0)\n');
+    expect((await cli('--version')).out).toBe(`trading-orchestrator ${RUNNER_VERSION} (plugin API ${PLUGIN_API_VERSION})\n`);
   });
 });

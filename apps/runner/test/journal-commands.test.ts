@@ -22,7 +22,7 @@ describe('the journal from the command line', () => {
     expect(list.out.split('\n')[0]).toMatch(/^ID\s+LABEL\s+MODE\s+STATUS\s+STARTED\s+ENDED\s+EQUITY$/);
     expect(list.out.split('\n')[1]).toMatch(/^1\s+default\s+backtest\s+finished\s+\S+Z\s+\S+Z\s+\d+\.\d\d$/);
     const csv = (await cli('journal', 'export', '1', '--journal', 'runs.db')).out.split('\n');
-    expect(csv[0]).toBe('strategyId,symbol,direction,quantity,entryTime,exitTime,pnl,fees');
+    expect(csv[0]).toBe('strategyId,symbol,direction,quantity,entryTime,exitTime,pnl,fees,exitReason');
     expect(csv.length).toBeGreaterThan(100);
     const equity = JSON.parse((await cli('journal', 'export', '1', '--journal', 'runs.db', '--what', 'equity', '--format', 'json')).out) as { time: number; equity: number }[];
     expect(equity[0]).toEqual({ time: Date.UTC(2020, 0, 1), strategyId: '', equity: 100_000 });

@@ -1,3 +1,4 @@
+import { PLUGIN_API_VERSION } from '@trading-orchestrator/plugin-api';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,11 +33,11 @@ describe('trading-orchestrator plugins validate', () => {
     const { code, out } = await runCli(dir, 'plugins', 'validate', join(repo, 'plugins/strategy-ma-crossover'));
     expect(code).toBe(0);
     expect(out.split('\n').slice(1, -2)).toEqual([
-      '  ok    manifest: id ma-crossover, kind strategy, api ^1.0.0, entry ./dist/index.js',
-      "  ok    api ^1.0.0 admits this host's plugin API 1.0.0",
-      '  ok    plugin-api is a peer dependency (^1.0.0)',
+      '  ok    manifest: id ma-crossover, kind strategy, api ^1.1.0, entry ./dist/index.js',
+      `  ok    api ^1.1.0 admits this host's plugin API ${PLUGIN_API_VERSION}`,
+      '  ok    plugin-api is a peer dependency (^1.1.0)',
       '  ok    entry ./dist/index.js exists',
-      '  ok    entry exports a strategy definition (built against plugin API 1.0.0)',
+      `  ok    entry exports a strategy definition (built against plugin API ${PLUGIN_API_VERSION})`,
       '  ok    config schema (zod): an empty config is valid, every field has a default',
     ]);
   });
@@ -68,7 +69,7 @@ describe('trading-orchestrator plugins validate', () => {
     cpSync(join(repo, 'apps/runner/test/fixtures/strategy-future-api'), future, { recursive: true });
     const { code, err } = await runCli(dir, 'plugins', 'validate', future);
     expect(code).toBe(1);
-    expect(err).toContain('  error api: needs plugin API ^2.0.0, this host provides 1.0.0');
+    expect(err).toContain(`  error api: needs plugin API ^2.0.0, this host provides ${PLUGIN_API_VERSION}`);
     expect(err).toContain('  skip  the entry is not imported: this host would not load a plugin made for another plugin API');
     expect(err.trimEnd().split('\n').at(-1)).toBe('1 problem');
   });
