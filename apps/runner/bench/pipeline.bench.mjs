@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PluginManager } from '@trading-orchestrator/core-manager';
-import { BacktestEngine, EquitySampler, Ledger, paperBroker, PositionSizer, RunningMetrics, toCents } from '@trading-orchestrator/engine';
+import { BacktestEngine, EquitySampler, InstrumentBook, Ledger, paperBroker, PositionSizer, roundQuantity, RunningMetrics, toCents } from '@trading-orchestrator/engine';
 import { Journal } from '@trading-orchestrator/journal';
 import { riskGuards } from '@trading-orchestrator/risk-guards';
 import { varRiskManager } from '@trading-orchestrator/risk-var';
@@ -101,7 +101,8 @@ async function pipeline(journalPath) {
   // Opening the journal starts its writer thread: set-up, like loading the plugins, so it is done before the baseline.
   await journal?.ready();
   const detach = journal?.attach(manager.bus, journal.startRun({ label: 'bench', mode: 'backtest', config: {}, startedAt: 0 }));
-  const engine = new BacktestEngine({ manager, brokerId: 'paper', riskIds: RISKS, strategies: slots, capital: CAPITAL, periodsPerYear: PERIODS_PER_YEAR });
+  // Positions still open at the end stay open, as in the hand-wired loop: the run's per-bar cost is what is measured.
+  const engine = new BacktestEngine({ manager, brokerId: 'paper', riskIds: RISKS, strategies: slots, capital: CAPITAL, periodsPerYear: PERIODS_PER_YEAR, closeAtEnd: false });
   const rss = rssProbe();
   const t0 = performance.now();
   const result = await engine.run(bars(), new AbortController().signal);
@@ -114,7 +115,12 @@ async function pipeline(journalPath) {
   return { seconds, bars: result.bars, trades: result.metrics?.trades ?? 0, equity: result.portfolio.equity, rssGrowth };
 }
 
-/** The same plugin instances and the same bookkeeping, called straight: what the plugin layer is measured against. */
+/**
+ * The same plugin instances and the same bookkeeping, called straight: what the plugin layer is measured against.
+ * It follows the engine's order flow: a signal waits for the next bar, where its order is sized at the open, rounded
+ * to the lot, checked for cash (value, fee and the fee of selling again, out of the strategy's free cash) and by the
+ * risk plugins, and sent to the broker, which fills it at that open.
+ */
 async function handWired() {
   const init = (id) => initDirect(configs[id][0], configs[id][1], id);
   const strategies = await Promise.all(STRATEGIES.map(init));
@@ -128,9 +134,10 @@ async function handWired() {
   // The engine's result keeps its curves thinned to 2,048 points (`keepEquityPoints`), and so does this loop.
   const accountCurve = new EquitySampler(2_048);
   const sliceCurves = STRATEGIES.map(() => new EquitySampler(2_048));
-  // Per strategy, as the engine keeps them: the orders that may still fill, and whether one is working.
+  // Per strategy, as the engine keeps them: the orders that may still fill, and the signal waiting for the next bar.
   const orderIds = STRATEGIES.map(() => []);
-  const working = STRATEGIES.map(() => false);
+  const pending = STRATEGIES.map(() => undefined);
+  const instrument = new InstrumentBook([]).of('BTC');
   let trades = 0;
   let seq = 0;
   let n = 0;
@@ -156,18 +163,46 @@ async function handWired() {
     }
     return intent;
   };
+  /** A waiting signal becomes an order at this bar's open. */
+  const release = (s, signal, bar) => {
+    const id = STRATEGIES[s];
+    const held = ledger.quantity(id, bar.symbol);
+    let intent;
+    if (signal.side === 'buy' && held === 0) {
+      const { quantity: sized } = sizers[s].size(signal, bar.open, accounts[s].equity(), bar.timeframe);
+      const quantity = roundQuantity(sized, instrument);
+      if (quantity === 0) return;
+      const fill = broker.estimateFill('BTC', 'buy', quantity, bar.open);
+      const exitFee = broker.estimateFill('BTC', 'sell', quantity, bar.open).fee;
+      if (quantity * fill.price + fill.fee + exitFee + 0.03 > accounts[s].cash()) return;
+      intent = { id: `${id}-${++seq}`, symbol: bar.symbol, side: 'buy', quantity, type: 'market', reduceOnly: false, strategyId: id, time: signal.time, referencePrice: bar.open, signal };
+      if (signal.stopLoss !== undefined) intent.stopLoss = signal.stopLoss;
+      if (signal.takeProfit !== undefined) intent.takeProfit = signal.takeProfit;
+    } else if (signal.side !== 'buy' && held > 0) {
+      intent = { id: `${id}-${++seq}`, symbol: bar.symbol, side: 'sell', quantity: held, type: 'market', reduceOnly: true, strategyId: id, time: signal.time, referencePrice: bar.open, signal };
+    } else return;
+    intent = check(intent, ledger.snapshot(bar.time));
+    if (intent === undefined) return;
+    orderIds[s].push(intent.id);
+    broker.submit(intent);
+  };
   const rss = rssProbe();
   const t0 = performance.now();
   for (const bar of bars()) {
     n++;
     if (time !== -Infinity) recordEquity();
     time = bar.time;
+    for (let s = 0; s < STRATEGIES.length; s++) {
+      const signal = pending[s];
+      if (signal === undefined) continue;
+      pending[s] = undefined;
+      release(s, signal, bar);
+    }
     for (const fill of broker.onBar(bar) ?? []) {
       const entry = fill.orderId.split(':')[0];
       const s = orderIds.findIndex((ids) => ids.includes(entry));
       if (s < 0) continue;
       const id = STRATEGIES[s];
-      working[s] = false;
       const effect = ledger.applyFill(id, fill);
       if (effect.quantityAfter === 0) {
         trades++;
@@ -189,24 +224,8 @@ async function handWired() {
       sizers[s].onBar(bar);
       const signal = strategies[s].onBar(bar);
       if (signal === undefined || signal === null || Array.isArray(signal)) continue;
-      const id = STRATEGIES[s];
-      if (working[s]) continue;
-      const held = ledger.quantity(id, bar.symbol);
-      let intent;
-      if (signal.side === 'buy' && held === 0) {
-        const { quantity } = sizers[s].size(signal, bar.close, accounts[s].equity());
-        if (quantity === 0) continue;
-        intent = { id: `${id}-${++seq}`, symbol: bar.symbol, side: 'buy', quantity, type: 'market', reduceOnly: false, strategyId: id, time: bar.time, referencePrice: bar.close, signal, ...(signal.stopLoss === undefined ? {} : { stopLoss: signal.stopLoss }), ...(signal.takeProfit === undefined ? {} : { takeProfit: signal.takeProfit }) };
-        intent = check(intent, ledger.snapshot(bar.time));
-        if (intent === undefined) continue;
-      } else if (signal.side !== 'buy' && held > 0) {
-        intent = { id: `${id}-${++seq}`, symbol: bar.symbol, side: 'sell', quantity: held, type: 'market', reduceOnly: true, strategyId: id, time: bar.time, referencePrice: bar.close, signal };
-        intent = check(intent, ledger.snapshot(bar.time));
-        if (intent === undefined) continue;
-      } else continue;
-      orderIds[s].push(intent.id);
-      working[s] = true;
-      broker.submit(intent);
+      // A plain buy while long, or an exit while flat, is one the engine ignores too: it waits for nothing.
+      pending[s] = signal.time === undefined ? { ...signal, time: bar.time } : signal;
     }
   }
   recordEquity();

@@ -111,7 +111,7 @@ describe('buying power holds after every fill, whatever the signals', () => {
         expect(result.portfolio.cash).toBeGreaterThanOrEqual(0);
         totalFills += fills;
       }),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) },
     );
     // The property is about fills: the generated signals make plenty of them.
     expect(totalFills).toBeGreaterThan(200);
@@ -131,7 +131,7 @@ describe('buying power holds after every fill, whatever the signals', () => {
         });
         totalFills += fills;
       }),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) },
     );
   }, 120_000);
 });

@@ -11,7 +11,7 @@ const margin = { ...DEFAULT_ACCOUNT, type: 'margin' as const, leverage: 2 };
 
 describe('buying power', () => {
   it('a cash account pays the value, the fee and the fee of selling again', () => {
-    expect(claimOf({ side: 'buy', quantity: 10, opens: 10 }, cash, 1, estimate)).toEqual({ cash: 1001 + 1.001 + 0.999, exposure: 1001 });
+    expect(claimOf({ side: 'buy', quantity: 10, opens: 10 }, cash, 1, estimate)).toEqual({ cash: 1001 + 1.001 + 0.999, exposure: 1001, price: 100.1 });
   });
 
   it('a cash buy the account cannot pay is cut to the whole lots it can', () => {
@@ -36,6 +36,7 @@ describe('buying power', () => {
   });
 
   it('values a contract by its multiplier', () => {
-    expect(claimOf({ side: 'buy', quantity: 1, opens: 1 }, margin, 50, estimate).exposure).toBeCloseTo(5_005 + 0.1001 * 2, 9);
+    // The value at the buying price, and twice (the leverage) the fee and the buy-sell spread on 50 units' worth.
+    expect(claimOf({ side: 'buy', quantity: 1, opens: 1 }, margin, 50, estimate).exposure).toBeCloseTo(5_005 + 2 * (0.1001 + 0.2 * 50), 9);
   });
 });

@@ -43,19 +43,36 @@ export interface OrderNeed {
 export interface Claim {
   readonly cash: number;
   readonly exposure: number;
+  /** The price it is expected to fill at (NaN for a reduction, which claims nothing). */
+  readonly price: number;
 }
+
+/** What a reduction claims: nothing. */
+export const NO_CLAIM: Claim = { cash: 0, exposure: 0, price: Number.NaN };
 
 /**
  * The cash and exposure an order claims. A buy in a cash account pays its value and fee, and keeps back the fee of
- * selling it again (so closing never needs cash the account does not have). A reduction claims nothing.
+ * selling it again (so closing never needs cash the account does not have); a reduction there brings in more than
+ * its fee, and claims nothing. In a margin account an order claims its opening part's value at the buying price
+ * (the dearer side, whichever way it goes), and its fee and the spread between buying and selling on its whole
+ * quantity, times the leverage: the equity that carries the exposure loses the fee, and at most the spread when
+ * orders of both directions fill on one bar and the position is marked at the last of them. A reduction claims its
+ * fee and spread, until it fills.
  */
 export function claimOf(need: OrderNeed, rules: AccountRules, multiplier: number, estimate: FillEstimate): Claim {
-  if (need.opens <= 0) return { cash: 0, exposure: 0 };
-  const fill = estimate(need.side, need.quantity);
-  const value = need.opens * fill.price * multiplier;
-  if (rules.type === 'margin') return { cash: 0, exposure: value + fill.fee * rules.leverage };
-  const exitFee = estimate(need.side === 'buy' ? 'sell' : 'buy', need.opens).fee;
-  return { cash: need.side === 'buy' ? need.quantity * fill.price * multiplier + fill.fee + exitFee : fill.fee + exitFee, exposure: value };
+  if (rules.type === 'cash') {
+    if (need.opens <= 0) return NO_CLAIM;
+    const fill = estimate(need.side, need.quantity);
+    const exitFee = estimate(need.side === 'buy' ? 'sell' : 'buy', need.opens).fee;
+    const value = need.opens * fill.price * multiplier;
+    return { cash: need.side === 'buy' ? need.quantity * fill.price * multiplier + fill.fee + exitFee : fill.fee + exitFee, exposure: value, price: fill.price };
+  }
+  const buy = estimate('buy', need.quantity);
+  const sell = estimate('sell', need.quantity);
+  const fill = need.side === 'buy' ? buy : sell;
+  const spread = Math.max(0, buy.price - sell.price) * need.quantity * multiplier;
+  const exposure = Math.max(0, need.opens) * buy.price * multiplier + (fill.fee + spread) * rules.leverage;
+  return { cash: 0, exposure, price: fill.price };
 }
 
 /**
@@ -80,15 +97,15 @@ export interface Affordable {
 /**
  * The largest quantity of `need`, in whole `lot`s, the wallet can pay for (the whole of it when it can). With the
  * `reject` policy an order is paid in full or not at all. The part that closes a position is always affordable.
+ * `whole` is `claimOf(need)`, when the caller has it already.
  */
-export function affordable(need: OrderNeed, lot: number, multiplier: number, wallet: Wallet, rules: AccountRules, estimate: FillEstimate): Affordable {
+export function affordable(need: OrderNeed, lot: number, multiplier: number, wallet: Wallet, rules: AccountRules, estimate: FillEstimate, whole = claimOf(need, rules, multiplier, estimate)): Affordable {
   const closes = need.quantity - need.opens;
   const at = (quantity: number): Claim => claimOf({ side: need.side, quantity, opens: quantity - closes }, rules, multiplier, estimate);
-  const price = estimate(need.side, need.quantity).price;
-  const whole = at(need.quantity);
+  const price = whole.price;
   if (need.opens <= 0 || fits(whole, closes, price, multiplier, wallet, rules)) return { quantity: need.quantity, claim: whole };
-  const none = { quantity: rules.insufficientFunds === 'reject' || closes <= 0 ? 0 : closes, claim: { cash: 0, exposure: 0 } };
-  if (rules.insufficientFunds === 'reject') return { quantity: 0, claim: none.claim };
+  const none = { quantity: rules.insufficientFunds === 'reject' || closes <= 0 ? 0 : closes, claim: NO_CLAIM };
+  if (rules.insufficientFunds === 'reject') return { quantity: 0, claim: NO_CLAIM };
   // The most lots of the opening part that fit: cost only grows with quantity, so halve the interval until it closes.
   let low = 0;
   let high = Math.floor(need.opens / lot + 1e-9);

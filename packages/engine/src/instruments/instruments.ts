@@ -18,8 +18,26 @@ export interface Instrument {
  */
 export const DEFAULT_LOT_SIZE = 0.000_001;
 
+/** A step as a whole number of units of 10^-decimals: 0.001 is 1 unit of 1/1000, 2.5e-7 is 25 units of 1e-8. */
+interface Grid {
+  readonly units: number;
+  readonly scale: number;
+}
+
+/** Kept per step: instruments have few distinct steps, and multiples of them are made on every order. */
+const GRIDS = new Map<number, Grid>();
+
+function gridOf(step: number): Grid {
+  let grid = GRIDS.get(step);
+  if (grid === undefined) {
+    const scale = 10 ** countDecimals(step);
+    GRIDS.set(step, (grid = { units: Math.round(step * scale), scale }));
+  }
+  return grid;
+}
+
 /** Decimal places of a step such as 0.001 or 2.5e-7, so multiples of it can be written without binary noise. */
-function decimalsOf(step: number): number {
+function countDecimals(step: number): number {
   if (!(step > 0) || Number.isInteger(step)) return 0;
   const text = step.toExponential();
   const [mantissa, exponent] = text.split('e') as [string, string];
@@ -27,10 +45,13 @@ function decimalsOf(step: number): number {
   return Math.max(0, fraction - Number(exponent));
 }
 
-/** `count` steps, written with the step's own decimals (3 × 0.1 is 0.3, not 0.30000000000000004). */
+/**
+ * `count` steps, as the decimal number they are (3 × 0.1 is 0.3, not 0.30000000000000004): a whole number of grid
+ * units divided once by the grid's scale gives the double nearest to it.
+ */
 function multipleOf(count: number, step: number): number {
-  const decimals = decimalsOf(step);
-  return decimals === 0 ? count * step : Number((count * step).toFixed(decimals));
+  const { units, scale } = gridOf(step);
+  return scale === 1 ? count * step : (count * units) / scale;
 }
 
 /** The quantity rounded down to a whole number of lots. Never rounds up: an order never grows by rounding. */

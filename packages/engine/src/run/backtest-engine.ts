@@ -44,8 +44,6 @@ export class BacktestEngine {
   private readonly aggregator: BarAggregator | undefined;
   /** Set by the run's abort signal: the run stops before the next bar. */
   private stopRequested = false;
-  /** Stops listening to the broker's order reports (at `finish`). */
-  private readonly stopReports: () => void;
   private interrupted = false;
 
   constructor(private readonly options: BacktestOptions) {
@@ -61,8 +59,6 @@ export class BacktestEngine {
       built,
       TIMEFRAMES.filter((t) => !built.includes(t)),
     );
-    // What the broker says of its orders on its own (a fill for less than asked, a cancel) ends them here too.
-    this.stopReports = this.ctx.bus.subscribe('order', (order) => this.desk.onReport(order));
   }
 
   /**
@@ -251,7 +247,6 @@ export class BacktestEngine {
   /** The results so far; `interrupted` marks a run stopped early by its driver (a paper session's Ctrl-C). */
   finish(interrupted = this.interrupted): BacktestResult {
     const { ctx } = this;
-    this.stopReports();
     this.interrupted = interrupted;
     this.equity.record();
     // The point just recorded is booked; a later `finish` must not book it again.

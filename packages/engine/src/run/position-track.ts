@@ -63,18 +63,11 @@ export class PositionTrack {
     return true;
   }
 
-  /**
-   * After a fill: flat, only the working orders can fill for it any more (brackets go with their position), and
-   * the entries are those still working. Emptied by popping and pushing back: setting `length` calls the runtime.
-   */
-  settleFlat(): void {
-    while (this.orderIds.length > 0) this.orderIds.pop();
+  /** The working orders that open or add: what an order planned now must count on top of what is held. */
+  workingEntries(): number {
     let entries = 0;
-    for (let i = 0; i < this.working.length; i++) {
-      this.orderIds.push(this.working[i]!.id);
-      if (this.working[i]!.entry) entries++;
-    }
-    this.entries = entries;
+    for (let i = 0; i < this.working.length; i++) if (this.working[i]!.entry) entries++;
+    return entries;
   }
 }
 
@@ -94,9 +87,28 @@ export class TrackBook {
       state.positions.set(symbol, track);
       const tracks = this.bySymbol.get(symbol);
       if (tracks === undefined) this.bySymbol.set(symbol, [track]);
-      else tracks.push(track);
+      else {
+        // In the strategies' order, so that what several strategies ask at one time is done in the config's order.
+        const at = tracks.findIndex((t) => t.owner.index > state.index);
+        tracks.splice(at < 0 ? tracks.length : at, 0, track);
+      }
     }
     return track;
+  }
+
+  /**
+   * After a fill that left `track` flat: only its working entries can fill for it any more (brackets go with their
+   * position, and an order that only reduces has nothing left to reduce: the broker closes at most what is held),
+   * and the entries are those. Emptied by popping and pushing back: setting `length` calls the runtime.
+   */
+  settleFlat(track: PositionTrack): void {
+    for (let i = track.working.length - 1; i >= 0; i--) {
+      const order = track.working[i]!;
+      if (!order.entry) this.endWorking(track, order, 'filled');
+    }
+    while (track.orderIds.length > 0) track.orderIds.pop();
+    for (let i = 0; i < track.working.length; i++) track.orderIds.push(track.working[i]!.id);
+    track.entries = track.working.length;
   }
 
   /** A working order of `track` has filled, been cancelled or rejected. */
@@ -104,7 +116,7 @@ export class TrackBook {
     if (track.endWorking(order, outcome) && order.limit) this.limitsWorking--;
   }
 
-  /** Every strategy's track of a symbol, or undefined when none has one. */
+  /** Every strategy's track of a symbol, in the strategies' order, or undefined when none has one. */
   ofSymbol(symbol: string): readonly PositionTrack[] | undefined {
     return this.bySymbol.get(symbol);
   }

@@ -88,11 +88,12 @@ export class RunContext {
     this.curve = new EquitySampler(keepPoints);
     this.metrics = new RunningMetrics(metricsOptions);
     const runSymbols = options.symbols;
-    this.slots = options.strategies.map((slot) => {
+    this.slots = options.strategies.map((slot, index) => {
       const plugin = this.require(slot.instanceId, 'strategy');
       const symbols = slot.symbols ?? runSymbols;
       const state: SlotState = {
         slot,
+        index,
         plugin,
         active: false,
         sizer: new PositionSizer(slot.sizing, slot.atrPeriod),

@@ -11,6 +11,8 @@ import type { PositionTrack } from './position-track.js';
 /** One strategy of the run as the engine keeps it: its hooks, money, tallies and positions. */
 export interface SlotState {
   readonly slot: StrategySlot;
+  /** Its place among the run's strategies: requests made at one time are acted on in this order. */
+  readonly index: number;
   readonly plugin: ManagedPlugin;
   /** Whether the plugin was active when the engine last looked (`PluginStates.refresh`). */
   active: boolean;

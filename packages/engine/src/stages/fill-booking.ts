@@ -92,9 +92,9 @@ export class FillBooking {
     const effect = ctx.ledger.applyFill(state.slot.instanceId, fill);
     const { quantityBefore: before, quantityAfter: after } = effect;
     this.recordTrade(track, fill, before, after, effect.realized / 100, effect.fee / 100);
-    if (after === 0) track.settleFlat();
+    if (after === 0) ctx.tracks.settleFlat(track);
     // A reversal starts a new position: its one entry is the order that reversed it.
-    else if (before !== 0 && Math.sign(before) !== Math.sign(after)) track.entries = 1 + track.working.reduce((n, w) => n + (w.entry ? 1 : 0), 0);
+    else if (before !== 0 && Math.sign(before) !== Math.sign(after)) track.entries = 1 + track.workingEntries();
     ctx.listeners.refresh();
     if (ctx.listeners.fill) ctx.bus.publish('fill', fill);
     const portfolio = ctx.ledger.snapshot(fill.time);

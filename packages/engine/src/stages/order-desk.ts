@@ -1,11 +1,12 @@
 import { HOOK_FAILED, type RiskVerdict } from '@trading-orchestrator/core-manager';
 import type { Bar, Broker, Order, OrderIntent, OrderTrailingStop } from '@trading-orchestrator/plugin-api';
-import { affordable, claimOf, type Claim, type FillEstimate, type Wallet } from '../account/buying-power.js';
+import { affordable, claimOf, NO_CLAIM, type Claim, type FillEstimate, type Wallet } from '../account/buying-power.js';
 import { orderSizeProblem, roundPrice, roundQuantity, type Instrument } from '../instruments/instruments.js';
-import { planOrder, type PlannedOrder, type Sizes } from '../orders/order-plan.js';
+import { planOrder, type Ignored, type PlannedOrder, type Sizes } from '../orders/order-plan.js';
 import type { OrderRequest, WorkingOrder } from '../run/engine-types.js';
 import type { PositionTrack } from '../run/position-track.js';
 import type { RunContext } from '../run/run-context.js';
+import type { SlotState } from '../run/slot-state.js';
 
 /** An order made from a request, on its way through the risk gate to the broker. */
 interface Outgoing {
@@ -31,6 +32,9 @@ type Maybe<T> = T | typeof HOOK_FAILED | Promise<T | typeof HOOK_FAILED>;
  * owns the working orders and their claims on buying power.
  */
 export class OrderDesk {
+  /** Reused for every request: a plan is made and done with before the next. */
+  private readonly sizes = new RequestSizes();
+
   constructor(private readonly ctx: RunContext) {}
 
   /** A signal made now, to be acted on at the symbol's next bar. */
@@ -82,16 +86,7 @@ export class OrderDesk {
     const instrument = ctx.instruments.of(track.symbol);
     const limit = signal.limitPrice === undefined ? undefined : roundPrice(signal.limitPrice, instrument, signal.side === 'sell' ? 'up' : 'down');
     const price = limit ?? (state.slot.sizing.price === 'signal-close' ? request.close : bar.open);
-    const strategyEquity = state.account.equity();
-    const sizes: Sizes = {
-      entry: () => {
-        const sized = state.sizer.size(signal, price, strategyEquity, request.timeframe);
-        return sized.quantity > 0 ? sized.quantity : { code: 'SIZED_TO_ZERO', message: sized.reason ?? 'sized to zero' };
-      },
-      unitsWorth: (value) => value / (price * instrument.multiplier),
-      accountEquity: ctx.ledger.equity(),
-      strategyEquity,
-    };
+    const sizes = this.sizes.of(state, request, price, instrument.multiplier, ctx.ledger.equity());
     const held = ctx.ledger.quantity(state.slot.instanceId, track.symbol);
     const plan = planOrder(signal, { held, working: track.workingQuantity(), entries: track.entries, pyramiding: state.pyramiding, allowShort: ctx.allowShort }, sizes);
     if (plan.ignored !== undefined) ctx.ignore(state, signal, plan.ignored.code, plan.ignored.message);
@@ -115,17 +110,22 @@ export class OrderDesk {
     // The whole position is closed exactly, whatever its lots; anything else is rounded down to whole lots.
     const whole = planned.reduceOnly && Math.abs(planned.quantity - Math.abs(held)) <= 1e-9 * Math.abs(held);
     let quantity = whole ? Math.abs(held) : roundQuantity(planned.quantity, instrument);
-    const closes = Math.min(quantity, planned.quantity - planned.opens);
+    // What closes the position; a sliver left by binary arithmetic (32.923 - 32.913) is no opening.
+    let closes = Math.min(quantity, planned.quantity - planned.opens);
+    if (quantity - closes < instrument.lotSize * 1e-6) closes = quantity;
     if (quantity <= 0) return ctx.ignore(state, signal, 'SIZED_TO_ZERO', `${planned.quantity} ${track.symbol} rounds to no lot of ${instrument.lotSize}`);
     const reference = limit ?? bar.open;
     // A limit order fills at its limit or better; a market order at the open, as the broker expects to fill it.
     const estimate: FillEstimate = limit === undefined ? (side, q) => ctx.estimateFill(track.symbol, side, q, reference) : (side, q) => ({ price: limit, fee: ctx.estimateFill(track.symbol, side, q, limit).fee });
-    let claim: Claim = { cash: 0, exposure: 0 };
-    if (quantity > closes) {
+    let claim: Claim = NO_CLAIM;
+    if (quantity <= closes) claim = claimOf({ side: planned.side, quantity, opens: 0 }, ctx.account, instrument.multiplier, estimate);
+    else {
       const tooSmall = orderSizeProblem(quantity - closes, reference, instrument);
       if (tooSmall !== undefined) return this.closeOnly(track, request, bar, limit, closes, 'BELOW_MINIMUM', tooSmall);
-      const wallet = this.walletAt(track, held, estimate(planned.side, quantity).price, instrument.multiplier);
-      const paid = affordable({ side: planned.side, quantity, opens: quantity - closes }, instrument.lotSize, instrument.multiplier, wallet, ctx.account, estimate);
+      const need = { side: planned.side, quantity, opens: quantity - closes };
+      const whole = claimOf(need, ctx.account, instrument.multiplier, estimate);
+      const wallet = this.walletAt(track, held, whole.price, instrument.multiplier);
+      const paid = affordable(need, instrument.lotSize, instrument.multiplier, wallet, ctx.account, estimate, whole);
       if (paid.quantity <= closes) return this.closeOnly(track, request, bar, limit, closes, 'INSUFFICIENT_FUNDS', this.shortOf(wallet, quantity - closes, track.symbol, reference));
       if (paid.quantity < quantity) {
         const cut = roundQuantity(paid.quantity, instrument);
@@ -134,7 +134,7 @@ export class OrderDesk {
         const stillTooSmall = orderSizeProblem(quantity - closes, reference, instrument);
         if (stillTooSmall !== undefined) return this.closeOnly(track, request, bar, limit, closes, 'BELOW_MINIMUM', stillTooSmall);
       }
-      claim = claimOf({ side: planned.side, quantity, opens: quantity - closes }, ctx.account, instrument.multiplier, estimate);
+      claim = paid.quantity === quantity ? paid.claim : claimOf({ side: planned.side, quantity, opens: quantity - closes }, ctx.account, instrument.multiplier, estimate);
     }
     const opens = quantity - closes;
     let trailing: OrderTrailingStop | undefined;
@@ -226,7 +226,7 @@ export class OrderDesk {
       if (out.closes > 0 && out.closes < out.intent.quantity && FAILED_TO_ANSWER.has(verdict.code)) {
         const { id: _id, quantity: _quantity, stopLoss: _stop, takeProfit: _target, trailingStop: _trailing, exitAfterBars: _bars, ...rest } = out.intent;
         const intent: OrderIntent = { ...rest, id: `${out.intent.strategyId}-${++ctx.sequence}`, quantity: out.closes, reduceOnly: true };
-        return this.check({ ...out, intent }, { cash: 0, exposure: 0 });
+        return this.check({ ...out, intent }, claimOf({ side: intent.side, quantity: out.closes, opens: 0 }, ctx.account, out.instrument.multiplier, out.estimate));
       }
       return;
     }
@@ -277,21 +277,6 @@ export class OrderDesk {
     state.claimedCash += claim.cash;
     state.claimedExposure += claim.exposure;
     if (limit) ctx.tracks.limitsWorking++;
-  }
-
-  /**
-   * A broker's word on one of its orders (`reportOrder`): one that is done (filled, perhaps for less than asked, as
-   * a reduce-only order is when less is held; cancelled; rejected) stops working and gives back its claim.
-   */
-  onReport(order: Order): void {
-    const { status } = order;
-    if (status !== 'filled' && status !== 'cancelled' && status !== 'rejected') return;
-    const tracks = this.ctx.tracks.ofSymbol(order.symbol);
-    if (tracks === undefined) return;
-    for (const track of tracks) {
-      const working = track.workingOrder(order.id);
-      if (working !== undefined) return this.ctx.tracks.endWorking(track, working, status);
-    }
   }
 
   /**
@@ -371,3 +356,32 @@ export class OrderDesk {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** How `planOrder` turns a request's sizes into units, for one request at a time (set by `of`). */
+class RequestSizes implements Sizes {
+  private state!: SlotState;
+  private request!: OrderRequest;
+  private price = Number.NaN;
+  private multiplier = 1;
+  accountEquity = Number.NaN;
+  strategyEquity = Number.NaN;
+
+  of(state: SlotState, request: OrderRequest, price: number, multiplier: number, accountEquity: number): this {
+    this.state = state;
+    this.request = request;
+    this.price = price;
+    this.multiplier = multiplier;
+    this.accountEquity = accountEquity;
+    this.strategyEquity = state.account.equity();
+    return this;
+  }
+
+  entry(): number | Ignored {
+    const sized = this.state.sizer.size(this.request.signal, this.price, this.strategyEquity, this.request.timeframe);
+    return sized.quantity > 0 ? sized.quantity : { code: 'SIZED_TO_ZERO', message: sized.reason ?? 'sized to zero' };
+  }
+
+  unitsWorth(value: number): number {
+    return value / (this.price * this.multiplier);
+  }
+}

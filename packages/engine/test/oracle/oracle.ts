@@ -15,7 +15,8 @@ import type { Bar, PositionDelta, PositionTarget } from '@trading-orchestrator/p
  *   minimum, at most the value, in cents rounded half away from zero;
  * - a cash account pays value + fee + the fee of selling it again out of its free cash; a margin account keeps
  *   gross exposure within equity × leverage, the symbol's position valued at the fill price, each with a cent of
- *   room per rounded amount; an order that does not fit is cut to the lots that do (or refused);
+ *   room per rounded amount; each order claims its opening part at the buying price and, times the leverage, its
+ *   fee and the buy-sell spread on its quantity; an order that does not fit is cut to the lots that do (or refused);
  * - a protective exit (stop, trailing stop, target, time exit) covers what its entry opened; the time exit fills at
  *   the open after the entry's own orders, then stops and targets against the range, a stop before a target;
  * - what is held at the end is closed at the last close with slippage and fee;
@@ -214,15 +215,20 @@ export function simulate(bars: readonly Bar[], signalsOn: (i: number) => readonl
       const equityAtFill = equity + position * (price - lastClose);
       const need = (q: number) => {
         const opens = q - closes;
-        if (opens <= 0) return { fits: true, claimCents: 0, exposure: 0 };
+        // A reduction always goes; in a margin account its fee still lowers the equity that carries the rest.
         const fee = feeOn(q * price) / 100;
         if (c.leverage === 'cash') {
+          if (opens <= 0) return { fits: true, claimCents: 0, exposure: 0 };
           const exitFee = feeOn(opens * fillPrice(side === 'buy' ? 'sell' : 'buy', bar.open)) / 100;
           const claim = (side === 'buy' ? q * price : 0) + fee + exitFee;
           return { fits: claim + 0.03 <= (cashCents - claimed) / 100, claimCents: claim * 100, exposure: opens * price };
         }
-        const gross = Math.max(0, exposed - closes * price) + opens * price + fee * c.leverage;
-        return { fits: gross + 0.01 * (c.leverage + 2) <= c.leverage * equityAtFill, claimCents: 0, exposure: opens * price + fee * c.leverage };
+        // Margin: the opening part at the buying price, and the fee and the buy-sell spread on it all, times leverage.
+        const spread = (fillPrice('buy', bar.open) - fillPrice('sell', bar.open)) * q;
+        const claimed_ = Math.max(0, opens) * fillPrice('buy', bar.open) + (fee + spread) * c.leverage;
+        if (opens <= 0) return { fits: true, claimCents: 0, exposure: claimed_ };
+        const gross = Math.max(0, exposed - closes * price) + claimed_;
+        return { fits: gross + 0.01 * (c.leverage + 2) <= c.leverage * equityAtFill, claimCents: 0, exposure: claimed_ };
       };
       let answer = need(quantity);
       if (!answer.fits) {
