@@ -21,9 +21,13 @@ export const IGNORE_CODES = [
 ] as const;
 export type IgnoreCode = (typeof IGNORE_CODES)[number];
 
+/**
+ * A reason for not acting, with its message made only when asked for: most ignored signals are counted and nobody
+ * reads their words, which name numbers (and formatting a number costs more than the rest of the plan).
+ */
 export interface Ignored {
   readonly code: IgnoreCode;
-  readonly message: string;
+  readonly message: () => string;
 }
 
 /** What the strategy holds and has working in the symbol when a signal is acted on. */
@@ -82,7 +86,7 @@ function orderFor(from: number, to: number): PlannedOrder {
 
 const describe = (q: number) => (q === 0 ? 'flat' : `${q > 0 ? 'long' : 'short'} ${Math.abs(q)}`);
 const plan = (order: PlannedOrder | undefined, ignored?: Ignored, cancelWorking = false): Plan => ({ cancelWorking, order, ignored });
-const ignore = (code: IgnoreCode, message: string, cancelWorking = false): Plan => plan(undefined, { code, message }, cancelWorking);
+const ignore = (code: IgnoreCode, message: () => string, cancelWorking = false): Plan => plan(undefined, { code, message }, cancelWorking);
 
 const noShorts = 'shorting is off (set allowShort: true with a margin account to allow it)';
 
@@ -107,7 +111,7 @@ function deltaUnits(delta: PositionDelta, projected: number, sizes: Sizes): numb
     case 'units':
       return delta.size;
     case 'position':
-      return projected === 0 ? { code: 'NO_POSITION', message: `a delta of ${delta.size} of the position needs a position, and the strategy is flat` } : delta.size * Math.abs(projected);
+      return projected === 0 ? { code: 'NO_POSITION', message: () => `a delta of ${delta.size} of the position needs a position, and the strategy is flat` } : delta.size * Math.abs(projected);
     case 'entries': {
       const entry = sizes.entry();
       return typeof entry === 'number' ? delta.size * entry : entry;
@@ -118,8 +122,8 @@ function deltaUnits(delta: PositionDelta, projected: number, sizes: Sizes): numb
 /** A move of the position from `from` to `to` that must not open a short: cut to flat, or refused. */
 function withoutShort(from: number, to: number, facts: PositionFacts, what: string, cancelWorking: boolean): Plan {
   if (to >= 0 || facts.allowShort) return plan(orderFor(from, to), undefined, cancelWorking);
-  if (from <= 0) return ignore('SHORTING_NOT_ALLOWED', `${what} would open a short: ${noShorts}`, cancelWorking);
-  return plan(orderFor(from, 0), { code: 'SHORTING_NOT_ALLOWED', message: `${what} would reverse to a short; it only closes the long of ${from}: ${noShorts}` }, cancelWorking);
+  if (from <= 0) return ignore('SHORTING_NOT_ALLOWED', () => `${what} would open a short: ${noShorts}`, cancelWorking);
+  return plan(orderFor(from, 0), { code: 'SHORTING_NOT_ALLOWED', message: () => `${what} would reverse to a short; it only closes the long of ${from}: ${noShorts}` }, cancelWorking);
 }
 
 /**
@@ -138,13 +142,13 @@ export function planOrder(signal: Signal, facts: PositionFacts, sizes: Sizes): P
   const { side, target, delta } = signal;
   if (side === 'exit') {
     if (delta !== undefined) {
-      if (projected === 0) return ignore('NOTHING_TO_EXIT', 'an exit with nothing held or working');
+      if (projected === 0) return ignore('NOTHING_TO_EXIT', () => 'an exit with nothing held or working');
       const size = deltaUnits(delta, projected, sizes);
       if (typeof size !== 'number') return ignore(size.code, size.message);
       const to = projected - sign(projected) * Math.min(size, Math.abs(projected));
       return plan(orderFor(projected, to));
     }
-    if (held === 0) return working === 0 ? ignore('NOTHING_TO_EXIT', 'an exit with nothing held or working') : plan(undefined, undefined, true);
+    if (held === 0) return working === 0 ? ignore('NOTHING_TO_EXIT', () => 'an exit with nothing held or working') : plan(undefined, undefined, true);
     return plan(orderFor(held, 0), undefined, working !== 0);
   }
   const direction = side === 'buy' ? 1 : -1;
@@ -152,7 +156,7 @@ export function planOrder(signal: Signal, facts: PositionFacts, sizes: Sizes): P
     const units = targetUnits(target, sizes);
     if (typeof units !== 'number') return ignore(units.code, units.message, working !== 0);
     const to = direction * units;
-    if (to === held) return ignore('ALREADY_AT_TARGET', `the position is already ${describe(held)}`, working !== 0);
+    if (to === held) return ignore('ALREADY_AT_TARGET', () => `the position is already ${describe(held)}`, working !== 0);
     return withoutShort(held, to, facts, `a ${side} to a target of ${describe(to)}`, working !== 0);
   }
   if (delta !== undefined) {
@@ -164,10 +168,10 @@ export function planOrder(signal: Signal, facts: PositionFacts, sizes: Sizes): P
   if (sign(held) === -direction) return plan(orderFor(held, 0), undefined, working !== 0);
   // Flat with an entry of the other direction still working: as it would close that position, it cancels the entry.
   if (held === 0 && sign(working) === -direction) return plan(undefined, undefined, true);
-  if (direction < 0 && projected <= 0 && !facts.allowShort) return ignore('SHORTING_NOT_ALLOWED', `a sell with nothing long to close would open a short: ${noShorts}`);
+  if (direction < 0 && projected <= 0 && !facts.allowShort) return ignore('SHORTING_NOT_ALLOWED', () => `a sell with nothing long to close would open a short: ${noShorts}`);
   if (facts.entries > facts.pyramiding) {
-    const where = held === 0 ? `an entry is still working (${describe(working)})` : `the position is ${describe(held)} after ${facts.entries} entr${facts.entries === 1 ? 'y' : 'ies'}`;
-    return ignore('PYRAMIDING_LIMIT', `${where}; pyramiding allows ${facts.pyramiding} add${facts.pyramiding === 1 ? '' : 's'} (raise the strategy's pyramiding, or size the signal with a target or delta)`);
+    const where = () => (held === 0 ? `an entry is still working (${describe(working)})` : `the position is ${describe(held)} after ${facts.entries} entr${facts.entries === 1 ? 'y' : 'ies'}`);
+    return ignore('PYRAMIDING_LIMIT', () => `${where()}; pyramiding allows ${facts.pyramiding} add${facts.pyramiding === 1 ? '' : 's'} (raise the strategy's pyramiding, or size the signal with a target or delta)`);
   }
   const entry = sizes.entry();
   if (typeof entry !== 'number') return ignore(entry.code, entry.message);

@@ -141,6 +141,20 @@ export class Ledger {
     return this.clock.priceOf(symbol);
   }
 
+  /**
+   * One strategy's holding in one symbol, made (flat) on first use: a box whose `quantity` stays current, so a caller
+   * that keeps it reads the position without a look-up. Kept across `restore` only until then: ask again after one.
+   */
+  holding(strategyId: string, symbol: string): { readonly quantity: number } {
+    const k = positionKey(strategyId, symbol);
+    let lot = this.lots.get(k);
+    if (lot === undefined) {
+      lot = { strategyId, symbol, quantity: 0, cost: 0, realized: 0, openedAt: 0 };
+      this.addLot(lot);
+    }
+    return lot;
+  }
+
   quantity(strategyId: string, symbol: string): number {
     return this.lots.get(positionKey(strategyId, symbol))?.quantity ?? 0;
   }

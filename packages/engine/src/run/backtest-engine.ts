@@ -164,8 +164,10 @@ export class BacktestEngine {
   /** The stages of a fed bar from `from` on (see the class comment). */
   private stages(bar: Bar, from: number): void | Promise<void> {
     let pending: void | Promise<void>;
-    if (from <= RELEASE && (pending = this.desk.release(bar)) !== undefined) return this.stagesAfter(pending, bar, EXPIRE);
-    if (from <= EXPIRE && (pending = this.desk.expire(bar)) !== undefined) return this.stagesAfter(pending, bar, FILLS);
+    // Most bars have no order to make and none to expire: two counters say so without a call.
+    const { tracks } = this.ctx;
+    if (from <= RELEASE && tracks.pendingCount !== 0 && (pending = this.desk.release(bar)) !== undefined) return this.stagesAfter(pending, bar, EXPIRE);
+    if (from <= EXPIRE && tracks.limitsWorking !== 0 && (pending = this.desk.expire(bar)) !== undefined) return this.stagesAfter(pending, bar, FILLS);
     if (from <= FILLS && (pending = this.fills.onBar(bar)) !== undefined) return this.stagesAfter(pending, bar, RISK);
     if (from <= RISK && (pending = this.plugins.risk(bar, 0)) !== undefined) return this.stagesAfter(pending, bar, STRATEGIES);
     return this.plugins.strategies(bar, true, 0);
@@ -232,7 +234,7 @@ export class BacktestEngine {
     const { ctx } = this;
     for (const state of ctx.tradingSlots) {
       for (const track of state.positions.values()) {
-        const held = ctx.ledger.quantity(state.slot.instanceId, track.symbol);
+        const held = track.held.quantity;
         const last = ctx.ledger.priceOf(track.symbol);
         if (held === 0 || !(last > 0)) continue;
         const side = held > 0 ? 'sell' : 'buy';

@@ -1,4 +1,5 @@
 import type { Fill } from '@trading-orchestrator/plugin-api';
+import type { Instrument } from '../instruments/instruments.js';
 import type { OpenTrade, OrderRequest, WorkingOrder } from './engine-types.js';
 import type { SlotState } from './slot-state.js';
 
@@ -27,6 +28,10 @@ export class PositionTrack {
   constructor(
     readonly owner: SlotState,
     readonly symbol: string,
+    /** How the symbol trades. */
+    readonly instrument: Instrument,
+    /** The ledger's box of what the strategy holds in the symbol: `held.quantity` is the filled position, signed. */
+    readonly held: { readonly quantity: number },
   ) {}
 
   /** Σ what is left of the working orders, signed (buys positive). */
@@ -79,11 +84,17 @@ export class TrackBook {
   /** Limit orders working across all tracks: while none do, a bar looks for none to expire. */
   limitsWorking = 0;
 
+  /** `instrumentOf` and `holdingOf` give a new track what it keeps of the instruments and the ledger. */
+  constructor(
+    private readonly instrumentOf: (symbol: string) => Instrument,
+    private readonly holdingOf: (strategyId: string, symbol: string) => { readonly quantity: number },
+  ) {}
+
   /** The strategy's track of a symbol, made on first use. */
   of(state: SlotState, symbol: string): PositionTrack {
     let track = state.positions.get(symbol);
     if (track === undefined) {
-      track = new PositionTrack(state, symbol);
+      track = new PositionTrack(state, symbol, this.instrumentOf(symbol), this.holdingOf(state.slot.instanceId, symbol));
       state.positions.set(symbol, track);
       const tracks = this.bySymbol.get(symbol);
       if (tracks === undefined) this.bySymbol.set(symbol, [track]);

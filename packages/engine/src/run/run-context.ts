@@ -48,7 +48,7 @@ export class RunContext {
   readonly instruments: InstrumentBook;
   readonly account: AccountRules;
   readonly allowShort: boolean;
-  readonly tracks = new TrackBook();
+  readonly tracks: TrackBook;
   readonly slots: SlotState[];
   /** The slots that trade (not shadow): whose equity is recorded on every bar. */
   readonly tradingSlots: readonly SlotState[];
@@ -76,6 +76,10 @@ export class RunContext {
     this.ledger = new Ledger(options.capital, options.currency ?? 'USD');
     this.gate = new RiskGate(manager, options.riskIds);
     this.instruments = new InstrumentBook(options.instruments ?? []);
+    this.tracks = new TrackBook(
+      (symbol) => this.instruments.of(symbol),
+      (strategyId, symbol) => this.ledger.holding(strategyId, symbol),
+    );
     for (const instrument of this.instruments.described()) if (instrument.multiplier !== 1) this.ledger.setMultiplier(instrument.symbol, instrument.multiplier);
     this.account = { ...DEFAULT_ACCOUNT, ...options.account };
     this.allowShort = options.allowShort === true;
@@ -145,10 +149,10 @@ export class RunContext {
   }
 
   /** A signal not acted on: counted for the strategy and published with the reason, never dropped in silence. */
-  ignore(state: SlotState, signal: Signal, code: IgnoreCode, message: string): void {
+  ignore(state: SlotState, signal: Signal, code: IgnoreCode, message: string | (() => string)): void {
     state.ignored.set(code, (state.ignored.get(code) ?? 0) + 1);
     this.listeners.refresh();
-    if (this.listeners.ignored) this.bus.publish('signal-ignored', { time: this.currentTime, strategyId: state.slot.instanceId, signal, code, message });
+    if (this.listeners.ignored) this.bus.publish('signal-ignored', { time: this.currentTime, strategyId: state.slot.instanceId, signal, code, message: typeof message === 'string' ? message : message() });
   }
 
   /** A risk denial: counted for the strategy and kept among the run's first denials. */

@@ -83,11 +83,11 @@ export class OrderDesk {
     const { ctx } = this;
     const state = track.owner;
     const signal = request.signal;
-    const instrument = ctx.instruments.of(track.symbol);
+    const instrument = track.instrument;
     const limit = signal.limitPrice === undefined ? undefined : roundPrice(signal.limitPrice, instrument, signal.side === 'sell' ? 'up' : 'down');
     const price = limit ?? (state.slot.sizing.price === 'signal-close' ? request.close : bar.open);
     const sizes = this.sizes.of(state, request, price, instrument.multiplier, ctx.ledger.equity());
-    const held = ctx.ledger.quantity(state.slot.instanceId, track.symbol);
+    const held = track.held.quantity;
     const plan = planOrder(signal, { held, working: track.workingQuantity(), entries: track.entries, pyramiding: state.pyramiding, allowShort: ctx.allowShort }, sizes);
     if (plan.ignored !== undefined) ctx.ignore(state, signal, plan.ignored.code, plan.ignored.message);
     if (plan.order === undefined && !plan.cancelWorking) return;
@@ -106,14 +106,14 @@ export class OrderDesk {
     const { ctx } = this;
     const state = track.owner;
     const { signal } = request;
-    const instrument = ctx.instruments.of(track.symbol);
+    const instrument = track.instrument;
     // The whole position is closed exactly, whatever its lots; anything else is rounded down to whole lots.
     const whole = planned.reduceOnly && Math.abs(planned.quantity - Math.abs(held)) <= 1e-9 * Math.abs(held);
     let quantity = whole ? Math.abs(held) : roundQuantity(planned.quantity, instrument);
     // What closes the position; a sliver left by binary arithmetic (32.923 - 32.913) is no opening.
     let closes = Math.min(quantity, planned.quantity - planned.opens);
     if (quantity - closes < instrument.lotSize * 1e-6) closes = quantity;
-    if (quantity <= 0) return ctx.ignore(state, signal, 'SIZED_TO_ZERO', `${planned.quantity} ${track.symbol} rounds to no lot of ${instrument.lotSize}`);
+    if (quantity <= 0) return ctx.ignore(state, signal, 'SIZED_TO_ZERO', () => `${planned.quantity} ${track.symbol} rounds to no lot of ${instrument.lotSize}`);
     const reference = limit ?? bar.open;
     // A limit order fills at its limit or better; a market order at the open, as the broker expects to fill it.
     const estimate: FillEstimate = limit === undefined ? (side, q) => ctx.estimateFill(track.symbol, side, q, reference) : (side, q) => ({ price: limit, fee: ctx.estimateFill(track.symbol, side, q, limit).fee });
@@ -178,15 +178,13 @@ export class OrderDesk {
    * after the fill as well as before it.
    */
   private walletAt(track: PositionTrack, held: number, price: number, multiplier: number): Wallet {
-    const { account } = track.owner;
+    const { account, claimedCash, claimedExposure } = track.owner;
+    // A cash account reads only its cash: its equity and exposure are not worth the walk over its positions.
+    if (this.ctx.account.type === 'cash') return { cash: account.cash() - claimedCash, equity: Number.NaN, grossExposure: Number.NaN };
     const mark = this.ctx.ledger.priceOf(track.symbol);
     const moved = held === 0 || !(mark > 0) ? 0 : held * (price - mark) * multiplier;
     const regrossed = held === 0 || !(mark > 0) ? 0 : Math.abs(held) * (price - mark) * multiplier;
-    return {
-      cash: account.cash() - track.owner.claimedCash,
-      equity: account.equity() + moved,
-      grossExposure: account.grossExposure() + regrossed + track.owner.claimedExposure,
-    };
+    return { cash: account.cash() - claimedCash, equity: account.equity() + moved, grossExposure: account.grossExposure() + regrossed + claimedExposure };
   }
 
   /** What the strategy is short of, in words. */
@@ -201,7 +199,7 @@ export class OrderDesk {
   private closeOnly(track: PositionTrack, request: OrderRequest, bar: Bar, limit: number | undefined, closes: number, code: 'BELOW_MINIMUM' | 'INSUFFICIENT_FUNDS', message: string): void | Promise<void> {
     this.ctx.ignore(track.owner, request.signal, code, closes > 0 ? `${message}; only the ${closes} that close the position are ordered` : message);
     if (closes <= 0) return;
-    const held = this.ctx.ledger.quantity(track.owner.slot.instanceId, track.symbol);
+    const held = track.held.quantity;
     return this.order(track, request, bar, { side: held > 0 ? 'sell' : 'buy', quantity: closes, reduceOnly: true, opens: 0, entry: false }, limit, held);
   }
 
@@ -378,7 +376,7 @@ class RequestSizes implements Sizes {
 
   entry(): number | Ignored {
     const sized = this.state.sizer.size(this.request.signal, this.price, this.strategyEquity, this.request.timeframe);
-    return sized.quantity > 0 ? sized.quantity : { code: 'SIZED_TO_ZERO', message: sized.reason ?? 'sized to zero' };
+    return sized.quantity > 0 ? sized.quantity : { code: 'SIZED_TO_ZERO', message: () => sized.reason ?? 'sized to zero' };
   }
 
   unitsWorth(value: number): number {

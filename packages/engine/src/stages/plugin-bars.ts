@@ -24,6 +24,8 @@ export class PluginBars {
   private routedSymbol: string | undefined;
   private routedTimeframe: Timeframe | undefined;
   private routedSlots: readonly SlotState[] = [];
+  /** The last series' count of bars seen, found with its slots. */
+  private routedSeen: { bars: number } = { bars: 0 };
   /** Bars seen per series: a strategy's signals count once it has seen its `warmupBars` of the series. */
   private readonly seen = new SeriesMap<{ bars: number }>(() => ({ bars: 0 }));
   /** Fed bars per symbol before its signals count (the run's `warmupBars`, in bars of the run's timeframe). */
@@ -83,9 +85,9 @@ export class PluginBars {
 
   /** The strategies the bar is routed to, from the `from`-th on; `trade` false while only warming up. */
   strategies(bar: Bar, trade: boolean, from: number): void | Promise<void> {
-    if (from === 0) this.seen.of(bar).bars++;
-    // Consecutive bars usually belong to one series, whose strategies are at hand.
+    // Consecutive bars usually belong to one series, whose strategies and count are at hand.
     const slots = bar.symbol === this.routedSymbol && bar.timeframe === this.routedTimeframe ? this.routedSlots : this.route(bar);
+    if (from === 0) this.routedSeen.bars++;
     const { guard } = this.ctx;
     for (let at = from; at < slots.length; at++) {
       const state = slots[at]!;
@@ -137,19 +139,20 @@ export class PluginBars {
     if (ctx.listeners.signal) ctx.bus.publish('signal', { strategyId, signal: signal.time === undefined ? { ...signal, time: bar.time } : signal, shadow: state.slot.shadow === true });
     if (state.slot.shadow === true) return;
     const symbol = signal.symbol;
-    if (state.symbols !== undefined && !state.symbols.has(symbol)) {
-      return ctx.ignore(state, signal, 'SYMBOL_NOT_TRADED', `${symbol} is not one of the symbols ${strategyId} trades (${[...state.symbols].join(', ')})`);
+    const traded = state.symbols;
+    if (traded !== undefined && !traded.has(symbol)) {
+      return ctx.ignore(state, signal, 'SYMBOL_NOT_TRADED', () => `${symbol} is not one of the symbols ${strategyId} trades (${[...traded].join(', ')})`);
     }
     // The engine's time, not the bar's: a bar built from the fed ones opened before the fed bar that completed it.
     const now = ctx.currentTime;
-    if (now < this.tradeFrom) return ctx.ignore(state, signal, 'WARMING_UP', `the session trades from ${new Date(this.tradeFrom).toISOString()}; this bar only warms up`);
+    if (now < this.tradeFrom) return ctx.ignore(state, signal, 'WARMING_UP', () => `the session trades from ${new Date(this.tradeFrom).toISOString()}; this bar only warms up`);
     const fed = this.ctx.options.timeframe;
-    const runSeen = fed === undefined ? (symbol === bar.symbol ? this.seen.of(bar).bars : this.seenOfSymbol(symbol)) : (this.seen.get(symbol, fed)?.bars ?? 0);
-    if (runSeen <= this.runWarmup) return ctx.ignore(state, signal, 'WARMING_UP', `${symbol} has had ${runSeen} bar${runSeen === 1 ? '' : 's'}; the run's first ${this.runWarmup} only warm up (warmupBars)`);
-    const ownSeen = this.seen.of(bar).bars;
-    if (ownSeen < state.warmupBars) return ctx.ignore(state, signal, 'WARMING_UP', `${strategyId} has seen ${ownSeen} ${bar.symbol} ${bar.timeframe} bar${ownSeen === 1 ? '' : 's'} and needs ${state.warmupBars} (its warmupBars) before its signals count`);
+    const runSeen = fed === undefined ? (symbol === bar.symbol ? this.routedSeen.bars : this.seenOfSymbol(symbol)) : (this.seen.get(symbol, fed)?.bars ?? 0);
+    if (runSeen <= this.runWarmup) return ctx.ignore(state, signal, 'WARMING_UP', () => `${symbol} has had ${runSeen} bar${runSeen === 1 ? '' : 's'}; the run's first ${this.runWarmup} only warm up (warmupBars)`);
+    const ownSeen = this.routedSeen.bars;
+    if (ownSeen < state.warmupBars) return ctx.ignore(state, signal, 'WARMING_UP', () => `${strategyId} has seen ${ownSeen} ${bar.symbol} ${bar.timeframe} bar${ownSeen === 1 ? '' : 's'} and needs ${state.warmupBars} (its warmupBars) before its signals count`);
     const close = symbol === bar.symbol ? bar.close : ctx.ledger.priceOf(symbol);
-    if (!(close > 0)) return ctx.ignore(state, signal, 'NO_PRICE', `${symbol} has had no bar yet, so an order for it cannot be sized`);
+    if (!(close > 0)) return ctx.ignore(state, signal, 'NO_PRICE', () => `${symbol} has had no bar yet, so an order for it cannot be sized`);
     this.desk.queue(ctx.tracks.of(state, symbol), { signal, time: now, close, timeframe: bar.timeframe });
   }
 
@@ -174,6 +177,7 @@ export class PluginBars {
     this.routedSymbol = bar.symbol;
     this.routedTimeframe = bar.timeframe;
     this.routedSlots = slots;
+    this.routedSeen = this.seen.of(bar);
     return slots;
   }
 
