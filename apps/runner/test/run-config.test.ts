@@ -258,3 +258,64 @@ describe('bad run configs: every problem by path, with a fix, before anything ru
     expect(env.err).toContain('  - (root): cannot read the file (ENOENT)');
   });
 });
+
+describe('orders and positions from the run file', () => {
+  const longShort = (extra: string) => `
+data:
+  plugin: data-file
+  config: { baseDir: "\${DATA_DIR}", files: [{ path: ohlcv/equities/SPY_D.csv, symbol: SPY, timeframe: 1d }] }
+symbols: [SPY]
+timeframe: 1d
+start: 2005-01-01
+end: 2012-01-01
+periodsPerYear: 252
+instruments:
+  SPY: { fractional: false, tickSize: 0.01 }
+strategies:
+  - plugin: ma-crossover
+    config: { fast: 20, slow: 50, mode: long-short }
+${extra}`;
+
+  const json = async (text: string) => {
+    writeFileSync(join(dir, 'run.yaml'), text);
+    let out = '';
+    let err = '';
+    const code = await main(['backtest', '--config', 'run.yaml', '--project', runnerDir, '--no-cache', '--no-journal', '--no-report', '--json'], { cwd: dir, env: { DATA_DIR: testDataDir() }, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
+    return { code, err, result: code === 0 ? (JSON.parse(out) as { strategies: { trades: { direction: string; quantity: number; exitReason?: string }[]; ignored: Record<string, number> }[]; portfolio: { positions: unknown[]; cash: number } }) : undefined };
+  };
+
+  it('a long-short MA crossover on a margin account reverses on each cross, in whole shares, and closes at the end', async () => {
+    const { code, err, result } = await json(longShort('account: { type: margin, leverage: 1 }\nallowShort: true\n'));
+    expect(code, err).toBe(0);
+    const trades = result!.strategies[0]!.trades;
+    expect(trades.filter((t) => t.direction === 'long').length).toBeGreaterThan(5);
+    expect(trades.filter((t) => t.direction === 'short').length).toBeGreaterThan(5);
+    expect(trades.filter((t) => t.exitReason === 'reversal').length).toBe(trades.length - 1);
+    expect(trades.at(-1)!.exitReason).toBe('end-of-run');
+    expect(trades.every((t) => Number.isInteger(t.quantity))).toBe(true);
+    expect(result!.portfolio.positions).toEqual([]);
+  });
+
+  it('on a cash account the same strategy cannot short: each reversal only closes the long, and says so', async () => {
+    const { code, err, result } = await json(longShort('closeAtEnd: false\n'));
+    expect(code, err).toBe(0);
+    const s = result!.strategies[0]!;
+    expect(s.trades.every((t) => t.direction === 'long')).toBe(true);
+    expect(s.ignored.SHORTING_NOT_ALLOWED).toBeGreaterThan(5);
+    expect(result!.portfolio.cash).toBeGreaterThan(0);
+  });
+
+  it('refuses shorts on a cash account and leverage without margin, naming the fix', async () => {
+    const { code, err } = await json(longShort('allowShort: true\naccount: { leverage: 2 }\n'));
+    expect(code).toBe(1);
+    expect(err).toContain('  - allowShort: selling short needs a margin account: set account: { type: margin, leverage: 1 } (or more), or remove allowShort');
+    expect(err).toContain('  - account.leverage: leverage applies to margin accounts: set account.type to margin, or remove leverage');
+  });
+
+  it('prints the signals not acted on, by strategy and reason, and the trades closed at the end', async () => {
+    const { code, out } = await backtest('run.yaml', longShort(''), { DATA_DIR: testDataDir() }, ['--no-journal', '--no-report']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^signals not acted on \(the journal has each with its reason\): ma-crossover: SHORTING_NOT_ALLOWED ×\d+/m);
+  });
+});
+
