@@ -323,8 +323,8 @@ describe('a run of any length in bounded memory', () => {
     const result = await asyncRun.engine.run(alpha.slice(2, 40));
     expect(result.strategies[0]!.signals).toBe(40);
     expect(result.strategies[0]!.ordersSubmitted).toBe(1);
-    // Bought once (pyramiding 0: the other 38 buys are ignored, one is left by the run's end), closed at the end.
-    expect(result.strategies[0]!.ignored).toEqual({ PYRAMIDING_LIMIT: 38, RUN_ENDED: 1 });
+    // Bought once (pyramiding 0: the other 39 buys are ignored, said as they are made), closed at the end.
+    expect(result.strategies[0]!.ignored).toEqual({ PYRAMIDING_LIMIT: 39 });
     expect(result.strategies[0]!.trades.map((t) => [t.quantity, t.exitReason])).toEqual([[1, 'end-of-run']]);
   });
 });

@@ -1,5 +1,5 @@
 import { HOOK_FAILED, type RiskVerdict } from '@trading-orchestrator/core-manager';
-import type { Bar, Broker, Order, OrderIntent, OrderTrailingStop } from '@trading-orchestrator/plugin-api';
+import type { Bar, Broker, Order, OrderIntent, OrderTrailingStop, Signal } from '@trading-orchestrator/plugin-api';
 import { affordable, claimOf, NO_CLAIM, type Claim, type FillEstimate, type Wallet } from '../account/buying-power.js';
 import { orderSizeProblem, roundPrice, roundQuantity, type Instrument } from '../instruments/instruments.js';
 import { planOrder, type Ignored, type PlannedOrder, type Sizes } from '../orders/order-plan.js';
@@ -36,6 +36,21 @@ export class OrderDesk {
   private readonly sizes = new RequestSizes();
 
   constructor(private readonly ctx: RunContext) {}
+
+  /**
+   * Whether a plain signal is ignored already, as it would be at the next bar: nothing can change the position
+   * before then (its fills come at its bars, after the orders made there), so with nothing queued before it, an exit
+   * with nothing to exit, an add past `pyramiding` or a short the run forbids is said now, and costs no request.
+   */
+  refusesNow(track: PositionTrack, signal: Signal): boolean {
+    if (track.pending.length !== 0 || signal.target !== undefined || signal.delta !== undefined || signal.limitPrice !== undefined) return false;
+    const state = track.owner;
+    const plan = planOrder(signal, { held: track.held.quantity, working: track.workingQuantity(), entries: track.entries, pyramiding: state.pyramiding, allowShort: this.ctx.allowShort }, UNSIZED);
+    const code = plan.ignored?.code;
+    if (plan.order !== undefined || plan.cancelWorking || (code !== 'NOTHING_TO_EXIT' && code !== 'PYRAMIDING_LIMIT' && code !== 'SHORTING_NOT_ALLOWED')) return false;
+    this.ctx.ignore(state, signal, code, plan.ignored!.message);
+    return true;
+  }
 
   /** A signal made now, to be acted on at the symbol's next bar. */
   queue(track: PositionTrack, request: OrderRequest): void {
@@ -354,6 +369,14 @@ export class OrderDesk {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Sizes for a plan made before the price is known: any plan that needs one is not decided early. */
+const UNSIZED: Sizes = {
+  entry: () => ({ code: 'SIZED_TO_ZERO', message: () => 'not sized before the next bar' }),
+  unitsWorth: () => Number.NaN,
+  accountEquity: Number.NaN,
+  strategyEquity: Number.NaN,
+};
 
 /** How `planOrder` turns a request's sizes into units, for one request at a time (set by `of`). */
 class RequestSizes implements Sizes {

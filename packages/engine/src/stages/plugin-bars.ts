@@ -153,7 +153,9 @@ export class PluginBars {
     if (ownSeen < state.warmupBars) return ctx.ignore(state, signal, 'WARMING_UP', () => `${strategyId} has seen ${ownSeen} ${bar.symbol} ${bar.timeframe} bar${ownSeen === 1 ? '' : 's'} and needs ${state.warmupBars} (its warmupBars) before its signals count`);
     const close = symbol === bar.symbol ? bar.close : ctx.ledger.priceOf(symbol);
     if (!(close > 0)) return ctx.ignore(state, signal, 'NO_PRICE', () => `${symbol} has had no bar yet, so an order for it cannot be sized`);
-    this.desk.queue(ctx.tracks.of(state, symbol), { signal, time: now, close, timeframe: bar.timeframe });
+    const track = ctx.tracks.of(state, symbol);
+    if (this.desk.refusesNow(track, signal)) return;
+    this.desk.queue(track, { signal, time: now, close, timeframe: bar.timeframe });
   }
 
   /** Bars seen of a symbol in its one fed series (a run that names no timeframe feeds one per symbol). */

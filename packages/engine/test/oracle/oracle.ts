@@ -7,7 +7,8 @@ import type { Bar, PositionDelta, PositionTarget } from '@trading-orchestrator/p
  * through the real pipeline and compare trade by trade.
  *
  * The rules it follows:
- * - a signal made on bar i is acted on at bar i+1's open, in the order made;
+ * - a signal made on bar i is acted on at bar i+1's open, in the order made (a plain one that would be ignored
+ *   whatever happens first, with nothing queued before it, is ignored when made);
  * - an exit closes what is held; a target orders the difference to it from what is held; a delta adds to what is
  *   held and already ordered; a plain buy opens, adds while `entries <= pyramiding`, or closes a short;
  * - quantities round down to whole lots (a whole close is exact);
@@ -292,8 +293,20 @@ export function simulate(bars: readonly Bar[], signalsOn: (i: number) => readonl
       }
     }
     lastClose = bar.close;
-    // 3. The strategy's signals on this bar's close.
-    pending = [...signalsOn(i)];
+    // 3. The strategy's signals on this bar's close. A plain one that nothing before it could change is judged now:
+    //    an exit with nothing held, an add past the pyramiding limit, a short the run forbids.
+    pending = [];
+    for (const s of signalsOn(i)) {
+      if (pending.length === 0 && s.target === undefined && s.delta === undefined) {
+        const dir = s.side === 'buy' ? 1 : -1;
+        if (s.side === 'exit' && position === 0) { note('NOTHING_TO_EXIT'); continue; }
+        if (s.side !== 'exit' && Math.sign(position) !== -dir) {
+          if (dir < 0 && position <= 0 && !c.allowShort) { note('SHORTING_NOT_ALLOWED'); continue; }
+          if (entries > c.pyramiding) { note('PYRAMIDING_LIMIT'); continue; }
+        }
+      }
+      pending.push(s);
+    }
   }
   for (const _ of pending) note('RUN_ENDED');
   if (position !== 0) {
