@@ -7,4 +7,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await main(process.argv.slice(2), { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env });
+const code = await main(process.argv.slice(2), { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env });
+process.exitCode = code;
+// Everything is written and closed. A plugin's request still in flight (one a Ctrl-C cut short) or a timer it left
+// must not keep the process alive after its run ended.
+setTimeout(() => process.exit(code), 1_000).unref();

@@ -101,11 +101,20 @@ describe('command line errors', () => {
     expect(err.split('\n')[0]).toBe('error: unknown command "plugin lst". Did you mean "plugins list"?');
   });
 
-  it('an unknown option exits 2 with usage', async () => {
-    const { code, err } = await cli('--verbose');
-    expect(code).toBe(2);
-    expect(err).toMatch(/^error: Unknown option '--verbose'/);
-    expect(err).toContain('Usage: trading-orchestrator');
+  it('an unknown option exits 2, naming the nearest option or where the options are listed', async () => {
+    expect(await cli('--verbose')).toEqual({ code: 2, out: '', err: 'error: unknown option --verbose (trading-orchestrator --help lists the options)\n  (trading-orchestrator --help lists the commands and options)\n' });
+    expect((await cli('backtest', '--confg', 'run.yaml')).err).toMatch(/^error: unknown option --confg \(did you mean --config\?\)\n/);
+    expect((await cli('backtest', '--jurnal=runs.db')).err).toMatch(/^error: unknown option --jurnal \(did you mean --journal\?\)\n/);
+  });
+
+  it('an option without its value, a value given to a switch, or an option the command does not take, is named with the fix', async () => {
+    expect((await cli('backtest', '--config')).err).toMatch(/^error: --config needs a value, e.g. --config run.yaml\n/);
+    expect((await cli('backtest', '--config', '--no-journal')).err).toMatch(/^error: --config needs a value, e.g. --config run.yaml\n/);
+    expect((await cli('backtest', '--no-cache=yes')).err).toMatch(/^error: --no-cache takes no value; write --no-cache alone \(or leave it out\)\n/);
+    const bars = await cli('backtest', '--bars', '50');
+    expect(bars.code).toBe(2);
+    expect(bars.err).toMatch(/^error: --bars does not apply to backtest; it is for paper and run \(a backtest runs from start to end in its config; shorten those to run fewer bars\)\n/);
+    expect((await cli('init', '--journal', 'x.db')).err).toMatch(/^error: --journal does not apply to init; it is for backtest, paper, run, journal list and journal export\n/);
   });
 
   it('--version names the runner and plugin-API versions', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -35,16 +35,32 @@ describe('the journal from the command line', () => {
     const run = await cli('backtest', '--project', runnerDir, '--no-cache', '--no-journal');
     expect(run.out).toContain('journal: none (--no-journal)');
     expect(existsSync(join(dir, 'trading-orchestrator.db'))).toBe(false);
-    expect(await cli('journal', 'list')).toEqual({ code: 1, out: '', err: `error: no journal at ${join(dir, 'trading-orchestrator.db')}; run a backtest first or pass --journal <file>\n` });
+    expect(await cli('journal', 'list')).toEqual({ code: 1, out: '', err: `error: no journal at ${join(dir, 'trading-orchestrator.db')}\n  fix: run a backtest first, or name the journal with --journal <file>\n` });
     await cli('backtest', '--project', runnerDir, '--no-cache');
     expect((await cli('journal', 'export', '7')).err).toBe(`error: no run 7 in ${join(dir, 'trading-orchestrator.db')}; trading-orchestrator journal list shows the runs\n`);
-    expect((await cli('journal', 'export', '1', '--what', 'orders')).code).toBe(2);
+    expect(await cli('journal', 'export', '1', '--what', 'orders')).toEqual({
+      code: 2,
+      out: '',
+      err: 'error: --what is trades, equity or ignored, got "orders"\n  usage: trading-orchestrator journal export <run id> [--what trades|equity|ignored] [--strategy <id>] [--format csv|json]\n',
+    });
+    expect((await cli('journal', 'export', 'last')).err).toMatch(/^error: the run id is a whole number \(journal list shows them\), got "last"\n/);
   });
 
   it('a journal that cannot be opened stops the run before it starts, saying why and what to do', async () => {
     const run = await cli('backtest', '--project', runnerDir, '--no-cache', '--journal', join('missing', 'runs.db'));
     expect(run.code).toBe(1);
-    expect(run.err).toBe(`error: cannot open the journal ${join(dir, 'missing', 'runs.db')}: folder ${join(dir, 'missing')} does not exist\n  fix: create the folder, or choose another path with --journal\n`);
+    expect(run.err).toBe(`error: the journal would be written to ${join(dir, 'missing', 'runs.db')}, but the folder ${join(dir, 'missing')} does not exist\n  fix: create the folder or make it writable, name another file (--journal <file>), or write none (--no-journal)\n`);
     expect(run.out).not.toContain('Backtest:');
+  });
+
+  it('a file that is not a journal is named, left as it was, and never a stack trace: for a run and for journal list', async () => {
+    const notes = join(dir, 'notes.db');
+    writeFileSync(notes, 'meeting notes\n'.repeat(100));
+    const expected = `error: ${notes} is not a trading-orchestrator journal (not an SQLite database); it was left untouched\n  fix: name another file for the journal (--journal runs.db), or move this one aside\n`;
+    const run = await cli('backtest', '--project', runnerDir, '--no-cache', '--journal', 'notes.db', '--no-report');
+    expect([run.code, run.err]).toEqual([1, expected]);
+    expect(run.out).not.toContain('Backtest:');
+    expect(await cli('journal', 'list', '--journal', 'notes.db')).toEqual({ code: 1, out: '', err: expected });
+    expect(readFileSync(notes, 'utf8')).toBe('meeting notes\n'.repeat(100));
   });
 });

@@ -163,8 +163,8 @@ describe('the journal and the report named in the run file', () => {
     const { code, out, err } = await backtest('run.yaml', `${spyRun}report: missing/report.html\n`, { DATA_DIR: testDataDir() });
     expect(code).toBe(1);
     expect(out).not.toContain('Backtest:');
-    expect(err).toContain(`error: report in run.yaml would write ${join(dir, 'missing', 'report.html')}, but the folder ${join(dir, 'missing')} does not exist`);
-    expect(err).toContain('fix: create the folder, name another file, or write no report (--no-report)');
+    expect(err).toContain(`error: the report would be written to ${join(dir, 'missing', 'report.html')}, but the folder ${join(dir, 'missing')} does not exist`);
+    expect(err).toContain('fix: create the folder or make it writable, name another file (--report <file>, or report: in run.yaml), or write none (--no-report)');
   });
 });
 
@@ -187,6 +187,44 @@ describe('bad run configs: every problem by path, with a fix, before anything ru
     expect(lines.map((l) => l.split(':')[0])).toEqual(['  - timeframe', '  - strategies[0].allocation']);
     const text2 = spyRun.replace('end: 2020-08-29', 'end: 2004-01-01');
     expect((await backtest('run.yaml', text2, { DATA_DIR: testDataDir() })).err).toContain('  - end: end (2004-01-01) must be after start (2005-01-01)');
+  });
+
+  it('one round reports everything: a misspelt top-level setting, a nested one, a plugin config key and an unknown plugin, in the order of the file', async () => {
+    const text = spyRun
+      .replace('capital: ${CAPITAL:-50000}', 'capitl: 50000')
+      .replace('config: { fast: 50, slow: 200 }', 'config: { fsat: 50, slow: 200 }')
+      .replace('sizing: { method: fixed-fraction, fraction: 0.9 }', 'sizing: { method: fixed-fraction, fracton: 0.9 }')
+      .replace('plugin: bollinger-reversion', 'plugin: bollinger');
+    const { code, err } = await backtest('run.yaml', text, { DATA_DIR: testDataDir() });
+    expect(code).toBe(1);
+    expect(err.split('\n').filter((l) => l.startsWith('  - '))).toEqual([
+      '  - capitl: unknown setting "capitl" (did you mean "capital"?)',
+      '  - strategies[0].config.fsat: unknown setting "fsat" (did you mean "fast"?)',
+      '  - strategies[1].sizing.fracton: unknown setting "fracton" (did you mean "fraction"?)',
+      '  - strategies[1].sizing.fraction: required, and not set (expected number)',
+      '  - strategies[2].plugin: no installed plugin "bollinger" (did you mean bollinger-reversion?); installed strategy plugins: bollinger-reversion, ma-crossover, rsi-mean-reversion',
+    ]);
+  });
+
+  it('a file that is not a run config says what it holds and where to start', async () => {
+    const toml = await backtest('run.toml', 'capital = 100\n');
+    expect(toml).toMatchObject({ code: 1, err: `error: ${join(dir, 'run.toml')} is not a YAML or JSON file\n  fix: write the run config as YAML (.yaml or .yml) or JSON (.json); \`trading-orchestrator init run.yaml\` writes a starter\n` });
+    expect((await backtest('empty.yaml', '')).err).toContain('  - (root): a run config is a mapping of settings (data:, symbols:, strategies: ...), and this file holds nothing (the file is empty)');
+    expect((await backtest('list.yaml', '- SPY\n- QQQ\n')).err).toContain('and this file holds a list');
+    expect((await backtest('run.json', '{ "symbols": [SPY] }')).err).toMatch(/ {2}- \(root\): not valid JSON: /);
+    mkdirSync(join(dir, 'folder.yaml'));
+    expect((await main(['backtest', '--config', 'folder.yaml', '--no-cache'], { cwd: dir, env: {}, stdout: { write: () => true }, stderr: { write: (t: string) => void (toml.err = t) } }))).toBe(1);
+    expect(toml.err).toContain(`error: ${join(dir, 'folder.yaml')} is a folder, not a run config`);
+  });
+
+  it('a YAML mistake is shown once, at its line, not as a cascade', async () => {
+    const text = 'data: { plugin: data-file\nsymbols: [SPY]\ntimeframe: 1d\nstrategies:\n  - plugin: ma-crossover\n   config: { fast: 5 }\n  - plugin: rsi\n     sizing: x\n   - y\n';
+    const { code, err } = await backtest('run.yaml', text);
+    expect(code).toBe(1);
+    const listed = err.split('\n').filter((l) => l.startsWith('  - '));
+    expect(listed.length).toBeLessThanOrEqual(3);
+    expect(listed[0]).toMatch(/^ {2}- line 2, column 1: .+[^:]$/);
+    expect(err).toMatch(/fix: the file is not valid YAML: fix the first error listed/);
   });
 
   it('plugin config errors point into the plugin’s config block', async () => {
@@ -244,7 +282,7 @@ describe('bad run configs: every problem by path, with a fix, before anything ru
   it('an unknown broker plugin is named like any other plugin', async () => {
     const { code, err } = await backtest('run.yaml', spyRun.replace('broker:\n', 'broker:\n  plugin: ibkr\n'), { DATA_DIR: testDataDir() });
     expect(code).toBe(1);
-    expect(err).toContain('  - broker.plugin: no installed plugin "ibkr"; installed broker plugins: none');
+    expect(err).toContain('  - broker.plugin: no installed plugin "ibkr"; installed broker plugins: paper');
   });
 
   it('an unset environment variable and a YAML syntax error are named', async () => {
@@ -255,7 +293,7 @@ describe('bad run configs: every problem by path, with a fix, before anything ru
     expect(syntax.err).toMatch(/ {2}- line \d+, column \d+: /);
     const missing = await main(['backtest', '--config', 'nope.yaml', '--no-cache'], { cwd: dir, env: {}, stdout: { write: () => true }, stderr: { write: (t: string) => (env.err = t) } });
     expect(missing).toBe(1);
-    expect(env.err).toContain('  - (root): cannot read the file (ENOENT)');
+    expect(env.err).toBe(`error: no run config at ${join(dir, 'nope.yaml')}\n  fix: check the path (it is relative to the current folder), or write a starter there with \`trading-orchestrator init <file>\`\n`);
   });
 });
 

@@ -20,6 +20,7 @@ export { canTransition, PLUGIN_STATES, TRANSITIONS, type PluginState } from './l
 export { PluginStateMachine, type StateTransition } from './lifecycle/state-machine.js';
 export type { ManagedPlugin, PluginStatus, PluginTimings } from './manager/managed-plugin.js';
 export type { LogLevel, LogSink } from './manager/plugin-context.js';
+export { loadDefinition } from './manager/load-definition.js';
 export { PluginManager, type PluginManagerOptions, type ShutdownReport, type StartReport } from './manager/plugin-manager.js';
 export type { LoadablePlugin, PluginSpec, StartFailurePolicy } from './manager/plugin-spec.js';
 export { RiskGate, type RiskCheck, type RiskVerdict } from './risk/risk-gate.js';

@@ -326,3 +326,70 @@ describe('built-in plugins', () => {
     expect(m.get('inline')!.kind).toBe('strategy');
   });
 });
+
+describe("a plugin's abort signal", () => {
+  it('fires when its life in the run ends — after its stop hook, before dispose — and not on a pause', async () => {
+    const { defineStrategy } = await import('@trading-orchestrator/plugin-api');
+    const { z } = await import('zod');
+    const seen: string[] = [];
+    const definition = defineStrategy({
+      configSchema: z.object({}),
+      init: (ctx) => {
+        ctx.signal.addEventListener('abort', () => seen.push('aborted'));
+        return {
+          warmupBars: 0,
+          onBar: () => undefined,
+          start: () => void seen.push(`start (aborted: ${ctx.signal.aborted})`),
+          stop: () => void seen.push(`stop (aborted: ${ctx.signal.aborted})`),
+          dispose: () => void seen.push(`dispose (aborted: ${ctx.signal.aborted})`),
+        };
+      },
+    });
+    const m = new PluginManager({ log: () => {} });
+    await m.load([{ plugin: { id: 'streams', kind: undefined, version: '1.0.0', packageName: '(built-in)', packageDir: '/nonexistent', manifest: undefined, definition }, config: {} }]);
+    await m.start();
+    await m.disable('streams');
+    await m.enable('streams');
+    await m.shutdown();
+    expect(seen).toEqual(['start (aborted: false)', 'stop (aborted: false)', 'start (aborted: false)', 'stop (aborted: false)', 'aborted', 'dispose (aborted: true)']);
+  });
+});
+
+describe('shutting down while plugins start (Ctrl-C during start-up)', () => {
+  it('starts nothing more, and the plugin whose start was in flight is stopped and disposed when that start returns', async () => {
+    const { defineStrategy } = await import('@trading-orchestrator/plugin-api');
+    const { z } = await import('zod');
+    const seen: string[] = [];
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const plugin = (id: string, start: () => Promise<void> | void) => ({
+      plugin: {
+        id,
+        kind: undefined,
+        version: '1.0.0',
+        packageName: '(built-in)',
+        packageDir: '/nonexistent',
+        manifest: undefined,
+        definition: defineStrategy({
+          configSchema: z.object({}),
+          init: () => ({ warmupBars: 0, onBar: () => undefined, start, stop: () => void seen.push(`${id} stop`), dispose: () => void seen.push(`${id} dispose`) }),
+        }),
+      },
+      config: {},
+    });
+    const m = new PluginManager({ log: () => {} });
+    await m.load([plugin('first', () => void seen.push('first start')), plugin('connecting', () => slow.then(() => void seen.push('connecting start'))), plugin('third', () => void seen.push('third start'))]);
+    const starting = m.start();
+    await new Promise((r) => setTimeout(r, 10));
+    await m.shutdown();
+    expect(seen).toEqual(['first start', 'first stop', 'first dispose']);
+    release();
+    expect(await starting).toEqual({ started: ['first'], failed: [] });
+    expect(seen).toEqual(['first start', 'first stop', 'first dispose', 'connecting start', 'connecting stop', 'connecting dispose']);
+    expect(m.status().map((s) => [s.id, s.state])).toEqual([
+      ['first', 'unloaded'],
+      ['connecting', 'unloaded'],
+      ['third', 'unloaded'],
+    ]);
+  });
+});

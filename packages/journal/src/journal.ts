@@ -1,3 +1,4 @@
+import { JournalError, unreadable } from './journal-error.js';
 import { dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -53,16 +54,6 @@ function upgradable(version: number): boolean {
   if (version >= SCHEMA_VERSION) return false;
   for (let v = version + 1; v <= SCHEMA_VERSION; v++) if (MIGRATIONS[v] === undefined) return false;
   return true;
-}
-
-/** A journal that cannot be opened or used, with what to do about it. */
-export class JournalError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string,
-  ) {
-    super(message);
-  }
 }
 
 type Row = readonly unknown[];
@@ -130,20 +121,31 @@ export class Journal {
     writer: 'thread' | 'inline',
   ) {
     const dir = dirname(resolve(path));
-    if (!existsSync(dir)) throw new JournalError(`cannot open the journal ${path}: folder ${dir} does not exist`, `create the folder, or choose another path with --journal`);
+    if (!existsSync(dir)) throw new JournalError(`cannot open the journal ${path}: folder ${dir} does not exist`, `create the folder, or choose another path with --journal`, 'JOURNAL_NOT_WRITABLE', path);
     try {
       this.db = new Database(path);
     } catch (error) {
-      throw new JournalError(`cannot open the journal ${path}: ${(error as Error).message}`, 'choose a writable path with --journal');
+      throw unreadable(path, error);
     }
-    configureConnection(this.db);
-    const version = this.db.pragma('user_version', { simple: true }) as number;
+    let version: number;
+    try {
+      configureConnection(this.db);
+      version = this.db.pragma('user_version', { simple: true }) as number;
+    } catch (error) {
+      this.db.close();
+      throw unreadable(path, error);
+    }
+    if (version === 0 && (this.db.prepare("SELECT COUNT(*) AS n FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'").get() as { n: number }).n > 0) {
+      // Someone else's database: creating the journal's tables in it would change a file that is not ours.
+      this.db.close();
+      throw new JournalError(`${path} is an SQLite database but not a trading-orchestrator journal; it was left untouched`, 'name another file for the journal (--journal runs.db)', 'JOURNAL_NOT_A_JOURNAL', path);
+    }
     if (version === 0) {
       this.db.exec(SCHEMA);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     } else if (version !== SCHEMA_VERSION && !upgradable(version)) {
       this.db.close();
-      throw new JournalError(`the journal ${path} has schema version ${version}; this version of trading-orchestrator reads version ${SCHEMA_VERSION}`, 'use a new journal file, or the trading-orchestrator version that wrote this one');
+      throw new JournalError(`the journal ${path} has schema version ${version}; this version of trading-orchestrator reads version ${SCHEMA_VERSION}`, 'use a new journal file, or the trading-orchestrator version that wrote this one', 'JOURNAL_VERSION', path);
     } else if (version < SCHEMA_VERSION) {
       // An earlier version's journal: upgraded in place, in one transaction, keeping every run it holds.
       this.db.transaction(() => {
@@ -195,10 +197,10 @@ export class Journal {
         clearTimeout(timer);
         writer.worker.unref();
       }
-      if (died !== undefined) throw new JournalError(`the journal ${this.path} has no writer thread: ${died}`, 'reinstall @trading-orchestrator/journal (its dist/writer-worker.js must be present), or open the journal with writer: "inline"');
+      if (died !== undefined) throw new JournalError(`the journal ${this.path} has no writer thread: ${died}`, 'reinstall @trading-orchestrator/journal (its dist/writer-worker.js must be present), or open the journal with writer: "inline"', 'JOURNAL_WRITER', this.path);
     }
     if (Atomics.load(writer.state, 1) !== 0) {
-      throw new JournalError(`the journal ${this.path} could not be opened for writing: ${this.writerFailure()}`, 'check that the file and its folder are there and writable, then start the run again; nothing was recorded in this run yet');
+      throw new JournalError(`the journal ${this.path} could not be opened for writing: ${this.writerFailure()}`, 'check that the file and its folder are there and writable, then start the run again; nothing was recorded in this run yet', 'JOURNAL_NOT_WRITABLE', this.path);
     }
   }
 
@@ -373,12 +375,12 @@ export class Journal {
       if (writer.posted - written <= pending) break;
       if (this.writerDied !== undefined) throw new JournalError(`the journal ${this.path} lost its writer thread: ${this.writerDied}`, 'events since the last checkpoint are lost; the run can be resumed from that checkpoint');
       if (Date.now() - started > WRITER_TIMEOUT_MS) {
-        throw new JournalError(`the journal ${this.path} stopped writing: ${writer.posted - written} batches of events were not written within ${WRITER_TIMEOUT_MS / 1000} s`, 'check that the disk is not full or the file locked by another program; the run can be resumed from its last checkpoint');
+        throw new JournalError(`the journal ${this.path} stopped writing: ${writer.posted - written} batches of events were not written within ${WRITER_TIMEOUT_MS / 1000} s`, 'check that the disk is not full or the file locked by another program; the run can be resumed from its last checkpoint', 'JOURNAL_WRITER', this.path);
       }
       Atomics.wait(writer.state, 0, written, 1_000);
     }
     if (report && Atomics.load(writer.state, 1) !== 0) {
-      throw new JournalError(`the journal ${this.path} failed to record events: ${this.writerFailure()}`, 'check that the disk is not full and the file is writable; events since the last checkpoint are lost, and the run can be resumed from that checkpoint');
+      throw new JournalError(`the journal ${this.path} failed to record events: ${this.writerFailure()}`, 'check that the disk is not full and the file is writable; events since the last checkpoint are lost, and the run can be resumed from that checkpoint', 'JOURNAL_WRITER', this.path);
     }
   }
 

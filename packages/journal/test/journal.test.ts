@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBus, PluginManager, type LoadablePlugin } from '@trading-orchestrator/core-manager';
@@ -148,6 +148,30 @@ describe('journal', () => {
     db.pragma('user_version = 99');
     db.close();
     expect(() => Journal.open(path)).toThrow(`the journal ${path} has schema version 99; this version of trading-orchestrator reads version ${SCHEMA_VERSION}`);
+  });
+
+  it('refuses a file that is not a journal and leaves it as it was: text, another program\'s SQLite database, a damaged journal', () => {
+    const notes = join(dir, 'notes.db');
+    writeFileSync(notes, 'shopping list: eggs, milk\n'.repeat(200));
+    const before = readFileSync(notes);
+    expect(() => Journal.open(notes)).toThrow(expect.objectContaining({ code: 'JOURNAL_NOT_SQLITE', path: notes, message: `${notes} is not a trading-orchestrator journal (not an SQLite database); it was left untouched` }));
+    expect(readFileSync(notes).equals(before)).toBe(true);
+
+    const other = join(dir, 'other.db');
+    const db = new Database(other);
+    db.exec('CREATE TABLE contacts (name TEXT)');
+    db.close();
+    expect(() => Journal.open(other)).toThrow(expect.objectContaining({ code: 'JOURNAL_NOT_A_JOURNAL', fix: 'name another file for the journal (--journal runs.db)' }));
+    const reopened = new Database(other, { readonly: true });
+    expect(reopened.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all()).toEqual([{ name: 'contacts' }]);
+    reopened.close();
+
+    const damaged = join(dir, 'damaged.db');
+    Journal.open(damaged, { writer: 'inline' }).close();
+    const bytes = readFileSync(damaged);
+    bytes.fill(0x5a, 100, 4096);
+    writeFileSync(damaged, bytes);
+    expect(() => Journal.open(damaged)).toThrow(expect.objectContaining({ code: expect.stringMatching(/^JOURNAL_(DAMAGED|NOT_SQLITE)$/) }));
   });
 
   it('upgrades a journal written by an earlier version in place, keeping its runs', () => {

@@ -1,3 +1,4 @@
+import { get as httpGet } from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -86,10 +87,10 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
     url,
     env,
     async packument(name) {
-      const get = () => fetch(`${url}/${name.replace('/', '%2f')}`, { headers: { authorization: `Bearer ${token}` } });
-      // verdaccio may close an idle keep-alive socket just as it is reused: one more try on a fresh one.
-      const res = await get().catch(get);
-      return res.ok ? ((await res.json()) as { versions: Record<string, unknown>; 'dist-tags': Record<string, string> }) : undefined;
+      // A connection of its own for each request: verdaccio may close an idle keep-alive socket just as a pooled
+      // client reuses it (EPIPE), more often on a loaded machine.
+      const body = await getWithoutKeepAlive(`${url}/${name.replace('/', '%2f')}`, { authorization: `Bearer ${token}` });
+      return body === undefined ? undefined : (JSON.parse(body) as { versions: Record<string, unknown>; 'dist-tags': Record<string, string> });
     },
     async stop() {
       if (child.exitCode !== null) return;
@@ -98,4 +99,18 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
       await exited;
     },
   };
+}
+
+/** GET on a fresh connection; the body of a 2xx answer, undefined for another status. */
+function getWithoutKeepAlive(url: string, headers: Record<string, string>): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve(res.statusCode !== undefined && res.statusCode < 300 ? body : undefined));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
 }

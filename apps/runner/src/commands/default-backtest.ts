@@ -34,8 +34,11 @@ const PACKAGES: Readonly<Record<string, string>> = {
 
 /** Why the default job cannot run, with the install command that fixes it. */
 export class MissingPluginsError extends Error {
+  readonly code = 'DEFAULT_PLUGINS_MISSING';
+  readonly fix: string;
   constructor(readonly missing: readonly string[]) {
-    super(`the default backtest needs plugins that are not installed: ${missing.join(', ')}\n  fix: npm install ${missing.map((id) => PACKAGES[id]).join(' ')}`);
+    super(`the default backtest needs plugins that are not installed: ${missing.join(', ')}`);
+    this.fix = `npm install ${missing.map((id) => PACKAGES[id]).join(' ')}`;
   }
 }
 

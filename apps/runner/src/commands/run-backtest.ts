@@ -1,45 +1,18 @@
-import { PluginManager, type EventBus, type LoadablePlugin, type PluginSpec } from '@trading-orchestrator/core-manager';
-import { BacktestEngine, mergePages, paperBroker, type BacktestOptions, type BacktestResult } from '@trading-orchestrator/engine';
-import { ConfigInvalidError, nearestNames, timeframeToMs, type DataProvider, type InstrumentSpec, type PluginClock, type PluginKind, type Problem } from '@trading-orchestrator/plugin-api';
+import { PluginManager, type EventBus, type PluginSpec } from '@trading-orchestrator/core-manager';
+import { BacktestEngine, mergePages, type BacktestOptions, type BacktestResult } from '@trading-orchestrator/engine';
+import { ConfigInvalidError, timeframeToMs, type DataProvider, type InstrumentSpec, type PluginClock } from '@trading-orchestrator/plugin-api';
 import { instrumentsOf } from './data-instruments.js';
-import type { CatalogEntry, PluginCatalog } from '@trading-orchestrator/registry';
-import { BUILT_IN_BROKER_ID, type RunConfig } from '../config/run-config.js';
+import { endOnAbort, untilAborted } from './interruption.js';
+import type { PluginCatalog } from '@trading-orchestrator/registry';
+import { pluginConfigProblems, pluginReferences, resolvePlugins } from '../config/plugin-references.js';
+import type { RunConfig } from '../config/run-config.js';
 
 const YEAR_MS = 365.25 * 86_400_000;
-const BUILT_IN_BROKER: LoadablePlugin = { id: BUILT_IN_BROKER_ID, kind: 'broker', version: 'built-in', packageName: '@trading-orchestrator/engine', packageDir: '.', manifest: undefined, definition: paperBroker };
 
 export interface BacktestOutcome {
   readonly result: BacktestResult;
   readonly config: RunConfig;
   readonly elapsedMs: number;
-}
-
-/** Finds each plugin the config names in the catalog; every unknown, unusable or wrong-kind reference is a problem. */
-function resolvePlugins(config: RunConfig, catalog: PluginCatalog): { problems: Problem[]; entry: (path: string) => CatalogEntry } {
-  const problems: Problem[] = [];
-  const found = new Map<string, CatalogEntry>();
-  const check = (path: string, id: string, kind: PluginKind) => {
-    const entry = catalog.loadable(id);
-    if (entry !== undefined && entry.kind === kind) {
-      found.set(path, entry);
-      return;
-    }
-    const claimed = catalog.byId(id);
-    let message: string;
-    if (entry !== undefined) message = `"${id}" is a ${entry.kind} plugin, not a ${kind} plugin`;
-    else if (claimed.length > 0) message = `plugin "${id}" is installed but ${claimed[0]!.status}: ${claimed[0]!.reason ?? ''}${claimed[0]!.fix === undefined ? '' : `; fix: ${claimed[0]!.fix}`}`;
-    else {
-      const ofKind = catalog.byKind(kind).filter((e) => e.status === 'compatible').map((e) => e.id);
-      const near = nearestNames(id, catalog.ids());
-      message = `no installed plugin "${id}"${near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : ''}; installed ${kind} plugins: ${ofKind.join(', ') || 'none'}`;
-    }
-    problems.push({ path, message, severity: 'error' });
-  };
-  check('data.plugin', config.data.plugin, 'data');
-  config.strategies.forEach((s, i) => s.enabled && check(`strategies[${i}].plugin`, s.plugin, 'strategy'));
-  config.risk.forEach((r, i) => check(`risk[${i}].plugin`, r.plugin, 'risk'));
-  if (config.broker.plugin !== BUILT_IN_BROKER_ID) check('broker.plugin', config.broker.plugin, 'broker');
-  return { problems, entry: (path) => found.get(path)! };
 }
 
 /** The broker's instance id in a run of `config`: `broker:` and its plugin id. */
@@ -75,6 +48,8 @@ export interface PrepareOptions {
   readonly clock?: PluginClock;
   /** By instance id, handed to each plugin's `init` as `restoredState`: its `snapshot()` in the process being resumed. */
   readonly restoredStates?: Readonly<Record<string, unknown>>;
+  /** Ctrl-C: start-up stops at once with a {@link RunInterruptedError}, and the plugins started so far are stopped. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -82,12 +57,16 @@ export interface PrepareOptions {
  * paper session share. The caller must `manager.shutdown()`.
  */
 export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file: string, options: PrepareOptions = {}): Promise<PreparedRun> {
-  const { problems, entry } = resolvePlugins(config, catalog);
+  const refs = pluginReferences(config);
+  const { problems, found } = resolvePlugins(refs, catalog);
+  const entry = (path: string) => found.get(path)!;
   if (problems.length > 0) {
+    // The configs of the plugins that are there are checked too: one round reports everything.
+    problems.push(...(await pluginConfigProblems(refs, found)));
     throw new ConfigInvalidError(`${file} names plugins that cannot be used (${problems.length} problem${problems.length === 1 ? '' : 's'})`, {
       path: file,
       problems,
-      hint: 'install the missing plugin packages (npm install <package>) or correct the ids; `trading-orchestrator plugins list` shows what is installed',
+      hint: 'install the missing plugin packages (npm install <package>) or correct the ids; `trading-orchestrator plugins list` shows what is installed and `plugins info <id>` a plugin\'s settings',
     });
   }
   const strategies = config.strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.enabled);
@@ -100,15 +79,15 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     return state === undefined ? spec : { ...spec, restoredState: state };
   };
   const specs: PluginSpec[] = [
-    { plugin: entry('data.plugin'), instanceId: `data:${config.data.plugin}`, ...settings(config.data, 'data') },
-    ...strategies.map(({ s, i }) => ({ plugin: entry(`strategies[${i}].plugin`), instanceId: s.id ?? s.plugin, ...settings(s, `strategies[${i}]`) })),
-    ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}].plugin`), instanceId: r.id ?? r.plugin, ...settings(r, `risk[${i}]`) })),
-    { plugin: config.broker.plugin === BUILT_IN_BROKER_ID ? BUILT_IN_BROKER : entry('broker.plugin'), instanceId: brokerInstanceId(config), ...settings(config.broker, 'broker') },
+    { plugin: entry('data'), instanceId: `data:${config.data.plugin}`, ...settings(config.data, 'data') },
+    ...strategies.map(({ s, i }) => ({ plugin: entry(`strategies[${i}]`), instanceId: s.id ?? s.plugin, ...settings(s, `strategies[${i}]`) })),
+    ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}]`), instanceId: r.id ?? r.plugin, ...settings(r, `risk[${i}]`) })),
+    { plugin: entry('broker'), instanceId: brokerInstanceId(config), ...settings(config.broker, 'broker') },
   ].map(restored);
   const manager = new PluginManager(options.clock === undefined ? {} : { clock: options.clock });
   try {
-    await manager.load(specs);
-    await manager.start();
+    await untilAborted(manager.load(specs), options.signal, 'loading the plugins');
+    await untilAborted(manager.start(), options.signal, 'starting the plugins');
   } catch (error) {
     await manager.shutdown();
     throw error;
@@ -117,7 +96,7 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
   const source = manager.get(`data:${config.data.plugin}`)!.instance as DataProvider;
   let instruments: InstrumentSpec[];
   try {
-    instruments = [...(await instrumentsOf(manager, `data:${config.data.plugin}`, source, config.symbols)), ...Object.entries(config.instruments).map(([symbol, spec]) => ({ symbol, ...spec }) as InstrumentSpec)];
+    instruments = [...(await untilAborted(instrumentsOf(manager, `data:${config.data.plugin}`, source, config.symbols), options.signal, 'fetching the instruments')), ...Object.entries(config.instruments).map(([symbol, spec]) => ({ symbol, ...spec }) as InstrumentSpec)];
   } catch (error) {
     await manager.shutdown();
     throw error;
@@ -163,7 +142,7 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
   // so a backtest's journal does not depend on when it was run.
   let engine: BacktestEngine | undefined;
   const now = () => (engine === undefined || engine.time === Number.NEGATIVE_INFINITY ? start : engine.time);
-  const { manager, source, engineOptions } = await prepareRun(config, catalog, file, { clock: { now } });
+  const { manager, source, engineOptions } = await prepareRun(config, catalog, file, { clock: { now }, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) });
   try {
     const end = Date.parse(config.end!);
     engine = new BacktestEngine(engineOptions());
@@ -171,7 +150,8 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
     const detach = hooks.attach?.(manager.bus);
     try {
       // The history streams through in the data plugin's pages: memory does not grow with the length of the run.
-      const pages = mergePages(config.symbols.map((symbol) => source.historicalBars({ symbol, timeframe: config.timeframe, start, end })));
+      const signal = hooks.signal === undefined ? {} : { signal: hooks.signal };
+      const pages = endOnAbort(mergePages(config.symbols.map((symbol) => source.historicalBars({ symbol, timeframe: config.timeframe, start, end, ...signal }))), hooks.signal);
       const result = await engine.run(pages, hooks.signal);
       return { result, config, elapsedMs: performance.now() - started };
     } finally {

@@ -3,6 +3,7 @@ import { ConfigInvalidError, timeframeToMs, type Bar } from '@trading-orchestrat
 import type { PluginManager } from '@trading-orchestrator/core-manager';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
 import type { RunConfig } from '../config/run-config.js';
+import { untilAborted } from './interruption.js';
 import { prepareRun, type BacktestOutcome, type RunHooks } from './run-backtest.js';
 
 /** What a paper session saves after every bar it trades on, and resumes from after its process died. */
@@ -39,7 +40,10 @@ export interface PaperHooks extends RunHooks {
 export async function runPaper(config: RunConfig, catalog: PluginCatalog, file = 'the run config', hooks: PaperHooks = {}): Promise<BacktestOutcome> {
   const started = performance.now();
   const resume = hooks.resumeFrom;
-  const { manager, source, engineOptions } = await prepareRun(config, catalog, file, resume === undefined ? {} : { restoredStates: resume.state.plugins });
+  const { manager, source, engineOptions } = await prepareRun(config, catalog, file, {
+    ...(resume === undefined ? {} : { restoredStates: resume.state.plugins }),
+    ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
+  });
   try {
     if (source.liveBars === undefined) {
       throw new ConfigInvalidError(`${file}: data plugin "${config.data.plugin}" serves no live bars`, {
@@ -56,7 +60,16 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
     for (const symbol of config.symbols) {
       const bars: Bar[] = [];
       if (history > 0) {
-        for await (const page of source.historicalBars({ symbol, timeframe: config.timeframe, start: liveFrom - history * step, end: liveFrom })) bars.push(...page);
+        const pages = source.historicalBars({ symbol, timeframe: config.timeframe, start: liveFrom - history * step, end: liveFrom, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) })[Symbol.asyncIterator]();
+        try {
+          for (;;) {
+            const page = await untilAborted(pages.next(), hooks.signal, `the warm-up download (${symbol})`);
+            if (page.done === true) break;
+            bars.push(...page.value);
+          }
+        } finally {
+          if (hooks.signal?.aborted === true) void pages.return?.()?.catch(() => undefined);
+        }
       }
       warmup.push(bars);
     }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { ConfigInvalidError, formatPath, validateConfig, type Problem } from '@trading-orchestrator/plugin-api';
+import type { PluginCatalog } from '@trading-orchestrator/registry';
 import { parse as parseYaml, parseDocument } from 'yaml';
+import { pluginConfigProblems, pluginReferences, resolvePlugins } from './plugin-references.js';
 import { runConfigSchema, type RunConfig } from './run-config.js';
 
 const ENV_PATTERN = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -33,44 +35,104 @@ export function interpolateEnv(value: unknown, env: Readonly<Record<string, stri
   return value;
 }
 
-function invalid(file: string, problems: Problem[]): ConfigInvalidError {
-  return new ConfigInvalidError(`${file} is not a valid run config (${problems.length} problem${problems.length === 1 ? '' : 's'})`, {
-    path: file,
-    problems,
-    hint: 'fix the listed fields; docs/config-reference.md describes every field',
-  });
+function invalid(file: string, problems: Problem[], hint = 'fix the listed fields; docs/config-reference.md describes every field'): ConfigInvalidError {
+  return new ConfigInvalidError(`${file} is not a valid run config (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { path: file, problems, hint });
 }
 
-/** Parses YAML or JSON text (by extension), interpolates the environment, and validates the shape of the run. */
-export async function parseRunConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>>): Promise<RunConfig> {
-  let raw: unknown;
+const FORMATS = ['.yaml', '.yml', '.json'];
+/** YAML syntax errors listed at most; later ones usually follow from the first. */
+const SYNTAX_ERRORS_SHOWN = 3;
+
+/** The document in a run file's text, or the syntax errors that keep it from being read. */
+function readDocument(text: string, file: string): unknown {
   if (extname(file).toLowerCase() === '.json') {
     try {
-      raw = JSON.parse(text);
+      return JSON.parse(text);
     } catch (error) {
-      throw invalid(file, [{ path: '(root)', message: `not valid JSON: ${(error as Error).message}`, severity: 'error' }]);
+      throw invalid(file, [{ path: '(root)', message: `not valid JSON: ${(error as Error).message}`, severity: 'error' }], 'fix the JSON syntax at the place named (or write the file as YAML, which is easier by hand)');
     }
-  } else {
-    const doc = parseDocument(text, { prettyErrors: true });
-    if (doc.errors.length > 0) {
-      throw invalid(file, doc.errors.map((e) => ({ path: e.linePos === undefined ? '(root)' : `line ${e.linePos[0].line}, column ${e.linePos[0].col}`, message: e.message.split('\n')[0]!, severity: 'error' as const })));
-    }
-    raw = doc.toJS();
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const shown = doc.errors.slice(0, SYNTAX_ERRORS_SHOWN).map((e) => ({
+      path: e.linePos === undefined ? '(root)' : `line ${e.linePos[0].line}, column ${e.linePos[0].col}`,
+      message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+      severity: 'error' as const,
+    }));
+    const more = doc.errors.length - shown.length;
+    throw invalid(file, shown, `the file is not valid YAML: fix the first error listed${more > 0 ? ` (${more} more after it, most of which usually go away with it)` : ''}; indent with spaces, the same number for every key of one block`);
+  }
+  return doc.toJS();
+}
+
+/**
+ * Parses YAML or JSON text (by extension), interpolates the environment, and validates the shape of the run.
+ * With the plugin catalog, a file with mistakes also has its plugin references and their configs checked, so one
+ * round reports every problem.
+ */
+export async function parseRunConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>>, catalog?: PluginCatalog): Promise<RunConfig> {
+  const raw = readDocument(text, file);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    const got = raw === null || raw === undefined ? 'nothing (the file is empty)' : Array.isArray(raw) ? 'a list' : `the ${typeof raw} ${JSON.stringify(raw).slice(0, 40)}`;
+    throw invalid(file, [{ path: '(root)', message: `a run config is a mapping of settings (data:, symbols:, strategies: ...), and this file holds ${got}`, severity: 'error' }], '`trading-orchestrator init` writes a starter run file to begin from');
   }
   const problems: Problem[] = [];
   const interpolated = interpolateEnv(raw, env, problems);
   if (problems.length > 0) throw invalid(file, problems);
   const result = await validateConfig(runConfigSchema, interpolated);
-  if (!result.ok) throw invalid(file, [...result.problems]);
-  return result.value;
+  if (result.ok) return result.value;
+  const all = [...result.problems];
+  if (catalog !== undefined) {
+    const refs = pluginReferences(interpolated);
+    const resolved = resolvePlugins(refs, catalog);
+    const seen = new Set(all.map((p) => p.path));
+    for (const p of [...resolved.problems, ...(await pluginConfigProblems(refs, resolved.found))]) if (!seen.has(p.path)) all.push(p);
+  }
+  throw invalid(file, inDocumentOrder(all, interpolated));
 }
 
-export async function loadRunConfig(file: string, env: Readonly<Record<string, string | undefined>>): Promise<RunConfig> {
+/** Problems in the order their places appear in the file, so a reader goes through it top to bottom once. */
+function inDocumentOrder(problems: readonly Problem[], document: unknown): Problem[] {
+  const position = (path: string): number[] => {
+    const out: number[] = [];
+    let node: unknown = document;
+    for (const [, key, index] of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+      if (index !== undefined) {
+        out.push(Number(index));
+        node = Array.isArray(node) ? node[Number(index)] : undefined;
+      } else {
+        const keys = typeof node === 'object' && node !== null ? Object.keys(node) : [];
+        const at = keys.indexOf(key!);
+        // A setting that is missing sorts after the ones written beside it.
+        out.push(at < 0 ? Number.MAX_SAFE_INTEGER : at);
+        node = at < 0 ? undefined : (node as Record<string, unknown>)[key!];
+      }
+    }
+    return out;
+  };
+  const keyed = problems.map((p) => ({ p, at: position(p.path) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < Math.min(a.at.length, b.at.length); i++) if (a.at[i] !== b.at[i]) return a.at[i]! - b.at[i]!;
+    return a.at.length - b.at.length;
+  });
+  return keyed.map(({ p }) => p);
+}
+
+export async function loadRunConfig(file: string, env: Readonly<Record<string, string | undefined>>, catalog?: PluginCatalog): Promise<RunConfig> {
+  if (!FORMATS.includes(extname(file).toLowerCase())) {
+    throw new ConfigInvalidError(`${file} is not a YAML or JSON file`, {
+      path: file,
+      hint: `write the run config as YAML (.yaml or .yml) or JSON (.json); \`trading-orchestrator init run.yaml\` writes a starter`,
+    });
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw invalid(file, [{ path: '(root)', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, severity: 'error' }]);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ConfigInvalidError(`no run config at ${file}`, { path: file, hint: 'check the path (it is relative to the current folder), or write a starter there with `trading-orchestrator init <file>`' });
+    if (code === 'EISDIR') throw new ConfigInvalidError(`${file} is a folder, not a run config`, { path: file, hint: 'name the YAML or JSON file inside it, e.g. --config run.yaml' });
+    throw new ConfigInvalidError(`cannot read the run config ${file} (${code ?? String(error)})`, { path: file, hint: 'make the file readable by this user' });
   }
-  return parseRunConfig(text, file, env);
+  return parseRunConfig(text, file, env, catalog);
 }

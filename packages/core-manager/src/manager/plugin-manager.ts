@@ -68,6 +68,8 @@ export class PluginManager {
   private readonly plugins = new Map<string, ManagedPlugin>();
   private startOrder: string[] = [];
   private transitions = 0;
+  /** Set by `shutdown`: a start still in flight (Ctrl-C during start-up) starts nothing more and unwinds what it had. */
+  private closing = false;
 
   constructor(options: PluginManagerOptions = {}) {
     this.bus = options.bus ?? new EventBus();
@@ -97,6 +99,7 @@ export class PluginManager {
    * every plugin, or the load failure of a plugin whose policy is `abort`, before anything has started.
    */
   async load(specs: readonly PluginSpec[]): Promise<{ loaded: string[]; failed: { id: string; error: Error }[] }> {
+    this.closing = false;
     const ids = specs.map((s) => s.instanceId ?? s.plugin.manifest?.id ?? s.plugin.id);
     const duplicates: Problem[] = ids
       .map((id, i) => ({ id, i }))
@@ -157,6 +160,7 @@ export class PluginManager {
       }));
     }
     for (const id of order) {
+      if (this.closing) break;
       const p = this.plugins.get(id)!;
       const blocker = this.unmetDependency(p);
       if (blocker !== undefined) {
@@ -164,7 +168,10 @@ export class PluginManager {
         continue;
       }
       const error = await this.initAndStart(p, p.spec.restoredState);
-      if (error === undefined) {
+      if (error === undefined && this.closing) {
+        // The run was shut down while this plugin started: it is the last one, and it goes at once.
+        await this.unload(id, 'shutdown during start-up');
+      } else if (error === undefined) {
         started.push(id);
         this.startOrder.push(id);
       } else {
@@ -237,8 +244,10 @@ export class PluginManager {
       p.machine.transition('stopped', reason);
     }
     p.machine.transition('unloading', reason);
-    if (p.instance !== undefined) await this.callLifecycle(p, 'dispose');
+    // The signal ends the plugin's streams, timers and fetches once its own stop has run and before dispose, so
+    // dispose finds nothing still running.
     p.abort?.abort(new Error(`plugin "${id}" unloaded`));
+    if (p.instance !== undefined) await this.callLifecycle(p, 'dispose');
     this.bus.removeOwner(id);
     p.instance = undefined;
     p.machine.transition('unloaded', reason);
@@ -246,6 +255,7 @@ export class PluginManager {
 
   /** Unloads every plugin, last started first, and lists the hook calls that never settled. */
   async shutdown(): Promise<ShutdownReport> {
+    this.closing = true;
     const order = [...this.startOrder].reverse();
     for (const id of this.plugins.keys()) if (!order.includes(id)) order.push(id);
     for (const id of order) {

@@ -30,7 +30,7 @@ export async function validateConfig<Config>(
   }
   const problems = (result.issues ?? []).map((issue): Problem => ({
     path: joinPath(prefix, formatPath((issue.path ?? []).map((s) => (typeof s === 'object' ? s.key : s)))),
-    message: issue.message,
+    message: plainMessage(issue.message),
     severity: 'error',
   }));
   const shape = inputJsonSchema(schema);
@@ -43,6 +43,12 @@ export async function validateConfig<Config>(
   }
   if (problems.length === 0) return { ok: true, value: (result as StandardSchemaV1.SuccessResult<Config>).value };
   return { ok: false, problems };
+}
+
+/** zod says "Invalid input: expected number, received undefined" for a setting left out: say that it is required. */
+function plainMessage(message: string): string {
+  const missing = /expected (.+), received undefined$/.exec(message);
+  return missing === null ? message : `required, and not set (expected ${missing[1]})`;
 }
 
 /** The schema's JSON Schema, when its validator offers one it can build; unknown keys are only found with it. */

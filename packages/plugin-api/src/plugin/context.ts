@@ -21,7 +21,11 @@ export interface PluginContext<Config> {
   readonly config: Config;
   readonly logger: PluginLogger;
   readonly clock: PluginClock;
-  /** Aborted when the host stops or unloads the plugin: pass it to fetches, timers and streams. */
+  /**
+   * Aborted when the plugin's life in the run ends: after its `stop` hook when the host shuts the run down or
+   * unloads it (before `dispose`), and when it fails. Pass it to fetches, timers and streams. A pause (`stop`
+   * then `enable` on the control API) calls the hooks and leaves the signal alone.
+   */
   readonly signal: AbortSignal;
   /** State returned by the previous instance's `snapshot()` when the host reloads the plugin. */
   readonly restoredState?: unknown;

@@ -1,0 +1,40 @@
+/** The help text: every command and option, one line each. */
+export const USAGE = `Usage: trading-orchestrator [command] [options]
+
+Commands:
+  backtest            with --config <file>: the backtest the YAML or JSON file describes; without: the default
+                      job, an offline backtest of the reference strategies (ma-crossover, rsi-mean-reversion,
+                      bollinger-reversion) with risk-guards and risk-var on data-synthetic and the paper broker
+  paper --config <file>  a paper session (mode: paper): warm-up on recent history, then the data plugin's live
+                      closed bars through the same engine and paper broker, until Ctrl-C or --bars
+  run --config <file>    backtest or paper, as the file's mode says
+  plugins list        list the plugins discovered for this project
+  plugins info <id>   a plugin's package, status and config schema with defaults
+  plugins validate <dir>  check a plugin folder the way discovery and loading will; every problem listed
+  init [file]         write a commented starter run file (default run.yaml; --force to overwrite)
+  journal list        the runs in the journal
+  journal export <run> [--what trades|equity|ignored] [--strategy <id>] [--format csv|json]
+                      ignored: the signals the engine did not act on, each with its reason
+
+Run options:
+  --config <file>       a run config (YAML or JSON, \${ENV_VAR} and \${ENV_VAR:-default} are replaced)
+  --journal <file>      the SQLite journal (default trading-orchestrator.db; needs @trading-orchestrator/journal)
+  --no-journal          keep no journal
+  --report <file>       the HTML report (default trading-orchestrator-report.html)
+  --no-report           write no report
+  --bars <n>            paper: end the session after n live closed bars
+  --new-session         paper: start a new session even if the journal holds an unfinished one for this config
+                        (it is marked interrupted and kept); without it, that session is resumed
+
+Discovery options:
+  --project <dir>       the project whose dependencies are searched (default: nearest package.json)
+  --plugin-path <dir>   a plugin package folder to include (repeatable)
+  --plugin-dir <dir>    a folder that holds plugin packages (repeatable)
+  --no-cache            ignore and do not write the discovery cache
+  --json                print machine-readable JSON
+
+Environment:
+  TRADING_ORCHESTRATOR_PLUGINS   extra plugin package folders, separated like PATH
+
+  -h, --help      show this help
+  -v, --version   show versions`;

@@ -1,0 +1,181 @@
+import { resolve } from 'node:path';
+import type { EventBus } from '@trading-orchestrator/core-manager';
+import { renderHtmlReport } from '@trading-orchestrator/report';
+import type { OptionValues } from '../cli/arguments.js';
+import { discover } from '../cli/discover.js';
+import { listenForInterrupts } from '../cli/interrupts.js';
+import type { Io } from '../cli/io.js';
+import { loadRunConfig } from '../config/load-config.js';
+import { DEFAULT_JOURNAL, DEFAULT_REPORT, outputFile, unwritable, writeOutput, type OutputFile } from '../config/output-files.js';
+import type { RunConfig } from '../config/run-config.js';
+import { Progress, type RunSpan } from '../format/progress.js';
+import { runDefaultBacktest } from './default-backtest.js';
+import { RunInterruptedError } from './interruption.js';
+import { JOURNAL_PACKAGE, loadJournalModule } from './journal-commands.js';
+import { renderBacktest } from './render-backtest.js';
+import { runBacktest, type BacktestOutcome } from './run-backtest.js';
+import { describeResume, runPaper, type PaperCheckpoint, type PaperHooks } from './run-paper.js';
+
+type RunMode = RunConfig['mode'];
+
+/** `backtest`, `paper` and `run`: the run a config file (or the default job) describes, its journal and report. */
+export async function runCommand(command: 'backtest' | 'paper' | 'run', values: OptionValues, io: Io): Promise<number> {
+  const fail = (code: number, message: string, fix?: string) => {
+    io.stderr.write(`error: ${message}\n${fix === undefined ? '' : `  fix: ${fix}\n`}`);
+    return code;
+  };
+  const { projectDir, catalog } = await discover(values, io);
+  const usable = catalog.byStatus('compatible').length;
+  // With --json, stdout carries the result alone.
+  (values.json === true ? io.stderr : io.stdout).write(`${usable} usable plugin${usable === 1 ? '' : 's'} found for ${projectDir} (trading-orchestrator plugins list shows them)\n`);
+  const configFile = values.config === undefined ? undefined : resolve(io.cwd, values.config);
+  if (configFile === undefined && command !== 'backtest') return fail(2, `${command} needs --config <file>`, 'trading-orchestrator init writes a starter config; set mode: paper in it for a paper session');
+  const config = configFile === undefined ? undefined : await loadRunConfig(configFile, io.env, catalog);
+  const mode: RunMode = config?.mode ?? 'backtest';
+  if (command !== 'run' && config !== undefined && config.mode !== command) {
+    return fail(2, `${values.config} describes a ${config.mode} run, not a ${command}`, `run it with \`trading-orchestrator ${config.mode}\` (or \`run\`), or set mode: ${command} in it`);
+  }
+  if (values['new-session'] === true && mode !== 'paper') return fail(2, `--new-session applies to paper sessions, and this is a ${mode}`, 'leave it out; a backtest always starts a new run');
+  if (values.bars !== undefined && mode !== 'paper') return fail(2, `--bars applies to paper sessions, and this is a ${mode}`, 'leave it out; a backtest runs from start to end in its config, so shorten those to run fewer bars');
+  const maxBars = values.bars === undefined ? undefined : Number(values.bars);
+  if (maxBars !== undefined && !(Number.isInteger(maxBars) && maxBars > 0)) return fail(2, `--bars must be a whole number above 0, got "${values.bars}"`);
+
+  const journalFile = outputFile({ path: values.journal, none: values['no-journal'] === true }, config?.journal, configFile, io.cwd, DEFAULT_JOURNAL);
+  const reportFile = outputFile({ path: values.report, none: values['no-report'] === true }, config?.report, configFile, io.cwd, DEFAULT_REPORT);
+  // Every output is checked before the run spends its time: a report that cannot be written is found now, not after.
+  for (const [output, what, option] of [[journalFile, 'journal', '--journal'], [reportFile, 'report', '--report']] as const) {
+    const problem = output.file === undefined ? undefined : unwritable(output.file);
+    if (problem !== undefined) return fail(1, `the ${what} would be written to ${output.file}, but ${problem}`, `create the folder or make it writable, name another file (${option} <file>${output.named === 'config' ? `, or ${what}: in ${values.config}` : ''}), or write none (--no-${what})`);
+  }
+  const journalModule = journalFile.file === undefined ? undefined : await loadJournalModule();
+  if (journalFile.file !== undefined && journalFile.named !== 'default' && journalModule === undefined) {
+    return fail(1, `${journalFile.named === 'option' ? '--journal' : `journal in ${values.config}`} needs ${JOURNAL_PACKAGE}, which is not installed`, `npm install ${JOURNAL_PACKAGE}, or keep no journal (--no-journal)`);
+  }
+  const journal = journalFile.file === undefined ? undefined : journalModule?.Journal.open(journalFile.file);
+  let runId = 0;
+  const interrupts = listenForInterrupts(
+    (line) => io.stderr.write(`\n${line}\n`),
+    () => {
+      if (journal !== undefined && runId > 0) journal.finishRun(runId, { status: 'interrupted', endedAt: Date.now(), summary: { note: 'stopped by a second Ctrl-C before the run could finish' } });
+      journal?.close();
+    },
+  );
+  try {
+    // A journal that cannot be written fails here, before any plugin starts.
+    await journal?.ready();
+    let resumeFrom: PaperHooks['resumeFrom'];
+    if (mode === 'paper' && journal !== undefined && configFile !== undefined) {
+      const unfinished = journal.unfinishedRun(configFile, 'paper');
+      const checkpoint = unfinished === undefined ? undefined : journal.latestCheckpoint(unfinished.id);
+      if (unfinished !== undefined && checkpoint === undefined) {
+        journal.finishRun(unfinished.id, { status: 'failed', endedAt: Date.now(), summary: { error: 'the process ended before its first checkpoint; nothing to resume' } });
+      } else if (unfinished !== undefined && values['new-session'] === true) {
+        journal.finishRun(unfinished.id, { status: 'interrupted', endedAt: Date.now(), summary: { note: 'set aside by --new-session', checkpoint: checkpoint!.time } });
+        io.stderr.write(`paper run ${unfinished.id} was left unfinished; it is kept as interrupted and a new session starts (--new-session)\n`);
+      } else if (unfinished !== undefined && checkpoint !== undefined) {
+        runId = unfinished.id;
+        journal.resumeRun(runId);
+        resumeFrom = { time: checkpoint.time, state: checkpoint.state as PaperCheckpoint };
+        io.stderr.write(`${describeResume(runId, resumeFrom.time, resumeFrom.state)} (--new-session starts over instead)\n`);
+      }
+    }
+    let progress: Progress | undefined;
+    const hooks = {
+      signal: interrupts.signal,
+      onSpan: (span: RunSpan) => {
+        if (values.json !== true) progress = new Progress(io.stderr, span, io.stderr.isTTY === true);
+      },
+      attach: (bus: EventBus) => {
+        let done = 0;
+        const offProgress = bus.subscribe('bar', (bar) => progress?.update(++done, bar.time));
+        if (journal === undefined) return offProgress;
+        if (runId === 0) runId = journal.startRun({ label: configFile ?? 'default', mode, config: config ?? 'default', startedAt: Date.now() });
+        const detachJournal = journal.attach(bus, runId);
+        return () => {
+          offProgress();
+          detachJournal();
+        };
+      },
+    };
+    let run: BacktestOutcome;
+    try {
+      if (config === undefined) run = await runDefaultBacktest(catalog, hooks);
+      else if (mode === 'paper') {
+        run = await runPaper(config, catalog, configFile, {
+          ...hooks,
+          ...(maxBars === undefined ? {} : { maxBars }),
+          ...(resumeFrom === undefined ? {} : { resumeFrom }),
+          ...(journal === undefined ? {} : { checkpoint: (time: number, state: PaperCheckpoint) => journal.checkpoint(runId, time, state) }),
+          onLateBar: (bar, latest) =>
+            io.stderr.write(
+              `warning: the ${bar.symbol} bar of ${new Date(bar.time).toISOString()} closed after a bar of ${new Date(latest).toISOString()} was traded on; it is left out to keep time order (the data feed delivered it late)\n`,
+            ),
+          onLive: ({ warmupBars, from }) => io.stderr.write(`live from ${new Date(from).toISOString()} after ${warmupBars} warm-up bars; trading on closed ${config.timeframe} bars${maxBars === undefined ? ' until Ctrl-C' : ` for ${maxBars} bars`}\n`),
+        });
+      } else run = await runBacktest(config, catalog, configFile, hooks);
+      progress?.done();
+      if (journal !== undefined && runId > 0) {
+        journal.finishRun(runId, { status: run.result.interrupted ? 'interrupted' : 'finished', endedAt: Date.now(), summary: { equity: run.result.portfolio.equity, bars: run.result.bars } });
+      }
+    } catch (error) {
+      progress?.done();
+      if (error instanceof RunInterruptedError) {
+        if (journal !== undefined && runId > 0) journal.finishRun(runId, { status: 'interrupted', endedAt: Date.now(), summary: { note: error.message } });
+        io.stderr.write(`${error.message}${journal !== undefined && runId > 0 ? `; journal: ${journal.path} (run ${runId}, interrupted)` : ''}\n`);
+        return 130;
+      }
+      if (journal !== undefined && runId > 0) journal.finishRun(runId, { status: 'failed', endedAt: Date.now(), summary: { error: String(error) } });
+      throw error;
+    }
+    return finish(run, mode, { values, io, reportFile, journal, journalFile, runId });
+  } finally {
+    interrupts.dispose();
+    journal?.close();
+  }
+}
+
+interface Finishing {
+  readonly values: OptionValues;
+  readonly io: Io;
+  readonly reportFile: OutputFile;
+  readonly journalFile: OutputFile;
+  readonly journal: { readonly path: string } | undefined;
+  readonly runId: number;
+}
+
+/** The summary on the terminal, the report, and where the journal is: what a finished (or stopped) run leaves. */
+function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, journalFile, journal, runId }: Finishing): number {
+  if (values.json === true) {
+    io.stdout.write(`${JSON.stringify(run.result, null, 2)}\n`);
+    return run.result.interrupted ? 130 : 0;
+  }
+  const seconds = run.elapsedMs / 1000;
+  const c = run.config;
+  const title =
+    mode === 'paper'
+      ? `Paper session: ${c.symbols.join(', ')} ${c.timeframe} (${c.data.plugin}), ${run.result.bars} bars (${c.warmupBars} warm-up requested) in ${seconds.toFixed(2)} s`
+      : `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
+  if (run.result.interrupted) io.stdout.write(`interrupted after ${run.result.bars} bars (Ctrl-C); the plugins were stopped and the journal flushed. Summary so far:\n`);
+  io.stdout.write(`${renderBacktest(run.result, title)}\n`);
+  if (reportFile.file !== undefined) {
+    // The report holds what the run computed, not how long it took, so two runs of one config give the same file.
+    const scope = mode === 'paper' ? `${c.symbols.join(', ')} ${c.timeframe} (${c.data.plugin}), ${run.result.bars} bars` : `${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars`;
+    const html = renderHtmlReport(run.result, {
+      title: `${mode === 'paper' ? 'Paper session' : 'Backtest'} ${c.symbols.join(', ')} ${c.timeframe}`,
+      details: [scope, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`],
+    });
+    const written = writeOutput(reportFile.file, html, io.cwd);
+    if (written.failure !== undefined) io.stderr.write(`warning: the report could not be written to ${reportFile.file} (${written.failure}); it was written to ${written.path} instead\n`);
+    io.stdout.write(`report: ${written.path}\n`);
+  }
+  if (run.result.interrupted) {
+    io.stdout.write(journal === undefined ? '' : `journal: ${journal.path} (run ${runId}, interrupted)\n`);
+    return 130;
+  }
+  io.stdout.write(
+    journal === undefined
+      ? `journal: none (${journalFile.named === 'option' ? '--no-journal' : journalFile.named === 'config' ? `journal: false in ${values.config}` : `npm install ${JOURNAL_PACKAGE} to keep one`})\n`
+      : `journal: ${journal.path} (run ${runId}); trading-orchestrator journal export ${runId} --journal ${journal.path}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,23 @@
+/** Why SQLite could not read `path`, in words: a file that is not a journal is left untouched. */
+export function unreadable(path: string, error: unknown): JournalError {
+  const code = (error as { code?: string }).code;
+  if (code === 'SQLITE_NOTADB') return new JournalError(`${path} is not a trading-orchestrator journal (not an SQLite database); it was left untouched`, 'name another file for the journal (--journal runs.db), or move this one aside', 'JOURNAL_NOT_SQLITE', path);
+  if (code === 'SQLITE_CORRUPT') return new JournalError(`the journal ${path} is damaged (${(error as Error).message})`, 'keep a copy, then name a new file for the journal (--journal runs.db); `sqlite3 <file> .recover` may save its runs', 'JOURNAL_DAMAGED', path);
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') return new JournalError(`cannot write the journal ${path} (${(error as Error).message})`, 'make the file and its folder writable, or name another file (--journal runs.db)', 'JOURNAL_NOT_WRITABLE', path);
+  return new JournalError(`cannot open the journal ${path}: ${(error as Error).message}`, 'name another file for the journal (--journal runs.db)', 'JOURNAL_UNUSABLE', path);
+}
+
+/** A journal that cannot be opened or used, with what to do about it. */
+export class JournalError extends Error {
+  override readonly name = 'JournalError';
+  constructor(
+    message: string,
+    readonly fix: string,
+    /** What is wrong, for programs: JOURNAL_NOT_SQLITE, JOURNAL_NOT_A_JOURNAL, JOURNAL_DAMAGED, JOURNAL_NOT_WRITABLE, JOURNAL_VERSION, JOURNAL_WRITER, JOURNAL_UNUSABLE. */
+    readonly code: string = 'JOURNAL_UNUSABLE',
+    /** The journal file. */
+    readonly path?: string,
+  ) {
+    super(message);
+  }
+}
