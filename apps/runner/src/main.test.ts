@@ -60,15 +60,18 @@ describe('trading-orchestrator plugins list', () => {
 });
 
 describe('trading-orchestrator backtest (the default job)', () => {
-  it('backtests the reference strategies with both risk plugins on synthetic data and prints a summary', async () => {
+  it('backtests the reference strategies with both risk plugins on real SPY and BTC/USD days, against buy and hold, and prints a summary', async () => {
     const runnerDir = new URL('..', import.meta.url).pathname;
     const { code, out, err } = await cli('--project', runnerDir, '--no-cache', '--no-journal');
     expect(err.split('\n').filter((l) => l !== '' && !l.startsWith('progress: '))).toEqual([]);
     expect(code).toBe(0);
     const lines = out.split('\n');
-    expect(lines[1]).toMatch(/^Backtest: ALPHA, BETA, GAMMA 1h from 2020-01-01 to 2020-09-27 \(data-synthetic\), 19440 bars in \d+\.\d\d s \(\d+ bars\/s\)$/);
+    expect(lines[1]).toMatch(/^Backtest: SPY, BTC\/USD 1d from 2016-01-01 to 2019-10-17 \(data-file\), 2327 bars in \d+\.\d\d s \(\d+ bars\/s\)$/);
     expect(lines[3]).toMatch(/^STRATEGY\s+TRADES\s+WIN\s+RETURN\s+SHARPE\s+MAX DD\s+PF\s+DENIED\s+EQUITY$/);
     for (const id of ['ma-crossover', 'rsi-mean-reversion', 'bollinger-reversion', 'account']) expect(out).toMatch(new RegExp(`^${id}\\s+\\d+\\s+\\d+\\.\\d\\d%`, 'm'));
+    // Holding both markets from 2016 on: SPY about 1.4 times over, bitcoin about 18 times over.
+    expect(out).toMatch(/^buy & hold\s+-\s+-\s+892\.\d\d%\s+1\.24\s+81\.47%\s+-\s+-\s+99\d{4}\.\d\d$/m);
+    expect(out).toContain('buy and hold: SPY, BTC/USD in equal parts, bought at the first price after warm-up, no fees');
     expect(out).toMatch(/^cash \d+\.\d\d, fees \d+\.\d\d, realised -?\d+\.\d\d, unrealised -?\d+\.\d\d, open positions \d+$/m);
     expect(out).toContain(`report: ${join(dir, 'trading-orchestrator-report.html')}`);
     const html = readFileSync(join(dir, 'trading-orchestrator-report.html'), 'utf8');
@@ -80,8 +83,8 @@ describe('trading-orchestrator backtest (the default job)', () => {
     const { code, err } = await cli('backtest', '--no-cache');
     expect(code).toBe(1);
     expect(err).toBe(
-      'error: the default backtest needs plugins that are not installed: data-synthetic, ma-crossover, rsi-mean-reversion, bollinger-reversion, risk-guards, risk-var\n' +
-        '  fix: npm install @trading-orchestrator/data-synthetic @trading-orchestrator/strategy-ma-crossover @trading-orchestrator/strategy-rsi @trading-orchestrator/strategy-bollinger @trading-orchestrator/risk-guards @trading-orchestrator/risk-var\n',
+      'error: the default backtest needs plugins that are not installed: data-file, ma-crossover, rsi-mean-reversion, bollinger-reversion, risk-guards, risk-var\n' +
+        '  fix: npm install @trading-orchestrator/data-file @trading-orchestrator/strategy-ma-crossover @trading-orchestrator/strategy-rsi @trading-orchestrator/strategy-bollinger @trading-orchestrator/risk-guards @trading-orchestrator/risk-var\n',
     );
   });
 
@@ -90,7 +93,7 @@ describe('trading-orchestrator backtest (the default job)', () => {
     const a = await cli('--project', runnerDir, '--no-cache', '--json', '--no-journal');
     const b = await cli('--project', runnerDir, '--no-cache', '--json', '--no-journal');
     expect(b.out).toBe(a.out);
-    expect((JSON.parse(a.out) as { bars: number }).bars).toBe(19_440);
+    expect((JSON.parse(a.out) as { bars: number }).bars).toBe(2_327);
   });
 });
 

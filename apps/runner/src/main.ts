@@ -43,7 +43,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 async function dispatch(command: NonNullable<Extract<ReturnType<typeof parseArguments>, { ok: true }>['command']>, positionals: readonly string[], values: OptionValues, io: Io): Promise<number> {
   switch (command) {
     case 'init': {
-      const written = writeStarterRun(resolve(io.cwd, positionals[0] ?? 'run.yaml'), values.force === true);
+      const { catalog } = await discover(values, io);
+      const written = writeStarterRun(resolve(io.cwd, positionals[0] ?? 'run.yaml'), values.force === true, catalog);
       (written.ok ? io.stdout : io.stderr).write(`${written.ok ? '' : 'error: '}${written.message}\n`);
       return written.ok ? 0 : 1;
     }

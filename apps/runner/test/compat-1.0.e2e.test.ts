@@ -50,9 +50,37 @@ describe('reference plugins published at plugin API 1.0.0, on today\'s host', ()
     expect(HOST_API_VERSION).not.toBe('1.0.0');
   });
 
-  it('run the default job trade for trade as today\'s reference plugins do', () => {
-    const old = JSON.parse(run(installed(), ['backtest', '--no-journal', '--no-report', '--json', '--no-cache'], project)) as BacktestResult;
-    const today = JSON.parse(run(process.execPath, [cli, 'backtest', '--plugin-dir', pluginsDir, '--no-journal', '--no-report', '--json', '--no-cache'], repo)) as BacktestResult;
+  it('run the 1.0 default job trade for trade as today\'s reference plugins do, given the settings whose defaults changed since', () => {
+    // The job 1.0 ran by default, on synthetic data. risk-guards' position cap and risk-var's action on a limit are
+    // written out: their defaults changed in 2.0 (no cap beyond the account; resize instead of deny).
+    writeFileSync(
+      join(project, 'default-1.0.yaml'),
+      `data: { plugin: data-synthetic }
+symbols: [ALPHA, BETA, GAMMA]
+timeframe: 1h
+start: 2020-01-01
+end: 2020-09-27
+warmupBars: 200
+strategies:
+  - plugin: ma-crossover
+    config: { fast: 20, slow: 50 }
+    sizing: { method: fixed-fraction, fraction: 0.5 }
+  - plugin: rsi-mean-reversion
+    sizing: { method: volatility-target, riskFraction: 0.01, maxPositionFraction: 0.6 }
+  - plugin: bollinger-reversion
+    sizing: { method: strategy-hint, defaultFraction: 0.2 }
+risk:
+  - plugin: risk-guards
+    config: { exposure: { maxPositionPct: 0.25 } }
+  - plugin: risk-var
+    config: { minHistory: 100, maxVarPct: 0.03, maxPositionWeight: 0.4, onLimit: deny }
+broker:
+  config: { feeBps: 10, slippage: { bps: 2 } }
+`,
+    );
+    const args = ['backtest', '--config', join(project, 'default-1.0.yaml'), '--no-journal', '--no-report', '--json', '--no-cache'];
+    const old = JSON.parse(run(installed(), args, project)) as BacktestResult;
+    const today = JSON.parse(run(process.execPath, [cli, ...args, '--plugin-dir', pluginsDir], repo)) as BacktestResult;
     expect(old.bars).toBe(today.bars);
     expect(old.strategies.map((s) => [s.instanceId, s.tradeCount, s.signals, s.finalEquity])).toEqual(today.strategies.map((s) => [s.instanceId, s.tradeCount, s.signals, s.finalEquity]));
     expect(old.strategies.map((s) => s.trades)).toEqual(today.strategies.map((s) => s.trades));

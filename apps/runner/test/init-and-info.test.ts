@@ -14,12 +14,30 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const cli = (...argv: string[]) => runCli(dir, ...argv);
 
 describe('trading-orchestrator init', () => {
-  it('writes a commented starter run that backtests as it is', async () => {
-    expect(await cli('init')).toEqual({ code: 0, out: `wrote ${join(dir, 'run.yaml')}; run it with: trading-orchestrator backtest --config ${join(dir, 'run.yaml')}\n`, err: '' });
+  it('writes a commented starter run and the sample data beside it; the run backtests as it is, as the default job does', async () => {
+    expect(await cli('init', '--project', runnerDir, '--no-cache')).toEqual({
+      code: 0,
+      out: `wrote ${join(dir, 'run.yaml')} and the sample data in ${join(dir, 'data')}; run it with: trading-orchestrator backtest --config ${join(dir, 'run.yaml')}\n`,
+      err: '',
+    });
     expect(readFileSync(join(dir, 'run.yaml'), 'utf8')).toContain('# Every field is described in docs/config-reference.md.');
-    const run = await cli('backtest', '--config', 'run.yaml', '--project', runnerDir, '--no-cache', '--no-journal');
+    expect(existsSync(join(dir, 'data', 'SPY_D.csv')) && existsSync(join(dir, 'data', 'SOURCES.md'))).toBe(true);
+    const run = await cli('backtest', '--config', 'run.yaml', '--project', runnerDir, '--no-cache', '--no-journal', '--json');
+    const defaultJob = await cli('backtest', '--project', runnerDir, '--no-cache', '--no-journal', '--json');
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.out) as { portfolio: unknown }).portfolio).toEqual((JSON.parse(defaultJob.out) as { portfolio: unknown }).portfolio);
+  });
+
+  it('with only some reference plugins installed, writes a starter that runs with those, the rest commented out with their install command', async () => {
+    const plugins = new URL('../../../plugins/', import.meta.url).pathname;
+    const only = ['--plugin-path', join(plugins, 'data-file'), '--plugin-path', join(plugins, 'strategy-rsi'), '--no-cache'];
+    const init = await cli('init', ...only);
+    expect(init.out).toContain('not installed, so commented out in it: ma-crossover, bollinger-reversion, risk-guards, risk-var (npm install @trading-orchestrator/strategy-ma-crossover @trading-orchestrator/strategy-bollinger @trading-orchestrator/risk-guards @trading-orchestrator/risk-var)');
+    const text = readFileSync(join(dir, 'run.yaml'), 'utf8');
+    expect(text).toContain('  # ma-crossover is not installed: npm install @trading-orchestrator/strategy-ma-crossover, then remove the # of the lines below\n  # - plugin: ma-crossover');
+    const run = await cli('backtest', '--config', 'run.yaml', '--no-journal', '--no-report', ...only);
     expect(run.err.split('\n').filter((l) => l !== '' && !l.startsWith('progress: '))).toEqual([]);
-    expect(run.out).toMatch(/^Backtest: ALPHA, BETA, GAMMA 1h from 2020-01-01 to 2020-09-27 \(data-synthetic\), 19440 bars/m);
+    expect(run.out).toMatch(/^rsi-mean-reversion\s+\d+/m);
   });
 
   it('refuses to overwrite an existing file unless forced', async () => {

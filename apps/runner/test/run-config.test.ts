@@ -168,6 +168,57 @@ describe('the journal and the report named in the run file', () => {
   });
 });
 
+describe('defaults that work together', () => {
+  it('two strategies on SPY, each at 0.95 of its half, with risk-var at its defaults: they trade, and the terminal says what the risk plugin cut and which setting would change it', async () => {
+    const text = `
+data:
+  plugin: data-file
+  config: { baseDir: "\${DATA_DIR}", files: [{ path: ohlcv/equities/SPY_D.csv, symbol: SPY, timeframe: 1d }] }
+symbols: [SPY]
+timeframe: 1d
+start: 2005-01-01
+end: 2020-08-28
+warmupBars: 200
+periodsPerYear: 252
+strategies:
+  - plugin: ma-crossover
+    config: { fast: 50, slow: 200 }
+    sizing: { method: fixed-fraction, fraction: 0.95 }
+  - plugin: rsi-mean-reversion
+    sizing: { method: fixed-fraction, fraction: 0.95 }
+risk:
+  - plugin: risk-var
+`;
+    const { code, out } = await backtest('two.yaml', text, { DATA_DIR: testDataDir() });
+    expect(code).toBe(0);
+    for (const id of ['ma-crossover', 'rsi-mean-reversion']) expect(Number(new RegExp(`^${id}\\s+(\\d+)`, 'm').exec(out)?.[1])).toBeGreaterThan(5);
+    expect(out).not.toContain('POSITION_WEIGHT_EXCEEDED');
+    expect(out).toMatch(/^risk plugins changed orders \(.*\d+ resized\):$/m);
+    expect(out).toMatch(/^ {2}risk-var resized \d+ × VAR_LIMIT_RESIZED: e\.g\. portfolio VaR \(99%, 1 bar, historical\) after the trade would be .*; the limit is risk\[0\]\.config\.maxVarPct$/m);
+    expect(out).toMatch(/^buy & hold\s+-\s+-\s+\d+\.\d\d%/m);
+  });
+
+  it("a strategy's default sizing is its equity in equal parts across its symbols", async () => {
+    const text = `
+data: { plugin: data-synthetic }
+symbols: [ALPHA, BETA]
+timeframe: 1h
+start: 2020-01-01
+end: 2020-02-01
+strategies:
+  - plugin: ma-crossover
+    config: { fast: 5, slow: 20 }
+`;
+    const { code, out } = await backtest('sizing.yaml', text, {}, ['--no-journal', '--json', '--no-report']);
+    expect(code).toBe(0);
+    const result = JSON.parse(out.slice(out.indexOf('{'))) as { strategies: { trades: { fees: number; pnl: number }[] }[] };
+    const [first] = result.strategies[0]!.trades;
+    // Its first trade bought about half of 100,000 and sold it again: a 10 bps fee on each side comes to about 100.
+    expect(first!.fees).toBeGreaterThan(90);
+    expect(first!.fees).toBeLessThan(110);
+  });
+});
+
 describe('bad run configs: every problem by path, with a fix, before anything runs', () => {
   it('unknown and wrong-kind plugin ids name the nearest installed one', async () => {
     const text = spyRun.replace('plugin: ma-crossover', 'plugin: ma-crosover').replace('plugin: risk-guards', 'plugin: data-file');

@@ -22,7 +22,7 @@ export const THIRD_PARTY: readonly (readonly [string, string])[] = [
 export const HOST_API_VERSION = (JSON.parse(readFileSync(join(repo, 'packages/plugin-api/package.json'), 'utf8')) as { version: string }).version;
 
 export function run(command: string, args: string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+  return execFileSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
 }
 
 /** An npm-style tarball (`package/` prefix) of an already installed package, as the registry would serve it. */

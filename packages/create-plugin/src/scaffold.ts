@@ -78,7 +78,7 @@ A [trading-orchestrator](https://github.com/trading-orchestrator/trading-orchest
 
 \`\`\`sh
 npm install ${options.name}
-npx trading-orchestrator plugins info ${id}
+npx @trading-orchestrator/runner plugins info ${id}
 \`\`\`
 
 ## Configuration
@@ -93,7 +93,7 @@ ${template.configDoc}
 npm install
 npm run build
 npm test                                             # the test kit's ${options.kind} conformance suite
-npx trading-orchestrator plugins validate .          # as discovery and loading will see it
+npx @trading-orchestrator/runner plugins validate .          # as discovery and loading will see it
 \`\`\`
 
 ## Releasing

@@ -5,9 +5,10 @@ export { paperBrokerConfig, type PaperBrokerConfig } from './broker/paper-broker
 export { DEFAULT_ACCOUNT, type AccountRules } from './account/buying-power.js';
 export { DEFAULT_LOT_SIZE, InstrumentBook, orderSizeProblem, roundPrice, roundQuantity, type Instrument } from './instruments/instruments.js';
 export { IGNORE_CODES, type IgnoreCode } from './orders/order-plan.js';
-export { computeMetrics, type ClosedTrade, type Drawdown, type EquityPoint, type MetricsOptions, type PerformanceMetrics } from './metrics/metrics.js';
+export { computeMetrics, MIN_ANNUALISED_DAYS, type ClosedTrade, type Drawdown, type EquityPoint, type MetricsOptions, type PerformanceMetrics } from './metrics/metrics.js';
 export { RunningMetrics, type RunningMetricsState } from './metrics/running-metrics.js';
 export { EquitySampler, type EquitySamplerState } from './metrics/equity-sampler.js';
+export { BuyAndHold, type BenchmarkResult, type BuyAndHoldState } from './metrics/buy-and-hold.js';
 export { EXIT_REASONS, TradeLog, type TradeExitReason, type TradeRecord } from './metrics/trade-log.js';
 export { PositionSizer, sizingRule, type SizingRule } from './sizing/position-sizer.js';
 export { BacktestEngine } from './run/backtest-engine.js';

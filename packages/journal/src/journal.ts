@@ -1,13 +1,11 @@
 import { JournalError, unreadable } from './journal-error.js';
 import { dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import type { EventBus } from '@trading-orchestrator/core-manager';
 import Database from 'better-sqlite3';
-import { fileURLToPath } from 'node:url';
 import { createBatchWriter } from './batch-writer.js';
 import { configureConnection } from './connection.js';
-import type { WriterData, WriterMessage } from './writer-worker.js';
+import { WriterThread } from './writer-thread.js';
 import { EVENT_TABLES, MIGRATIONS, SCHEMA, SCHEMA_VERSION, type EventTable } from './schema.js';
 
 export interface RunRow {
@@ -72,33 +70,6 @@ const COLUMNS: Readonly<Record<EventTable, number>> = {
   ignored_signals: 8,
 };
 
-/** How long `settle` waits for the writer thread before it declares the journal broken. */
-const WRITER_TIMEOUT_MS = 120_000;
-/** Batches handed to the writer and not yet written, beyond which the run's thread waits: memory stays bounded. */
-const MAX_BATCHES_IN_FLIGHT = 4;
-
-/** The writer thread's script: built beside this module; from the sources (under test), the build's. */
-function writerScript(): URL {
-  const beside = new URL('./writer-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(beside)) ? beside : new URL('../dist/writer-worker.js', import.meta.url);
-}
-
-/** Bytes of a writer failure's message kept in shared memory. */
-const MESSAGE_BYTES = 4_096;
-
-/** The writer thread and the memory it shares with this one. */
-interface Writer {
-  readonly worker: Worker;
-  /** [batches written, failed (0 or 1), length of the failure's message] */
-  readonly state: Int32Array;
-  /** The failure's message, UTF-8. */
-  readonly text: Uint8Array;
-  /** Messages handed over, the opening included. */
-  posted: number;
-  /** Settles when the thread has tried to open the database; with why it died, if it died first. */
-  readonly started: Promise<string | undefined>;
-}
-
 /**
  * The run journal: an embedded SQLite database in WAL mode. Events from the bus are buffered and handed to a
  * writer thread every `batchSize` rows, which inserts each batch in one transaction: the per-bar path appends to
@@ -110,8 +81,7 @@ export class Journal {
   private tables: EventTable[] = [];
   private rows: Row[] = [];
   private readonly writeBatch: (tables: readonly EventTable[], rows: readonly Row[]) => void;
-  private readonly writer: Writer | undefined;
-  private writerDied: string | undefined;
+  private readonly writer: WriterThread | undefined;
   private closed = false;
   private sequence = 0;
 
@@ -154,23 +124,7 @@ export class Journal {
       })();
     }
     this.writeBatch = createBatchWriter(this.db, COLUMNS);
-    if (writer === 'thread') {
-      const progress = new SharedArrayBuffer(12 + MESSAGE_BYTES);
-      const workerData: WriterData = { path: resolve(path), columns: COLUMNS, progress };
-      // The writer holds one batch at a time: a small young generation keeps its heap (and the run's RSS) small;
-      // with V8's default it added about 20 MB to a ten-million-bar run, for no speed.
-      const worker = new Worker(writerScript(), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-      // An idle writer must not keep the process alive; `close` ends it.
-      worker.unref();
-      // The worker reports its failures in shared memory; this only catches it dying some other way.
-      worker.on('error', (error) => (this.writerDied = error.message));
-      const started = new Promise<string | undefined>((settle) => {
-        worker.once('message', () => settle(undefined));
-        worker.once('error', (error) => settle(error.message));
-        worker.once('exit', (code) => settle(`it exited with code ${code}`));
-      });
-      this.writer = { worker, state: new Int32Array(progress, 0, 3), text: new Uint8Array(progress, 12), posted: 1, started };
-    }
+    if (writer === 'thread') this.writer = new WriterThread(path, COLUMNS);
   }
 
   static open(path: string, options: { batchSize?: number; writer?: 'thread' | 'inline' } = {}): Journal {
@@ -183,25 +137,7 @@ export class Journal {
    * run, and a journal that cannot be written fails before the first bar rather than at its first batch.
    */
   async ready(): Promise<void> {
-    const writer = this.writer;
-    if (writer === undefined) return;
-    if (Atomics.load(writer.state, 0) === 0) {
-      // An unref'd thread does not keep the process alive by itself; while it starts, it must.
-      writer.worker.ref();
-      let died: string | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const timedOut = new Promise<string>((settle) => (timer = setTimeout(() => settle(`it did not start within ${WRITER_TIMEOUT_MS / 1000} s`), WRITER_TIMEOUT_MS)));
-        died = await Promise.race([writer.started, timedOut]);
-      } finally {
-        clearTimeout(timer);
-        writer.worker.unref();
-      }
-      if (died !== undefined) throw new JournalError(`the journal ${this.path} has no writer thread: ${died}`, 'reinstall @trading-orchestrator/journal (its dist/writer-worker.js must be present), or open the journal with writer: "inline"', 'JOURNAL_WRITER', this.path);
-    }
-    if (Atomics.load(writer.state, 1) !== 0) {
-      throw new JournalError(`the journal ${this.path} could not be opened for writing: ${this.writerFailure()}`, 'check that the file and its folder are there and writable, then start the run again; nothing was recorded in this run yet', 'JOURNAL_NOT_WRITABLE', this.path);
-    }
+    await this.writer?.ready();
   }
 
   /** Records a run and returns its id. `startedAt` is wall-clock time. */
@@ -262,9 +198,11 @@ export class Journal {
   }
 
   latestCheckpoint(runId: number): { time: number; state: unknown } | undefined {
-    this.settle();
-    const row = this.db.prepare('SELECT time, state FROM checkpoints WHERE run_id = ?').get(runId) as { time: number; state: string } | undefined;
-    return row === undefined ? undefined : { time: row.time, state: JSON.parse(row.state) as unknown };
+    return this.read('its checkpoints', () => {
+      this.settle();
+      const row = this.db.prepare('SELECT time, state FROM checkpoints WHERE run_id = ?').get(runId) as { time: number; state: string } | undefined;
+      return row === undefined ? undefined : { time: row.time, state: JSON.parse(row.state) as unknown };
+    });
   }
 
   /** The newest run with this label and mode still marked running: its process died without finishing it. */
@@ -287,46 +225,72 @@ export class Journal {
   }
 
   listRuns(): RunRow[] {
-    this.settle();
-    return (this.db.prepare('SELECT id, label, mode, started_at, ended_at, status, summary FROM runs ORDER BY id').all() as Record<string, unknown>[]).map((r) => ({
-      id: r.id as number,
-      label: r.label as string,
-      mode: r.mode as string,
-      startedAt: r.started_at as number,
-      endedAt: (r.ended_at as number | null) ?? null,
-      status: r.status as string,
-      summary: r.summary === null ? null : JSON.parse(r.summary as string),
-    }));
+    return this.read('its runs', () => {
+      this.settle();
+      return (this.db.prepare('SELECT id, label, mode, started_at, ended_at, status, summary FROM runs ORDER BY id').all() as Record<string, unknown>[]).map((r) => ({
+        id: r.id as number,
+        label: r.label as string,
+        mode: r.mode as string,
+        startedAt: r.started_at as number,
+        endedAt: (r.ended_at as number | null) ?? null,
+        status: r.status as string,
+        summary: r.summary === null ? null : JSON.parse(r.summary as string),
+      }));
+    });
   }
 
   hasRun(runId: number): boolean {
-    this.settle();
-    return this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId) !== undefined;
+    return this.read('its runs', () => {
+      this.settle();
+      return this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId) !== undefined;
+    });
   }
 
   trades(runId: number): TradeRow[] {
-    this.settle();
-    return this.db
-      .prepare('SELECT strategy_id AS strategyId, symbol, direction, quantity, entry_time AS entryTime, exit_time AS exitTime, pnl, fees, exit_reason AS exitReason FROM trades WHERE run_id = ? ORDER BY seq')
-      .all(runId) as TradeRow[];
+    return this.read('the trades', () => {
+      this.settle();
+      return this.db
+        .prepare('SELECT strategy_id AS strategyId, symbol, direction, quantity, entry_time AS entryTime, exit_time AS exitTime, pnl, fees, exit_reason AS exitReason FROM trades WHERE run_id = ? ORDER BY seq')
+        .all(runId) as TradeRow[];
+    });
   }
 
   /** The signals of a run the engine did not act on, in order, with the reason for each. */
   ignoredSignals(runId: number): IgnoredSignalRow[] {
-    this.settle();
-    return this.db.prepare('SELECT time, strategy_id AS strategyId, symbol, side, code, message FROM ignored_signals WHERE run_id = ? ORDER BY seq').all(runId) as IgnoredSignalRow[];
+    return this.read('the ignored signals', () => {
+      this.settle();
+      return this.db.prepare('SELECT time, strategy_id AS strategyId, symbol, side, code, message FROM ignored_signals WHERE run_id = ? ORDER BY seq').all(runId) as IgnoredSignalRow[];
+    });
   }
 
   /** The account's curve (strategyId '') or one strategy's. */
   equity(runId: number, strategyId = ''): EquityRow[] {
-    this.settle();
-    return this.db.prepare('SELECT time, strategy_id AS strategyId, equity FROM equity WHERE run_id = ? AND strategy_id = ? ORDER BY seq').all(runId, strategyId) as EquityRow[];
+    return this.read('the equity', () => {
+      this.settle();
+      return this.db.prepare('SELECT time, strategy_id AS strategyId, equity FROM equity WHERE run_id = ? AND strategy_id = ? ORDER BY seq').all(runId, strategyId) as EquityRow[];
+    });
   }
 
   /** Rows per table for a run. */
   counts(runId: number): Record<EventTable, number> {
-    this.settle();
-    return Object.fromEntries(EVENT_TABLES.map((t) => [t, (this.db.prepare(`SELECT COUNT(*) AS n FROM ${t} WHERE run_id = ?`).get(runId) as { n: number }).n])) as Record<EventTable, number>;
+    return this.read('the row counts', () => {
+      this.settle();
+      return Object.fromEntries(EVENT_TABLES.map((t) => [t, (this.db.prepare(`SELECT COUNT(*) AS n FROM ${t} WHERE run_id = ?`).get(runId) as { n: number }).n])) as Record<EventTable, number>;
+    });
+  }
+
+  /** A read; SQLite finds damage only on the pages it reads, so a damaged journal fails here, as a JournalError. */
+  private read<T>(what: string, query: () => T): T {
+    try {
+      return query();
+    } catch (error) {
+      if (error instanceof JournalError) throw error;
+      const code = (error as { code?: unknown }).code;
+      if ((typeof code === 'string' && code.startsWith('SQLITE_')) || error instanceof SyntaxError) {
+        throw new JournalError(`the journal ${this.path} could not be read (${what}): ${(error as Error).message}; it was left as it was`, 'keep a copy; `sqlite3 <file> .recover` may save its runs; name a new file for the next run (--journal runs.db)', 'JOURNAL_DAMAGED', this.path);
+      }
+      throw error;
+    }
   }
 
   /** Writes what is buffered, waits for the writer thread to close its connection, and closes the journal. */
@@ -336,13 +300,7 @@ export class Journal {
     try {
       this.flush();
     } finally {
-      const writer = this.writer;
-      if (writer !== undefined) {
-        writer.worker.postMessage({ close: true } satisfies WriterMessage);
-        writer.posted++;
-        // Its connection must be closed before this returns: the caller may delete the folder next.
-        this.settle(0, false);
-      }
+      this.writer?.close();
       this.db.close();
     }
   }
@@ -357,36 +315,13 @@ export class Journal {
       this.rows.length = 0;
       return;
     }
-    // Back-pressure: a writer that falls behind slows the run down instead of piling batches up in memory.
-    this.settle(MAX_BATCHES_IN_FLIGHT - 1);
-    writer.worker.postMessage({ tables: this.tables, rows: this.rows } satisfies WriterMessage);
-    writer.posted++;
+    writer.post(this.tables, this.rows);
     this.tables = [];
     this.rows = [];
   }
 
-  /** Waits until at most `pending` batches handed to the writer are unwritten; throws what the writer failed on. */
-  private settle(pending = 0, report = true): void {
-    const writer = this.writer;
-    if (writer === undefined) return;
-    const started = Date.now();
-    for (;;) {
-      const written = Atomics.load(writer.state, 0);
-      if (writer.posted - written <= pending) break;
-      if (this.writerDied !== undefined) throw new JournalError(`the journal ${this.path} lost its writer thread: ${this.writerDied}`, 'events since the last checkpoint are lost; the run can be resumed from that checkpoint');
-      if (Date.now() - started > WRITER_TIMEOUT_MS) {
-        throw new JournalError(`the journal ${this.path} stopped writing: ${writer.posted - written} batches of events were not written within ${WRITER_TIMEOUT_MS / 1000} s`, 'check that the disk is not full or the file locked by another program; the run can be resumed from its last checkpoint', 'JOURNAL_WRITER', this.path);
-      }
-      Atomics.wait(writer.state, 0, written, 1_000);
-    }
-    if (report && Atomics.load(writer.state, 1) !== 0) {
-      throw new JournalError(`the journal ${this.path} failed to record events: ${this.writerFailure()}`, 'check that the disk is not full and the file is writable; events since the last checkpoint are lost, and the run can be resumed from that checkpoint', 'JOURNAL_WRITER', this.path);
-    }
-  }
-
-  /** What the writer thread failed on, as it wrote it in shared memory. */
-  private writerFailure(): string {
-    const writer = this.writer!;
-    return new TextDecoder().decode(writer.text.slice(0, Atomics.load(writer.state, 2)));
+  /** Waits until the writer thread has written everything handed over; throws what it failed on. */
+  private settle(): void {
+    this.writer?.settle();
   }
 }

@@ -1,4 +1,6 @@
 export { parseTime } from './data/parse-time.js';
+export { isTimeZone, parseTimeIn } from './data/zoned-time.js';
+export type { OhlcvField } from './data/csv-layout.js';
 export {
   loadOhlcvCsv,
   loadOhlcvJson,

@@ -1,4 +1,4 @@
-import type { BacktestResult, PerformanceMetrics } from '@trading-orchestrator/engine';
+import { MIN_ANNUALISED_DAYS, type BacktestResult, type PerformanceMetrics } from '@trading-orchestrator/engine';
 import { lineChart, type Series } from './svg-chart.js';
 
 export interface ReportMeta {
@@ -19,7 +19,8 @@ const EXIT_WORDS: Readonly<Record<string, string>> = {
   'end-of-run': "the run's end",
 };
 
-const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#bcbd22'];
+const BENCHMARK_COLOR = '#555555';
 const esc = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(2)}%`);
 const num = (x: number | undefined, d = 2) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
@@ -30,8 +31,10 @@ function drawdownSeries(name: string, color: string, points: readonly { time: nu
   return { name, color, points: points.map((p) => ((peak = Math.max(peak, p.equity)), { time: p.time, value: -(peak - p.equity) / peak })) };
 }
 
-function metricsRow(name: string, m: PerformanceMetrics | undefined, equity: number): string {
-  const cells = [name, num(equity), pct(m?.totalReturn), pct(m?.cagr), pct(m?.volatility), num(m?.sharpe), num(m?.sortino), pct(m?.maxDrawdown.depth), num(m?.calmar), String(m?.trades ?? 0), pct(m?.winRate), num(m?.profitFactor), num(m?.expectancy), pct(m?.exposure)];
+/** A row of the performance table; a benchmark has no trades of its own, so its trade columns are blank. */
+function metricsRow(name: string, m: PerformanceMetrics | undefined, equity: number, trades = true): string {
+  const tradeCells = trades ? [String(m?.trades ?? 0), pct(m?.winRate), num(m?.profitFactor), num(m?.expectancy)] : ['–', '–', '–', '–'];
+  const cells = [name, num(equity), pct(m?.totalReturn), pct(m?.cagr), pct(m?.volatility), num(m?.sharpe), num(m?.sortino), pct(m?.maxDrawdown.depth), num(m?.calmar), ...tradeCells, pct(m?.exposure)];
   return `<tr>${cells.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`;
 }
 
@@ -41,15 +44,21 @@ export function renderHtmlReport(result: BacktestResult, meta: ReportMeta): stri
   const accountCurve = result.equity.map((p) => ({ time: p.time, equity: p.equity }));
   // Each curve as its return since the start, so the account and strategies of different sizes share one axis.
   const growth = (points: readonly { time: number; equity: number }[]) => points.map((p) => ({ time: p.time, value: p.equity / points[0]!.equity - 1 }));
+  const benchmark = result.benchmark?.metrics === undefined ? undefined : result.benchmark;
   const equityChart = lineChart(
     [
       { name: 'account', color: COLORS[0]!, points: growth(accountCurve) },
       ...traded.map((s, i) => ({ name: s.instanceId, color: COLORS[(i + 1) % COLORS.length]!, points: growth(s.equity) })),
+      ...(benchmark === undefined ? [] : [{ name: 'buy & hold', color: BENCHMARK_COLOR, dashed: true, points: growth(benchmark.equity) }]),
     ],
     { title: 'Equity', format: (v) => `${(v * 100).toFixed(1)}%` },
   );
   const drawdownChart = lineChart(
-    [drawdownSeries('account', COLORS[0]!, accountCurve), ...traded.map((s, i) => drawdownSeries(s.instanceId, COLORS[(i + 1) % COLORS.length]!, s.equity))],
+    [
+      drawdownSeries('account', COLORS[0]!, accountCurve),
+      ...traded.map((s, i) => drawdownSeries(s.instanceId, COLORS[(i + 1) % COLORS.length]!, s.equity)),
+      ...(benchmark === undefined ? [] : [{ ...drawdownSeries('buy & hold', BENCHMARK_COLOR, benchmark.equity), dashed: true }]),
+    ],
     { title: 'Drawdown', area: true, format: (v) => `${(v * 100).toFixed(1)}%` },
   );
   const tradeCount = traded.reduce((n, s) => n + s.tradeCount, 0);
@@ -78,8 +87,9 @@ tr.win td:nth-child(7){color:#2a7}tr.loss td:nth-child(7){color:#c33}tr.at-end t
 <h2>Performance</h2>
 <table id="metrics"><tr><th>strategy</th><th>equity</th><th>return</th><th>CAGR</th><th>volatility</th><th>Sharpe</th><th>Sortino</th><th>max DD</th><th>Calmar</th><th>trades</th><th>win rate</th><th>profit factor</th><th>expectancy</th><th>exposure</th></tr>
 ${traded.map((s) => metricsRow(s.instanceId, s.metrics, s.finalEquity)).join('\n')}
-${metricsRow('account', result.metrics, result.portfolio.equity)}</table>
-<p class="details">Sharpe and Sortino use ${result.metrics?.periodsPerYear.toFixed(0) ?? '–'} periods a year and a ${pct(result.metrics?.riskFreeRate)} risk-free rate. Fees paid ${num(result.portfolio.feesPaid)}, ${result.bars} bars.</p>
+${metricsRow('account', result.metrics, result.portfolio.equity)}
+${benchmark === undefined ? '' : metricsRow('buy & hold', benchmark.metrics, benchmark.finalEquity, false)}</table>
+<p class="details">Sharpe and Sortino use ${result.metrics?.periodsPerYear.toFixed(0) ?? '–'} periods a year and a ${pct(result.metrics?.riskFreeRate)} risk-free rate. CAGR and Calmar are given for runs of at least ${MIN_ANNUALISED_DAYS} days (a shorter return raised to a yearly power means nothing). Fees paid ${num(result.portfolio.feesPaid)}, ${result.bars} bars.${benchmark === undefined ? '' : ` The dashed line: ${esc(benchmark.description)}.`}</p>
 <h2>Trades (${tradeCount}${trades.length < tradeCount ? `, the latest ${trades.length} listed; the journal has them all` : ''})</h2>
 ${closedAtEnd === 0 ? '' : `<p class="details">${closedAtEnd} trade${closedAtEnd === 1 ? ' was' : 's were'} still open after the last bar and closed at its close to be counted (marked <em>closed by the run's end</em>).</p>`}
 <div class="scroll"><table id="trades"><tr><th>strategy</th><th>symbol</th><th>direction</th><th>quantity</th><th>entry</th><th>exit</th><th>P&amp;L</th><th>fees</th><th>closed by</th></tr>${tradeRows}</table></div>

@@ -1,6 +1,8 @@
 export interface Series {
   readonly name: string;
   readonly color: string;
+  /** Drawn dashed: a reference line (buy and hold) rather than something the run did. */
+  readonly dashed?: boolean;
   readonly points: readonly { readonly time: number; readonly value: number }[];
 }
 
@@ -55,10 +57,11 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
     const pts = downsample(s.points, 1_500);
     const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.time).toFixed(1)},${y(p.value).toFixed(1)}`).join('');
     const area = options.area === true && pts.length > 0 ? `<path class="area" d="${d}L${x(pts.at(-1)!.time).toFixed(1)},${y(0).toFixed(1)}L${x(pts[0]!.time).toFixed(1)},${y(0).toFixed(1)}Z" fill="${s.color}" fill-opacity="0.25"/>` : '';
-    return `${area}<path class="line" data-series="${escapeXml(s.name)}" d="${d}" fill="none" stroke="${s.color}" stroke-width="1.5"/>`;
+    return `${area}<path class="line" data-series="${escapeXml(s.name)}" d="${d}" fill="none" stroke="${s.color}" stroke-width="1.5"${s.dashed === true ? ' stroke-dasharray="6 4"' : ''}/>`;
   });
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
-  const legend = series.map((s, i) => `<text x="${pad.left + i * 190}" y="16" fill="${s.color}">■ ${escapeXml(s.name)}</text>`).join('');
+  // The colour is a style, not a fill attribute: a page's stylesheet (the report's `.chart text`) would override an attribute.
+  const legend = series.map((s, i) => `<text class="legend" x="${pad.left + i * 190}" y="16" style="fill:${s.color}">${s.dashed === true ? '┅' : '■'} ${escapeXml(s.name)}</text>`).join('');
   return [
     `<svg class="chart" role="img" aria-label="${escapeXml(options.title)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg">`,
     `<rect x="${pad.left}" y="${pad.top}" width="${width - pad.left - pad.right}" height="${height - pad.top - pad.bottom}" fill="#fafafa" stroke="#ddd"/>`,

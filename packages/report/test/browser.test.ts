@@ -46,11 +46,22 @@ describe('the report in headless Chromium', () => {
     for (const chart of charts) {
       expect(chart.width).toBeGreaterThan(800);
       expect(chart.height).toBeGreaterThan(200);
-      expect(chart.lines).toHaveLength(3);
+      expect(chart.lines).toHaveLength(4);
       for (const line of chart.lines) {
         expect(line.length).toBeGreaterThan(500);
         expect(line.width).toBeGreaterThan(800);
       }
+    }
+    // Each legend entry is drawn in its line's colour, whatever the page's stylesheet says about chart text.
+    const legend = await page.$$eval('svg.chart', (svgs) =>
+      svgs.map((svg) => ({
+        labels: [...svg.querySelectorAll('text.legend')].map((t) => getComputedStyle(t).fill),
+        lines: [...svg.querySelectorAll('path.line')].map((p) => getComputedStyle(p).stroke),
+      })),
+    );
+    for (const chart of legend) {
+      expect(chart.labels).toEqual(chart.lines);
+      expect(new Set(chart.labels).size).toBe(chart.labels.length);
     }
     const rows = await page.$$eval('#trades tr', (trs) => trs.length - 1);
     expect(rows).toBe(result.strategies.reduce((n, s) => n + s.trades.length, 0));

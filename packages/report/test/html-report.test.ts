@@ -12,7 +12,11 @@ describe('HTML report', () => {
     expect(html).toContain('<title>Sample &#60;run&#62;</title>');
     expect(html).toContain('ma&#60;script&#62;');
     expect(html.match(/<svg class="chart"/g)).toHaveLength(2);
-    expect(html.match(/<path class="line"/g)).toHaveLength(6);
+    // Account, two strategies and buy and hold, in each chart; buy and hold dashed.
+    expect(html.match(/<path class="line"/g)).toHaveLength(8);
+    expect(html.match(/<path class="line" data-series="buy &#38; hold" [^>]*stroke-dasharray="6 4"/g)).toHaveLength(2);
+    expect(html).toMatch(/<tr><th>buy &#38; hold<\/th>(<td>[^<]*<\/td>){8}<td>–<\/td><td>–<\/td><td>–<\/td><td>–<\/td><td>[^<]*<\/td><\/tr>/);
+    expect(html).toContain(`The dashed line: ${result.benchmark.description.replace(/&/g, '&#38;')}.`);
     const trades = result.strategies.reduce((n, s) => n + s.trades.length, 0);
     expect(trades).toBeGreaterThan(20);
     expect(html.match(/<tr class="(win|loss)( at-end)?">/g)).toHaveLength(trades);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { parseOhlcvCsv, parseOhlcvJson, type LoadedBars } from '@trading-orchestrator/market-data';
+import { parseOhlcvCsv, parseOhlcvJson, type LoadedBars, type OhlcvLoadOptions } from '@trading-orchestrator/market-data';
 import { DataUnavailableError, defineDataProvider, nearestNames, type Bar, type HistoricalBarsRequest, type Timeframe } from '@trading-orchestrator/plugin-api';
 import { fileSourceConfig, type FileSourceConfig } from './config.js';
 
@@ -27,7 +27,9 @@ export const fileSource = defineDataProvider({
   configSchema: fileSourceConfig,
   init(ctx) {
     const config: FileSourceConfig = ctx.config;
-    const baseDir = config.baseDir ?? process.cwd();
+    // Relative paths are read from the run file's folder, as the host reads its own; without one, the current folder.
+    const from = ctx.configDir ?? process.cwd();
+    const baseDir = config.baseDir === undefined ? from : resolve(from, config.baseDir);
     let series: Map<string, Map<Timeframe, Bar[]>> | undefined;
 
     const load = (): Map<string, Map<Timeframe, Bar[]>> => {
@@ -45,12 +47,24 @@ export const fileSource = defineDataProvider({
             hint: `check files[${i}].path (relative paths resolve from ${baseDir})`,
           });
         }
-        const options = { timeframe: file.timeframe, ...(file.symbol === undefined ? {} : { symbol: file.symbol }), ...(file.volumeColumn === undefined ? {} : { volumeColumn: file.volumeColumn }) };
+        const options: OhlcvLoadOptions = {
+          timeframe: file.timeframe,
+          ...(file.symbol === undefined ? {} : { symbol: file.symbol }),
+          ...(file.volumeColumn === undefined ? {} : { volumeColumn: file.volumeColumn }),
+          ...(file.delimiter === undefined ? {} : { delimiter: file.delimiter }),
+          ...(file.decimal === undefined ? {} : { decimal: file.decimal }),
+          ...(file.columns === undefined ? {} : { columns: file.columns }),
+          ...(file.timeZone === undefined ? {} : { timeZone: file.timeZone }),
+        };
         let loaded: LoadedBars;
         try {
           loaded = (file.format ?? (extname(path).toLowerCase() === '.json' ? 'json' : 'csv')) === 'json' ? parseOhlcvJson(JSON.parse(text), options) : parseOhlcvCsv(text, options);
         } catch (error) {
           throw new DataUnavailableError(`cannot read bars from ${path}: ${(error as Error).message}`, { pluginId: ctx.pluginId, path: `files[${i}]`, hint: 'check the file layout and the symbol and timeframe given for it' });
+        }
+        if (loaded.warnings.length > 0) {
+          const sample = loaded.warnings.slice(0, 3).map((p) => `line ${p.line}: ${p.message}`).join('; ');
+          ctx.logger.warn(`${path}: ${sample}${loaded.warnings.length > 3 ? '; …' : ''}`, { file: path, rows: loaded.warnings.length });
         }
         if (loaded.problems.length > 0) {
           const sample = loaded.problems.slice(0, 3).map((p) => `line ${p.line}: ${p.message}`).join('; ');

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectBars, createTestContext, describeDataConformance } from '@trading-orchestrator/plugin-testkit';
@@ -28,8 +28,8 @@ describeDataConformance('data-file', {
 });
 
 describe('file source', () => {
-  const source = async (config: object) => {
-    const ctx = createTestContext(fileSourceConfig.parse(config));
+  const source = async (config: object, configDir?: string) => {
+    const ctx = createTestContext(fileSourceConfig.parse(config), configDir === undefined ? {} : { configDir });
     return { ctx, source: await fileSource.init(ctx) };
   };
 
@@ -69,6 +69,38 @@ describe('file source', () => {
     for (const symbol of ['SPY', 'QQQ']) {
       const { bars } = await collectBars(s.historicalBars({ symbol, timeframe: '1d', start: 0, end: Date.UTC(2030, 0, 1) }));
       expect(bars.map((b) => new Date(b.time).toISOString().slice(0, 10))).toEqual(['2020-01-02', '2020-01-03']);
+    }
+  });
+
+  it('reads semicolons, decimal commas, its own column names and local clock times, as the file entry says', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'to-file-'));
+    writeFileSync(join(dir, 'dax.csv'), 'Zeit;Erster;Hoch;Tief;Schluss;Stück\n2024-01-02 09:00;16700,5;16750;16690,25;16740;1200\n2024-01-02 09:01;16740;16745,5;16730;16731;800\n');
+    const entry = { path: 'dax.csv', symbol: 'DAX', timeframe: '1m', decimal: ',', timeZone: 'Europe/Berlin', columns: { time: 'Zeit', open: 'Erster', high: 'Hoch', low: 'Tief', close: 'Schluss', volume: 'Stück' } };
+    const { source: s } = await source({ baseDir: dir, files: [entry] });
+    const { bars } = await collectBars(s.historicalBars({ symbol: 'DAX', timeframe: '1m', start: 0, end: Date.UTC(2030, 0, 1) }));
+    expect(bars.map((b) => [new Date(b.time).toISOString(), b.open, b.high, b.low, b.close, b.volume])).toEqual([
+      ['2024-01-02T08:00:00.000Z', 16700.5, 16750, 16690.25, 16740, 1200],
+      ['2024-01-02T08:01:00.000Z', 16740, 16745.5, 16730, 16731, 800],
+    ]);
+    expect(fileSourceConfig.safeParse({ files: [{ ...entry, timeZone: 'Berlin' }] }).error?.issues[0]).toMatchObject({ path: ['files', 0, 'timeZone'], message: expect.stringContaining('use an IANA name') });
+  });
+
+  it('warns once per file of rows with more fields than the header', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'to-file-'));
+    writeFileSync(join(dir, 'x.csv'), 'date,open,high,low,close\n2024-01-02,1,2,0.5,1.5,oops\n2024-01-03,1,2,0.5,1.5\n');
+    const { ctx, source: s } = await source({ baseDir: dir, files: [{ path: 'x.csv', symbol: 'X', timeframe: '1d' }] });
+    const { bars } = await collectBars(s.historicalBars({ symbol: 'X', timeframe: '1d', start: 0, end: Date.UTC(2030, 0, 1) }));
+    expect(bars).toHaveLength(2);
+    expect(ctx.logs).toEqual([{ level: 'warn', message: `${join(dir, 'x.csv')}: line 2: 6 fields where the header has 5: the extra ones are ignored (a separator inside a value? put the value in double quotes)`, data: { file: join(dir, 'x.csv'), rows: 1 } }]);
+  });
+
+  it('reads relative paths from the run file\'s folder (configDir), a relative baseDir too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'to-file-'));
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'x.csv'), 'date,open,high,low,close\n2024-01-02,1,2,0.5,1.5\n');
+    for (const config of [{ files: [{ path: 'data/x.csv', symbol: 'X', timeframe: '1d' }] }, { baseDir: 'data', files: [{ path: 'x.csv', symbol: 'X', timeframe: '1d' }] }]) {
+      const { source: s } = await source(config, dir);
+      expect((await collectBars(s.historicalBars({ symbol: 'X', timeframe: '1d', start: 0, end: Date.UTC(2030, 0, 1) }))).bars).toHaveLength(1);
     }
   });
 });

@@ -30,8 +30,8 @@ export const guardsConfig = z.object({
     .default([]),
   exposure: z
     .object({
-      /** One position's |value| / equity. */
-      maxPositionPct: fraction.default(0.25),
+      /** One position's |value| / equity: by default no more than the account (a cash account cannot hold more). */
+      maxPositionPct: fraction.default(1),
       /** Σ|value| / equity. */
       maxGrossExposurePct: fraction.default(2),
       /** |Σ value| / equity. */

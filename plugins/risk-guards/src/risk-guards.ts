@@ -75,11 +75,11 @@ export const riskGuards = defineRiskManager({
       if (intent.reduceOnly) return reduces ? { action: 'resize', quantity: Math.abs(held), code: 'REDUCE_ONLY', message: `a reduce-only order cannot flip ${intent.symbol}` } : { action: 'deny', code: 'REDUCE_ONLY', message: `a reduce-only order for ${intent.symbol} has nothing to reduce` };
 
       if (breaker.halted) {
-        return { action: 'deny', code: 'CIRCUIT_BREAKER_TRIPPED', message: `circuit breaker tripped (${breaker.reason}); new entries are halted until it resets` };
+        return { action: 'deny', code: 'CIRCUIT_BREAKER_TRIPPED', message: `circuit breaker tripped (${breaker.reason}); new entries are halted until it resets`, setting: 'circuitBreaker' };
       }
       const cooldown = cooldowns.get(intent.symbol) ?? 0;
       if (cooldown > 0) {
-        return { action: 'deny', code: 'LOSS_STREAK_COOLDOWN', message: `${intent.symbol} is cooling down after ${config.lossStreak.losses} losing trades in a row: ${cooldown} more bar${cooldown === 1 ? '' : 's'}` };
+        return { action: 'deny', code: 'LOSS_STREAK_COOLDOWN', message: `${intent.symbol} is cooling down after ${config.lossStreak.losses} losing trades in a row: ${cooldown} more bar${cooldown === 1 ? '' : 's'}`, setting: 'lossStreak' };
       }
       const open = portfolio.positions.filter((p) => p.quantity !== 0);
       if (held === 0) {
@@ -90,11 +90,12 @@ export const riskGuards = defineRiskManager({
               action: 'deny',
               code: 'CORRELATION_GROUP_FULL',
               message: `correlation group ${group.name} (${group.symbols.join(', ')}) already has ${inGroup.length} of ${group.maxOpenPositions} open positions (${inGroup.sort().join(', ')})`,
+              setting: 'correlationGroups',
             };
           }
         }
         if (open.length >= config.exposure.maxOpenPositions) {
-          return { action: 'deny', code: 'MAX_OPEN_POSITIONS', message: `${open.length} positions are open, the limit is ${config.exposure.maxOpenPositions}` };
+          return { action: 'deny', code: 'MAX_OPEN_POSITIONS', message: `${open.length} positions are open, the limit is ${config.exposure.maxOpenPositions}`, setting: 'exposure.maxOpenPositions' };
         }
       }
 
@@ -108,15 +109,15 @@ export const riskGuards = defineRiskManager({
         const room = maxPositionPct * equity - Math.abs(oldValue);
         const fits = Math.floor((room / price) * 1e8) / 1e8;
         const message = `${intent.symbol} would be ${pct(Math.abs(newValue) / equity)} of equity, above the ${pct(maxPositionPct)} position cap (now ${pct(Math.abs(oldValue) / equity)})`;
-        return fits > 0 && !reduces ? { action: 'resize', quantity: Math.min(fits, intent.quantity), code: 'POSITION_CAP', message: `${message}; resized to ${fits}` } : { action: 'deny', code: 'POSITION_CAP', message };
+        return fits > 0 && !reduces ? { action: 'resize', quantity: Math.min(fits, intent.quantity), code: 'POSITION_CAP', message: `${message}; resized to ${fits}`, setting: 'exposure.maxPositionPct' } : { action: 'deny', code: 'POSITION_CAP', message, setting: 'exposure.maxPositionPct' };
       }
       const gross = portfolio.grossExposure - Math.abs(oldValue) + Math.abs(newValue);
       if (gross / equity > maxGrossExposurePct && gross > portfolio.grossExposure) {
-        return { action: 'deny', code: 'GROSS_EXPOSURE_LIMIT', message: `gross exposure would be ${pct(gross / equity)} of equity, above the ${pct(maxGrossExposurePct)} limit (now ${pct(portfolio.grossExposure / equity)})` };
+        return { action: 'deny', code: 'GROSS_EXPOSURE_LIMIT', message: `gross exposure would be ${pct(gross / equity)} of equity, above the ${pct(maxGrossExposurePct)} limit (now ${pct(portfolio.grossExposure / equity)})`, setting: 'exposure.maxGrossExposurePct' };
       }
       const net = portfolio.netExposure - oldValue + newValue;
       if (Math.abs(net) / equity > maxNetExposurePct && Math.abs(net) > Math.abs(portfolio.netExposure)) {
-        return { action: 'deny', code: 'NET_EXPOSURE_LIMIT', message: `net exposure would be ${pct(net / equity)} of equity, beyond the ${pct(maxNetExposurePct)} limit (now ${pct(portfolio.netExposure / equity)})` };
+        return { action: 'deny', code: 'NET_EXPOSURE_LIMIT', message: `net exposure would be ${pct(net / equity)} of equity, beyond the ${pct(maxNetExposurePct)} limit (now ${pct(portfolio.netExposure / equity)})`, setting: 'exposure.maxNetExposurePct' };
       }
       return { action: 'allow' };
     };

@@ -27,7 +27,7 @@ describe('circuit breaker', () => {
     expect(await risk.checkOrder(order('SPY', 'buy', 1), book(100_000, long, 0))).toEqual({ action: 'allow' });
     expect(await risk.checkOrder(order('QQQ', 'buy', 1), book(120_000, long, DAY))).toEqual({ action: 'allow' });
     const tripped = await risk.checkOrder(order('QQQ', 'buy', 1), book(107_000, long, DAY + 1));
-    expect(tripped).toEqual({ action: 'deny', code: 'CIRCUIT_BREAKER_TRIPPED', message: 'circuit breaker tripped (drawdown 10.83% from the peak 120000.00 exceeds 10.00%); new entries are halted until it resets' });
+    expect(tripped).toEqual({ action: 'deny', code: 'CIRCUIT_BREAKER_TRIPPED', message: 'circuit breaker tripped (drawdown 10.83% from the peak 120000.00 exceeds 10.00%); new entries are halted until it resets', setting: 'circuitBreaker' });
     expect(await risk.checkOrder(order('SPY', 'sell', 40), book(107_000, long, DAY + 2))).toEqual({ action: 'allow' });
     expect(await risk.checkOrder(order('SPY', 'sell', 250), book(107_000, long, DAY + 3))).toMatchObject({ action: 'resize', quantity: 100, code: 'CIRCUIT_BREAKER_REDUCE_ONLY' });
     expect(await risk.checkOrder(order('QQQ', 'buy', 1), book(107_000, long, 2 * DAY))).toEqual({ action: 'allow' });
@@ -61,7 +61,7 @@ describe('loss-streak cooldown', () => {
     await risk.onPositionClosed!(closed(-10), book(100_000));
     expect(await risk.checkOrder(order('BTC', 'buy', 1), book(100_000))).toEqual({ action: 'allow' });
     await risk.onPositionClosed!(closed(-12), book(100_000));
-    expect(await risk.checkOrder(order('BTC', 'buy', 1), book(100_000))).toEqual({ action: 'deny', code: 'LOSS_STREAK_COOLDOWN', message: 'BTC is cooling down after 2 losing trades in a row: 3 more bars' });
+    expect(await risk.checkOrder(order('BTC', 'buy', 1), book(100_000))).toEqual({ action: 'deny', code: 'LOSS_STREAK_COOLDOWN', message: 'BTC is cooling down after 2 losing trades in a row: 3 more bars', setting: 'lossStreak' });
     expect(await risk.checkOrder(order('ETH', 'buy', 1), book(100_000))).toEqual({ action: 'allow' });
     for (let t = 1; t <= 5; t++) await risk.onBar!(bar('BTC', t));
     expect(await risk.checkOrder(order('BTC', 'buy', 1), book(100_000))).toEqual({ action: 'allow' });
@@ -81,6 +81,7 @@ describe('correlation groups and exposure caps', () => {
       action: 'deny',
       code: 'CORRELATION_GROUP_FULL',
       message: 'correlation group A2 (SPY, QQQ, IWM) already has 2 of 2 open positions (QQQ, SPY)',
+      setting: 'correlationGroups',
     });
     expect(await risk.checkOrder(order('SPY', 'buy', 1), book(100_000, open))).toEqual({ action: 'allow' });
     expect(await risk.checkOrder(order('BTC', 'buy', 1), book(100_000, open))).toEqual({ action: 'allow' });
@@ -90,17 +91,20 @@ describe('correlation groups and exposure caps', () => {
     const { risk } = await guards({ exposure: { maxPositionPct: 0.25, maxGrossExposurePct: 0.6, maxNetExposurePct: 0.3, maxOpenPositions: 3 } });
     expect(await risk.checkOrder(order('AAA', 'buy', 400), book(100_000))).toEqual({
       action: 'resize', quantity: 250, code: 'POSITION_CAP', message: 'AAA would be 40.00% of equity, above the 25.00% position cap (now 0.00%); resized to 250',
+      setting: 'exposure.maxPositionPct',
     });
     const two = [positionOf('AAA', 250, 100), positionOf('BBB', -250, 100)];
     expect(await risk.checkOrder(order('CCC', 'buy', 200), book(100_000, two))).toEqual({
       action: 'deny', code: 'GROSS_EXPOSURE_LIMIT', message: 'gross exposure would be 70.00% of equity, above the 60.00% limit (now 50.00%)',
+      setting: 'exposure.maxGrossExposurePct',
     });
     const longs = [positionOf('AAA', 200, 100), positionOf('BBB', 100, 100)];
     expect(await risk.checkOrder(order('CCC', 'buy', 50), book(100_000, longs))).toEqual({
       action: 'deny', code: 'NET_EXPOSURE_LIMIT', message: 'net exposure would be 35.00% of equity, beyond the 30.00% limit (now 30.00%)',
+      setting: 'exposure.maxNetExposurePct',
     });
     const three = [positionOf('AAA', 1, 100), positionOf('BBB', 1, 100), positionOf('CCC', 1, 100)];
-    expect(await risk.checkOrder(order('DDD', 'buy', 1), book(100_000, three))).toEqual({ action: 'deny', code: 'MAX_OPEN_POSITIONS', message: '3 positions are open, the limit is 3' });
+    expect(await risk.checkOrder(order('DDD', 'buy', 1), book(100_000, three))).toEqual({ action: 'deny', code: 'MAX_OPEN_POSITIONS', message: '3 positions are open, the limit is 3', setting: 'exposure.maxOpenPositions' });
     expect(await risk.checkOrder(order('AAA', 'sell', 1), book(100_000, three))).toEqual({ action: 'allow' });
   });
 

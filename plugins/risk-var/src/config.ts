@@ -17,12 +17,12 @@ export const varConfig = z
     timeframe: z.enum(TIMEFRAMES).optional(),
     /** Portfolio VaR limit as a share of equity. */
     maxVarPct: z.number().positive().max(1).default(0.02),
-    /** Largest position, |value| / equity. */
-    maxPositionWeight: z.number().positive().max(10).default(0.25),
+    /** Largest position, |value| / equity: by default no more than the account (a cash account cannot hold more). */
+    maxPositionWeight: z.number().positive().max(10).default(1),
     /** Utilisation of the VaR limit at which a warning is raised. */
     warnAt: z.number().gt(0).lt(1).default(0.8),
-    /** Over a limit: deny the order, or shrink it to the largest quantity that fits. */
-    onLimit: z.enum(['deny', 'resize']).default('deny'),
+    /** Over a limit: shrink the order to the largest quantity that fits (the default), or deny it. */
+    onLimit: z.enum(['deny', 'resize']).default('resize'),
     /** A symbol without `minHistory` returns: deny its orders, or allow them with a warning event. */
     insufficientHistory: z.enum(['deny', 'allow-with-warning']).default('deny'),
   })

@@ -101,10 +101,10 @@ export const varRiskManager = defineRiskManager({
         const message = `position weight of ${intent.symbol} after the trade would be ${pct(Math.abs(newValue) / equity)} of equity, above the ${pct(config.maxPositionWeight)} limit (now ${pct(Math.abs(oldValue) / equity)})`;
         // The largest q with |old + sign·q·price| ≤ cap.
         const fitting = (sign * cap - oldValue) / (sign * intent.referencePrice);
-        if (config.onLimit === 'deny' || !(fitting > 0)) return { action: 'deny', code: 'POSITION_WEIGHT_EXCEEDED', message };
+        if (config.onLimit === 'deny' || !(fitting > 0)) return { action: 'deny', code: 'POSITION_WEIGHT_EXCEEDED', message, setting: 'maxPositionWeight' };
         quantity = Math.min(quantity, fitting);
         resized = true;
-        messages.push(`${message}; resized to ${quantity}`);
+        messages.push(`${message}; resized to ${quantityText(quantity)}`);
       }
 
       const before = estimateVar(values);
@@ -112,21 +112,21 @@ export const varRiskManager = defineRiskManager({
       if (!after.ok || !before.ok) {
         const missing = !after.ok ? after : (before as Extract<RiskEstimate, { ok: false }>);
         const message = `not enough history for VaR: ${shortMessage(missing)}`;
-        if (config.insufficientHistory === 'deny') return { action: 'deny', code: 'VAR_INSUFFICIENT_HISTORY', message: `${message}; the order is denied (insufficientHistory: deny)` };
+        if (config.insufficientHistory === 'deny') return { action: 'deny', code: 'VAR_INSUFFICIENT_HISTORY', message: `${message}; the order is denied (insufficientHistory: deny)`, setting: 'minHistory' };
         ctx.raise({ level: 'warning', code: 'VAR_INSUFFICIENT_HISTORY', message: `${message}; the order is allowed without a VaR check (insufficientHistory: allow-with-warning)`, symbol: intent.symbol });
-        return resized ? { action: 'resize', quantity, code: 'POSITION_WEIGHT_RESIZED', message: messages.join('; ') } : { action: 'allow' };
+        return resized ? { action: 'resize', quantity, code: 'POSITION_WEIGHT_RESIZED', message: messages.join('; '), setting: 'maxPositionWeight' } : { action: 'allow' };
       }
       const limitValue = config.maxVarPct * equity;
       const varBefore = varOf(before.risk);
       const varAfter = varOf(after.risk);
       if (varAfter > limitValue && varAfter > varBefore) {
         const message = `portfolio VaR (${describeVar}) after the trade would be ${pct(varAfter / equity)} of equity (${money(varAfter)}), above the ${pct(config.maxVarPct)} limit (${money(limitValue)}); now ${pct(varBefore / equity)} (${money(varBefore)})`;
-        if (config.onLimit === 'deny') return { action: 'deny', code: 'VAR_LIMIT_EXCEEDED', message };
+        if (config.onLimit === 'deny') return { action: 'deny', code: 'VAR_LIMIT_EXCEEDED', message, setting: 'maxVarPct' };
         const fitting = largestFitting(values, intent, quantity, limitValue);
-        if (!(fitting > 0)) return { action: 'deny', code: 'VAR_LIMIT_EXCEEDED', message: `${message}; no smaller order fits` };
-        return { action: 'resize', quantity: fitting, code: 'VAR_LIMIT_RESIZED', message: [...messages, `${message}; resized to ${fitting}`].join('; ') };
+        if (!(fitting > 0)) return { action: 'deny', code: 'VAR_LIMIT_EXCEEDED', message: `${message}; no smaller order fits`, setting: 'maxVarPct' };
+        return { action: 'resize', quantity: fitting, code: 'VAR_LIMIT_RESIZED', message: [...messages, `${message}; resized to ${quantityText(fitting)}`].join('; '), setting: 'maxVarPct' };
       }
-      return resized ? { action: 'resize', quantity, code: 'POSITION_WEIGHT_RESIZED', message: messages.join('; ') } : { action: 'allow' };
+      return resized ? { action: 'resize', quantity, code: 'POSITION_WEIGHT_RESIZED', message: messages.join('; '), setting: 'maxPositionWeight' } : { action: 'allow' };
     };
 
     const portfolioRisk = (portfolio: PortfolioSnapshot): RiskMetrics => {
@@ -185,3 +185,8 @@ export const varRiskManager = defineRiskManager({
 });
 
 export default varRiskManager;
+
+/** A quantity for a message: eight significant digits, without a float's tail. */
+function quantityText(quantity: number): string {
+  return String(Number(quantity.toPrecision(8)));
+}

@@ -100,7 +100,7 @@ describe('VaR on real prices (SPY, AAPL, GOOGL, BTC, 2015–2017)', () => {
   });
 
   it('denies an order that would take VaR over the limit, naming the limit and the values before and after', async () => {
-    const { risk } = await started({ maxVarPct: 0.02, maxPositionWeight: 2 });
+    const { risk } = await started({ maxVarPct: 0.02, maxPositionWeight: 2, onLimit: 'deny' });
     const portfolio = portfolioOf([positionOf('SPY', 1500, last('SPY'))], 1_000_000 - 1500 * last('SPY'), to);
     const intent = { id: 'o1', symbol: 'BTC/USD', side: 'buy' as const, quantity: 60, type: 'market' as const, reduceOnly: false, strategyId: 's', time: to, referencePrice: last('BTC/USD') };
     const decision = await risk.checkOrder(intent, portfolio);
@@ -123,11 +123,23 @@ describe('VaR on real prices (SPY, AAPL, GOOGL, BTC, 2015–2017)', () => {
     expect(varWith(q * 1.001)).toBeGreaterThan(20_000);
   });
 
+  it('by default lets a position be as large as the account and cuts an order over the VaR limit to fit, naming the setting', async () => {
+    const { risk } = await started();
+    const cash = portfolioOf([], 1_000_000, to);
+    // All the equity in SPY: no weight limit below the account's own.
+    const allIn = { id: 'o4', symbol: 'SPY', side: 'buy' as const, quantity: Math.floor(950_000 / last('SPY')), type: 'market' as const, reduceOnly: false, strategyId: 's', time: to, referencePrice: last('SPY') };
+    const spy = await risk.checkOrder(allIn, cash);
+    expect(spy.action === 'allow' || (spy.action === 'resize' && spy.code === 'VAR_LIMIT_RESIZED')).toBe(true);
+    const btc = await risk.checkOrder({ ...allIn, symbol: 'BTC/USD', quantity: 950_000 / last('BTC/USD'), referencePrice: last('BTC/USD') }, cash);
+    expect(btc).toMatchObject({ action: 'resize', code: 'VAR_LIMIT_RESIZED', setting: 'maxVarPct' });
+    if (btc.action === 'resize') expect(independentVar({ 'BTC/USD': btc.quantity * last('BTC/USD') }, 0.99).historical).toBeLessThanOrEqual(20_000 + 1e-6);
+  });
+
   it('caps a single position’s weight, denying or resizing', async () => {
     const portfolio = portfolioOf([], 1_000_000, to);
     const intent = { id: 'o2', symbol: 'AAPL', side: 'buy' as const, quantity: 3000, type: 'market' as const, reduceOnly: false, strategyId: 's', time: to, referencePrice: 100 };
-    const deny = await (await started({ maxPositionWeight: 0.1, maxVarPct: 1 })).risk.checkOrder(intent, portfolio);
-    expect(deny).toEqual({ action: 'deny', code: 'POSITION_WEIGHT_EXCEEDED', message: 'position weight of AAPL after the trade would be 30.00% of equity, above the 10.00% limit (now 0.00%)' });
+    const deny = await (await started({ maxPositionWeight: 0.1, maxVarPct: 1, onLimit: 'deny' })).risk.checkOrder(intent, portfolio);
+    expect(deny).toEqual({ action: 'deny', code: 'POSITION_WEIGHT_EXCEEDED', message: 'position weight of AAPL after the trade would be 30.00% of equity, above the 10.00% limit (now 0.00%)', setting: 'maxPositionWeight' });
     const resize = await (await started({ maxPositionWeight: 0.1, maxVarPct: 1, onLimit: 'resize' })).risk.checkOrder(intent, portfolio);
     expect(resize).toMatchObject({ action: 'resize', quantity: 1000, code: 'POSITION_WEIGHT_RESIZED' });
   });
@@ -139,6 +151,7 @@ describe('VaR on real prices (SPY, AAPL, GOOGL, BTC, 2015–2017)', () => {
       action: 'deny',
       code: 'VAR_INSUFFICIENT_HISTORY',
       message: 'not enough history for VaR: NEWCO: 0 returns, 100 needed; the order is denied (insufficientHistory: deny)',
+      setting: 'minHistory',
     });
     const { risk, ctx } = await started({ insufficientHistory: 'allow-with-warning' });
     expect(await risk.checkOrder(intent, portfolio)).toEqual({ action: 'allow' });

@@ -37,7 +37,10 @@ describe('every publishable workspace package', () => {
 
       it('ships only its build, README, licence and package.json, with workspace ranges rewritten', () => {
         const { files, manifest } = packed(dir);
-        expect(files.filter((f) => !/^(dist\/.*\.(js|d\.ts)|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(f))).toEqual([]);
+        // The runner also ships the default job's market data, with where it comes from and the licences it is under.
+        const data = pkg.name === '@trading-orchestrator/runner' ? /^samples\/([\w-]+\.csv|SOURCES\.md|LICENSE-[\w-]+\.txt)$/ : /^$/;
+        expect(files.filter((f) => !/^(dist\/.*\.(js|d\.ts)|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(f) && !data.test(f))).toEqual([]);
+        if (pkg.name === '@trading-orchestrator/runner') expect(files).toEqual(expect.arrayContaining(['samples/SPY_D.csv', 'samples/Coinbase_BTCUSD_d.csv', 'samples/SOURCES.md']));
         expect(files).toContain('README.md');
         const ranges = { ...manifest.dependencies, ...manifest.peerDependencies };
         expect(Object.entries(ranges).filter(([, r]) => r.startsWith('workspace:'))).toEqual([]);

@@ -6,7 +6,7 @@ export const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins in
 export type Command = (typeof COMMANDS)[number];
 
 const RUNS: readonly Command[] = ['backtest', 'paper', 'run'];
-const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info'];
+const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 'init'];
 
 /** Each option, its type, and the commands it means something to (everywhere when absent). */
 const OPTIONS = {
@@ -15,7 +15,7 @@ const OPTIONS = {
   'plugin-path': { type: 'string', multiple: true, for: DISCOVERY },
   'plugin-dir': { type: 'string', multiple: true, for: DISCOVERY },
   'no-cache': { type: 'boolean', for: DISCOVERY },
-  json: { type: 'boolean', for: [...DISCOVERY, 'journal list', 'journal export'] },
+  json: { type: 'boolean', for: [...RUNS, 'plugins list', 'plugins info', 'journal list', 'journal export'] },
   force: { type: 'boolean', for: ['init'] },
   journal: { type: 'string', for: [...RUNS, 'journal list', 'journal export'] },
   'no-journal': { type: 'boolean', for: RUNS },

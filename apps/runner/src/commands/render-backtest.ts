@@ -8,18 +8,26 @@ function row(name: string, m: PerformanceMetrics | undefined, finalEquity: numbe
   return [name, String(trades), pct(m?.winRate), pct(m?.totalReturn), num(m?.sharpe), pct(m?.maxDrawdown.depth), num(m?.profitFactor), String(denied), finalEquity.toFixed(2)];
 }
 
-/** The per-strategy summary table printed after a backtest. */
-export function renderBacktest(result: BacktestResult, title: string): string {
+/**
+ * The per-strategy summary table printed after a backtest, with buy and hold of the run's symbols below it.
+ * `riskLines` (from a `RiskTally`) replace the count of the first denials when given.
+ */
+export function renderBacktest(result: BacktestResult, title: string, riskLines?: readonly string[]): string {
   const header = ['STRATEGY', 'TRADES', 'WIN', 'RETURN', 'SHARPE', 'MAX DD', 'PF', 'DENIED', 'EQUITY'];
   const rows = result.strategies.map((s) => row(`${s.instanceId}${s.shadow ? ' (shadow)' : ''}`, s.metrics, s.finalEquity, s.tradeCount, s.ordersDenied));
   const denied = result.strategies.reduce((n, s) => n + s.ordersDenied, 0);
   rows.push(row('account', result.metrics, result.portfolio.equity, result.metrics?.trades ?? 0, denied));
+  const b = result.benchmark;
+  // It trades once and is never denied: only its return, Sharpe, drawdown and equity compare.
+  if (b?.metrics !== undefined) rows.push(['buy & hold', '-', '-', pct(b.metrics.totalReturn), num(b.metrics.sharpe), pct(b.metrics.maxDrawdown.depth), '-', '-', b.finalEquity.toFixed(2)]);
   const lines = [title, '', formatTable(header, rows), ''];
+  if (b?.metrics !== undefined) lines.push(`${b.description}`);
   const p = result.portfolio;
   lines.push(`cash ${p.cash.toFixed(2)}, fees ${p.feesPaid.toFixed(2)}, realised ${p.realizedPnl.toFixed(2)}, unrealised ${p.unrealizedPnl.toFixed(2)}, open positions ${p.positions.length}`);
   const codes = new Map<string, number>();
   for (const d of result.denials) codes.set(`${d.deniedBy}: ${d.code}`, (codes.get(`${d.deniedBy}: ${d.code}`) ?? 0) + 1);
-  if (codes.size > 0) lines.push(`risk denials: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+  if (riskLines !== undefined) lines.push(...riskLines);
+  else if (codes.size > 0) lines.push(`risk denials: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
   const ignored = result.strategies.flatMap((s) => Object.entries(s.ignored).map(([code, n]) => `${s.instanceId}: ${code} ×${n}`));
   if (ignored.length > 0) lines.push(`signals not acted on (the journal has each with its reason): ${ignored.join(', ')}`);
   const atEnd = result.strategies.reduce((n, s) => n + s.trades.filter((t) => t.exitReason === 'end-of-run').length, 0);

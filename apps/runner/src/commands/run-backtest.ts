@@ -1,5 +1,6 @@
+import { dirname, isAbsolute } from 'node:path';
 import { PluginManager, type EventBus, type PluginSpec } from '@trading-orchestrator/core-manager';
-import { BacktestEngine, mergePages, type BacktestOptions, type BacktestResult } from '@trading-orchestrator/engine';
+import { BacktestEngine, mergePages, sizingRule, type BacktestOptions, type BacktestResult, type SizingRule } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, timeframeToMs, type DataProvider, type InstrumentSpec, type PluginClock } from '@trading-orchestrator/plugin-api';
 import { instrumentsOf } from './data-instruments.js';
 import { endOnAbort, untilAborted } from './interruption.js';
@@ -15,14 +16,19 @@ export interface BacktestOutcome {
   readonly elapsedMs: number;
 }
 
+/** A strategy's sizing when its entry names none: its equity in equal parts across its symbols. */
+export function defaultSizing(symbols: number): SizingRule {
+  return sizingRule.parse({ method: 'fixed-fraction', fraction: 1 / Math.max(1, symbols) });
+}
+
 /** The broker's instance id in a run of `config`: `broker:` and its plugin id. */
 function brokerInstanceId(config: RunConfig): string {
   return `broker:${config.broker.plugin}`;
 }
 
 /** A plugin entry's config (validated against the plugin's schema at `<path>.config`) and time limits. */
-function settings(entry: { readonly config: Record<string, unknown>; readonly timeLimits?: PluginSpec['hookLimits'] }, path: string): Pick<PluginSpec, 'config' | 'configPath' | 'hookLimits'> {
-  return { config: entry.config, configPath: `${path}.config`, ...(entry.timeLimits === undefined ? {} : { hookLimits: entry.timeLimits }) };
+function settings(entry: { readonly config: Record<string, unknown>; readonly timeLimits?: PluginSpec['hookLimits'] }, path: string, configDir: string | undefined): Pick<PluginSpec, 'config' | 'configPath' | 'configDir' | 'hookLimits'> {
+  return { config: entry.config, configPath: `${path}.config`, ...(configDir === undefined ? {} : { configDir }), ...(entry.timeLimits === undefined ? {} : { hookLimits: entry.timeLimits }) };
 }
 
 /** What a run tells its caller about, and how the caller stops it. */
@@ -69,6 +75,8 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
       hint: 'install the missing plugin packages (npm install <package>) or correct the ids; `trading-orchestrator plugins list` shows what is installed and `plugins info <id>` a plugin\'s settings',
     });
   }
+  // Relative paths in plugin configs are read from the run file's folder, as the journal's and the report's are.
+  const configDir = isAbsolute(file) ? dirname(file) : undefined;
   const strategies = config.strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.enabled);
   const fixed = strategies.filter(({ s }) => !s.shadow).reduce((sum, { s }) => sum + (s.allocation ?? 0), 0);
   const unallocated = strategies.filter(({ s }) => !s.shadow && s.allocation === undefined).length;
@@ -79,10 +87,10 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     return state === undefined ? spec : { ...spec, restoredState: state };
   };
   const specs: PluginSpec[] = [
-    { plugin: entry('data'), instanceId: `data:${config.data.plugin}`, ...settings(config.data, 'data') },
-    ...strategies.map(({ s, i }) => ({ plugin: entry(`strategies[${i}]`), instanceId: s.id ?? s.plugin, ...settings(s, `strategies[${i}]`) })),
-    ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}]`), instanceId: r.id ?? r.plugin, ...settings(r, `risk[${i}]`) })),
-    { plugin: entry('broker'), instanceId: brokerInstanceId(config), ...settings(config.broker, 'broker') },
+    { plugin: entry('data'), instanceId: `data:${config.data.plugin}`, ...settings(config.data, 'data', configDir) },
+    ...strategies.map(({ s, i }) => ({ plugin: entry(`strategies[${i}]`), instanceId: s.id ?? s.plugin, ...settings(s, `strategies[${i}]`, configDir) })),
+    ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}]`), instanceId: r.id ?? r.plugin, ...settings(r, `risk[${i}]`, configDir) })),
+    { plugin: entry('broker'), instanceId: brokerInstanceId(config), ...settings(config.broker, 'broker', configDir) },
   ].map(restored);
   const manager = new PluginManager(options.clock === undefined ? {} : { clock: options.clock });
   try {
@@ -114,7 +122,7 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
         instanceId: s.id ?? s.plugin,
         allocation: s.shadow ? 0 : (s.allocation ?? share),
         shadow: s.shadow,
-        sizing: s.sizing,
+        sizing: s.sizing ?? defaultSizing((s.symbols ?? config.symbols).length),
         pyramiding: s.pyramiding,
         ...(s.atrPeriod === undefined ? {} : { atrPeriod: s.atrPeriod }),
         ...(s.symbols === undefined ? {} : { symbols: s.symbols }),

@@ -9,6 +9,7 @@ import { loadRunConfig } from '../config/load-config.js';
 import { DEFAULT_JOURNAL, DEFAULT_REPORT, outputFile, unwritable, writeOutput, type OutputFile } from '../config/output-files.js';
 import type { RunConfig } from '../config/run-config.js';
 import { Progress, type RunSpan } from '../format/progress.js';
+import { renderRiskNotes, RiskTally } from '../format/risk-summary.js';
 import { runDefaultBacktest } from './default-backtest.js';
 import { RunInterruptedError } from './interruption.js';
 import { JOURNAL_PACKAGE, loadJournalModule } from './journal-commands.js';
@@ -80,6 +81,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
       }
     }
     let progress: Progress | undefined;
+    const riskTally = new RiskTally();
     const hooks = {
       signal: interrupts.signal,
       onSpan: (span: RunSpan) => {
@@ -88,11 +90,18 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
       attach: (bus: EventBus) => {
         let done = 0;
         const offProgress = bus.subscribe('bar', (bar) => progress?.update(++done, bar.time));
-        if (journal === undefined) return offProgress;
+        const offRisk = riskTally.attach(bus);
+        if (journal === undefined) {
+          return () => {
+            offProgress();
+            offRisk();
+          };
+        }
         if (runId === 0) runId = journal.startRun({ label: configFile ?? 'default', mode, config: config ?? 'default', startedAt: Date.now() });
         const detachJournal = journal.attach(bus, runId);
         return () => {
           offProgress();
+          offRisk();
           detachJournal();
         };
       },
@@ -127,7 +136,9 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
       if (journal !== undefined && runId > 0) journal.finishRun(runId, { status: 'failed', endedAt: Date.now(), summary: { error: String(error) } });
       throw error;
     }
-    return finish(run, mode, { values, io, reportFile, journal, journalFile, runId });
+    const riskIndex = (pluginId: string) => run.config.risk.findIndex((r) => (r.id ?? r.plugin) === pluginId);
+    const riskLines = renderRiskNotes(riskTally.list(), (pluginId) => (riskIndex(pluginId) < 0 ? undefined : `risk[${riskIndex(pluginId)}]`));
+    return finish(run, mode, { values, io, reportFile, journal, journalFile, runId, riskLines });
   } finally {
     interrupts.dispose();
     journal?.close();
@@ -141,10 +152,11 @@ interface Finishing {
   readonly journalFile: OutputFile;
   readonly journal: { readonly path: string } | undefined;
   readonly runId: number;
+  readonly riskLines: readonly string[];
 }
 
 /** The summary on the terminal, the report, and where the journal is: what a finished (or stopped) run leaves. */
-function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, journalFile, journal, runId }: Finishing): number {
+function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, journalFile, journal, runId, riskLines }: Finishing): number {
   if (values.json === true) {
     io.stdout.write(`${JSON.stringify(run.result, null, 2)}\n`);
     return run.result.interrupted ? 130 : 0;
@@ -156,7 +168,7 @@ function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, j
       ? `Paper session: ${c.symbols.join(', ')} ${c.timeframe} (${c.data.plugin}), ${run.result.bars} bars (${c.warmupBars} warm-up requested) in ${seconds.toFixed(2)} s`
       : `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
   if (run.result.interrupted) io.stdout.write(`interrupted after ${run.result.bars} bars (Ctrl-C); the plugins were stopped and the journal flushed. Summary so far:\n`);
-  io.stdout.write(`${renderBacktest(run.result, title)}\n`);
+  io.stdout.write(`${renderBacktest(run.result, title, riskLines)}\n`);
   if (reportFile.file !== undefined) {
     // The report holds what the run computed, not how long it took, so two runs of one config give the same file.
     const scope = mode === 'paper' ? `${c.symbols.join(', ')} ${c.timeframe} (${c.data.plugin}), ${run.result.bars} bars` : `${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars`;

@@ -77,7 +77,7 @@ export async function parseRunConfig(text: string, file: string, env: Readonly<R
     throw invalid(file, [{ path: '(root)', message: `a run config is a mapping of settings (data:, symbols:, strategies: ...), and this file holds ${got}`, severity: 'error' }], '`trading-orchestrator init` writes a starter run file to begin from');
   }
   const problems: Problem[] = [];
-  const interpolated = interpolateEnv(raw, env, problems);
+  const interpolated = interpolateEnv(withoutEmptyKeys(raw), env, problems);
   if (problems.length > 0) throw invalid(file, problems);
   const result = await validateConfig(runConfigSchema, interpolated);
   if (result.ok) return result.value;
@@ -89,6 +89,16 @@ export async function parseRunConfig(text: string, file: string, env: Readonly<R
     for (const p of [...resolved.problems, ...(await pluginConfigProblems(refs, resolved.found))]) if (!seen.has(p.path)) all.push(p);
   }
   throw invalid(file, inDocumentOrder(all, interpolated));
+}
+
+/**
+ * The document without keys that have nothing after them (`risk:` whose entries are all commented out reads as
+ * null in YAML): such a key counts as not written, so its default applies instead of a type error.
+ */
+function withoutEmptyKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmptyKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === null ? [] : [[k, withoutEmptyKeys(v)]])));
 }
 
 /** Problems in the order their places appear in the file, so a reader goes through it top to bottom once. */

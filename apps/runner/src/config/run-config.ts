@@ -40,7 +40,8 @@ export const strategyEntry = z.object({
   timeframes: z.array(z.enum(TIMEFRAMES)).min(1).optional(),
   /** Share of capital, in (0, 1]: what it sizes against and may spend. Default: an equal share of what is left. */
   allocation: z.number().gt(0).max(1).optional(),
-  sizing: sizingRule.prefault({ method: 'fixed-fraction', fraction: 0.5 }),
+  /** How an entry is sized. Default: fixed-fraction, an equal part of the strategy's equity for each of its symbols (all of it for one). */
+  sizing: sizingRule.optional(),
   /** Adds a plain buy (or sell) may make to an open position; 0, the default, keeps one entry per position. */
   pyramiding: z.number().int().min(0).max(100).default(0),
   /** An ATR period kept per series, for trailing stops measured in ATRs (volatility-target sizing keeps its own). */

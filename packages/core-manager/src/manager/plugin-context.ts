@@ -76,6 +76,7 @@ export function createPluginContext(plugin: ManagedPlugin, deps: ContextDeps, re
     logger: loggerFor(plugin.id, deps.log),
     clock,
     signal: abort.signal,
+    ...(plugin.spec.configDir === undefined ? {} : { configDir: plugin.spec.configDir }),
     ...(restoredState === undefined ? {} : { restoredState }),
     subscribe: (topic: PluginTopic, handler: (payload: never) => void) =>
       bus.subscribe(

@@ -8,11 +8,11 @@ import {
   type PluginKind,
   type Problem,
 } from '@trading-orchestrator/plugin-api';
-import semver from 'semver';
 import { EventBus } from '../events/event-bus.js';
 import { HOOK_FAILED, HookGuard, GuardedPlugin, type HookLimits, type UnsettledCall } from '../guard/hook-guard.js';
 import { PluginStateMachine } from '../lifecycle/state-machine.js';
 import { dependencyOrder } from './dependency-order.js';
+import { dependencyIds, unmetDependency } from './plugin-dependencies.js';
 import { loadDefinition } from './load-definition.js';
 import type { ManagedPlugin, PluginStatus, PluginTimings } from './managed-plugin.js';
 import { createPluginContext, type LogSink } from './plugin-context.js';
@@ -140,7 +140,7 @@ export class PluginManager {
    */
   async start(): Promise<StartReport> {
     const waiting = [...this.plugins.values()].filter((p) => p.machine.state === 'loaded').map((p) => p.id);
-    const { order, cyclic } = dependencyOrder(waiting, (id) => this.dependencyIds(this.plugins.get(id)!));
+    const { order, cyclic } = dependencyOrder(waiting, (id) => dependencyIds(this.plugins.get(id)!, this.plugins.values()));
     const started: string[] = [];
     const failed: { id: string; error: Error }[] = [];
     const fail = async (p: ManagedPlugin, error: Error): Promise<void> => {
@@ -162,7 +162,7 @@ export class PluginManager {
     for (const id of order) {
       if (this.closing) break;
       const p = this.plugins.get(id)!;
-      const blocker = this.unmetDependency(p);
+      const blocker = unmetDependency(p, this.plugins.values());
       if (blocker !== undefined) {
         await fail(p, blocker);
         continue;
@@ -384,41 +384,6 @@ export class PluginManager {
     const wasActive = p.machine.state === 'active';
     p.machine.transition('disabled', `circuit breaker: ${p.guarded.consecutiveFailures} consecutive failures, last: ${lastError}`);
     if (wasActive && p.instance?.stop !== undefined) void this.callLifecycle(p, 'stop');
-  }
-
-  /** Instance ids this plugin's manifest dependencies resolve to. */
-  private dependencyIds(p: ManagedPlugin): string[] {
-    const wanted = Object.keys(p.spec.plugin.manifest?.dependencies ?? {});
-    return [...this.plugins.values()].filter((other) => other !== p && wanted.includes(other.spec.plugin.manifest?.id ?? other.spec.plugin.id)).map((o) => o.id);
-  }
-
-  private unmetDependency(p: ManagedPlugin): DependencyFailedError | undefined {
-    for (const [depId, range] of Object.entries(p.spec.plugin.manifest?.dependencies ?? {})) {
-      const providers = [...this.plugins.values()].filter((o) => o !== p && (o.spec.plugin.manifest?.id ?? o.spec.plugin.id) === depId);
-      const base = { pluginId: p.id, dependency: depId };
-      if (providers.length === 0) {
-        return new DependencyFailedError(`plugin "${p.id}" cannot start: it depends on plugin "${depId}", which is not configured`, {
-          ...base,
-          hint: `install and configure "${depId}" (${range}), or remove plugin "${p.id}"`,
-        });
-      }
-      const provider = providers.find((o) => semver.satisfies(o.spec.plugin.version, range, { includePrerelease: true }));
-      if (provider === undefined) {
-        const versions = providers.map((o) => o.spec.plugin.version).join(', ');
-        return new DependencyFailedError(`plugin "${p.id}" cannot start: it needs "${depId}" ${range}, but ${versions} is installed`, {
-          ...base,
-          hint: `install a version of "${depId}" matching ${range}`,
-        });
-      }
-      if (provider.machine.state !== 'active') {
-        const cause = provider.failure?.message ?? `it is ${provider.machine.state}`;
-        return new DependencyFailedError(`plugin "${p.id}" cannot start: its dependency "${provider.id}" failed: ${cause}`, {
-          ...base,
-          hint: `fix plugin "${provider.id}" first`,
-        });
-      }
-    }
-    return undefined;
   }
 
   private require(id: string): ManagedPlugin {

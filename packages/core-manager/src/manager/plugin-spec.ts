@@ -28,6 +28,8 @@ export interface PluginSpec {
   readonly config?: unknown;
   /** Where the config sits in the user's file, for error paths (e.g. `strategies[1].config`). */
   readonly configPath?: string;
+  /** The folder of the user's file: relative paths in the config are read from there (the plugin's `context.configDir`). */
+  readonly configDir?: string;
   /** Default `abort`. */
   readonly onFailure?: StartFailurePolicy;
   /** Per-hook time limits, e.g. `{ checkOrder: { softMs: 20, hardMs: 100 } }`. */

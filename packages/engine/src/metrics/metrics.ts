@@ -33,16 +33,22 @@ export interface Drawdown {
   readonly durationMs: number;
 }
 
+/** The shortest span, in days, whose growth is annualised: below it, `cagr` and `calmar` are NaN. */
+export const MIN_ANNUALISED_DAYS = 90;
+
 export interface PerformanceMetrics {
   readonly totalReturn: number;
-  /** Compound annual growth over calendar time (365.25-day years). */
+  /**
+   * Compound annual growth over calendar time (365.25-day years); NaN for a curve shorter than
+   * {@link MIN_ANNUALISED_DAYS} days, where a few weeks' return raised to a yearly power means nothing.
+   */
   readonly cagr: number;
   /** Annualised standard deviation of period returns (sample, n − 1). */
   readonly volatility: number;
   readonly sharpe: number;
   readonly sortino: number;
   readonly maxDrawdown: Drawdown;
-  /** CAGR / max drawdown depth. */
+  /** CAGR / max drawdown depth (NaN when the CAGR is). */
   readonly calmar: number;
   readonly trades: number;
   readonly winRate: number;

@@ -1,4 +1,4 @@
-import type { Drawdown, MetricsOptions, PerformanceMetrics } from './metrics.js';
+import { MIN_ANNUALISED_DAYS, type Drawdown, type MetricsOptions, type PerformanceMetrics } from './metrics.js';
 
 /** Everything a `RunningMetrics` holds, as plain JSON (a paper session's checkpoint carries it). */
 export interface RunningMetricsState {
@@ -113,7 +113,7 @@ export class RunningMetrics {
     const downside = Math.sqrt(this.downside / n);
     const years = (this.lastTime - this.firstTime) / YEAR_MS;
     const growth = this.lastEquity / this.firstEquity;
-    const cagr = years > 0 ? growth ** (1 / years) - 1 : 0;
+    const cagr = years * 365.25 >= MIN_ANNUALISED_DAYS ? growth ** (1 / years) - 1 : Number.NaN;
     const maxDrawdown = this.worstIncludingOpen();
     const trades = this.trades;
     return {
@@ -123,7 +123,7 @@ export class RunningMetrics {
       sharpe: sd === 0 ? 0 : ((this.mean - this.rfPeriod) / sd) * Math.sqrt(ppy),
       sortino: downside === 0 ? 0 : ((this.mean - this.rfPeriod) / downside) * Math.sqrt(ppy),
       maxDrawdown,
-      calmar: maxDrawdown.depth === 0 ? 0 : cagr / maxDrawdown.depth,
+      calmar: Number.isNaN(cagr) ? Number.NaN : maxDrawdown.depth === 0 ? 0 : cagr / maxDrawdown.depth,
       trades,
       winRate: trades === 0 ? 0 : this.wins / trades,
       profitFactor: this.grossLoss === 0 ? (this.grossProfit > 0 ? Number.POSITIVE_INFINITY : 0) : this.grossProfit / this.grossLoss,

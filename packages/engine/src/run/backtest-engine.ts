@@ -242,6 +242,8 @@ export class BacktestEngine {
         const estimate = ctx.estimateFill(track.symbol, side, quantity, last);
         const fill: Fill = { orderId: `${state.slot.instanceId}-${++ctx.sequence}:end-of-run`, symbol: track.symbol, side, quantity, price: estimate.price, fee: estimate.fee, time: ctx.currentTime, exitReason: 'end-of-run' };
         await this.fills.bookFor(track, fill);
+        // The fill moved the symbol's mark to its price after slippage; the market's last price is still the close.
+        ctx.ledger.mark(track.symbol, last);
       }
     }
   }
@@ -274,6 +276,7 @@ export class BacktestEngine {
       portfolio: ctx.ledger.snapshot(ctx.currentTime),
       denials: ctx.denials,
       unownedFills: ctx.unownedFills,
+      benchmark: ctx.benchmark.result(),
     };
   }
 

@@ -24,6 +24,7 @@ export function snapshotEngine(ctx: RunContext): EngineState {
     unownedFills: ctx.unownedFills,
     curve: ctx.curve.toState(),
     metrics: ctx.metrics.toState(),
+    benchmark: ctx.benchmark.toState(),
     slots: ctx.slots.map((s) => ({
       instanceId: s.slot.instanceId,
       signals: s.signals,
@@ -80,6 +81,7 @@ export function restoreEngine(ctx: RunContext, state: EngineState): void {
   ctx.unownedFills = state.unownedFills ?? 0;
   ctx.curve.restore(state.curve);
   ctx.metrics.restore(state.metrics);
+  if (state.benchmark !== undefined) ctx.benchmark.restore(state.benchmark);
   for (const saved of state.slots) {
     const slot = ctx.slotById.get(saved.instanceId);
     if (slot === undefined) continue;

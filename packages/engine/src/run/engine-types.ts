@@ -1,6 +1,7 @@
 import type { PluginManager } from '@trading-orchestrator/core-manager';
 import type { InstrumentSpec, PortfolioSnapshot, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
 import type { AccountRules } from '../account/buying-power.js';
+import type { BenchmarkResult, BuyAndHoldState } from '../metrics/buy-and-hold.js';
 import type { EquitySamplerState } from '../metrics/equity-sampler.js';
 import type { EquityPoint, PerformanceMetrics } from '../metrics/metrics.js';
 import type { RunningMetricsState } from '../metrics/running-metrics.js';
@@ -115,6 +116,8 @@ export interface BacktestResult {
    * not booked: no strategy owns them. Never happens with the paper broker; otherwise reconcile with the venue.
    */
   readonly unownedFills: number;
+  /** Buy and hold of the run's symbols, booked at the same times as the account: what the run is measured against. */
+  readonly benchmark: BenchmarkResult;
 }
 
 /** A signal waiting for its symbol's next bar, where it becomes an order. */
@@ -176,6 +179,8 @@ export interface EngineState {
   readonly unownedFills?: number;
   readonly curve: EquitySamplerState;
   readonly metrics: RunningMetricsState;
+  /** Absent in checkpoints made before the benchmark was kept: it then starts again at the resume. */
+  readonly benchmark?: BuyAndHoldState;
   readonly slots: readonly {
     readonly instanceId: string;
     readonly signals: number;

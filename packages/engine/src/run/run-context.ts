@@ -2,6 +2,7 @@ import { RiskGate, type EventBus, type HookGuard, type HookSite, type ManagedPlu
 import type { Broker, OrderSide, Signal } from '@trading-orchestrator/plugin-api';
 import { DEFAULT_ACCOUNT, type AccountRules } from '../account/buying-power.js';
 import { InstrumentBook } from '../instruments/instruments.js';
+import { BuyAndHold } from '../metrics/buy-and-hold.js';
 import { EquitySampler } from '../metrics/equity-sampler.js';
 import { RunningMetrics } from '../metrics/running-metrics.js';
 import { TradeLog } from '../metrics/trade-log.js';
@@ -59,6 +60,8 @@ export class RunContext {
   /** The account's curve (thinned, for the result) and metrics (over every point). */
   readonly curve: EquitySampler;
   readonly metrics: RunningMetrics;
+  /** Holding the run's symbols from the start: what the account is measured against. */
+  readonly benchmark: BuyAndHold;
   /** The time of the bar in progress, or of the last one processed; -Infinity before the first. */
   currentTime = Number.NEGATIVE_INFINITY;
   bars = 0;
@@ -91,6 +94,7 @@ export class RunContext {
     const keepPoints = options.keepEquityPoints ?? 2_048;
     this.curve = new EquitySampler(keepPoints);
     this.metrics = new RunningMetrics(metricsOptions);
+    this.benchmark = new BuyAndHold(options.capital, options.symbols ?? [], keepPoints, metricsOptions, (symbol) => this.ledger.priceOf(symbol));
     const runSymbols = options.symbols;
     this.slots = options.strategies.map((slot, index) => {
       const plugin = this.require(slot.instanceId, 'strategy');

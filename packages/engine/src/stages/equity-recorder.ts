@@ -20,6 +20,7 @@ export class EquityRecorder {
     const exposed = ctx.ledger.isExposed();
     ctx.metrics.addPoint(time, equity, exposed);
     ctx.curve.add(time, equity, exposed);
+    ctx.benchmark.record(time);
     const slots = ctx.tradingSlots;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i]!;

@@ -2,11 +2,11 @@ import { HOOK_FAILED, type RiskVerdict } from '@trading-orchestrator/core-manage
 import type { Bar, Broker, Order, OrderIntent, OrderTrailingStop, Signal } from '@trading-orchestrator/plugin-api';
 import { affordable, claimOf, NO_CLAIM, type Claim, type FillEstimate, type Wallet } from '../account/buying-power.js';
 import { orderSizeProblem, roundPrice, roundQuantity, type Instrument } from '../instruments/instruments.js';
-import { planOrder, type Ignored, type PlannedOrder, type Sizes } from '../orders/order-plan.js';
+import { planOrder, type PlannedOrder } from '../orders/order-plan.js';
+import { RequestSizes, UNSIZED } from '../orders/request-sizes.js';
 import type { OrderRequest, WorkingOrder } from '../run/engine-types.js';
 import type { PositionTrack } from '../run/position-track.js';
 import type { RunContext } from '../run/run-context.js';
-import type { SlotState } from '../run/slot-state.js';
 
 /** An order made from a request, on its way through the risk gate to the broker. */
 interface Outgoing {
@@ -369,40 +369,3 @@ export class OrderDesk {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** Sizes for a plan made before the price is known: any plan that needs one is not decided early. */
-const UNSIZED: Sizes = {
-  entry: () => ({ code: 'SIZED_TO_ZERO', message: () => 'not sized before the next bar' }),
-  unitsWorth: () => Number.NaN,
-  accountEquity: Number.NaN,
-  strategyEquity: Number.NaN,
-};
-
-/** How `planOrder` turns a request's sizes into units, for one request at a time (set by `of`). */
-class RequestSizes implements Sizes {
-  private state!: SlotState;
-  private request!: OrderRequest;
-  private price = Number.NaN;
-  private multiplier = 1;
-  accountEquity = Number.NaN;
-  strategyEquity = Number.NaN;
-
-  of(state: SlotState, request: OrderRequest, price: number, multiplier: number, accountEquity: number): this {
-    this.state = state;
-    this.request = request;
-    this.price = price;
-    this.multiplier = multiplier;
-    this.accountEquity = accountEquity;
-    this.strategyEquity = state.account.equity();
-    return this;
-  }
-
-  entry(): number | Ignored {
-    const sized = this.state.sizer.size(this.request.signal, this.price, this.strategyEquity, this.request.timeframe);
-    return sized.quantity > 0 ? sized.quantity : { code: 'SIZED_TO_ZERO', message: () => sized.reason ?? 'sized to zero' };
-  }
-
-  unitsWorth(value: number): number {
-    return value / (this.price * this.multiplier);
-  }
-}

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { checkBar, type Bar, type Timeframe } from '@trading-orchestrator/plugin-api';
-import { parseTime } from './parse-time.js';
+import { splitFields } from './csv-fields.js';
+import { detectLayout, LayoutError, type OhlcvField } from './csv-layout.js';
+import { parseTimeIn } from './zoned-time.js';
 
 export interface OhlcvLoadOptions {
   readonly timeframe: Timeframe;
@@ -8,6 +10,20 @@ export interface OhlcvLoadOptions {
   readonly symbol?: string;
   /** Column holding base-asset volume, when the file has several volume columns. */
   readonly volumeColumn?: string;
+  /** Field separator: `,`, `;`, a tab or `|`. Default: the one the header is found with. */
+  readonly delimiter?: string;
+  /** Decimal mark of the numbers: `.` (default) or `,` (`1234,5` in a file separated by semicolons). */
+  readonly decimal?: '.' | ',';
+  /**
+   * Header names of the fields, for a header the loader does not recognise by itself (it knows `open`, `o`,
+   * `Open Price`, `AAPL.Open`, `date`, `timestamp`, `t` and the like), e.g. `{ time: 'Datum', close: 'Schluss' }`.
+   */
+  readonly columns?: { readonly [F in OhlcvField]?: string | undefined };
+  /**
+   * IANA time zone of clock times written without an offset, e.g. `America/New_York` (default UTC). Epoch numbers
+   * and times with an offset are absolute; a date without a time is a day, at UTC midnight.
+   */
+  readonly timeZone?: string;
 }
 
 export interface RowProblem {
@@ -21,74 +37,13 @@ export interface LoadedBars {
   readonly bars: Bar[];
   /** Rows that were skipped, and why. */
   readonly problems: RowProblem[];
+  /** Rows that were read with something worth saying (more fields than the header). */
+  readonly warnings: RowProblem[];
   readonly symbols: string[];
 }
 
-interface Layout {
-  readonly headerLine: number;
-  readonly time: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number | undefined;
-  readonly symbol: number | undefined;
-}
-
-const TIME_NAMES = ['date', 'time', 'timestamp', 'datetime', 'open time', 'opentime', 'open_time'];
-const SYMBOL_NAMES = ['symbol', 'stock', 'ticker'];
-
-function cells(line: string): string[] {
-  return line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-}
-
-function column(header: readonly string[], name: string): number | undefined {
-  const lower = header.map((h) => h.toLowerCase());
-  const exact = lower.indexOf(name);
-  if (exact >= 0) return exact;
-  const suffixed = lower.findIndex((h) => h.endsWith(`.${name}`) || h.endsWith(`_${name}`));
-  return suffixed >= 0 ? suffixed : undefined;
-}
-
-function baseAsset(symbol: string | undefined): string | undefined {
-  if (symbol === undefined) return undefined;
-  const slash = symbol.split(/[/\-:]/)[0];
-  return slash !== undefined && slash !== symbol ? slash.toLowerCase() : symbol.replace(/(USDT|USDC|USD|EUR|BTC)$/i, '').toLowerCase() || undefined;
-}
-
-function detectLayout(lines: readonly string[], options: OhlcvLoadOptions): Layout {
-  for (let i = 0; i < Math.min(lines.length, 20); i++) {
-    const header = cells(lines[i]!);
-    const open = column(header, 'open');
-    const close = column(header, 'close');
-    if (open === undefined || close === undefined) continue;
-    const lower = header.map((h) => h.toLowerCase());
-    const named = lower.findIndex((h) => TIME_NAMES.includes(h));
-    // pandas writes a frame indexed by date with the index unnamed (`,open,high,...`): the dates are in that column.
-    const time = named >= 0 ? named : lower[0] === '' && !Number.isNaN(parseTime(cells(lines[i + 1] ?? '')[0] ?? '')) ? 0 : -1;
-    const high = column(header, 'high');
-    const low = column(header, 'low');
-    if (time < 0 || high === undefined || low === undefined) {
-      throw new Error(`the header on line ${i + 1} lacks a ${time < 0 ? 'date/time' : high === undefined ? 'high' : 'low'} column: ${lines[i]}`);
-    }
-    const base = baseAsset(options.symbol);
-    const volume =
-      (options.volumeColumn === undefined ? undefined : lower.indexOf(options.volumeColumn.toLowerCase())) ??
-      (base !== undefined && lower.includes(`volume_${base}`) ? lower.indexOf(`volume_${base}`) : undefined) ??
-      column(header, 'volume');
-    const symbolColumn = lower.findIndex((h) => SYMBOL_NAMES.includes(h));
-    return { headerLine: i, time, open, high, low, close, volume: volume === -1 ? undefined : volume, symbol: symbolColumn >= 0 ? symbolColumn : undefined };
-  }
-  const first = cells(lines[0] ?? '');
-  if (first.length >= 6 && first.slice(0, 6).every((c) => c !== '' && Number.isFinite(Number(c)))) {
-    // Binance kline layout without a header: openTime, open, high, low, close, volume, ...
-    return { headerLine: -1, time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5, symbol: undefined };
-  }
-  throw new Error('no header with open, high, low and close columns in the first 20 lines, and not a headerless kline file');
-}
-
 /** Sorts ascending, drops duplicate (symbol, time) rows keeping the first, and lists the symbols. */
-export function normaliseBars(rows: { bar: Bar; line: number }[], problems: RowProblem[]): LoadedBars {
+export function normaliseBars(rows: { bar: Bar; line: number }[], problems: RowProblem[], warnings: RowProblem[] = []): LoadedBars {
   rows.sort((a, b) => a.bar.time - b.bar.time || (a.bar.symbol < b.bar.symbol ? -1 : a.bar.symbol > b.bar.symbol ? 1 : a.line - b.line));
   const bars: Bar[] = [];
   const seen = new Set<string>();
@@ -102,40 +57,58 @@ export function normaliseBars(rows: { bar: Bar; line: number }[], problems: RowP
     bars.push(bar);
   }
   problems.sort((a, b) => a.line - b.line);
-  return { bars, problems, symbols: [...new Set(bars.map((b) => b.symbol))].sort() };
+  return { bars, problems, warnings, symbols: [...new Set(bars.map((b) => b.symbol))].sort() };
 }
+
+/** Extra fields reported one by one; past this many, the count is all that grows. */
+const WARNINGS_KEPT = 100;
 
 /**
  * Reads OHLCV rows from CSV text in the layouts found in the wild: preamble lines before the header, an unnamed
- * index column (row numbers beside a date column, or the dates themselves, as pandas writes both), prefixed column names (`AAPL.Open`), a symbol column (long format), descending dates, several
- * volume columns, headerless Binance klines. Rows that break the bar contract are skipped and reported.
+ * index column (row numbers beside a date column, or the dates themselves, as pandas writes both), prefixed or
+ * short column names (`AAPL.Open`, `Open Price`, `t,o,h,l,c,v`), other separators (`;`, tab, `|`) and decimal
+ * commas, a symbol column (long format), descending dates, several volume columns, headerless Binance klines.
+ * Rows that break the bar contract are skipped and reported; a row with more fields than the header is read and
+ * warned about. A file that cannot be read as bars at all throws an Error that says what is missing.
  */
 export function parseOhlcvCsv(text: string, options: OhlcvLoadOptions): LoadedBars {
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r?\n|\r/);
   const layout = detectLayout(lines, options);
   if (layout.symbol === undefined && options.symbol === undefined) {
-    throw new Error('this file has no symbol column: pass the symbol in the options');
+    throw new LayoutError('this file has no symbol column: pass the symbol in the options');
   }
   const rows: { bar: Bar; line: number }[] = [];
   const problems: RowProblem[] = [];
+  const warnings: RowProblem[] = [];
+  let wide = 0;
   const wanted = options.symbol === undefined ? undefined : symbolKey(options.symbol);
   const otherSymbols = new Set<string>();
+  const decimalComma = options.decimal === ',';
   for (let i = layout.headerLine + 1; i < lines.length; i++) {
     const raw = lines[i]!;
     if (raw.trim() === '') continue;
-    const c = cells(raw);
-    const fileSymbol = layout.symbol === undefined ? undefined : c[layout.symbol] ?? '';
+    const c = splitFields(raw, layout.delimiter);
+    if (layout.width > 0 && c.length > layout.width) {
+      wide++;
+      if (warnings.length < WARNINGS_KEPT) warnings.push({ line: i + 1, message: `${c.length} fields where the header has ${layout.width}: the extra ones are ignored (a separator inside a value? put the value in double quotes)` });
+    }
+    const fileSymbol = layout.symbol === undefined ? undefined : (c[layout.symbol] ?? '');
     if (wanted !== undefined && fileSymbol !== undefined && symbolKey(fileSymbol) !== wanted) {
       otherSymbols.add(fileSymbol);
       continue;
     }
     const symbol = options.symbol ?? fileSymbol ?? '';
-    const time = parseTime(c[layout.time] ?? '');
+    const time = parseTimeIn(c[layout.time] ?? '', options.timeZone);
     if (Number.isNaN(time)) {
-      problems.push({ line: i + 1, message: `cannot read the date "${c[layout.time] ?? ''}"` });
+      problems.push({ line: i + 1, message: `cannot read the date "${(c[layout.time] ?? '').slice(0, 40)}"` });
       continue;
     }
-    const num = (index: number | undefined) => (index === undefined ? 0 : c[index] === undefined || c[index] === '' ? Number.NaN : Number(c[index]));
+    const num = (index: number | undefined) => {
+      if (index === undefined) return 0;
+      const cell = c[index];
+      if (cell === undefined || cell === '') return Number.NaN;
+      return Number(decimalComma ? cell.replace(',', '.') : cell);
+    };
     const bar: Bar = {
       symbol,
       timeframe: options.timeframe,
@@ -153,10 +126,11 @@ export function parseOhlcvCsv(text: string, options: OhlcvLoadOptions): LoadedBa
     }
     rows.push({ bar, line: i + 1 });
   }
+  if (wide > warnings.length) warnings.push({ line: warnings.at(-1)!.line, message: `and ${wide - warnings.length} more rows with extra fields` });
   if (rows.length === 0 && problems.length === 0 && otherSymbols.size > 0) {
-    throw new Error(`no rows for symbol "${options.symbol}"; the file has ${[...otherSymbols].sort().join(', ')}`);
+    throw new LayoutError(`no rows for symbol "${options.symbol}"; the file has ${[...otherSymbols].sort().slice(0, 20).join(', ')}`);
   }
-  return normaliseBars(rows, problems);
+  return normaliseBars(rows, problems, warnings);
 }
 
 /** "BTC/USD", "BTC-USD" and "btcusd" name the same market. */
@@ -181,12 +155,12 @@ export function parseOhlcvJson(value: unknown, options: OhlcvLoadOptions): Loade
     const n = (x: unknown) => (typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : Number.NaN);
     let bar: Bar;
     if (Array.isArray(row)) {
-      const time = typeof row[0] === 'string' ? parseTime(row[0]) : n(row[0]);
+      const time = typeof row[0] === 'string' ? parseTimeIn(row[0], options.timeZone) : n(row[0]);
       bar = { symbol: options.symbol ?? '', timeframe: options.timeframe, time, open: n(row[1]), high: n(row[2]), low: n(row[3]), close: n(row[4]), volume: n(row[5] ?? 0) };
     } else if (typeof row === 'object' && row !== null) {
       const r = row as Record<string, unknown>;
       const rawTime = r.time ?? r.date ?? r.timestamp;
-      const time = typeof rawTime === 'string' ? parseTime(rawTime) : n(rawTime);
+      const time = typeof rawTime === 'string' ? parseTimeIn(rawTime, options.timeZone) : n(rawTime);
       bar = {
         symbol: typeof r.symbol === 'string' ? r.symbol : options.symbol ?? '',
         timeframe: options.timeframe,

@@ -5,12 +5,14 @@ export type RiskLevel = 'info' | 'warning' | 'critical' | 'emergency';
 
 /**
  * A risk plugin's verdict on one order intent. Codes are stable, upper-snake identifiers
- * (e.g. `VAR_LIMIT_EXCEEDED`) so journals and dashboards can group by them.
+ * (e.g. `VAR_LIMIT_EXCEEDED`) so journals and dashboards can group by them. `setting` names the key of the
+ * plugin's config whose limit decided it (e.g. `maxPositionWeight`, `lossStreak.cooldownBars`): the host tells the
+ * user where to change it.
  */
 export type RiskDecision =
   | { readonly action: 'allow' }
-  | { readonly action: 'deny'; readonly code: string; readonly message: string }
-  | { readonly action: 'resize'; readonly quantity: number; readonly code: string; readonly message: string };
+  | { readonly action: 'deny'; readonly code: string; readonly message: string; readonly setting?: string }
+  | { readonly action: 'resize'; readonly quantity: number; readonly code: string; readonly message: string; readonly setting?: string };
 
 /** A limit a risk plugin enforces, with where it stands now. */
 export interface RiskLimitStatus {

@@ -27,6 +27,12 @@ export interface PluginContext<Config> {
    * then `enable` on the control API) calls the hooks and leaves the signal alone.
    */
   readonly signal: AbortSignal;
+  /**
+   * The folder of the run file that configured this plugin: resolve relative paths in the config (a data folder, a
+   * model file) from here, as the host does for its own paths. Undefined when the run has no file (built in code):
+   * use the current folder then.
+   */
+  readonly configDir?: string;
   /** State returned by the previous instance's `snapshot()` when the host reloads the plugin. */
   readonly restoredState?: unknown;
   /**

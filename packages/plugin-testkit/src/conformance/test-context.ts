@@ -20,7 +20,7 @@ export interface TestContext<Config> extends RiskPluginContext<Config>, BrokerPl
  * A context for calling a plugin's `init` in a test: records logs and everything the plugin publishes; the
  * clock is a settable number. Works for every kind.
  */
-export function createTestContext<Config>(config: Config, options: { pluginId?: string; restoredState?: unknown } = {}): TestContext<Config> {
+export function createTestContext<Config>(config: Config, options: { pluginId?: string; restoredState?: unknown; configDir?: string } = {}): TestContext<Config> {
   const logs: LogRecord[] = [];
   const record = (level: LogRecord['level']) => (message: string, data?: Readonly<Record<string, unknown>>) => {
     logs.push(data === undefined ? { level, message } : { level, message, data });
@@ -32,6 +32,7 @@ export function createTestContext<Config>(config: Config, options: { pluginId?: 
     clock: { now: () => ctx.now },
     signal: new AbortController().signal,
     ...(options.restoredState === undefined ? {} : { restoredState: options.restoredState }),
+    ...(options.configDir === undefined ? {} : { configDir: options.configDir }),
     subscribe: () => () => undefined,
     logs,
     raised: [],
