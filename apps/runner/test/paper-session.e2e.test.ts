@@ -41,6 +41,10 @@ describe('a paper session against a local Binance', () => {
     const { code, out, err } = await session;
     expect(code, `${out}\n${err}`).toBe(0);
     expect(err).toMatch(/^live from \S+ after \d+ warm-up bars; trading on closed 1m bars for 40 bars$/m);
+    // Off a terminal, a status line for every live bar.
+    const status = err.split('\n').filter((l) => l.startsWith('live: '));
+    expect(status).toHaveLength(LIVE);
+    expect(status.at(-1)).toMatch(/^live: 40 bars \| last BTC\/USDT \d\d:\d\d close [\d.]+ \| positions (none|BTC\/USDT [\d.]+) \| equity \d+\.\d\d \| last signal (none|\d\d:\d\d ma-crossover (buy|sell|exit) BTC\/USDT)$/);
     expect(out).toMatch(/^Paper session: BTC\/USDT 1m \(data-binance\), \d+ bars/m);
     const journal = Journal.open(join(dir, 'paper.db'));
     try {

@@ -240,6 +240,19 @@ describe('bad run configs: every problem by path, with a fix, before anything ru
     expect((await backtest('run.yaml', text2, { DATA_DIR: testDataDir() })).err).toContain('  - end: end (2004-01-01) must be after start (2005-01-01)');
   });
 
+  it("a plugin's manifest capabilities are checked against the run: a data plugin without a live feed in a paper session, a strategy on a timeframe it does not work on", async () => {
+    writeFileSync(join(dir, 'paper.yaml'), 'mode: paper\ndata: { plugin: data-synthetic }\nsymbols: [ALPHA]\ntimeframe: 1m\nwarmupBars: 10\nstrategies:\n  - plugin: ma-crossover\n');
+    let err = '';
+    const code = await main(['paper', '--config', 'paper.yaml', '--project', runnerDir, '--no-cache', '--no-journal'], { cwd: dir, env: {}, stdout: { write: () => true }, stderr: { write: (t: string) => void (err += t) } });
+    expect(code).toBe(1);
+    expect(err).toContain('  - data.plugin: data-synthetic serves historical data, not live: a paper session needs live bars (and history to warm up on); a data plugin with a live feed is e.g. data-binance (its manifest\'s capabilities)');
+    const momentum = join(runnerDir, 'test', 'fixtures', 'strategy-momentum');
+    const text = 'data: { plugin: data-synthetic }\nsymbols: [ALPHA]\ntimeframe: 5m\nstart: 2020-01-01\nend: 2020-01-02\nstrategies:\n  - plugin: fixture-momentum\n    timeframes: [5m, 1h]\n';
+    const wrong = await backtest('momentum.yaml', text, {}, ['--no-journal', '--plugin-path', momentum]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain('  - strategies[0].plugin: fixture-momentum works on 1h, 1d bars, not 5m (its manifest\'s capabilities)');
+  });
+
   it('one round reports everything: a misspelt top-level setting, a nested one, a plugin config key and an unknown plugin, in the order of the file', async () => {
     const text = spyRun
       .replace('capital: ${CAPITAL:-50000}', 'capitl: 50000')

@@ -5,6 +5,7 @@ import { ConfigInvalidError, timeframeToMs, type DataProvider, type InstrumentSp
 import { instrumentsOf } from './data-instruments.js';
 import { endOnAbort, untilAborted } from './interruption.js';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
+import { capabilityProblems } from '../config/capabilities.js';
 import { pluginConfigProblems, pluginReferences, resolvePlugins } from '../config/plugin-references.js';
 import type { RunConfig } from '../config/run-config.js';
 
@@ -65,6 +66,7 @@ export interface PrepareOptions {
 export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file: string, options: PrepareOptions = {}): Promise<PreparedRun> {
   const refs = pluginReferences(config);
   const { problems, found } = resolvePlugins(refs, catalog);
+  problems.push(...capabilityProblems(config, refs, found));
   const entry = (path: string) => found.get(path)!;
   if (problems.length > 0) {
     // The configs of the plugins that are there are checked too: one round reports everything.

@@ -9,6 +9,7 @@ import { loadRunConfig } from '../config/load-config.js';
 import { DEFAULT_JOURNAL, DEFAULT_REPORT, outputFile, unwritable, writeOutput, type OutputFile } from '../config/output-files.js';
 import type { RunConfig } from '../config/run-config.js';
 import { Progress, type RunSpan } from '../format/progress.js';
+import { PaperStatus } from '../format/paper-status.js';
 import { renderRiskNotes, RiskTally } from '../format/risk-summary.js';
 import { runDefaultBacktest } from './default-backtest.js';
 import { RunInterruptedError } from './interruption.js';
@@ -82,6 +83,8 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     }
     let progress: Progress | undefined;
     const riskTally = new RiskTally();
+    // A paper session says what it is doing once live; a backtest shows its progress instead.
+    const status = mode === 'paper' && values.json !== true ? new PaperStatus(io.stderr, io.stderr.isTTY === true) : undefined;
     const hooks = {
       signal: interrupts.signal,
       onSpan: (span: RunSpan) => {
@@ -91,10 +94,12 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
         let done = 0;
         const offProgress = bus.subscribe('bar', (bar) => progress?.update(++done, bar.time));
         const offRisk = riskTally.attach(bus);
+        const offStatus = status?.attach(bus);
         if (journal === undefined) {
           return () => {
             offProgress();
             offRisk();
+            offStatus?.();
           };
         }
         if (runId === 0) runId = journal.startRun({ label: configFile ?? 'default', mode, config: config ?? 'default', startedAt: Date.now() });
@@ -102,6 +107,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
         return () => {
           offProgress();
           offRisk();
+          offStatus?.();
           detachJournal();
         };
       },
@@ -119,15 +125,20 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
             io.stderr.write(
               `warning: the ${bar.symbol} bar of ${new Date(bar.time).toISOString()} closed after a bar of ${new Date(latest).toISOString()} was traded on; it is left out to keep time order (the data feed delivered it late)\n`,
             ),
-          onLive: ({ warmupBars, from }) => io.stderr.write(`live from ${new Date(from).toISOString()} after ${warmupBars} warm-up bars; trading on closed ${config.timeframe} bars${maxBars === undefined ? ' until Ctrl-C' : ` for ${maxBars} bars`}\n`),
+          onLive: ({ warmupBars, from }) => {
+            io.stderr.write(`live from ${new Date(from).toISOString()} after ${warmupBars} warm-up bars; trading on closed ${config.timeframe} bars${maxBars === undefined ? ' until Ctrl-C' : ` for ${maxBars} bars`}\n`);
+            status?.goLive();
+          },
         });
       } else run = await runBacktest(config, catalog, configFile, hooks);
       progress?.done();
+      status?.done();
       if (journal !== undefined && runId > 0) {
         journal.finishRun(runId, { status: run.result.interrupted ? 'interrupted' : 'finished', endedAt: Date.now(), summary: { equity: run.result.portfolio.equity, bars: run.result.bars } });
       }
     } catch (error) {
       progress?.done();
+      status?.done();
       if (error instanceof RunInterruptedError) {
         if (journal !== undefined && runId > 0) journal.finishRun(runId, { status: 'interrupted', endedAt: Date.now(), summary: { note: error.message } });
         io.stderr.write(`${error.message}${journal !== undefined && runId > 0 ? `; journal: ${journal.path} (run ${runId}, interrupted)` : ''}\n`);
