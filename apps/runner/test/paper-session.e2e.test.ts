@@ -67,7 +67,7 @@ describe('a paper session against a local Binance', () => {
     writeFileSync(join(dir, 'offline.yaml'), readFileSync(join(dir, 'paper.yaml'), 'utf8').replace(/data:\n  plugin: data-binance\n  config: .*\n/, 'data:\n  plugin: data-synthetic\n'));
     const { code, err } = await runCli(dir, 'paper', '--config', 'offline.yaml', '--plugin-dir', pluginsDir, '--no-journal', '--no-report');
     expect(code).toBe(1);
-    expect(err).toContain('data plugin "data-synthetic" serves no live bars');
+    expect(err).toContain('data.plugin: data-synthetic serves historical data, not live: a paper session needs live bars');
   });
 
   it('refuses a backtest config given to paper, and start/end in a paper config', async () => {

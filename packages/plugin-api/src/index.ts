@@ -14,7 +14,7 @@ export { TIMEFRAMES, barCloseTime, barOpenTime, isTimeframe, isWholeMultiple, ti
 
 export type { Broker, BrokerPluginContext } from './plugin/broker.js';
 export type { PluginClock, PluginContext, PluginLogger } from './plugin/context.js';
-export type { BarUpdate, DataProvider, HistoricalBarsRequest, LiveBarsRequest, LiveQuotesRequest } from './plugin/data.js';
+export type { BarUpdate, DataProvider, HistoricalBarsRequest, LiveBarsRequest, LiveQuotesRequest, LiveTicksRequest } from './plugin/data.js';
 export {
   isPluginDefinition,
   type BrokerDefinition,

@@ -1,9 +1,10 @@
-import { DataUnavailableError, defineDataProvider, isPluginError, type Bar, type BarUpdate, type HistoricalBarsRequest, type InstrumentSpec, type LiveBarsRequest, type LiveQuotesRequest, type Quote } from '@trading-orchestrator/plugin-api';
+import { DataUnavailableError, defineDataProvider, isPluginError, type Bar, type BarUpdate, type HistoricalBarsRequest, type InstrumentSpec, type LiveBarsRequest, type LiveQuotesRequest, type LiveTicksRequest, type Quote, type Tick } from '@trading-orchestrator/plugin-api';
 import { binanceSourceConfig, type BinanceSourceConfig } from './config.js';
 import { checkSymbol, checkTimeframe, createClient, instrumentOf, type BinanceClient } from './exchange.js';
 import { paginateBars, restPages, type FetchCandles } from './historical-bars.js';
 import { streamBars } from './live-bars.js';
 import { streamQuotes, tickerToQuote } from './live-quotes.js';
+import { streamTicks } from './live-ticks.js';
 import { RetriesExhausted, withRetries, type RetryOptions } from './retry.js';
 
 /**
@@ -110,6 +111,17 @@ export const binanceSource = defineDataProvider({
           yield* streamQuotes({ open: socketClient, close: release, reconnect: config.reconnect, stallTimeoutMs: config.stallTimeoutMs, logger }, { symbols, signal }, () => ctx.clock.now());
         } catch (error) {
           throw explain(`live quotes of ${symbols.join(', ')}`, error);
+        }
+      },
+
+      async *liveTicks(request: LiveTicksRequest): AsyncGenerator<Tick> {
+        const markets = await restClient();
+        const symbols = request.symbols.map((s, i) => checkSymbol(markets, s, pluginId, `symbols[${i}]`));
+        const signal = AbortSignal.any([ctx.signal, request.signal]);
+        try {
+          yield* streamTicks({ open: socketClient, close: release, reconnect: config.reconnect, stallTimeoutMs: config.stallTimeoutMs, logger }, { symbols, signal });
+        } catch (error) {
+          throw explain(`live trades of ${symbols.join(', ')}`, error);
         }
       },
 

@@ -1,4 +1,4 @@
-import type { BarUpdate, Quote } from '@trading-orchestrator/plugin-api';
+import type { BarUpdate, Quote, Tick } from '@trading-orchestrator/plugin-api';
 import { createTestContext } from '@trading-orchestrator/plugin-testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { binanceSource, binanceSourceConfig } from '../src/index.js';
@@ -164,6 +164,38 @@ describe('live quotes from the Binance ticker stream', () => {
     expect(quotes).toEqual([
       { symbol: 'BTC/USDT', time: 1710328245391, bid: 73369.83, ask: 73369.84, bidSize: 6.27086, askSize: 0.03321, last: 73369.84 },
       { symbol: 'BTC/USDT', time: 1710328246391, bid: 73369.8, ask: 73369.84, bidSize: 6.27086, askSize: 0.03321, last: 73369.84 },
+    ]);
+  });
+});
+
+describe('live ticks from the Binance trade stream', () => {
+  it('gives every trade print once, in order, with its aggressor side, across socket drops', async () => {
+    const server = await startRecordedBinance();
+    cleanup.push(() => server.close());
+    const source = await binanceSource.init(createTestContext(binanceSourceConfig.parse(configFor(server, { reconnect: { initialDelayMs: 10, maxDelayMs: 20 } }))));
+    cleanup.push(async () => source.stop?.());
+    const abort = new AbortController();
+    cleanup.push(async () => abort.abort());
+    const iterator = source.liveTicks!({ symbols: ['BTC/USDT'], signal: abort.signal })[Symbol.asyncIterator]();
+    const ticks: Tick[] = [];
+    const take = async (n: number) => {
+      for (let i = 0; i < n; i++) ticks.push((await iterator.next()).value as Tick);
+    };
+    const first = take(2);
+    await server.subscribed('btcusdt@trade');
+    server.pushTrade('BTCUSDT', { id: 101, time: 1710328245000, price: '73369.84', quantity: '0.012' });
+    server.pushTrade('BTCUSDT', { id: 102, time: 1710328245100, price: '73369.80', quantity: '0.5', buyerIsMaker: true });
+    await first;
+    server.dropSockets();
+    const second = take(1);
+    await server.subscribed('btcusdt@trade');
+    // The exchange sends no trade twice; a print arriving after the reconnection is the next one.
+    server.pushTrade('BTCUSDT', { id: 103, time: 1710328246000, price: '73370.10', quantity: '0.2' });
+    await second;
+    expect(ticks).toEqual([
+      { symbol: 'BTC/USDT', time: 1710328245000, price: 73369.84, size: 0.012, side: 'buy' },
+      { symbol: 'BTC/USDT', time: 1710328245100, price: 73369.8, size: 0.5, side: 'sell' },
+      { symbol: 'BTC/USDT', time: 1710328246000, price: 73370.1, size: 0.2, side: 'buy' },
     ]);
   });
 });

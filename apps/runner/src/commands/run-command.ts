@@ -125,6 +125,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
             io.stderr.write(
               `warning: the ${bar.symbol} bar of ${new Date(bar.time).toISOString()} closed after a bar of ${new Date(latest).toISOString()} was traded on; it is left out to keep time order (the data feed delivered it late)\n`,
             ),
+          onWarning: (message) => io.stderr.write(`warning: ${message}\n`),
           onLive: ({ warmupBars, from }) => {
             io.stderr.write(`live from ${new Date(from).toISOString()} after ${warmupBars} warm-up bars; trading on closed ${config.timeframe} bars${maxBars === undefined ? ' until Ctrl-C' : ` for ${maxBars} bars`}\n`);
             status?.goLive();

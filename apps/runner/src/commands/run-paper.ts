@@ -4,6 +4,7 @@ import type { PluginManager } from '@trading-orchestrator/core-manager';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
 import type { RunConfig } from '../config/run-config.js';
 import { untilAborted } from './interruption.js';
+import { liveSideFeeds } from './live-side-feeds.js';
 import { prepareRun, type BacktestOutcome, type RunHooks } from './run-backtest.js';
 
 /** What a paper session saves after every bar it trades on, and resumes from after its process died. */
@@ -27,6 +28,8 @@ export interface PaperHooks extends RunHooks {
    * out: processing it would break time order. `latest` is the time of the bar already processed.
    */
   readonly onLateBar?: (bar: Bar, latest: number) => void;
+  /** Told when something the session can do without failed (a data plugin's tick or quote stream). */
+  readonly onWarning?: (message: string) => void;
   /** Wall-clock time; a parameter so tests can pin it. */
   readonly now?: () => number;
 }
@@ -77,7 +80,15 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
     const engine = new BacktestEngine(engineOptions(resume === undefined ? liveFrom : resume.time + 1));
     // Plugins without snapshot() (strategies, typically) rebuild their state from the warm-up bars instead.
     const snapshotting = (['strategy', 'risk', 'broker'] as const).flatMap((kind) => manager.active(kind)).filter((p) => p.instance.snapshot !== undefined);
-    const trade = async (bar: Bar) => {
+    // Bars and ticks reach the engine one at a time, in the order they arrived: a tick never runs inside a bar.
+    let serial: Promise<unknown> = Promise.resolve();
+    const inTurn = <T>(work: () => T | Promise<T>): Promise<T> => {
+      const next = serial.then(work);
+      serial = next.catch(() => undefined);
+      return next;
+    };
+    const trade = async (bar: Bar) => inTurn(() => tradeNow(bar));
+    const tradeNow = async (bar: Bar) => {
       await engine.process(bar);
       if (hooks.checkpoint === undefined) return;
       const plugins: Record<string, unknown> = {};
@@ -104,6 +115,7 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       }
       if (!restored) engine.restore(resume!.state.engine);
       hooks.onLive?.({ warmupBars: warmed, from: liveFrom });
+      const side = liveSideFeeds({ source, engine, manager, symbols: config.symbols, signal: stop.signal, from: liveFrom, inTurn, warn: (message) => hooks.onWarning?.(message) });
       let live = 0;
       let latest = -Infinity;
       if (hooks.maxBars !== 0 && !stop.signal.aborted) {
@@ -120,6 +132,8 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
           if (++live >= (hooks.maxBars ?? Infinity)) break;
         }
       }
+      await side.stop();
+      await serial;
       return { result: engine.finish(hooks.signal?.aborted === true), config, elapsedMs: performance.now() - started };
     } finally {
       hooks.signal?.removeEventListener('abort', onAbort);

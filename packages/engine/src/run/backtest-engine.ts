@@ -1,8 +1,9 @@
-import { isWholeMultiple, TIMEFRAMES, type Bar, type Fill, type Timeframe } from '@trading-orchestrator/plugin-api';
+import { isWholeMultiple, TIMEFRAMES, type Bar, type Fill, type Tick, type Timeframe } from '@trading-orchestrator/plugin-api';
 import { FillBooking } from '../stages/fill-booking.js';
 import { EquityRecorder } from '../stages/equity-recorder.js';
 import { OrderDesk } from '../stages/order-desk.js';
 import { PluginBars } from '../stages/plugin-bars.js';
+import { PluginTicks } from '../stages/plugin-ticks.js';
 import { BarAggregator } from './bar-aggregator.js';
 import type { BacktestOptions, BacktestResult, EngineState } from './engine-types.js';
 import { RunContext } from './run-context.js';
@@ -40,6 +41,7 @@ export class BacktestEngine {
   private readonly desk: OrderDesk;
   private readonly fills: FillBooking;
   private readonly plugins: PluginBars;
+  private readonly ticks: PluginTicks;
   /** Builds the coarser timeframes strategies asked for; undefined when none did. */
   private readonly aggregator: BarAggregator | undefined;
   /** Set by the run's abort signal: the run stops before the next bar. */
@@ -59,6 +61,21 @@ export class BacktestEngine {
       built,
       TIMEFRAMES.filter((t) => !built.includes(t)),
     );
+    this.ticks = new PluginTicks(this.ctx, this.desk, this.plugins);
+  }
+
+  /** Whether a strategy of the run implements `onTick`: a live session streams trade prints only then. */
+  get wantsTicks(): boolean {
+    return this.ticks.wanted;
+  }
+
+  /**
+   * A trade print of a live session, between two bars: published on `tick` and handed to the strategies'
+   * `onTick`; their signals are acted on at the symbol's first bar opening after it. Never call it while a bar's
+   * `process` is still pending.
+   */
+  tick(tick: Tick): void | Promise<void> {
+    return this.ticks.tick(tick);
   }
 
   /**

@@ -14,6 +14,7 @@ export class Listeners {
   fill = false;
   trade = false;
   position = false;
+  tick = false;
 
   constructor(private readonly bus: EventBus) {}
 
@@ -33,5 +34,6 @@ export class Listeners {
     this.fill = bus.hasSubscribers('fill');
     this.trade = bus.hasSubscribers('trade');
     this.position = bus.hasSubscribers('position');
+    this.tick = bus.hasSubscribers('tick');
   }
 }

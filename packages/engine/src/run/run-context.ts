@@ -108,6 +108,7 @@ export class RunContext {
         account: this.ledger.slice(slot.instanceId, toCents(options.capital * slot.allocation)),
         onBar: manager.guard.site(plugin.guarded, 'onBar', plugin.instance!),
         onFill: manager.guard.site(plugin.guarded, 'onFill', plugin.instance!),
+        onTick: (plugin.instance as { onTick?: unknown }).onTick === undefined ? undefined : manager.guard.site(plugin.guarded, 'onTick', plugin.instance!),
         symbols: symbols === undefined ? undefined : new Set(symbols),
         pyramiding: slot.pyramiding ?? 0,
         warmupBars: Math.max(0, Math.floor((plugin.instance as { warmupBars?: number }).warmupBars ?? 0)),

@@ -21,6 +21,8 @@ export interface SlotState {
   readonly account: StrategySlice;
   readonly onBar: HookSite;
   readonly onFill: HookSite;
+  /** Its `onTick`, when it has one: trade prints of a live session reach it. */
+  readonly onTick: HookSite | undefined;
   /** The symbols it may trade; undefined: any. */
   readonly symbols: ReadonlySet<string> | undefined;
   readonly pyramiding: number;

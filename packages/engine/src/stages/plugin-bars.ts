@@ -158,6 +158,17 @@ export class PluginBars {
     this.desk.queue(track, { signal, time: now, close, timeframe: bar.timeframe });
   }
 
+  /** Bars of a symbol's fed series seen so far: what its warm-up is counted in. */
+  barsSeen(symbol: string): number {
+    const fed = this.ctx.options.timeframe;
+    return fed === undefined ? this.seenOfSymbol(symbol) : (this.seen.get(symbol, fed)?.bars ?? 0);
+  }
+
+  /** The timeframe a symbol is fed in: the run's, or (when the run names none) that of its first bar. */
+  fedTimeframeOf(symbol: string): Timeframe | undefined {
+    return this.ctx.options.timeframe ?? this.fedTimeframe.get(symbol);
+  }
+
   /** Bars seen of a symbol in its one fed series (a run that names no timeframe feeds one per symbol). */
   private seenOfSymbol(symbol: string): number {
     const series = this.seen.ofSymbol(symbol);

@@ -33,8 +33,8 @@ export const capabilitiesSchema = z.object({
   symbols: z.array(z.string().min(1)).min(1).optional(),
   /** Markets, e.g. "crypto", "equities", "fx". */
   markets: z.array(z.string().min(1)).min(1).optional(),
-  /** For data plugins: "historical", "live", "quotes". */
-  feeds: z.array(z.enum(['historical', 'live', 'quotes'])).min(1).optional(),
+  /** For data plugins: "historical" bars, "live" bars, "quotes" (top of book), "ticks" (trade prints). */
+  feeds: z.array(z.enum(['historical', 'live', 'quotes', 'ticks'])).min(1).optional(),
 });
 
 export const pluginManifestSchema = z.object({

@@ -1,6 +1,6 @@
 import type { Bar, EpochMs } from '../domain/bar.js';
 import type { InstrumentSpec } from '../domain/instrument.js';
-import type { Quote } from '../domain/quote.js';
+import type { Quote, Tick } from '../domain/quote.js';
 import type { Timeframe } from '../domain/timeframe.js';
 import type { PluginLifecycle } from './lifecycle.js';
 import type { MaybePromise } from './maybe-promise.js';
@@ -26,6 +26,11 @@ export interface LiveQuotesRequest {
   readonly signal: AbortSignal;
 }
 
+export interface LiveTicksRequest {
+  readonly symbols: readonly string[];
+  readonly signal: AbortSignal;
+}
+
 /** A live bar: `closed: false` while the bar is still forming, `closed: true` exactly once when it is final. */
 export interface BarUpdate {
   readonly bar: Bar;
@@ -39,6 +44,11 @@ export interface DataProvider extends PluginLifecycle {
   liveBars?(request: LiveBarsRequest): AsyncIterable<BarUpdate>;
   /** Top of book as the venue pushes it, or as the source polls it; ends when `signal` aborts. */
   liveQuotes?(request: LiveQuotesRequest): AsyncIterable<Quote>;
+  /**
+   * Every trade print as the venue reports it, in order per symbol; ends when `signal` aborts. A paper or live
+   * session hands each to the strategies' `onTick` and publishes it on the `tick` topic.
+   */
+  liveTicks?(request: LiveTicksRequest): AsyncIterable<Tick>;
   quote?(symbol: string): MaybePromise<Quote>;
   /** Symbols this source can serve. */
   symbols?(): MaybePromise<readonly string[]>;

@@ -16,6 +16,10 @@ export interface Strategy extends PluginLifecycle {
   readonly warmupBars: number;
   /** Called once per closed bar, in time order per symbol. */
   onBar(bar: Bar): MaybePromise<SignalOutput>;
+  /**
+   * A trade print, in a paper or live session whose data plugin streams them (`liveTicks`). A signal made here is
+   * queued like one made on a bar and acted on at the symbol's next bar; a backtest has no ticks.
+   */
   onTick?(tick: Tick): MaybePromise<SignalOutput>;
   /** An external alert routed to this strategy (see `ExternalAlert`). */
   onAlert?(alert: ExternalAlert): MaybePromise<SignalOutput>;

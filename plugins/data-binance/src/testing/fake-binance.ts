@@ -40,6 +40,8 @@ export interface FakeBinance {
   pushKline(marketId: string, interval: string, row: KlineRow, closed: boolean): void;
   /** Sends a 24hrTicker event built from a REST-style ticker body to the sockets subscribed to it. */
   pushTicker(marketId: string, ticker: Readonly<Record<string, string>>): void;
+  /** Sends a trade event (a print of `quantity` at `price`; `buyerIsMaker` makes the aggressor a seller). */
+  pushTrade(marketId: string, trade: { readonly id: number; readonly time: number; readonly price: string; readonly quantity: string; readonly buyerIsMaker?: boolean }): void;
   /** Cuts every websocket connection without a close frame. */
   dropSockets(): void;
   /** Resolves once some socket is subscribed to `stream` (e.g. btcusdt@kline_1m). */
@@ -196,6 +198,9 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
         b: t['bidPrice'], B: t['bidQty'], a: t['askPrice'], A: t['askQty'], o: t['openPrice'], h: t['highPrice'], l: t['lowPrice'], v: t['volume'], q: t['quoteVolume'],
         O: Number(t['openTime']), C: Number(t['closeTime']), F: Number(t['firstId']), L: Number(t['lastId']), n: Number(t['count']),
       });
+    },
+    pushTrade(marketId, t) {
+      broadcast(`${marketId.toLowerCase()}@trade`, { e: 'trade', E: t.time, s: marketId, t: t.id, p: t.price, q: t.quantity, T: t.time, m: t.buyerIsMaker === true, M: true });
     },
     dropSockets() {
       for (const s of subscribers) s.socket.terminate();
