@@ -66,12 +66,12 @@ describe('trading-orchestrator backtest (the default job)', () => {
     expect(err.split('\n').filter((l) => l !== '' && !l.startsWith('progress: '))).toEqual([]);
     expect(code).toBe(0);
     const lines = out.split('\n');
-    expect(lines[1]).toMatch(/^Backtest: SPY, BTC\/USD 1d from 2016-01-01 to 2019-10-17 \(data-file\), 2327 bars in \d+\.\d\d s \(\d+ bars\/s\)$/);
+    expect(lines[1]).toMatch(/^Backtest: SPY, BTC\/USD 1d from 2015-06-01 to 2019-10-17 \(data-file\), 2691 bars in \d+\.\d\d s \(\d+ bars\/s\)$/);
     expect(lines[3]).toMatch(/^STRATEGY\s+TRADES\s+WIN\s+RETURN\s+SHARPE\s+MAX DD\s+PF\s+DENIED\s+EQUITY$/);
     for (const id of ['ma-crossover', 'rsi-mean-reversion', 'bollinger-reversion', 'account']) expect(out).toMatch(new RegExp(`^${id}\\s+\\d+\\s+\\d+\\.\\d\\d%`, 'm'));
-    // Holding both markets from 2016 on: SPY about 1.4 times over, bitcoin about 18 times over.
-    expect(out).toMatch(/^buy & hold\s+-\s+-\s+892\.\d\d%\s+1\.24\s+81\.47%\s+-\s+-\s+99\d{4}\.\d\d$/m);
-    expect(out).toContain('buy and hold: SPY, BTC/USD in equal parts, bought at the first price after warm-up, no fees');
+    // Holding both markets from the end of the warm-up on: SPY about 1.4 times over, bitcoin about 16 times over.
+    expect(out).toMatch(/^buy & hold\s+-\s+-\s+837\.54%\s+1\.14\s+81\.36%\s+-\s+-\s+937541\.13$/m);
+    expect(out).toContain('buy and hold: SPY, BTC/USD in equal parts, bought at the first price after the run's warm-up, no fees');
     expect(out).toMatch(/^cash \d+\.\d\d, fees \d+\.\d\d, realised -?\d+\.\d\d, unrealised -?\d+\.\d\d, open positions \d+$/m);
     expect(out).toContain(`report: ${join(dir, 'trading-orchestrator-report.html')}`);
     const html = readFileSync(join(dir, 'trading-orchestrator-report.html'), 'utf8');
@@ -93,7 +93,7 @@ describe('trading-orchestrator backtest (the default job)', () => {
     const a = await cli('--project', runnerDir, '--no-cache', '--json', '--no-journal');
     const b = await cli('--project', runnerDir, '--no-cache', '--json', '--no-journal');
     expect(b.out).toBe(a.out);
-    expect((JSON.parse(a.out) as { bars: number }).bars).toBe(2_327);
+    expect((JSON.parse(a.out) as { bars: number }).bars).toBe(2_691);
   });
 });
 

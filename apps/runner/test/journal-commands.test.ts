@@ -25,7 +25,7 @@ describe('the journal from the command line', () => {
     expect(csv[0]).toBe('strategyId,symbol,direction,quantity,entryTime,exitTime,pnl,fees,exitReason');
     expect(csv.length).toBeGreaterThan(40);
     const equity = JSON.parse((await cli('journal', 'export', '1', '--journal', 'runs.db', '--what', 'equity', '--format', 'json')).out) as { time: number; equity: number }[];
-    expect(equity[0]).toEqual({ time: Date.UTC(2016, 0, 1), strategyId: '', equity: 100_000 });
+    expect(equity[0]).toEqual({ time: Date.UTC(2015, 5, 1), strategyId: '', equity: 100_000 });
     const onlyBollinger = (await cli('journal', 'export', '1', '--journal', 'runs.db', '--strategy', 'bollinger-reversion')).out.split('\n').slice(1, -1);
     expect(onlyBollinger.length).toBeGreaterThan(20);
     expect(onlyBollinger.every((l) => l.startsWith('bollinger-reversion,'))).toBe(true);

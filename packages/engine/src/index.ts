@@ -9,6 +9,7 @@ export { computeMetrics, MIN_ANNUALISED_DAYS, type ClosedTrade, type Drawdown, t
 export { RunningMetrics, type RunningMetricsState } from './metrics/running-metrics.js';
 export { EquitySampler, type EquitySamplerState } from './metrics/equity-sampler.js';
 export { BuyAndHold, type BenchmarkResult, type BuyAndHoldState } from './metrics/buy-and-hold.js';
+export { IndicatorBoard } from './indicators/indicator-board.js';
 export { EXIT_REASONS, TradeLog, type TradeExitReason, type TradeRecord } from './metrics/trade-log.js';
 export { PositionSizer, sizingRule, type SizingRule } from './sizing/position-sizer.js';
 export { BacktestEngine } from './run/backtest-engine.js';

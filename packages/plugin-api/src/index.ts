@@ -13,7 +13,7 @@ export type { PositionDelta, PositionTarget, Signal, SignalMetadata, SignalSide,
 export { TIMEFRAMES, barCloseTime, barOpenTime, isTimeframe, isWholeMultiple, timeframeToMs, type Timeframe } from './domain/timeframe.js';
 
 export type { Broker, BrokerPluginContext } from './plugin/broker.js';
-export type { PluginClock, PluginContext, PluginLogger } from './plugin/context.js';
+export type { IndicatorReader, PluginClock, PluginContext, PluginLogger } from './plugin/context.js';
 export type { BarUpdate, DataProvider, HistoricalBarsRequest, LiveBarsRequest, LiveQuotesRequest, LiveTicksRequest } from './plugin/data.js';
 export {
   isPluginDefinition,

@@ -9,7 +9,7 @@ export const SAMPLES_DIR = join(runnerPackageDir(), 'samples');
 
 /**
  * The job the runner does with no config: offline and reproducible, on real markets a trader knows (SPY and
- * BTC/USD, daily, 2016 to October 2019: a calm uptrend, a bubble and its crash), every kind of plugin at its
+ * BTC/USD, daily, late 2015 to October 2019: a calm uptrend, a bubble and its crash), every kind of plugin at its
  * defaults, measured against buying and holding the same two markets.
  */
 export const DEFAULT_RUN: RunConfigInput = {
@@ -25,7 +25,8 @@ export const DEFAULT_RUN: RunConfigInput = {
   },
   symbols: ['SPY', 'BTC/USD'],
   timeframe: '1d',
-  start: '2016-01-01',
+  // The first 200 days of each symbol warm the strategies up: trading starts in the winter of 2015/16.
+  start: '2015-06-01',
   end: '2019-10-17',
   warmupBars: 200,
   // Bitcoin trades every day, so the account is marked every calendar day.

@@ -41,9 +41,9 @@ data:
 
 symbols: [SPY, BTC/USD]
 timeframe: 1d
-start: 2016-01-01          # required: the first bar traded (inclusive, UTC)
+start: 2015-06-01          # required: the first bar (inclusive, UTC)
 end: 2019-10-17            # required: the end (exclusive)
-warmupBars: 200            # bars of each symbol before start that only warm strategies up
+warmupBars: 200            # each symbol's first bars from start that only warm strategies up (no orders)
 periodsPerYear: 365        # bitcoin trades every day; 252 for equities alone
 capital: 100000
 currency: USD

@@ -1,6 +1,6 @@
 import { dirname, isAbsolute } from 'node:path';
 import { PluginManager, type EventBus, type PluginSpec } from '@trading-orchestrator/core-manager';
-import { BacktestEngine, mergePages, sizingRule, type BacktestOptions, type BacktestResult, type SizingRule } from '@trading-orchestrator/engine';
+import { BacktestEngine, IndicatorBoard, mergePages, sizingRule, type BacktestOptions, type BacktestResult, type SizingRule } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, timeframeToMs, type DataProvider, type InstrumentSpec, type PluginClock } from '@trading-orchestrator/plugin-api';
 import { instrumentsOf } from './data-instruments.js';
 import { endOnAbort, untilAborted } from './interruption.js';
@@ -91,10 +91,13 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
   const specs: PluginSpec[] = [
     { plugin: entry('data'), instanceId: `data:${config.data.plugin}`, ...settings(config.data, 'data', configDir) },
     ...strategies.map(({ s, i }) => ({ plugin: entry(`strategies[${i}]`), instanceId: s.id ?? s.plugin, ...settings(s, `strategies[${i}]`, configDir) })),
+    ...config.indicators.map((x, i) => ({ plugin: entry(`indicators[${i}]`), instanceId: x.id ?? x.plugin, ...settings(x, `indicators[${i}]`, configDir) })),
     ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}]`), instanceId: r.id ?? r.plugin, ...settings(r, `risk[${i}]`, configDir) })),
     { plugin: entry('broker'), instanceId: brokerInstanceId(config), ...settings(config.broker, 'broker', configDir) },
   ].map(restored);
-  const manager = new PluginManager(options.clock === undefined ? {} : { clock: options.clock });
+  // Made before the plugins start, whose contexts hold it; the engine feeds it.
+  const indicators = new IndicatorBoard();
+  const manager = new PluginManager({ indicators, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   try {
     await untilAborted(manager.load(specs), options.signal, 'loading the plugins');
     await untilAborted(manager.start(), options.signal, 'starting the plugins');
@@ -118,6 +121,7 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
       manager,
       brokerId: brokerInstanceId(config),
       riskIds: config.risk.map((r) => r.id ?? r.plugin),
+      indicators: { board: indicators, ids: config.indicators.map((x) => x.id ?? x.plugin) },
       timeframe: config.timeframe,
       symbols: config.symbols,
       strategies: strategies.map(({ s }) => ({

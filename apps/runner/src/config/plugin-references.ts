@@ -31,7 +31,7 @@ export function pluginReferences(document: unknown): PluginReference[] {
     refs.push({ path, id: plugin, kind, config: isObject(entry) ? (entry['config'] ?? {}) : {} });
   };
   add('data', document['data'], 'data');
-  for (const [list, kind] of [['strategies', 'strategy'], ['risk', 'risk']] as const) {
+  for (const [list, kind] of [['strategies', 'strategy'], ['indicators', 'indicator'], ['risk', 'risk']] as const) {
     const entries = document[list];
     if (Array.isArray(entries)) entries.forEach((entry, i) => add(`${list}[${i}]`, entry, kind));
   }

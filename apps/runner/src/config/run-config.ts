@@ -102,6 +102,11 @@ export const runConfigSchema = z
     periodsPerYear: z.number().positive().optional(),
     riskFreeRate: z.number().min(0).max(1).default(0),
     strategies: z.array(strategyEntry).min(1),
+    /**
+     * Indicator plugins, updated with every bar of the run's timeframe before the strategies see it; plugins read
+     * them through their context (`indicators.value(id, symbol)`). `id` names the instance (default its plugin id).
+     */
+    indicators: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: pluginConfig, timeLimits })).default([]),
     /** Risk plugins, asked in this order. */
     risk: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: pluginConfig, timeLimits })).default([]),
     /** The broker: the built-in paper broker unless `plugin` names an installed broker plugin. */

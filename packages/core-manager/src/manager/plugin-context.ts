@@ -1,5 +1,6 @@
 import type {
   BrokerPluginContext,
+  IndicatorReader,
   Fill,
   Order,
   PluginClock,
@@ -27,6 +28,7 @@ export interface ContextDeps {
   readonly log: LogSink;
   /** Burst and sustained rate of events one plugin may publish. */
   readonly eventRate: { readonly burst: number; readonly perSecond: number };
+  readonly indicators?: IndicatorReader;
 }
 
 function loggerFor(pluginId: string, log: LogSink): PluginLogger {
@@ -77,6 +79,7 @@ export function createPluginContext(plugin: ManagedPlugin, deps: ContextDeps, re
     clock,
     signal: abort.signal,
     ...(plugin.spec.configDir === undefined ? {} : { configDir: plugin.spec.configDir }),
+    ...(deps.indicators === undefined ? {} : { indicators: deps.indicators }),
     ...(restoredState === undefined ? {} : { restoredState }),
     subscribe: (topic: PluginTopic, handler: (payload: never) => void) =>
       bus.subscribe(

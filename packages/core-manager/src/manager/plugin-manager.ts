@@ -3,6 +3,7 @@ import {
   DependencyFailedError,
   LoadFailedError,
   validateConfig,
+  type IndicatorReader,
   type PluginClock,
   type PluginInstanceByKind,
   type PluginKind,
@@ -33,6 +34,8 @@ export interface PluginManagerOptions {
   readonly historyLimit?: number;
   /** Events a plugin may publish: burst and sustained per second. Default 1,000 and 1,000. */
   readonly eventRate?: { readonly burst: number; readonly perSecond: number };
+  /** The run's indicator values, handed to every plugin's context (`context.indicators`). */
+  readonly indicators?: IndicatorReader;
 }
 
 export interface StartReport {
@@ -62,6 +65,7 @@ export class PluginManager {
   readonly bus: EventBus;
   readonly guard: HookGuard;
   private readonly clock: PluginClock;
+  private readonly indicators: IndicatorReader | undefined;
   private readonly log: LogSink;
   private readonly historyLimit: number;
   private readonly eventRate: { readonly burst: number; readonly perSecond: number };
@@ -74,6 +78,7 @@ export class PluginManager {
   constructor(options: PluginManagerOptions = {}) {
     this.bus = options.bus ?? new EventBus();
     this.clock = options.clock ?? { now: () => Date.now() };
+    this.indicators = options.indicators;
     this.log = options.log ?? defaultLog;
     this.historyLimit = options.historyLimit ?? 64;
     this.eventRate = options.eventRate ?? { burst: 1_000, perSecond: 1_000 };
@@ -345,7 +350,7 @@ export class PluginManager {
 
   private async initAndStart(p: ManagedPlugin, restoredState: unknown): Promise<Error | undefined> {
     p.machine.transition('initialising', 'init');
-    const context = createPluginContext(p, { bus: this.bus, guard: this.guard, clock: this.clock, log: this.log, eventRate: this.eventRate }, restoredState);
+    const context = createPluginContext(p, { bus: this.bus, guard: this.guard, clock: this.clock, log: this.log, eventRate: this.eventRate, ...(this.indicators === undefined ? {} : { indicators: this.indicators }) }, restoredState);
     const t0 = performance.now();
     const instance = await this.guard.call(this.guard.site(p.guarded, 'init', p.definition!), context);
     p.timings.initMs = performance.now() - t0;

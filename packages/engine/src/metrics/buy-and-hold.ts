@@ -21,8 +21,8 @@ export interface BuyAndHoldState {
 
 /**
  * The question every strategy must answer: did it beat holding the market? The capital is split equally across
- * the run's symbols; each share buys its symbol at the first price the run records for it after warm-up and holds
- * it to the end, with no fees. Its equity is booked at every time the account's is, so the curves and the figures
+ * the run's symbols; each share buys its symbol at its first price once the run's warm-up is over for it (when the
+ * strategies may first trade it) and holds it to the end, with no fees. Its equity is booked at every time the account's is, so the curves and the figures
  * compare point by point.
  */
 export class BuyAndHold {
@@ -32,6 +32,8 @@ export class BuyAndHold {
   private readonly share: number;
   readonly curve: EquitySampler;
   readonly metrics: RunningMetrics;
+  /** Whether the run's warm-up is over for a symbol: until then its share waits in cash. Set by the engine. */
+  ready: (symbol: string) => boolean = () => true;
 
   constructor(
     private readonly capital: number,
@@ -56,6 +58,7 @@ export class BuyAndHold {
       if (!(price > 0)) continue;
       let units = this.units[i]!;
       if (Number.isNaN(units)) {
+        if (!this.ready(this.symbols[i]!)) continue;
         units = this.units[i] = this.share / price;
         this.cash -= this.share;
         value -= this.share;
@@ -69,7 +72,7 @@ export class BuyAndHold {
   result(): BenchmarkResult {
     const last = this.curve.points().at(-1);
     return {
-      description: `buy and hold: ${this.symbols.join(', ')}${this.symbols.length > 1 ? ' in equal parts' : ''}, bought at the first price after warm-up, no fees`,
+      description: `buy and hold: ${this.symbols.join(', ')}${this.symbols.length > 1 ? ' in equal parts' : ''}, bought at the first price after the run's warm-up, no fees`,
       finalEquity: last?.equity ?? this.capital,
       equity: this.curve.points(),
       metrics: this.metrics.length >= 2 ? this.metrics.result() : undefined,

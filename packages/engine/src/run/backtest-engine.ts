@@ -62,6 +62,9 @@ export class BacktestEngine {
       TIMEFRAMES.filter((t) => !built.includes(t)),
     );
     this.ticks = new PluginTicks(this.ctx, this.desk, this.plugins);
+    // Buy and hold buys a symbol when the strategies may first trade it: after the run's warm-up bars of it.
+    const warmup = options.warmupBars ?? 0;
+    this.ctx.benchmark.ready = (symbol) => this.plugins.barsSeen(symbol) > warmup;
   }
 
   /** Whether a strategy of the run implements `onTick`: a live session streams trade prints only then. */

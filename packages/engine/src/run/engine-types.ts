@@ -1,6 +1,7 @@
 import type { PluginManager } from '@trading-orchestrator/core-manager';
 import type { InstrumentSpec, PortfolioSnapshot, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
 import type { AccountRules } from '../account/buying-power.js';
+import type { IndicatorBoard } from '../indicators/indicator-board.js';
 import type { BenchmarkResult, BuyAndHoldState } from '../metrics/buy-and-hold.js';
 import type { EquitySamplerState } from '../metrics/equity-sampler.js';
 import type { EquityPoint, PerformanceMetrics } from '../metrics/metrics.js';
@@ -37,6 +38,12 @@ export interface BacktestOptions {
   readonly brokerId: string;
   /** Risk plugin instance ids in the order the gate asks them. */
   readonly riskIds: readonly string[];
+  /**
+   * The run's indicator plugins (instance ids) and the board plugins read them from: the same board the manager
+   * handed to the plugins' contexts (`PluginManagerOptions.indicators`). Each fed bar updates them before the
+   * strategies see it.
+   */
+  readonly indicators?: { readonly board: IndicatorBoard; readonly ids: readonly string[] };
   readonly strategies: readonly StrategySlot[];
   /** The symbols the run trades: a signal for another is refused. Absent: any symbol the bars bring. */
   readonly symbols?: readonly string[];

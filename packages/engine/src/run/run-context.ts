@@ -1,6 +1,7 @@
 import { RiskGate, type EventBus, type HookGuard, type HookSite, type ManagedPlugin, type PluginManager, type RiskVerdict } from '@trading-orchestrator/core-manager';
 import type { Broker, OrderSide, Signal } from '@trading-orchestrator/plugin-api';
 import { DEFAULT_ACCOUNT, type AccountRules } from '../account/buying-power.js';
+import type { IndicatorBoard } from '../indicators/indicator-board.js';
 import { InstrumentBook } from '../instruments/instruments.js';
 import { BuyAndHold } from '../metrics/buy-and-hold.js';
 import { EquitySampler } from '../metrics/equity-sampler.js';
@@ -55,6 +56,8 @@ export class RunContext {
   readonly tradingSlots: readonly SlotState[];
   readonly slotById = new Map<string, SlotState>();
   readonly risk: RiskMember[];
+  /** The run's indicators, or undefined when it has none (the bar then skips them without a call). */
+  readonly indicators: IndicatorBoard | undefined;
   readonly broker: BrokerHooks;
   readonly denials: Denial[] = [];
   /** The account's curve (thinned, for the result) and metrics (over every point). */
@@ -132,6 +135,9 @@ export class RunContext {
       const plugin = this.require(id, 'risk');
       return { plugin, onBar: manager.guard.site(plugin.guarded, 'onBar', plugin.instance!), onFill: manager.guard.site(plugin.guarded, 'onFill', plugin.instance!), active: false };
     });
+    const indicators = options.indicators;
+    if (indicators !== undefined && indicators.ids.length > 0) indicators.board.bind(manager, indicators.ids);
+    this.indicators = indicators === undefined || indicators.ids.length === 0 ? undefined : indicators.board;
     const broker = this.require(options.brokerId, 'broker');
     this.broker = {
       plugin: broker,

@@ -59,9 +59,10 @@ export class PluginBars {
     );
   }
 
-  /** The risk plugins' `onBar`, from plugin `from` on. */
+  /** The run's indicators (updated first, so risk plugins and strategies read this bar's values), then the risk plugins' `onBar`, from plugin `from` on. */
   risk(bar: Bar, from: number): void | Promise<void> {
     const { guard, risk } = this.ctx;
+    if (from === 0 && this.ctx.indicators !== undefined) this.ctx.indicators.update(bar, guard);
     for (let at = from; at < risk.length; at++) {
       const r = risk[at]!;
       const site = r.onBar;

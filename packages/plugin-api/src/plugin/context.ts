@@ -13,6 +13,18 @@ export interface PluginClock {
   now(): EpochMs;
 }
 
+/** The latest outputs of the indicator plugins a run configures, per symbol. */
+export interface IndicatorReader {
+  /** The ids of the run's indicators. */
+  readonly ids: readonly string[];
+  /**
+   * The latest value of indicator `id`'s output (its first by default, or the one named, e.g. `"upper"`) for
+   * `symbol`, updated with each of the symbol's bars before strategies see the bar; NaN while it warms up. An id or
+   * output the run does not have throws, naming what it has.
+   */
+  value(id: string, symbol: string, output?: string): number;
+}
+
 /** What the host hands a plugin when it initialises it. */
 export interface PluginContext<Config> {
   /** The id this instance runs under (the manifest id, or an alias the user configured). */
@@ -33,6 +45,11 @@ export interface PluginContext<Config> {
    * use the current folder then.
    */
   readonly configDir?: string;
+  /**
+   * The run's indicators (its `indicators:` list), as of the bar being handed to this plugin: a strategy reads
+   * `indicators.value('rsi14', bar.symbol)` in `onBar`. Absent on hosts without indicator support.
+   */
+  readonly indicators?: IndicatorReader;
   /** State returned by the previous instance's `snapshot()` when the host reloads the plugin. */
   readonly restoredState?: unknown;
   /**
