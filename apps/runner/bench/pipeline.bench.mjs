@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PluginManager } from '@trading-orchestrator/core-manager';
-import { BacktestEngine, EquitySampler, InstrumentBook, Ledger, paperBroker, PositionSizer, roundQuantity, RunningMetrics, toCents } from '@trading-orchestrator/engine';
+import { BacktestEngine, BuyAndHold, EquitySampler, InstrumentBook, Ledger, paperBroker, PositionSizer, roundQuantity, RunningMetrics, toCents } from '@trading-orchestrator/engine';
 import { Journal } from '@trading-orchestrator/journal';
 import { riskGuards } from '@trading-orchestrator/risk-guards';
 import { varRiskManager } from '@trading-orchestrator/risk-var';
@@ -102,7 +102,7 @@ async function pipeline(journalPath) {
   await journal?.ready();
   const detach = journal?.attach(manager.bus, journal.startRun({ label: 'bench', mode: 'backtest', config: {}, startedAt: 0 }));
   // Positions still open at the end stay open, as in the hand-wired loop: the run's per-bar cost is what is measured.
-  const engine = new BacktestEngine({ manager, brokerId: 'paper', riskIds: RISKS, strategies: slots, capital: CAPITAL, periodsPerYear: PERIODS_PER_YEAR, closeAtEnd: false });
+  const engine = new BacktestEngine({ manager, brokerId: 'paper', riskIds: RISKS, strategies: slots, symbols: ['BTC'], capital: CAPITAL, periodsPerYear: PERIODS_PER_YEAR, closeAtEnd: false });
   const rss = rssProbe();
   const t0 = performance.now();
   const result = await engine.run(bars(), new AbortController().signal);
@@ -134,6 +134,8 @@ async function handWired() {
   // The engine's result keeps its curves thinned to 2,048 points (`keepEquityPoints`), and so does this loop.
   const accountCurve = new EquitySampler(2_048);
   const sliceCurves = STRATEGIES.map(() => new EquitySampler(2_048));
+  // Buy and hold of the run's symbol, booked with the account's equity, as the engine's result carries it.
+  const benchmark = new BuyAndHold(CAPITAL, ['BTC'], 2_048, { periodsPerYear: PERIODS_PER_YEAR }, (symbol) => ledger.priceOf(symbol));
   // Per strategy, as the engine keeps them: the orders that may still fill, and the signal waiting for the next bar.
   const orderIds = STRATEGIES.map(() => []);
   const pending = STRATEGIES.map(() => undefined);
@@ -147,6 +149,7 @@ async function handWired() {
     const exposed = ledger.isExposed();
     account.addPoint(time, equity, exposed);
     accountCurve.add(time, equity, exposed);
+    benchmark.record(time);
     for (let s = 0; s < STRATEGIES.length; s++) {
       const slice = accounts[s].equity();
       const sliceExposed = accounts[s].isExposed();

@@ -71,7 +71,7 @@ describe('trading-orchestrator backtest (the default job)', () => {
     for (const id of ['ma-crossover', 'rsi-mean-reversion', 'bollinger-reversion', 'account']) expect(out).toMatch(new RegExp(`^${id}\\s+\\d+\\s+\\d+\\.\\d\\d%`, 'm'));
     // Holding both markets from the end of the warm-up on: SPY about 1.4 times over, bitcoin about 16 times over.
     expect(out).toMatch(/^buy & hold\s+-\s+-\s+837\.54%\s+1\.14\s+81\.36%\s+-\s+-\s+937541\.13$/m);
-    expect(out).toContain('buy and hold: SPY, BTC/USD in equal parts, bought at the first price after the run's warm-up, no fees');
+    expect(out).toContain('buy and hold: SPY, BTC/USD in equal parts, bought at the first price after the run\'s warm-up, no fees');
     expect(out).toMatch(/^cash \d+\.\d\d, fees \d+\.\d\d, realised -?\d+\.\d\d, unrealised -?\d+\.\d\d, open positions \d+$/m);
     expect(out).toContain(`report: ${join(dir, 'trading-orchestrator-report.html')}`);
     const html = readFileSync(join(dir, 'trading-orchestrator-report.html'), 'utf8');

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection, SqliteStatement } from './sqlite/connection.js';
 
 /** Inserts `rows[i]` into the table `tables[i]`, for every i, in one transaction. */
 export type BatchWriter = (tables: readonly string[], rows: readonly (readonly unknown[])[]) => void;
@@ -10,9 +10,9 @@ const CHUNK = 32;
  * The batch writer of the writer thread and of the inline writer. Rows are grouped by table (their order across
  * tables does not matter: each carries its own sequence number).
  */
-export function createBatchWriter(db: Database.Database, columnsByTable: Readonly<Record<string, number>>): BatchWriter {
-  const statements = new Map<string, Database.Statement>();
-  const statement = (table: string, count: number): Database.Statement => {
+export function createBatchWriter(db: SqliteConnection, columnsByTable: Readonly<Record<string, number>>): BatchWriter {
+  const statements = new Map<string, SqliteStatement>();
+  const statement = (table: string, count: number): SqliteStatement => {
     const key = `${table}:${count}`;
     let s = statements.get(key);
     if (s === undefined) {

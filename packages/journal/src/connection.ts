@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqliteConnection } from './sqlite/connection.js';
 
 /**
  * Page cache per connection, in KiB. better-sqlite3 builds SQLite with a 16 MB default; the journal appends at
@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 export const PAGE_CACHE_KIB = 2_000;
 
 /** Sets up a connection to a journal file: WAL, so readers and the writer do not block each other. */
-export function configureConnection(db: Database.Database): void {
+export function configureConnection(db: SqliteConnection): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');

@@ -2,3 +2,4 @@ export { Journal, type EquityRow, type IgnoredSignalRow, type RunRow, type Trade
 export { JournalError } from './journal-error.js';
 export { toCsv } from './csv.js';
 export { EVENT_TABLES, SCHEMA_VERSION, type EventTable } from './schema.js';
+export { sqliteDriver, type SqliteDriver } from './sqlite/connection.js';

@@ -2,9 +2,9 @@ import { JournalError, unreadable } from './journal-error.js';
 import { dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { EventBus } from '@trading-orchestrator/core-manager';
-import Database from 'better-sqlite3';
 import { createBatchWriter } from './batch-writer.js';
 import { configureConnection } from './connection.js';
+import { openSqlite, sqliteCode, type SqliteConnection } from './sqlite/connection.js';
 import { WriterThread } from './writer-thread.js';
 import { EVENT_TABLES, MIGRATIONS, SCHEMA, SCHEMA_VERSION, type EventTable } from './schema.js';
 
@@ -77,7 +77,7 @@ const COLUMNS: Readonly<Record<EventTable, number>> = {
  * they see everything handed over. (`writer: 'inline'` writes on the calling thread instead.)
  */
 export class Journal {
-  private readonly db: Database.Database;
+  private readonly db: SqliteConnection;
   private tables: EventTable[] = [];
   private rows: Row[] = [];
   private readonly writeBatch: (tables: readonly EventTable[], rows: readonly Row[]) => void;
@@ -93,14 +93,14 @@ export class Journal {
     const dir = dirname(resolve(path));
     if (!existsSync(dir)) throw new JournalError(`cannot open the journal ${path}: folder ${dir} does not exist`, `create the folder, or choose another path with --journal`, 'JOURNAL_NOT_WRITABLE', path);
     try {
-      this.db = new Database(path);
+      this.db = openSqlite(path);
     } catch (error) {
       throw unreadable(path, error);
     }
     let version: number;
     try {
       configureConnection(this.db);
-      version = this.db.pragma('user_version', { simple: true }) as number;
+      version = Number(this.db.pragma('user_version'));
     } catch (error) {
       this.db.close();
       throw unreadable(path, error);
@@ -285,8 +285,7 @@ export class Journal {
       return query();
     } catch (error) {
       if (error instanceof JournalError) throw error;
-      const code = (error as { code?: unknown }).code;
-      if ((typeof code === 'string' && code.startsWith('SQLITE_')) || error instanceof SyntaxError) {
+      if (sqliteCode(error) !== undefined || error instanceof SyntaxError) {
         throw new JournalError(`the journal ${this.path} could not be read (${what}): ${(error as Error).message}; it was left as it was`, 'keep a copy; `sqlite3 <file> .recover` may save its runs; name a new file for the next run (--journal runs.db)', 'JOURNAL_DAMAGED', this.path);
       }
       throw error;

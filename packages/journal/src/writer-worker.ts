@@ -2,7 +2,7 @@
 // each in one transaction, and counts them in shared memory so that thread can wait for the writes
 // (Journal.settle) without an event loop turn.
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteConnection } from './sqlite/connection.js';
 import { createBatchWriter, type BatchWriter } from './batch-writer.js';
 import { configureConnection } from './connection.js';
 
@@ -35,10 +35,10 @@ function acknowledge(): void {
   Atomics.notify(state, 0);
 }
 
-let db: Database.Database | undefined;
+let db: SqliteConnection | undefined;
 let write: BatchWriter | undefined;
 try {
-  db = new Database(path);
+  db = openSqlite(path);
   configureConnection(db);
   write = createBatchWriter(db, columns);
 } catch (error) {

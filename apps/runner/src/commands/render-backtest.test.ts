@@ -12,7 +12,7 @@ const result = (unownedFills: number): BacktestResult => ({
   portfolio: { time: 0, currency: 'USD', cash: 1_000, equity: 1_000, positions: [], grossExposure: 0, netExposure: 0, realizedPnl: 0, unrealizedPnl: 0, feesPaid: 0 },
   denials: [],
   unownedFills,
-  benchmark: { description: 'buy and hold: X, bought at the first price after the run's warm-up, no fees', finalEquity: 1_000, equity: [], metrics: undefined },
+  benchmark: { description: 'buy and hold: X, bought at the first price after the run\'s warm-up, no fees', finalEquity: 1_000, equity: [], metrics: undefined },
 });
 
 describe('the backtest summary', () => {

@@ -53,7 +53,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
   if (journalFile.file !== undefined && journalFile.named !== 'default' && journalModule === undefined) {
     return fail(1, `${journalFile.named === 'option' ? '--journal' : `journal in ${values.config}`} needs ${JOURNAL_PACKAGE}, which is not installed`, `npm install ${JOURNAL_PACKAGE}, or keep no journal (--no-journal)`);
   }
-  const journal = journalFile.file === undefined ? undefined : journalModule?.Journal.open(journalFile.file);
+  const journal = journalFile.file === undefined ? undefined : openJournal(journalModule, journalFile, io);
   let runId = 0;
   const interrupts = listenForInterrupts(
     (line) => io.stderr.write(`\n${line}\n`),
@@ -154,6 +154,21 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
   } finally {
     interrupts.dispose();
     journal?.close();
+  }
+}
+
+/**
+ * The run's journal. When nobody asked for one (the default file) and this Node cannot run SQLite (Node 20 without
+ * better-sqlite3), the run goes on without it and says how to get one; a journal that was asked for fails the run.
+ */
+function openJournal(module: Awaited<ReturnType<typeof loadJournalModule>>, file: OutputFile, io: Io) {
+  if (module === undefined || file.file === undefined) return undefined;
+  try {
+    return module.Journal.open(file.file);
+  } catch (error) {
+    if (file.named !== 'default' || (error as { code?: unknown }).code !== 'JOURNAL_NO_SQLITE') throw error;
+    io.stderr.write(`warning: no journal is kept: ${(error as Error).message}\n  fix: ${(error as { fix: string }).fix}\n`);
+    return undefined;
   }
 }
 

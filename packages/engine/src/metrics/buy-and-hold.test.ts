@@ -19,7 +19,7 @@ describe('buy and hold', () => {
     expect(bh.result().equity.map((p) => p.equity)).toEqual([10_000, 50 * 110 + 5_000, 50 * 99 + 0.25 * 30_000]);
     expect(bh.result().finalEquity).toBe(12_450);
     expect(bh.result().metrics?.totalReturn).toBeCloseTo(0.245, 12);
-    expect(bh.result().description).toBe('buy and hold: SPY, BTC in equal parts, bought at the first price after the run's warm-up, no fees');
+    expect(bh.result().description).toBe('buy and hold: SPY, BTC in equal parts, bought at the first price after the run\'s warm-up, no fees');
   });
 
   it('continues from its state as if it had never stopped', () => {
