@@ -65,6 +65,7 @@ describe('indicator plugins in a run', () => {
     writeFileSync(join(dir, 'run.yaml'), run().replace('config: { indicator: rsi14, below', 'config: { indicator: rsi15, below'));
     const { code, out } = await runCli(dir, 'backtest', '--config', 'run.yaml', '--plugin-path', indicatorsPackage, '--plugin-path', reader, '--plugin-dir', pluginsDir, '--no-cache', '--no-journal', '--no-report');
     expect(code).toBe(0);
-    expect(out).toMatch(/^fixture-rsi-reader\s+0\s/m);
+    expect(out).toMatch(/^fixture-rsi-reader \(out of the run\)\s+0\s/m);
+    expect(out).toMatch(/fixture-rsi-reader: onBar failed \d+ times? \(e\.g\. [^)]*rsi15[^)]*rsi14/);
   });
 });

@@ -41,7 +41,7 @@ describe('the journal from the command line', () => {
     expect(await cli('journal', 'export', '1', '--what', 'orders')).toEqual({
       code: 2,
       out: '',
-      err: 'error: --what is trades, equity or ignored, got "orders"\n  usage: trading-orchestrator journal export <run id> [--what trades|equity|ignored] [--strategy <id>] [--format csv|json]\n',
+      err: 'error: --what is trades, equity, ignored or problems, got "orders"\n  usage: trading-orchestrator journal export <run id> [--what trades|equity|ignored|problems] [--strategy <id>] [--format csv|json]\n',
     });
     expect((await cli('journal', 'export', 'last')).err).toMatch(/^error: the run id is a whole number \(journal list shows them\), got "last"\n/);
   });

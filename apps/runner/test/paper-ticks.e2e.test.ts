@@ -45,6 +45,10 @@ describe('ticks and quotes in a paper session against a local Binance', () => {
     await new Promise((r) => setTimeout(r, 300));
     server.pushTicker('BTCUSDT', ticker(bar0![4], String(Number(bar0![4]) + 0.5), liveFrom + 20_000));
     await new Promise((r) => setTimeout(r, 300));
+    // A print that lies (dated 2099) is refused by the host before the strategy sees it, and said once; one priced 0
+    // the plugin itself drops.
+    server.pushTrade('BTCUSDT', { id: 0, time: liveFrom + 25_000, price: '0', quantity: '0.5' });
+    server.pushTrade('BTCUSDT', { id: 0, time: Date.UTC(2099, 0, 1), price: bar0![4], quantity: '0.5' });
     // A print during the first live bar: its open lies before the print, so the order waits for the next bar.
     server.pushTrade('BTCUSDT', { id: 1, time: liveFrom + 30_000, price: bar0![4], quantity: '0.5' });
     await new Promise((r) => setTimeout(r, 300));
@@ -56,6 +60,7 @@ describe('ticks and quotes in a paper session against a local Binance', () => {
     }
     const { code, out, err } = await session.done;
     expect(code, `${out}\n${err}`).toBe(0);
+    expect(err).toMatch(/refused a trade print from data plugin "data-binance" \(FROM_THE_FUTURE\): a print of 2099-01-01/);
     const db = new Database(join(dir, 'ticks.db'), { readonly: true });
     try {
       const signals = db.prepare('SELECT time, reason FROM signals').all() as { time: number; reason: string }[];

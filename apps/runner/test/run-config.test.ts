@@ -417,7 +417,7 @@ ${extra}`;
   it('prints the signals not acted on, by strategy and reason, and the trades closed at the end', async () => {
     const { code, out } = await backtest('run.yaml', longShort(''), { DATA_DIR: testDataDir() }, ['--no-journal', '--no-report']);
     expect(code).toBe(0);
-    expect(out).toMatch(/^signals not acted on \(the journal has each with its reason\): ma-crossover: SHORTING_NOT_ALLOWED ×\d+/m);
+    expect(out).toMatch(/^signals not acted on, or cut to what the account allows \(the journal has each with its reason\): ma-crossover: SHORTING_NOT_ALLOWED ×\d+/m);
   });
 });
 

@@ -1,5 +1,6 @@
 export { EventBus } from './events/event-bus.js';
 export type {
+  BarRefusedEvent,
   DroppedEventsEvent,
   EventMap,
   HandlerErrorEvent,
@@ -28,3 +29,4 @@ export { SignalRouter, type AlertRoute, type AlertRouteRule, type StrategyRoute 
 export { SignalTally, type InstanceTally, type ShadowComparison } from './routing/signal-tally.js';
 export { RingBuffer } from './util/ring-buffer.js';
 export { isThenable } from './util/thenable.js';
+export { deepFreeze, readOnlyIntent, readOnlyPortfolio, readOnlyPosition } from './util/read-only.js';

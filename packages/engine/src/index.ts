@@ -10,6 +10,8 @@ export { RunningMetrics, type RunningMetricsState } from './metrics/running-metr
 export { EquitySampler, type EquitySamplerState } from './metrics/equity-sampler.js';
 export { BuyAndHold, type BenchmarkResult, type BuyAndHoldState } from './metrics/buy-and-hold.js';
 export { IndicatorBoard } from './indicators/indicator-board.js';
+export { barProblem, checkedSeries, FUTURE_TOLERANCE_MS, type BarRefusal, type RefusedBar, type SeriesCheck } from './data/checked-series.js';
+export { tickProblem, type TickRefusal } from './data/tick-problem.js';
 export { EXIT_REASONS, TradeLog, type TradeExitReason, type TradeRecord } from './metrics/trade-log.js';
 export { PositionSizer, sizingRule, type SizingRule } from './sizing/position-sizer.js';
 export { BacktestEngine } from './run/backtest-engine.js';

@@ -1,4 +1,4 @@
-export { Journal, type EquityRow, type IgnoredSignalRow, type RunRow, type TradeRow } from './journal.js';
+export { Journal, type EquityRow, type IgnoredSignalRow, type PluginEventRow, type RunRow, type TradeRow } from './journal.js';
 export { JournalError } from './journal-error.js';
 export { toCsv } from './csv.js';
 export { EVENT_TABLES, SCHEMA_VERSION, type EventTable } from './schema.js';

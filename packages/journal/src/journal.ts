@@ -8,6 +8,15 @@ import { openSqlite, sqliteCode, type SqliteConnection } from './sqlite/connecti
 import { WriterThread } from './writer-thread.js';
 import { EVENT_TABLES, MIGRATIONS, SCHEMA, SCHEMA_VERSION, type EventTable } from './schema.js';
 
+export interface PluginEventRow {
+  readonly time: number;
+  readonly pluginId: string;
+  /** `hook-failure`, `bar-refused`, `events-dropped` or `state` (disabled, failed). */
+  readonly kind: string;
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface RunRow {
   readonly id: number;
   readonly label: string;
@@ -56,6 +65,9 @@ function upgradable(version: number): boolean {
 
 type Row = readonly unknown[];
 
+/** Rows of one kind and code kept per plugin in `plugin_events`; the terminal counts them all. */
+const PLUGIN_EVENTS_KEPT = 100;
+
 /** Columns per event table, run id and sequence number included. */
 const COLUMNS: Readonly<Record<EventTable, number>> = {
   signals: 10,
@@ -68,6 +80,7 @@ const COLUMNS: Readonly<Record<EventTable, number>> = {
   equity: 5,
   risk_events: 8,
   ignored_signals: 8,
+  plugin_events: 7,
 };
 
 /**
@@ -158,6 +171,15 @@ export class Journal {
       this.rows.push([runId, ++this.sequence, ...row]);
       if (this.rows.length >= this.batchSize) this.handOver();
     };
+    const kept = new Map<string, number>();
+    let lastTime = 0;
+    const pluginEvent = (pluginId: string, kind: string, code: string, message: string, time = lastTime) => {
+      const key = `${pluginId}\u0000${kind}\u0000${code}`;
+      const n = (kept.get(key) ?? 0) + 1;
+      kept.set(key, n);
+      if (n <= PLUGIN_EVENTS_KEPT) add('plugin_events', [time, pluginId, kind, code, message]);
+      else if (n === PLUGIN_EVENTS_KEPT + 1) add('plugin_events', [time, pluginId, kind, code, `more of these follow and are not kept one by one (after ${PLUGIN_EVENTS_KEPT})`]);
+    };
     const off = [
       bus.subscribe('signal', (e) => add('signals', [e.signal.time ?? 0, e.strategyId, e.signal.symbol, e.signal.side, e.signal.strength, e.shadow ? 1 : 0, e.signal.reason ?? null, JSON.stringify(e.signal)])),
       bus.subscribe('risk-decision', (e) => {
@@ -173,8 +195,20 @@ export class Journal {
       bus.subscribe('position', (p) => add('positions', [p.openedAt, p.symbol, p.quantity, p.averagePrice, p.marketPrice, p.realizedPnl, p.unrealizedPnl])),
       bus.subscribe('trade', (t) => add('trades', [t.strategyId, t.symbol, t.direction, t.quantity, t.entryTime, t.exitTime, t.pnl, t.fees, t.exitReason ?? null])),
       bus.subscribe('signal-ignored', (e) => add('ignored_signals', [e.time, e.strategyId, e.signal.symbol, e.signal.side, e.code, e.message])),
-      bus.subscribe('equity', (e) => add('equity', [e.time, e.strategyId ?? '', e.equity])),
+      bus.subscribe('equity', (e) => {
+        // The run's time as far as the journal knows it: what a plugin event without a time of its own is dated.
+        lastTime = e.time;
+        add('equity', [e.time, e.strategyId ?? '', e.equity]);
+      }),
       bus.subscribe('risk', (e) => add('risk_events', [e.time, e.pluginId, e.level, e.code, e.message, e.symbol ?? null])),
+      // What went wrong with plugins: each failure and refusal, at most PLUGIN_EVENTS_KEPT of a kind per plugin (the
+      // rest counted in one last row), so a plugin failing on every bar cannot fill the disk.
+      bus.subscribe('hook-failure', (e) => pluginEvent(e.pluginId, 'hook-failure', e.hook, e.error.message)),
+      bus.subscribe('bar-refused', (e) => pluginEvent(e.pluginId, 'bar-refused', e.code, `${e.symbol}: ${e.message}`, e.time)),
+      bus.subscribe('events-dropped', (e) => pluginEvent(e.pluginId, 'events-dropped', e.topic, `${e.dropped} ${e.topic} event${e.dropped === 1 ? '' : 's'} dropped over its rate`)),
+      bus.subscribe('lifecycle', (t) => {
+        if (t.to === 'disabled' || t.to === 'error') pluginEvent(t.pluginId, 'state', t.to.toUpperCase(), t.reason);
+      }),
     ];
     return () => {
       for (const o of off) o();
@@ -260,6 +294,14 @@ export class Journal {
     return this.read('the ignored signals', () => {
       this.settle();
       return this.db.prepare('SELECT time, strategy_id AS strategyId, symbol, side, code, message FROM ignored_signals WHERE run_id = ? ORDER BY seq').all(runId) as IgnoredSignalRow[];
+    });
+  }
+
+  /** What went wrong with plugins in a run, in order: hook failures, refused bars, breaker trips, dropped events. */
+  pluginEvents(runId: number): PluginEventRow[] {
+    return this.read('the plugin events', () => {
+      this.settle();
+      return this.db.prepare('SELECT time, plugin_id AS pluginId, kind, code, message FROM plugin_events WHERE run_id = ? ORDER BY seq').all(runId) as PluginEventRow[];
     });
   }
 

@@ -2,11 +2,15 @@ const IGNORED_SIGNALS = `CREATE TABLE ignored_signals (run_id INTEGER NOT NULL, 
   symbol TEXT NOT NULL, side TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (run_id, seq));
 `;
 
+const PLUGIN_EVENTS = `CREATE TABLE plugin_events (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, plugin_id TEXT NOT NULL,
+  kind TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (run_id, seq));
+`;
+
 /**
  * Bumped with every change below, with the statements that upgrade a journal of the version before in
  * `MIGRATIONS`. A journal of a newer version than this one is refused with a message, never altered.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA = `
 CREATE TABLE runs (
@@ -40,7 +44,7 @@ CREATE TABLE equity (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER
 CREATE TABLE checkpoints (run_id INTEGER PRIMARY KEY, time INTEGER NOT NULL, state TEXT NOT NULL);
 CREATE TABLE risk_events (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, plugin_id TEXT NOT NULL, level TEXT NOT NULL,
   code TEXT NOT NULL, message TEXT NOT NULL, symbol TEXT, PRIMARY KEY (run_id, seq));
-${IGNORED_SIGNALS}`;
+${IGNORED_SIGNALS}${PLUGIN_EVENTS}`;
 
 /**
  * Each schema change as the statements that bring a journal of the version before up to it: a journal written by an
@@ -50,8 +54,10 @@ export const MIGRATIONS: Readonly<Record<number, string>> = {
   // 3: why each trade closed, and the signals the engine did not act on.
   3: `ALTER TABLE trades ADD COLUMN exit_reason TEXT;
 ${IGNORED_SIGNALS}`,
+  // 4: what went wrong with plugins: hook failures, refused bars, breaker trips, dropped events.
+  4: PLUGIN_EVENTS,
 };
 
 /** Tables with per-run rows, in the order `counts` reports them. */
-export const EVENT_TABLES = ['signals', 'risk_decisions', 'risk_verdicts', 'orders', 'fills', 'positions', 'trades', 'equity', 'risk_events', 'ignored_signals'] as const;
+export const EVENT_TABLES = ['signals', 'risk_decisions', 'risk_verdicts', 'orders', 'fills', 'positions', 'trades', 'equity', 'risk_events', 'ignored_signals', 'plugin_events'] as const;
 export type EventTable = (typeof EVENT_TABLES)[number];

@@ -6,6 +6,8 @@ export interface ReportMeta {
   /** Lines describing the run (data, period, capital…). */
   readonly details: readonly string[];
   readonly generatedAt?: string;
+  /** What went wrong with plugins during the run (failures, refused bars, breaker trips), one line per plugin. */
+  readonly problems?: readonly string[];
 }
 
 /** What closed a trade, in words for the trade list. */
@@ -82,6 +84,9 @@ tr.win td:nth-child(7){color:#2a7}tr.loss td:nth-child(7){color:#c33}tr.at-end t
 </style></head><body>
 <h1>${esc(meta.title)}</h1>
 <p class="details">${meta.details.map(esc).join('<br>')}${meta.generatedAt === undefined ? '' : `<br>generated ${esc(meta.generatedAt)}`}</p>
+${meta.problems === undefined || meta.problems.length === 0 ? '' : `<h2>Plugin problems</h2>
+<ul id="problems">${meta.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>
+<p class="details">The journal has each failure and refusal (its plugin_events table).</p>`}
 <h2>Equity (return since the start)</h2>${equityChart}
 <h2>Drawdown</h2>${drawdownChart}
 <h2>Performance</h2>

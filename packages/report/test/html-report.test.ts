@@ -16,7 +16,8 @@ describe('HTML report', () => {
     expect(html.match(/<path class="line"/g)).toHaveLength(8);
     expect(html.match(/<path class="line" data-series="buy &#38; hold" [^>]*stroke-dasharray="6 4"/g)).toHaveLength(2);
     expect(html).toMatch(/<tr><th>buy &#38; hold<\/th>(<td>[^<]*<\/td>){8}<td>–<\/td><td>–<\/td><td>–<\/td><td>–<\/td><td>[^<]*<\/td><\/tr>/);
-    expect(html).toContain(`The dashed line: ${result.benchmark.description.replace(/&/g, '&#38;')}.`);
+    expect(html).toContain(`The dashed line: ${result.benchmark.description.replace(/&/g, '&#38;').replace(/'/g, '&#39;')}.`);
+    expect(result.benchmark.description).toContain('ALPHA, BETA in equal parts');
     const trades = result.strategies.reduce((n, s) => n + s.trades.length, 0);
     expect(trades).toBeGreaterThan(20);
     expect(html.match(/<tr class="(win|loss)( at-end)?">/g)).toHaveLength(trades);

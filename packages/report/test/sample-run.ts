@@ -25,6 +25,7 @@ export async function sampleRun(): Promise<BacktestResult> {
       { instanceId: 'bands', allocation: 0.5, sizing: { method: 'strategy-hint', defaultFraction: 0.2, maxPositionFraction: 1 } },
     ],
     capital: 100_000,
+    symbols: ['ALPHA', 'BETA'],
     periodsPerYear: 8_760,
   });
   const result = await engine.run(generateUniverse(['ALPHA', 'BETA'], { timeframe: '1h', count: 3_000, seed: 8, volatility: 0.6 }));

@@ -13,8 +13,9 @@ Commands:
   plugins validate <dir>  check a plugin folder the way discovery and loading will; every problem listed
   init [file]         write a commented starter run file (default run.yaml; --force to overwrite)
   journal list        the runs in the journal
-  journal export <run> [--what trades|equity|ignored] [--strategy <id>] [--format csv|json]
-                      ignored: the signals the engine did not act on, each with its reason
+  journal export <run> [--what trades|equity|ignored|problems] [--strategy <id>] [--format csv|json]
+                      ignored: the signals the engine did not act on, each with its reason; problems: plugin
+                      failures, refused bars and breaker trips
 
 Run options:
   --config <file>       a run config (YAML or JSON, \${ENV_VAR} and \${ENV_VAR:-default} are replaced)

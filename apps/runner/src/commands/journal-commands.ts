@@ -26,7 +26,7 @@ export function renderRuns(journal: JournalType): string {
   );
 }
 
-export type ExportWhat = 'trades' | 'equity' | 'ignored';
+export type ExportWhat = 'trades' | 'equity' | 'ignored' | 'problems';
 
 export function exportRun(journal: JournalType, toCsv: JournalModule['toCsv'], runId: number, what: ExportWhat, format: 'csv' | 'json', strategyId: string | undefined): { ok: boolean; text: string } {
   if (!journal.hasRun(runId)) return { ok: false, text: `no run ${runId} in ${journal.path}; trading-orchestrator journal list shows the runs` };
@@ -37,6 +37,10 @@ export function exportRun(journal: JournalType, toCsv: JournalModule['toCsv'], r
   if (what === 'ignored') {
     const rows = journal.ignoredSignals(runId).filter((t) => strategyId === undefined || t.strategyId === strategyId);
     return { ok: true, text: format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, ['time', 'strategyId', 'symbol', 'side', 'code', 'message']) };
+  }
+  if (what === 'problems') {
+    const rows = journal.pluginEvents(runId).filter((e) => strategyId === undefined || e.pluginId === strategyId);
+    return { ok: true, text: format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, ['time', 'pluginId', 'kind', 'code', 'message']) };
   }
   const rows = journal.equity(runId, strategyId ?? '');
   return { ok: true, text: format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, ['time', 'strategyId', 'equity']) };

@@ -1,6 +1,6 @@
 import type { PluginManager } from '@trading-orchestrator/core-manager';
-import type { BacktestEngine } from '@trading-orchestrator/engine';
-import type { DataProvider } from '@trading-orchestrator/plugin-api';
+import { tickProblem, type BacktestEngine } from '@trading-orchestrator/engine';
+import type { DataProvider, Tick } from '@trading-orchestrator/plugin-api';
 
 export interface SideFeedOptions {
   readonly source: DataProvider;
@@ -14,6 +14,10 @@ export interface SideFeedOptions {
   /** Runs engine work in turn with the bars. */
   readonly inTurn: <T>(work: () => T | Promise<T>) => Promise<T>;
   readonly warn: (message: string) => void;
+  /** The data plugin, named when its prints are refused. */
+  readonly pluginId: string;
+  /** The host's clock (tests set it). */
+  readonly now?: () => number;
 }
 
 /**
@@ -37,7 +41,23 @@ export function liveSideFeeds(options: SideFeedOptions): { stop(): Promise<void>
     }
   };
   if (engine.wantsTicks && source.liveTicks !== undefined) {
-    pumps.push(pump('trade prints', source.liveTicks({ symbols, signal }), (tick) => (tick.time >= options.from ? options.inTurn(() => engine.tick(tick)) : undefined)));
+    const traded = new Set(symbols);
+    const now = options.now ?? Date.now;
+    const refused = new Map<string, number>();
+    const take = (tick: Tick) => {
+      // Checked and frozen before any strategy sees it, as a bar is; the first refusal of each kind is said.
+      const problem = tickProblem(tick, traded, now());
+      if (problem !== undefined) {
+        const n = (refused.get(problem[0]) ?? 0) + 1;
+        refused.set(problem[0], n);
+        if (n === 1) options.warn(`refused a trade print from data plugin "${options.pluginId}" (${problem[0]}): ${problem[1]}; more of this kind are left out without a word`);
+        return undefined;
+      }
+      if (tick.time < options.from) return undefined;
+      Object.freeze(tick);
+      return options.inTurn(() => engine.tick(tick));
+    };
+    pumps.push(pump('trade prints', source.liveTicks({ symbols, signal }), take));
   }
   if (source.liveQuotes !== undefined && manager.bus.hasSubscribers('quote')) {
     pumps.push(pump('quotes', source.liveQuotes({ symbols, signal }), (quote) => manager.bus.publish('quote', quote)));

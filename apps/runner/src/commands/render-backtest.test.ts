@@ -36,6 +36,6 @@ describe('the backtest summary', () => {
       '  guards resized 2 × POSITION_CAP: e.g. SPY would be 40% of equity; the limit is risk[0].config.exposure.maxPositionPct',
       '  gone denied 1 × X: e.g. y',
     ]);
-    expect(renderBacktest(result(0), 'run', lines)).toContain(lines.join('\n'));
+    expect(renderBacktest(result(0), 'run', { riskLines: lines })).toContain(lines.join('\n'));
   });
 });

@@ -8,13 +8,21 @@ function row(name: string, m: PerformanceMetrics | undefined, finalEquity: numbe
   return [name, String(trades), pct(m?.winRate), pct(m?.totalReturn), num(m?.sharpe), pct(m?.maxDrawdown.depth), num(m?.profitFactor), String(denied), finalEquity.toFixed(2)];
 }
 
-/**
- * The per-strategy summary table printed after a backtest, with buy and hold of the run's symbols below it.
- * `riskLines` (from a `RiskTally`) replace the count of the first denials when given.
- */
-export function renderBacktest(result: BacktestResult, title: string, riskLines?: readonly string[]): string {
+/** What the run's listeners add to the summary. */
+export interface SummaryExtras {
+  /** From a `RiskTally`: replace the count of the first denials. */
+  readonly riskLines?: readonly string[];
+  /** From `PluginTroubles`: failures, refusals and breaker trips by plugin. */
+  readonly troubleLines?: readonly string[];
+  /** Strategies taken out of the run (disabled, failed), and why: said in their rows. */
+  readonly outOfRun?: ReadonlyMap<string, string>;
+}
+
+/** The per-strategy summary table printed after a backtest, with buy and hold of the run's symbols below it. */
+export function renderBacktest(result: BacktestResult, title: string, extras: SummaryExtras = {}): string {
+  const { riskLines, troubleLines, outOfRun } = extras;
   const header = ['STRATEGY', 'TRADES', 'WIN', 'RETURN', 'SHARPE', 'MAX DD', 'PF', 'DENIED', 'EQUITY'];
-  const rows = result.strategies.map((s) => row(`${s.instanceId}${s.shadow ? ' (shadow)' : ''}`, s.metrics, s.finalEquity, s.tradeCount, s.ordersDenied));
+  const rows = result.strategies.map((s) => row(`${s.instanceId}${s.shadow ? ' (shadow)' : ''}${outOfRun?.has(s.instanceId) === true ? ' (out of the run)' : ''}`, s.metrics, s.finalEquity, s.tradeCount, s.ordersDenied));
   const denied = result.strategies.reduce((n, s) => n + s.ordersDenied, 0);
   rows.push(row('account', result.metrics, result.portfolio.equity, result.metrics?.trades ?? 0, denied));
   const b = result.benchmark;
@@ -26,10 +34,11 @@ export function renderBacktest(result: BacktestResult, title: string, riskLines?
   lines.push(`cash ${p.cash.toFixed(2)}, fees ${p.feesPaid.toFixed(2)}, realised ${p.realizedPnl.toFixed(2)}, unrealised ${p.unrealizedPnl.toFixed(2)}, open positions ${p.positions.length}`);
   const codes = new Map<string, number>();
   for (const d of result.denials) codes.set(`${d.deniedBy}: ${d.code}`, (codes.get(`${d.deniedBy}: ${d.code}`) ?? 0) + 1);
+  if (troubleLines !== undefined) lines.push(...troubleLines);
   if (riskLines !== undefined) lines.push(...riskLines);
   else if (codes.size > 0) lines.push(`risk denials: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
   const ignored = result.strategies.flatMap((s) => Object.entries(s.ignored).map(([code, n]) => `${s.instanceId}: ${code} ×${n}`));
-  if (ignored.length > 0) lines.push(`signals not acted on (the journal has each with its reason): ${ignored.join(', ')}`);
+  if (ignored.length > 0) lines.push(`signals not acted on, or cut to what the account allows (the journal has each with its reason): ${ignored.join(', ')}`);
   const atEnd = result.strategies.reduce((n, s) => n + s.trades.filter((t) => t.exitReason === 'end-of-run').length, 0);
   if (atEnd > 0) lines.push(`${atEnd} trade${atEnd === 1 ? ' was' : 's were'} still open after the last bar and closed at its close (closeAtEnd), counted above`);
   if (result.unownedFills > 0) {

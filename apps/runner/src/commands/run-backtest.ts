@@ -1,6 +1,6 @@
 import { dirname, isAbsolute } from 'node:path';
 import { PluginManager, type EventBus, type PluginSpec } from '@trading-orchestrator/core-manager';
-import { BacktestEngine, IndicatorBoard, mergePages, sizingRule, type BacktestOptions, type BacktestResult, type SizingRule } from '@trading-orchestrator/engine';
+import { BacktestEngine, checkedSeries, IndicatorBoard, mergePages, sizingRule, type RefusedBar, type BacktestOptions, type BacktestResult, type SizingRule } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, timeframeToMs, type DataProvider, type InstrumentSpec, type PluginClock } from '@trading-orchestrator/plugin-api';
 import { instrumentsOf } from './data-instruments.js';
 import { endOnAbort, untilAborted } from './interruption.js';
@@ -165,7 +165,10 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
     try {
       // The history streams through in the data plugin's pages: memory does not grow with the length of the run.
       const signal = hooks.signal === undefined ? {} : { signal: hooks.signal };
-      const pages = endOnAbort(mergePages(config.symbols.map((symbol) => source.historicalBars({ symbol, timeframe: config.timeframe, start, end, ...signal }))), hooks.signal);
+      // Every bar passes the host's checks first: a refused one is published (journaled, and counted for the summary).
+      const onRefused = (refused: RefusedBar) => manager.bus.publish('bar-refused', refused);
+      const series = config.symbols.map((symbol) => checkedSeries(source.historicalBars({ symbol, timeframe: config.timeframe, start, end, ...signal }), { pluginId: config.data.plugin, symbol, timeframe: config.timeframe, start, end, onRefused }));
+      const pages = endOnAbort(mergePages(series), hooks.signal);
       const result = await engine.run(pages, hooks.signal);
       return { result, config, elapsedMs: performance.now() - started };
     } finally {

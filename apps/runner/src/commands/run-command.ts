@@ -10,11 +10,12 @@ import { DEFAULT_JOURNAL, DEFAULT_REPORT, outputFile, unwritable, writeOutput, t
 import type { RunConfig } from '../config/run-config.js';
 import { Progress, type RunSpan } from '../format/progress.js';
 import { PaperStatus } from '../format/paper-status.js';
+import { PluginTroubles } from '../format/plugin-troubles.js';
 import { renderRiskNotes, RiskTally } from '../format/risk-summary.js';
 import { runDefaultBacktest } from './default-backtest.js';
 import { RunInterruptedError } from './interruption.js';
 import { JOURNAL_PACKAGE, loadJournalModule } from './journal-commands.js';
-import { renderBacktest } from './render-backtest.js';
+import { renderBacktest, type SummaryExtras } from './render-backtest.js';
 import { runBacktest, type BacktestOutcome } from './run-backtest.js';
 import { describeResume, runPaper, type PaperCheckpoint, type PaperHooks } from './run-paper.js';
 
@@ -83,6 +84,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     }
     let progress: Progress | undefined;
     const riskTally = new RiskTally();
+    const troubles = new PluginTroubles();
     // A paper session says what it is doing once live; a backtest shows its progress instead.
     const status = mode === 'paper' && values.json !== true ? new PaperStatus(io.stderr, io.stderr.isTTY === true) : undefined;
     const hooks = {
@@ -94,11 +96,13 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
         let done = 0;
         const offProgress = bus.subscribe('bar', (bar) => progress?.update(++done, bar.time));
         const offRisk = riskTally.attach(bus);
+        const offTroubles = troubles.attach(bus);
         const offStatus = status?.attach(bus);
         if (journal === undefined) {
           return () => {
             offProgress();
             offRisk();
+            offTroubles();
             offStatus?.();
           };
         }
@@ -107,6 +111,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
         return () => {
           offProgress();
           offRisk();
+          offTroubles();
           offStatus?.();
           detachJournal();
         };
@@ -150,7 +155,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     }
     const riskIndex = (pluginId: string) => run.config.risk.findIndex((r) => (r.id ?? r.plugin) === pluginId);
     const riskLines = renderRiskNotes(riskTally.list(), (pluginId) => (riskIndex(pluginId) < 0 ? undefined : `risk[${riskIndex(pluginId)}]`));
-    return finish(run, mode, { values, io, reportFile, journal, journalFile, runId, riskLines });
+    return finish(run, mode, { values, io, reportFile, journal, journalFile, runId, summary: { riskLines, troubleLines: troubles.lines(), outOfRun: troubles.outOfRun() } });
   } finally {
     interrupts.dispose();
     journal?.close();
@@ -179,11 +184,11 @@ interface Finishing {
   readonly journalFile: OutputFile;
   readonly journal: { readonly path: string } | undefined;
   readonly runId: number;
-  readonly riskLines: readonly string[];
+  readonly summary: SummaryExtras;
 }
 
 /** The summary on the terminal, the report, and where the journal is: what a finished (or stopped) run leaves. */
-function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, journalFile, journal, runId, riskLines }: Finishing): number {
+function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, journalFile, journal, runId, summary }: Finishing): number {
   if (values.json === true) {
     io.stdout.write(`${JSON.stringify(run.result, null, 2)}\n`);
     return run.result.interrupted ? 130 : 0;
@@ -195,13 +200,14 @@ function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, j
       ? `Paper session: ${c.symbols.join(', ')} ${c.timeframe} (${c.data.plugin}), ${run.result.bars} bars (${c.warmupBars} warm-up requested) in ${seconds.toFixed(2)} s`
       : `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
   if (run.result.interrupted) io.stdout.write(`interrupted after ${run.result.bars} bars (Ctrl-C); the plugins were stopped and the journal flushed. Summary so far:\n`);
-  io.stdout.write(`${renderBacktest(run.result, title, riskLines)}\n`);
+  io.stdout.write(`${renderBacktest(run.result, title, summary)}\n`);
   if (reportFile.file !== undefined) {
     // The report holds what the run computed, not how long it took, so two runs of one config give the same file.
     const scope = mode === 'paper' ? `${c.symbols.join(', ')} ${c.timeframe} (${c.data.plugin}), ${run.result.bars} bars` : `${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars`;
     const html = renderHtmlReport(run.result, {
       title: `${mode === 'paper' ? 'Paper session' : 'Backtest'} ${c.symbols.join(', ')} ${c.timeframe}`,
       details: [scope, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`],
+      problems: (summary.troubleLines ?? []).slice(1).map((line) => line.trim()),
     });
     const written = writeOutput(reportFile.file, html, io.cwd);
     if (written.failure !== undefined) io.stderr.write(`warning: the report could not be written to ${reportFile.file} (${written.failure}); it was written to ${written.path} instead\n`);

@@ -1,4 +1,4 @@
-import { BacktestEngine, mergeBars, type EngineState } from '@trading-orchestrator/engine';
+import { BacktestEngine, barProblem, checkedSeries, mergeBars, type EngineState, type RefusedBar } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, timeframeToMs, type Bar } from '@trading-orchestrator/plugin-api';
 import type { PluginManager } from '@trading-orchestrator/core-manager';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
@@ -59,11 +59,14 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
     // The bar that opened at the last step boundary is still forming: history ends before it.
     const liveFrom = Math.floor(now / step) * step;
     const history = warmupHistory(config, manager);
+    const onRefused = (refused: RefusedBar) => manager.bus.publish('bar-refused', refused);
     const warmup: Bar[][] = [];
     for (const symbol of config.symbols) {
       const bars: Bar[] = [];
       if (history > 0) {
-        const pages = source.historicalBars({ symbol, timeframe: config.timeframe, start: liveFrom - history * step, end: liveFrom, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) })[Symbol.asyncIterator]();
+        const from = liveFrom - history * step;
+        const request = { symbol, timeframe: config.timeframe, start: from, end: liveFrom, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) };
+        const pages = checkedSeries(source.historicalBars(request), { pluginId: config.data.plugin, symbol, timeframe: config.timeframe, start: from, end: liveFrom, onRefused })[Symbol.asyncIterator]();
         try {
           for (;;) {
             const page = await untilAborted(pages.next(), hooks.signal, `the warm-up download (${symbol})`);
@@ -71,7 +74,7 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
             bars.push(...page.value);
           }
         } finally {
-          if (hooks.signal?.aborted === true) void pages.return?.()?.catch(() => undefined);
+          if (hooks.signal?.aborted === true) void pages.return?.(undefined)?.catch(() => undefined);
         }
       }
       warmup.push(bars);
@@ -115,20 +118,35 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       }
       if (!restored) engine.restore(resume!.state.engine);
       hooks.onLive?.({ warmupBars: warmed, from: liveFrom });
-      const side = liveSideFeeds({ source, engine, manager, symbols: config.symbols, signal: stop.signal, from: liveFrom, inTurn, warn: (message) => hooks.onWarning?.(message) });
+      const side = liveSideFeeds({ source, engine, manager, symbols: config.symbols, signal: stop.signal, from: liveFrom, inTurn, warn: (message) => hooks.onWarning?.(message), pluginId: config.data.plugin, ...(hooks.now === undefined ? {} : { now: hooks.now }) });
       let live = 0;
       let latest = -Infinity;
+      const symbols = new Set(config.symbols);
+      const lastOf = new Map<string, number>();
+      const now = hooks.now ?? Date.now;
       if (hooks.maxBars !== 0 && !stop.signal.aborted) {
         for await (const update of source.liveBars({ symbols: config.symbols, timeframe: config.timeframe, signal: stop.signal })) {
+          if (update?.closed !== true) continue;
+          // The host's checks, as on history: a bar that breaks the contract, of another series, from the future or
+          // not after the symbol's last is refused and said.
+          const bar = update.bar;
           // A bar the warm-up or the resumed checkpoint already covered is not processed twice.
-          if (!update.closed || update.bar.time < liveFrom || update.bar.time <= (resume?.time ?? -Infinity)) continue;
-          // One that closes after a later bar of another symbol was processed would break time order: left out, and said.
-          if (update.bar.time < latest) {
-            hooks.onLateBar?.(update.bar, latest);
+          if (typeof bar === 'object' && bar !== null && (bar.time < liveFrom || bar.time <= (resume?.time ?? -Infinity))) continue;
+          const series = typeof bar?.symbol === 'string' && symbols.has(bar.symbol) ? bar.symbol : (config.symbols[0] ?? '');
+          const problem = barProblem(bar, series, config.timeframe, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, now, lastOf.get(series) ?? Number.NEGATIVE_INFINITY);
+          if (problem !== undefined) {
+            onRefused({ pluginId: config.data.plugin, symbol: series, code: problem[0], message: problem[1], time: Number.isFinite(bar?.time) ? bar.time : undefined });
             continue;
           }
-          latest = update.bar.time;
-          await trade(update.bar);
+          lastOf.set(series, bar.time);
+          Object.freeze(bar);
+          // One that closes after a later bar of another symbol was processed would break time order: left out, and said.
+          if (bar.time < latest) {
+            hooks.onLateBar?.(bar, latest);
+            continue;
+          }
+          latest = bar.time;
+          await trade(bar);
           if (++live >= (hooks.maxBars ?? Infinity)) break;
         }
       }

@@ -97,6 +97,16 @@ export interface DroppedEventsEvent {
   readonly dropped: number;
 }
 
+/** A bar a data plugin gave that the host refused (published by the host's data gate). */
+export interface BarRefusedEvent {
+  readonly pluginId: string;
+  readonly symbol: string;
+  /** `BAD_BAR`, `WRONG_SERIES`, `OUT_OF_RANGE`, `FROM_THE_FUTURE`, `DUPLICATE`, `OUT_OF_ORDER`. */
+  readonly code: string;
+  readonly message: string;
+  readonly time: number | undefined;
+}
+
 /** Every topic on the host's bus and its payload. Plugins see the `PluginEventMap` subset. */
 export interface EventMap extends PluginEventMap {
   'risk-decision': RiskDecisionEvent;
@@ -110,6 +120,7 @@ export interface EventMap extends PluginEventMap {
   trade: TradeEvent;
   equity: EquityEvent;
   'signal-ignored': SignalIgnoredEvent;
+  'bar-refused': BarRefusedEvent;
 }
 
 export type Topic = keyof EventMap;

@@ -1,3 +1,4 @@
+import { readOnlyIntent, readOnlyPortfolio, readOnlyPosition } from '../util/read-only.js';
 import type { OrderIntent, PortfolioSnapshot, Position, RiskDecision, RiskManager } from '@trading-orchestrator/plugin-api';
 import type { EventBus } from '../events/event-bus.js';
 import { HOOK_FAILED, type HookFailed, type HookGuard, type HookSite } from '../guard/hook-guard.js';
@@ -72,16 +73,18 @@ export class RiskGate {
 
   check(intent: OrderIntent, portfolio: PortfolioSnapshot): RiskVerdict | Promise<RiskVerdict> {
     if (this.members.length !== this.order.length) this.refresh();
-    return this.run(0, intent, intent, portfolio, []);
+    // Every plugin sees the order and the account as they are: none can change them for the next, or for the broker.
+    const order = readOnlyIntent(intent);
+    return this.run(0, order, order, readOnlyPortfolio(portfolio), []);
   }
 
   /** Tells every active risk plugin that a position opened. */
   positionOpened(position: Position, portfolio: PortfolioSnapshot): void | Promise<void> {
-    return this.notify(true, position, portfolio);
+    return this.notify(true, readOnlyPosition(position), readOnlyPortfolio(portfolio));
   }
 
   positionClosed(position: Position, portfolio: PortfolioSnapshot): void | Promise<void> {
-    return this.notify(false, position, portfolio);
+    return this.notify(false, readOnlyPosition(position), readOnlyPortfolio(portfolio));
   }
 
   /**
@@ -201,5 +204,5 @@ export class RiskGate {
 
 /** The order a member's allowing or resizing answer passes on: smaller when resized down, else the same. */
 function passedOn(intent: OrderIntent, answer: RiskDecision): OrderIntent {
-  return answer.action === 'resize' && answer.quantity < intent.quantity ? { ...intent, quantity: answer.quantity } : intent;
+  return answer.action === 'resize' && answer.quantity < intent.quantity ? Object.freeze({ ...intent, quantity: answer.quantity }) : intent;
 }

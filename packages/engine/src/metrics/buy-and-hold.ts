@@ -72,7 +72,10 @@ export class BuyAndHold {
   result(): BenchmarkResult {
     const last = this.curve.points().at(-1);
     return {
-      description: `buy and hold: ${this.symbols.join(', ')}${this.symbols.length > 1 ? ' in equal parts' : ''}, bought at the first price after the run's warm-up, no fees`,
+      description:
+        this.symbols.length === 0
+          ? 'cash: the run names no symbols to buy and hold (give the engine its symbols for a market benchmark)'
+          : `buy and hold: ${this.symbols.join(', ')}${this.symbols.length > 1 ? ' in equal parts' : ''}, bought at the first price after the run's warm-up, no fees`,
       finalEquity: last?.equity ?? this.capital,
       equity: this.curve.points(),
       metrics: this.metrics.length >= 2 ? this.metrics.result() : undefined,

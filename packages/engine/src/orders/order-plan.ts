@@ -18,6 +18,7 @@ export const IGNORE_CODES = [
   'NO_PRICE',
   'ATR_UNAVAILABLE',
   'RUN_ENDED',
+  'SIGNAL_LIMIT',
 ] as const;
 export type IgnoreCode = (typeof IGNORE_CODES)[number];
 

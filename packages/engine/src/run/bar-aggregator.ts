@@ -97,7 +97,8 @@ export class BarAggregator {
     const open = p.open;
     p.open = Number.NaN;
     if (!p.whole) return done;
-    const bar: Bar = { symbol: p.symbol, timeframe: p.timeframe, time: p.time, open, high: p.high, low: p.low, close: p.close, volume: p.volume };
+    // Read-only, as every bar a plugin is handed: one strategy cannot change it for the next.
+    const bar: Bar = Object.freeze({ symbol: p.symbol, timeframe: p.timeframe, time: p.time, open, high: p.high, low: p.low, close: p.close, volume: p.volume });
     if (done === undefined) return [bar];
     done.push(bar);
     return done;

@@ -38,6 +38,8 @@ export interface BacktestOptions {
   readonly brokerId: string;
   /** Risk plugin instance ids in the order the gate asks them. */
   readonly riskIds: readonly string[];
+  /** The most signals taken from one call of a strategy's hook (default 100); the rest are ignored as `SIGNAL_LIMIT`. */
+  readonly maxSignalsPerCall?: number;
   /**
    * The run's indicator plugins (instance ids) and the board plugins read them from: the same board the manager
    * handed to the plugins' contexts (`PluginManagerOptions.indicators`). Each fed bar updates them before the

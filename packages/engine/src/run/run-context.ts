@@ -17,6 +17,8 @@ import { TrackBook, type PositionTrack } from './position-track.js';
 import type { SlotState } from './slot-state.js';
 
 const MAX_DENIALS = 1_000;
+/** Signals taken from one hook call; a reference strategy gives at most two. */
+const DEFAULT_MAX_SIGNALS_PER_CALL = 100;
 
 /** A risk plugin's per-bar and per-fill hooks, and whether it was active when the engine last looked. */
 export interface RiskMember {
@@ -160,10 +162,22 @@ export class RunContext {
   }
 
   /** A signal not acted on: counted for the strategy and published with the reason, never dropped in silence. */
-  ignore(state: SlotState, signal: Signal, code: IgnoreCode, message: string | (() => string)): void {
-    state.ignored.set(code, (state.ignored.get(code) ?? 0) + 1);
+  ignore(state: SlotState, signal: Signal, code: IgnoreCode, message: string | (() => string), count = 1): void {
+    state.ignored.set(code, (state.ignored.get(code) ?? 0) + count);
     this.listeners.refresh();
     if (this.listeners.ignored) this.bus.publish('signal-ignored', { time: this.currentTime, strategyId: state.slot.instanceId, signal, code, message: typeof message === 'string' ? message : message() });
+  }
+
+  /**
+   * The signals of one answer the engine takes in: at most `maxSignalsPerCall`; the rest are counted as ignored
+   * (`SIGNAL_LIMIT`) with one event for all of them, so a strategy answering with a flood cannot flood the journal.
+   */
+  capped(state: SlotState, signals: readonly Signal[]): readonly Signal[] {
+    const cap = this.options.maxSignalsPerCall ?? DEFAULT_MAX_SIGNALS_PER_CALL;
+    if (signals.length <= cap) return signals;
+    const dropped = signals.length - cap;
+    this.ignore(state, signals[cap]!, 'SIGNAL_LIMIT', () => `${state.slot.instanceId} answered with ${signals.length} signals at once; the first ${cap} are taken (maxSignalsPerCall) and ${dropped} were dropped`, dropped);
+    return signals.slice(0, cap);
   }
 
   /** A risk denial: counted for the strategy and kept among the run's first denials. */

@@ -1,4 +1,4 @@
-import { HOOK_FAILED } from '@trading-orchestrator/core-manager';
+import { HOOK_FAILED, readOnlyPortfolio } from '@trading-orchestrator/core-manager';
 import type { Bar, Fill, PortfolioSnapshot, Position, RiskManager, Strategy } from '@trading-orchestrator/plugin-api';
 import type { TradeExitReason, TradeRecord } from '../metrics/trade-log.js';
 import type { PositionTrack } from '../run/position-track.js';
@@ -81,8 +81,10 @@ export class FillBooking {
   }
 
   /** Books a fill of `track`: ledger and trade records, then the notifications (`tellOfFill`). */
-  bookFor(track: PositionTrack, fill: Fill): void | Promise<void> {
+  bookFor(track: PositionTrack, reported: Fill): void | Promise<void> {
     const { ctx } = this;
+    // Booked as reported; then read-only for every plugin told of it.
+    const fill = Object.isFrozen(reported) ? reported : Object.freeze({ ...reported });
     const state = track.owner;
     const order = track.workingOrder(fill.orderId);
     if (order !== undefined) {
@@ -97,7 +99,7 @@ export class FillBooking {
     else if (before !== 0 && Math.sign(before) !== Math.sign(after)) track.entries = 1 + track.workingEntries();
     ctx.listeners.refresh();
     if (ctx.listeners.fill) ctx.bus.publish('fill', fill);
-    const portfolio = ctx.ledger.snapshot(fill.time);
+    const portfolio = readOnlyPortfolio(ctx.ledger.snapshot(fill.time));
     return this.tellOfFill({ track, fill, before, after, realized: effect.realized / 100, portfolio, position: positionIn(portfolio, fill.symbol) }, 0);
   }
 
@@ -119,7 +121,8 @@ export class FillBooking {
         const site = state.onFill;
         // A strategy without `onFill` costs no look-up of its position.
         if (site.fn === undefined || state.plugin.machine.state !== 'active') continue;
-        const mine = this.ctx.ledger.positionOf(state.slot.instanceId, fill.symbol);
+        const position = this.ctx.ledger.positionOf(state.slot.instanceId, fill.symbol);
+        const mine = position === undefined ? undefined : Object.freeze(position);
         try {
           const answer = (site.self as Strategy).onFill!(fill, mine);
           out = answer === undefined ? guard.returnedNothing(site) : guard.returned(site, answer);

@@ -4,6 +4,7 @@ import type { Bar, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
 import type { RunContext } from '../run/run-context.js';
 import type { SlotState } from '../run/slot-state.js';
 import { mixedTimeframes } from '../run/mixed-timeframes.js';
+import { ownSignal } from '../orders/own-signal.js';
 import type { OrderDesk } from './order-desk.js';
 
 type Output = Signal | readonly Signal[] | null | undefined;
@@ -125,15 +126,16 @@ export class PluginBars {
   private intake(state: SlotState, out: Output | typeof HOOK_FAILED, bar: Bar, trade: boolean): void {
     if (!trade || out === HOOK_FAILED || out === undefined || out === null) return;
     if (!Array.isArray(out)) return this.signal(state, out as Signal, bar);
-    for (const signal of out as readonly Signal[]) this.signal(state, signal, bar);
+    for (const signal of this.ctx.capped(state, out as readonly Signal[])) this.signal(state, signal, bar);
   }
 
   /**
    * One signal: counted and published; then, unless it is a shadow strategy's, either queued for its symbol's next
    * bar or ignored with the reason (a symbol the strategy does not trade, a series not yet warmed up).
    */
-  private signal(state: SlotState, signal: Signal, bar: Bar): void {
+  private signal(state: SlotState, made: Signal, bar: Bar): void {
     const { ctx } = this;
+    const signal = ownSignal(made);
     const strategyId = state.slot.instanceId;
     state.signals++;
     ctx.listeners.refresh();

@@ -2,6 +2,7 @@ import { HOOK_FAILED } from '@trading-orchestrator/core-manager';
 import type { Signal, Tick } from '@trading-orchestrator/plugin-api';
 import type { RunContext } from '../run/run-context.js';
 import type { SlotState } from '../run/slot-state.js';
+import { ownSignal } from '../orders/own-signal.js';
 import type { OrderDesk } from './order-desk.js';
 import type { PluginBars } from './plugin-bars.js';
 
@@ -59,11 +60,12 @@ export class PluginTicks {
 
   private intake(state: SlotState, out: Output | typeof HOOK_FAILED, tick: Tick): void {
     if (out === HOOK_FAILED || out === undefined || out === null) return;
-    for (const signal of Array.isArray(out) ? (out as readonly Signal[]) : [out as Signal]) this.signal(state, signal, tick);
+    for (const signal of Array.isArray(out) ? this.ctx.capped(state, out as readonly Signal[]) : [out as Signal]) this.signal(state, signal, tick);
   }
 
-  private signal(state: SlotState, signal: Signal, tick: Tick): void {
+  private signal(state: SlotState, made: Signal, tick: Tick): void {
     const { ctx } = this;
+    const signal = ownSignal(made);
     const strategyId = state.slot.instanceId;
     state.signals++;
     ctx.listeners.refresh();
