@@ -92,3 +92,35 @@ describe('the run-config loader on generated files', () => {
     );
   });
 });
+
+describe('the run-config loader on hostile files', () => {
+  const problemsOf = async (text: string, file: string): Promise<string[]> => {
+    try {
+      await parseRunConfig(text, file, {}, catalog);
+    } catch (error) {
+      expect(hasErrorCode(error, 'CONFIG_INVALID'), String(error)).toBe(true);
+      return (error as PluginError).problems.map((p) => `${p.path}: ${p.message}`);
+    }
+    throw new Error('expected the file to be refused');
+  };
+
+  it('a YAML alias bomb is refused without being expanded', async () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    lines.push('data: *j');
+    expect(await problemsOf(lines.join('\n'), 'run.yaml')).toEqual(['(root): its YAML aliases (*name) expand to more than 1000 copies, which no run file needs']);
+  });
+
+  it('JSON and YAML nested 100,000 deep are refused as too deep, not a stack overflow', async () => {
+    const deepJson = `{"data":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`;
+    expect((await problemsOf(deepJson, 'run.json'))[0]).toMatch(/^data\.a\.a.*…: nests deeper than 64 levels/);
+    expect(await problemsOf(`${'['.repeat(100_000)}${']'.repeat(100_000)}`, 'run.json')).toHaveLength(1);
+    expect((await problemsOf(`data: ${'{b: '.repeat(100_000)}1${'}'.repeat(100_000)}`, 'run.yaml'))[0]).toMatch(/nests deeper than 64 levels/);
+  });
+
+  it('__proto__ (or constructor, prototype) anywhere is refused by path, never dropped in silence', async () => {
+    const text = 'data:\n  plugin: data-synthetic\nsymbols: [ALPHA]\ntimeframe: 1h\nstart: 2024-01-01\nend: 2024-02-01\nstrategies:\n  - plugin: ma-crossover\n    config: { fast: 3, __proto__: { slow: 5 } }\n';
+    expect(await problemsOf(text, 'run.yaml')).toEqual(['strategies[0].config.__proto__: "__proto__" is not a setting: a key of that name would change what every object inherits']);
+    expect(await problemsOf(JSON.stringify({ data: { plugin: 'data-synthetic', constructor: 1 } }), 'run.json')).toEqual(['data.constructor: "constructor" is not a setting: a key of that name would change what every object inherits']);
+  });
+});

@@ -1,5 +1,5 @@
 import { PLUGIN_API_VERSION } from '@trading-orchestrator/plugin-api';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,8 +60,34 @@ describe('trading-orchestrator plugins validate', () => {
 
   it('an unbuilt entry, an entry that exports nothing, and a kind that does not match', async () => {
     expect((await runCli(dir, 'plugins', 'validate', plugin('unbuilt', pkg(manifest())))).err).toContain('  error entry ./index.js does not exist; build the package (npm run build)');
-    expect((await runCli(dir, 'plugins', 'validate', plugin('empty', pkg(manifest()), 'export const x = 1;'))).err).toContain('  error entry ./index.js exports no plugin definition as "default" or "plugin"');
+    expect((await runCli(dir, 'plugins', 'validate', plugin('empty', pkg(manifest()), 'export const x = 1;'))).err).toContain('  error entry ./index.js does not export a plugin definition as "default" or "plugin"');
     expect((await runCli(dir, 'plugins', 'validate', plugin('liar', pkg(manifest({ kind: 'risk' })), STRATEGY))).err).toContain('  error entry defines a strategy plugin but the manifest says risk');
+  });
+
+  it('a package.json of null, an entry that throws as it loads or when its export is read, and one that leads out of the package: each an error line, never a stack', async () => {
+    const nullJson = plugin('null-json', {});
+    writeFileSync(join(nullJson, 'package.json'), 'null');
+    const cases: [string, string][] = [
+      [nullJson, '  error package.json: holds null, not an object'],
+      [plugin('throws', pkg(manifest()), 'throw new Error("no config file in $HOME");'), '  error entry ./index.js failed to import: no config file in $HOME'],
+      [plugin('proxy', pkg(manifest()), 'export default new Proxy({}, { get() { throw new Error("gotcha"); } });'), '  error entry ./index.js has exports that threw when read: gotcha'],
+    ];
+    const outside = plugin('outside', pkg(manifest()));
+    writeFileSync(join(dir, 'evil.js'), STRATEGY);
+    symlinkSync(join(dir, 'evil.js'), join(outside, 'index.js'));
+    cases.push([outside, `  error entry ./index.js: entry resolves to ${realpathSync(join(dir, 'evil.js'))}, outside the package`]);
+    for (const [folder, line] of cases) {
+      const { code, err } = await runCli(dir, 'plugins', 'validate', folder);
+      expect(code, err).toBe(1);
+      expect(err).toContain(line);
+      expect(err).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('an entry whose top-level await never settles is reported after the time limit, not an exit in silence', { timeout: 60_000 }, async () => {
+    const { code, err } = await runCli(dir, 'plugins', 'validate', plugin('tla', pkg(manifest()), 'await new Promise(() => {});\nexport default {};'));
+    expect(code).toBe(1);
+    expect(err).toContain('  error entry ./index.js did not finish loading within 20 s (a top-level await that never settles?)');
   });
 
   it('does not import a plugin made for another plugin API, and says so', async () => {

@@ -22,6 +22,7 @@ export { PluginStateMachine, type StateTransition } from './lifecycle/state-mach
 export type { ManagedPlugin, PluginStatus, PluginTimings } from './manager/managed-plugin.js';
 export type { LogLevel, LogSink } from './manager/plugin-context.js';
 export { loadDefinition } from './manager/load-definition.js';
+export { ENTRY_IMPORT_LIMIT_MS, importEntry, type EntryImport } from './manager/import-entry.js';
 export { PluginManager, type PluginManagerOptions, type ShutdownReport, type StartReport } from './manager/plugin-manager.js';
 export type { LoadablePlugin, PluginSpec, StartFailurePolicy } from './manager/plugin-spec.js';
 export { RiskGate, type RiskCheck, type RiskVerdict } from './risk/risk-gate.js';

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discoverPlugins } from '../src/index.js';
@@ -72,6 +73,25 @@ describe('discovery reports every bad package and folder, and never crashes', ()
     const catalog = await discoverPlugins({ projectDir: tree.root, pluginFolders: ['plugins'], hostApiVersion: HOST });
     expect(catalog.entries[0]).toMatchObject({ status: 'invalid', reason: 'entry ./dist/index.js is missing' });
     expect(catalog.entries[0]?.fix).toMatch(/^build the package \(e\.g\. npm run build in .*\/plugins\/unbuilt\)$/);
+  });
+
+  it('an entry that is a symbolic link out of the package, or to a folder, is invalid and never imported', async () => {
+    tree = tempTree({
+      'package.json': projectPackageJson({}),
+      elsewhere: { 'evil.js': 'globalThis.__ranEvil = true; export default {};\n', folder: { 'index.js': 'export default {};\n' } },
+      plugins: { escapes: pluginPackage({ name: 'escapes', withEntry: false }), folder: pluginPackage({ name: 'folder', withEntry: false }) },
+    });
+    mkdirSync(join(tree.root, 'plugins/escapes/dist'));
+    symlinkSync(join(tree.root, 'elsewhere/evil.js'), join(tree.root, 'plugins/escapes/dist/index.js'));
+    mkdirSync(join(tree.root, 'plugins/folder/dist'));
+    symlinkSync(join(tree.root, 'elsewhere/folder'), join(tree.root, 'plugins/folder/dist/index.js'));
+    const catalog = await discoverPlugins({ projectDir: tree.root, pluginFolders: ['plugins'], hostApiVersion: HOST });
+    const byId = new Map(catalog.entries.map((e) => [e.id, e]));
+    expect(byId.get('escapes')).toMatchObject({ status: 'invalid', reason: 'entry ./dist/index.js is not a file of the package' });
+    expect(byId.get('escapes')?.problems.at(-1)?.message).toMatch(/^entry resolves to .*\/elsewhere\/evil\.js, outside the package/);
+    expect(byId.get('folder')).toMatchObject({ status: 'invalid' });
+    expect(catalog.loadable('escapes')).toBeUndefined();
+    expect((globalThis as { __ranEvil?: boolean }).__ranEvil).toBeUndefined();
   });
 
   it('broken JSON, a missing path, a non-plugin path and an undeclared install are reported by path', async () => {

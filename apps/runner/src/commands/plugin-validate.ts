@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isConfigSchema, isPluginDefinition, PLUGIN_API_VERSION, readManifestField, validateConfig, validateManifest, MANIFEST_PATH } from '@trading-orchestrator/plugin-api';
-import { checkApiCompatibility } from '@trading-orchestrator/registry';
+import { importEntry } from '@trading-orchestrator/core-manager';
+import { isConfigSchema, PLUGIN_API_VERSION, readManifestField, validateConfig, validateManifest, MANIFEST_PATH } from '@trading-orchestrator/plugin-api';
+import { checkApiCompatibility, entryOutsidePackage } from '@trading-orchestrator/registry';
+
+/** How long validation waits for the entry to load: a plugin that connects or loads a client library may be slow. */
+const VALIDATE_IMPORT_LIMIT_MS = 20_000;
 
 export interface ValidationReport {
   readonly ok: boolean;
@@ -37,6 +41,11 @@ export async function validatePluginFolder(folder: string): Promise<ValidationRe
     fail(`package.json: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : `not readable JSON (${(error as Error).message})`}`);
     return done();
   }
+  if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) {
+    lines.push(`validating ${dir}`);
+    fail(`package.json: holds ${pkg === null ? 'null' : Array.isArray(pkg) ? 'an array' : `a ${typeof pkg}`}, not an object with "name", "version" and "${MANIFEST_PATH.split('.')[0]}"`);
+    return done();
+  }
   const name = typeof pkg.name === 'string' ? pkg.name : '(no name)';
   lines.push(`validating ${name}@${typeof pkg.version === 'string' ? pkg.version : '(no version)'} in ${dir}`);
   const raw = readManifestField(pkg);
@@ -63,30 +72,36 @@ export async function validatePluginFolder(folder: string): Promise<ValidationRe
     fail(`entry ${m.entry} does not exist; build the package (npm run build)`);
     return done();
   }
+  const outside = entryOutsidePackage(dir, entry);
+  if (outside !== undefined) {
+    fail(`entry ${m.entry}: ${outside}; point "entry" at a file inside the package (it is not imported)`);
+    return done();
+  }
   pass(`entry ${m.entry} exists`);
   if (!compat.compatible) {
     lines.push('  skip  the entry is not imported: this host would not load a plugin made for another plugin API');
     return done();
   }
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
-  } catch (error) {
-    fail(`entry ${m.entry} failed to import: ${(error as Error).message}`);
+  const loaded = await importEntry(pathToFileURL(entry).href, VALIDATE_IMPORT_LIMIT_MS);
+  if (!loaded.ok) {
+    if (loaded.problem === 'no-definition') fail(`entry ${m.entry} ${loaded.message}; export the result of a define helper (defineStrategy, …)`);
+    else fail(`entry ${m.entry} ${loaded.problem === 'timed-out' ? loaded.message : `failed to import: ${loaded.message}`}`);
     return done();
   }
-  const definition = module.default ?? module.plugin;
-  if (!isPluginDefinition(definition)) {
-    fail(`entry ${m.entry} exports no plugin definition as "default" or "plugin"; export the result of a define helper (defineStrategy, …)`);
-    return done();
-  }
+  const definition = loaded.definition;
   if (definition.kind !== m.kind) fail(`entry defines a ${definition.kind} plugin but the manifest says ${m.kind}`);
   else pass(`entry exports a ${m.kind} definition (built against plugin API ${definition.apiVersion})`);
   if (!isConfigSchema(definition.configSchema)) {
     fail('configSchema is not a Standard Schema validator');
     return done();
   }
-  const defaults = await validateConfig(definition.configSchema, {});
+  let defaults: Awaited<ReturnType<typeof validateConfig>>;
+  try {
+    defaults = await validateConfig(definition.configSchema, {});
+  } catch (error) {
+    fail(`configSchema threw when given an empty config: ${error instanceof Error ? error.message : String(error)}`);
+    return done();
+  }
   pass(`config schema (${definition.configSchema['~standard'].vendor})${defaults.ok ? ': an empty config is valid, every field has a default' : `: a config must set ${defaults.problems.map((p) => p.path).join(', ')}`}`);
   return done();
 }

@@ -42,6 +42,12 @@ function invalid(file: string, problems: Problem[], hint = 'fix the listed field
 const FORMATS = ['.yaml', '.yml', '.json'];
 /** YAML syntax errors listed at most; later ones usually follow from the first. */
 const SYNTAX_ERRORS_SHOWN = 3;
+/** How deep a run file may nest: the deepest real one (a plugin config inside a strategy) needs under ten levels. */
+const MAX_DEPTH = 64;
+/** YAML aliases (`*name`) a run file may expand; more is a document built to exhaust memory. */
+const MAX_ALIASES = 1_000;
+/** Keys that would change what objects inherit rather than set anything: refused, never dropped in silence. */
+const NOT_SETTINGS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The document in a run file's text, or the syntax errors that keep it from being read. */
 function readDocument(text: string, file: string): unknown {
@@ -49,10 +55,18 @@ function readDocument(text: string, file: string): unknown {
     try {
       return JSON.parse(text);
     } catch (error) {
+      if (error instanceof RangeError) throw tooDeep(file);
       throw invalid(file, [{ path: '(root)', message: `not valid JSON: ${(error as Error).message}`, severity: 'error' }], 'fix the JSON syntax at the place named (or write the file as YAML, which is easier by hand)');
     }
   }
-  const doc = parseDocument(text, { prettyErrors: true });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { prettyErrors: true });
+  } catch (error) {
+    if (error instanceof RangeError) throw tooDeep(file);
+    throw error;
+  }
+  if (doc.errors.some((e) => e.message.includes('Maximum call stack'))) throw tooDeep(file);
   if (doc.errors.length > 0) {
     const shown = doc.errors.slice(0, SYNTAX_ERRORS_SHOWN).map((e) => ({
       path: e.linePos === undefined ? '(root)' : `line ${e.linePos[0].line}, column ${e.linePos[0].col}`,
@@ -62,7 +76,47 @@ function readDocument(text: string, file: string): unknown {
     const more = doc.errors.length - shown.length;
     throw invalid(file, shown, `the file is not valid YAML: fix the first error listed${more > 0 ? ` (${more} more after it, most of which usually go away with it)` : ''}; indent with spaces, the same number for every key of one block`);
   }
-  return doc.toJS();
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    if (error instanceof RangeError) throw tooDeep(file);
+    const message = error instanceof Error ? error.message : String(error);
+    if (/alias/i.test(message)) {
+      throw invalid(file, [{ path: '(root)', message: `its YAML aliases (*name) expand to more than ${MAX_ALIASES} copies, which no run file needs`, severity: 'error' }], 'write the settings out, or use fewer aliases');
+    }
+    throw invalid(file, [{ path: '(root)', message: `cannot be read: ${message}`, severity: 'error' }]);
+  }
+}
+
+function tooDeep(file: string): ConfigInvalidError {
+  return invalid(file, [{ path: '(root)', message: `nests deeper than ${MAX_DEPTH} levels, which no run file needs`, severity: 'error' }], 'a run file is a few levels of settings: check the file is the one you meant');
+}
+
+/**
+ * What in the document's shape is not a run file's: nesting deeper than `MAX_DEPTH`, or a key such as `__proto__`
+ * that sets no setting. Walked without recursion, so no document can exhaust the stack here.
+ */
+function shapeProblems(document: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const stack: [unknown, string, number][] = [[document, '', 0]];
+  while (stack.length > 0 && problems.length < 10) {
+    const [value, path, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_DEPTH) {
+      problems.push({ path: path === '' ? '(root)' : path.length > 60 ? `${path.slice(0, 60)}…` : path, message: `nests deeper than ${MAX_DEPTH} levels, which no run file needs`, severity: 'error' });
+      break;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push([item, `${path}[${i}]`, depth + 1]));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const at = path === '' ? key : `${path}.${key}`;
+      if (NOT_SETTINGS.has(key)) problems.push({ path: at, message: `"${key}" is not a setting: a key of that name would change what every object inherits`, severity: 'error' });
+      else stack.push([(value as Record<string, unknown>)[key], at, depth + 1]);
+    }
+  }
+  return problems;
 }
 
 /**
@@ -76,6 +130,8 @@ export async function parseRunConfig(text: string, file: string, env: Readonly<R
     const got = raw === null || raw === undefined ? 'nothing (the file is empty)' : Array.isArray(raw) ? 'a list' : `the ${typeof raw} ${JSON.stringify(raw).slice(0, 40)}`;
     throw invalid(file, [{ path: '(root)', message: `a run config is a mapping of settings (data:, symbols:, strategies: ...), and this file holds ${got}`, severity: 'error' }], '`trading-orchestrator init` writes a starter run file to begin from');
   }
+  const shape = shapeProblems(raw);
+  if (shape.length > 0) throw invalid(file, shape, 'remove what is named: a run file is a few levels of settings, and a plugin config takes only the settings its plugin documents');
   const problems: Problem[] = [];
   const interpolated = interpolateEnv(withoutEmptyKeys(raw), env, problems);
   if (problems.length > 0) throw invalid(file, problems);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isPluginDefinition, LoadFailedError, type PluginDefinition, type PluginKind } from '@trading-orchestrator/plugin-api';
+import { LoadFailedError, type PluginDefinition, type PluginKind } from '@trading-orchestrator/plugin-api';
+import { importEntry } from './import-entry.js';
 import type { LoadablePlugin } from './plugin-spec.js';
 
 const DEFINE_HELPER: Readonly<Record<PluginKind, string>> = {
@@ -36,24 +37,20 @@ export async function loadDefinition(plugin: LoadablePlugin, instanceId: string,
   }
   const file = join(plugin.packageDir, manifest.entry);
   const url = pathToFileURL(file).href + (generation > 0 ? `?generation=${generation}` : '');
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(url)) as Record<string, unknown>;
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new LoadFailedError(`plugin "${instanceId}" (${plugin.packageName}@${plugin.version}) failed to import ${manifest.entry}: ${reason}`, {
-      pluginId: instanceId,
-      path: file,
-      cause,
-    });
-  }
-  const definition = module.default ?? module.plugin;
-  if (!isPluginDefinition(definition)) {
+  const loaded = await importEntry(url);
+  if (!loaded.ok) {
     throw new LoadFailedError(
-      `plugin "${instanceId}": ${manifest.entry} does not export a plugin definition as "default" or "plugin"`,
-      { pluginId: instanceId, path: file, hint: `export the result of ${DEFINE_HELPER[manifest.kind]}(...) as the module's default export` },
+      loaded.problem === 'no-definition'
+        ? `plugin "${instanceId}": ${manifest.entry} ${loaded.message}`
+        : `plugin "${instanceId}" (${plugin.packageName}@${plugin.version}) failed to import ${manifest.entry}: ${loaded.message}`,
+      {
+        pluginId: instanceId,
+        path: file,
+        ...(loaded.problem === 'no-definition' ? { hint: `export the result of ${DEFINE_HELPER[manifest.kind]}(...) as the module's default export` } : {}),
+      },
     );
   }
+  const definition = loaded.definition;
   if (definition.kind !== manifest.kind) {
     throw new LoadFailedError(`plugin "${instanceId}": the manifest says kind "${manifest.kind}" but the code defines a "${definition.kind}" plugin`, {
       pluginId: instanceId,

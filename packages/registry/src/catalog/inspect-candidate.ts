@@ -2,6 +2,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isPluginKind, MANIFEST_PATH, readManifestField, validateManifest, type Problem } from '@trading-orchestrator/plugin-api';
 import { checkApiCompatibility } from '../compat/check-api-compatibility.js';
+import { entryOutsidePackage } from '../package/entry-outside-package.js';
 import { readPackageJson } from '../package/read-package-json.js';
 import type { Candidate, RootScan } from '../roots/candidate.js';
 import type { CatalogEntry } from './catalog-entry.js';
@@ -96,6 +97,21 @@ export function inspectCandidate(candidate: Candidate, host: HostInfo, seen: Set
       manifest,
       reason: `entry ${manifest.entry} is missing`,
       fix: candidate.source === 'dependency' ? `reinstall ${packageName}` : `build the package (e.g. npm run build in ${packageDir})`,
+      problems,
+    };
+  }
+
+  const outside = entryOutsidePackage(packageDir, entryFile);
+  if (outside !== undefined) {
+    problems.push({ path: `${MANIFEST_PATH}.entry`, message: outside, severity: 'error' });
+    return {
+      ...base,
+      id: manifest.id,
+      kind: manifest.kind,
+      status: 'invalid',
+      manifest,
+      reason: `entry ${manifest.entry} is not a file of the package`,
+      fix: `point "${MANIFEST_PATH}.entry" at a file inside ${packageDir}; a package whose entry leads elsewhere is not loaded`,
       problems,
     };
   }
