@@ -99,6 +99,14 @@ describe('a strategy that misbehaves', () => {
       expect(f.quantity).toBeLessThan(1e6);
     }
     expect(out).not.toMatch(/^\s+(vandal|bystander):/m);
+    // The bystander trades exactly as it does in a run without the vandal.
+    const trades = "SELECT entry_time, exit_time, quantity, pnl FROM trades WHERE strategy_id = 'bystander' ORDER BY seq";
+    const withVandal = journal(trades);
+    for (const file of ['runs.db', 'runs.db-wal', 'runs.db-shm']) rmSync(join(dir, file), { force: true });
+    const alone = await backtest(runFile('{ goodBars: 100 }', "  - plugin: fixture-misbehaving\n    id: bystander\n    allocation: 0.5\n    config: { mode: behave }"), '--no-report');
+    expect(alone.code, alone.err).toBe(0);
+    expect(withVandal.length).toBeGreaterThan(5);
+    expect(journal(trades)).toEqual(withVandal);
   });
 
   it('that answers with 100,000 signals at once has the first 100 taken and the rest counted, not booked one by one', async () => {
@@ -109,6 +117,14 @@ describe('a strategy that misbehaves', () => {
     expect(ignored[0]?.n ?? 0).toBeGreaterThan(0);
     expect(ignored[0]!.n).toBeLessThan(20);
     expect(journal<{ n: number }>('SELECT count(*) AS n FROM signals')[0]!.n).toBeLessThan(10_000);
+  });
+
+  it('that buys a symbol the run does not trade has each signal refused and said, and no order is sent', async () => {
+    const { code, out, err } = await backtest(runFile('{ goodBars: 100 }', '  - plugin: fixture-misbehaving\n    config: { mode: elsewhere }'), '--no-report');
+    expect(code, err).toBe(0);
+    expect(out).toMatch(/fixture-misbehaving: SYMBOL_NOT_TRADED ×10/);
+    expect(journal<{ n: number }>("SELECT count(*) AS n FROM orders WHERE symbol = 'TSLA'")[0]!.n).toBe(0);
+    expect(journal<{ message: string }>("SELECT message FROM ignored_signals WHERE code = 'SYMBOL_NOT_TRADED'")[0]!.message).toMatch(/TSLA is not one of the symbols .* trades \(WAVE\)/);
   });
 
   it('that throws on every bar is taken out of the run, and the summary, the journal and the report say so', async () => {

@@ -41,7 +41,7 @@ const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : Str
  * the ledger, the broker or any strategy sees it. A bar that breaks the bar contract (a NaN price, high below low,
  * negative volume), belongs to another series, lies outside the span asked for or in the future, or does not come
  * after the series' last bar (a duplicate, or out of order) is refused and reported with the data plugin's name; the
- * series goes on. Every bar let through is frozen, so no plugin can change it for another (about 30 ns a bar). A
+ * series goes on. Every bar let through is frozen, so no plugin can change it for another (checks and freezing: 53–75 ns a bar, bench/checked-series.bench.mjs). A
  * source that throws is named in the error; one that sends nothing for `stallMs` is timed out.
  */
 export async function* checkedSeries(pages: AsyncIterable<readonly Bar[]>, check: SeriesCheck): AsyncGenerator<readonly Bar[]> {
