@@ -308,7 +308,7 @@ describe('bad run configs: every problem by path, with a fix, before anything ru
     expect(err).toMatch(/ {2}- data\.timeLimits\.stop\.softMs: /);
     const config = runConfigSchema.parse({
       ...parse(spyRun.replace('${DATA_DIR}', testDataDir()).replace('${CAPITAL:-50000}', '50000')),
-      data: { plugin: 'data-file', config: { baseDir: testDataDir(), files: [{ path: 'ohlcv/equities/SPY_D.csv', symbol: 'SPY', timeframe: '1d' }] }, timeLimits: { start: { softMs: 10_000, hardMs: 60_000 } } },
+      data: [{ plugin: 'data-file', config: { baseDir: testDataDir(), files: [{ path: 'ohlcv/equities/SPY_D.csv', symbol: 'SPY', timeframe: '1d' }] }, timeLimits: { start: { softMs: 10_000, hardMs: 60_000 } } }],
       risk: [{ plugin: 'risk-guards', timeLimits: { checkOrder: { softMs: 20, hardMs: 100 } } }],
     });
     const catalog = await discoverPlugins({ projectDir: runnerDir, runnerDir, cacheFile: false });

@@ -13,16 +13,18 @@ export const SAMPLES_DIR = join(runnerPackageDir(), 'samples');
  * defaults, measured against buying and holding the same two markets.
  */
 export const DEFAULT_RUN: RunConfigInput = {
-  data: {
-    plugin: 'data-file',
-    config: {
-      baseDir: SAMPLES_DIR,
-      files: [
-        { path: 'SPY_D.csv', symbol: 'SPY', timeframe: '1d' },
-        { path: 'Coinbase_BTCUSD_d.csv', symbol: 'BTC/USD', timeframe: '1d' },
-      ],
+  data: [
+    {
+      plugin: 'data-file',
+      config: {
+        baseDir: SAMPLES_DIR,
+        files: [
+          { path: 'SPY_D.csv', symbol: 'SPY', timeframe: '1d' },
+          { path: 'Coinbase_BTCUSD_d.csv', symbol: 'BTC/USD', timeframe: '1d' },
+        ],
+      },
     },
-  },
+  ],
   symbols: ['SPY', 'BTC/USD'],
   timeframe: '1d',
   // The first 200 days of each symbol warm the strategies up: trading starts in the winter of 2015/16.

@@ -6,6 +6,7 @@ import { instrumentsOf } from './data-instruments.js';
 import { endOnAbort, untilAborted } from './interruption.js';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
 import { capabilityProblems } from '../config/capabilities.js';
+import { dataSources, sourceOf, type DataSourceEntry } from '../config/data-sources.js';
 import { pluginConfigProblems, pluginReferences, resolvePlugins } from '../config/plugin-references.js';
 import type { RunConfig } from '../config/run-config.js';
 
@@ -42,10 +43,16 @@ export interface RunHooks {
   readonly signal?: AbortSignal;
 }
 
+/** A data plugin of a run, started, with the symbols it serves. */
+export interface StartedSource extends DataSourceEntry {
+  readonly provider: DataProvider;
+}
+
 /** A run's plugins loaded and started, and the engine options they make; `shutdown` stops them all. */
 export interface PreparedRun {
   readonly manager: PluginManager;
-  readonly source: DataProvider;
+  /** The run's data plugins; each symbol comes from exactly one. */
+  readonly sources: readonly StartedSource[];
   /** The engine's options; `tradeFrom` holds back trading before a time (a resumed paper session). */
   readonly engineOptions: (tradeFrom?: number) => BacktestOptions;
 }
@@ -88,8 +95,9 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     const state = options.restoredStates?.[spec.instanceId!];
     return state === undefined ? spec : { ...spec, restoredState: state };
   };
+  const data = dataSources(config);
   const specs: PluginSpec[] = [
-    { plugin: entry('data'), instanceId: `data:${config.data.plugin}`, ...settings(config.data, 'data', configDir) },
+    ...data.map((d) => ({ plugin: entry(d.path), instanceId: d.instanceId, ...settings(d.entry, d.path, configDir) })),
     ...strategies.map(({ s, i }) => ({ plugin: entry(`strategies[${i}]`), instanceId: s.id ?? s.plugin, ...settings(s, `strategies[${i}]`, configDir) })),
     ...config.indicators.map((x, i) => ({ plugin: entry(`indicators[${i}]`), instanceId: x.id ?? x.plugin, ...settings(x, `indicators[${i}]`, configDir) })),
     ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}]`), instanceId: r.id ?? r.plugin, ...settings(r, `risk[${i}]`, configDir) })),
@@ -106,17 +114,18 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     throw error;
   }
   const step = timeframeToMs(config.timeframe);
-  const source = manager.get(`data:${config.data.plugin}`)!.instance as DataProvider;
-  let instruments: InstrumentSpec[];
+  const sources = data.map((d) => ({ ...d, provider: manager.get(d.instanceId)!.instance as DataProvider }));
+  let instruments: InstrumentSpec[] = [];
   try {
-    instruments = [...(await untilAborted(instrumentsOf(manager, `data:${config.data.plugin}`, source, config.symbols), options.signal, 'fetching the instruments')), ...Object.entries(config.instruments).map(([symbol, spec]) => ({ symbol, ...spec }) as InstrumentSpec)];
+    for (const s of sources) instruments.push(...(await untilAborted(instrumentsOf(manager, s.instanceId, s.provider, s.symbols), options.signal, 'fetching the instruments')));
+    instruments = [...instruments, ...Object.entries(config.instruments).map(([symbol, spec]) => ({ symbol, ...spec }) as InstrumentSpec)];
   } catch (error) {
     await manager.shutdown();
     throw error;
   }
   return {
     manager,
-    source,
+    sources,
     engineOptions: (tradeFrom) => ({
       manager,
       brokerId: brokerInstanceId(config),
@@ -156,7 +165,7 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
   // so a backtest's journal does not depend on when it was run.
   let engine: BacktestEngine | undefined;
   const now = () => (engine === undefined || engine.time === Number.NEGATIVE_INFINITY ? start : engine.time);
-  const { manager, source, engineOptions } = await prepareRun(config, catalog, file, { clock: { now }, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) });
+  const { manager, sources, engineOptions } = await prepareRun(config, catalog, file, { clock: { now }, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) });
   try {
     const end = Date.parse(config.end!);
     engine = new BacktestEngine(engineOptions());
@@ -167,7 +176,10 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
       const signal = hooks.signal === undefined ? {} : { signal: hooks.signal };
       // Every bar passes the host's checks first: a refused one is published (journaled, and counted for the summary).
       const onRefused = (refused: RefusedBar) => manager.bus.publish('bar-refused', refused);
-      const series = config.symbols.map((symbol) => checkedSeries(source.historicalBars({ symbol, timeframe: config.timeframe, start, end, ...signal }), { pluginId: config.data.plugin, symbol, timeframe: config.timeframe, start, end, onRefused }));
+      const series = config.symbols.map((symbol) => {
+        const source = sourceOf(sources, symbol);
+        return checkedSeries(source.provider.historicalBars({ symbol, timeframe: config.timeframe, start, end, ...signal }), { pluginId: source.id, symbol, timeframe: config.timeframe, start, end, onRefused });
+      });
       const pages = endOnAbort(mergePages(series), hooks.signal);
       const result = await engine.run(pages, hooks.signal);
       return { result, config, elapsedMs: performance.now() - started };

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { dataNames } from '../config/data-sources.js';
 import type { EventBus } from '@trading-orchestrator/core-manager';
 import { renderHtmlReport } from '@trading-orchestrator/report';
 import type { OptionValues } from '../cli/arguments.js';
@@ -197,13 +198,13 @@ function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, j
   const c = run.config;
   const title =
     mode === 'paper'
-      ? `Paper session: ${c.symbols.join(', ')} ${c.timeframe} (${c.data.plugin}), ${run.result.bars} bars (${c.warmupBars} warm-up requested) in ${seconds.toFixed(2)} s`
-      : `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
+      ? `Paper session: ${c.symbols.join(', ')} ${c.timeframe} (${dataNames(c)}), ${run.result.bars} bars (${c.warmupBars} warm-up requested) in ${seconds.toFixed(2)} s`
+      : `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${dataNames(c)}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
   if (run.result.interrupted) io.stdout.write(`interrupted after ${run.result.bars} bars (Ctrl-C); the plugins were stopped and the journal flushed. Summary so far:\n`);
   io.stdout.write(`${renderBacktest(run.result, title, summary)}\n`);
   if (reportFile.file !== undefined) {
     // The report holds what the run computed, not how long it took, so two runs of one config give the same file.
-    const scope = mode === 'paper' ? `${c.symbols.join(', ')} ${c.timeframe} (${c.data.plugin}), ${run.result.bars} bars` : `${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${c.data.plugin}), ${run.result.bars} bars`;
+    const scope = mode === 'paper' ? `${c.symbols.join(', ')} ${c.timeframe} (${dataNames(c)}), ${run.result.bars} bars` : `${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${dataNames(c)}), ${run.result.bars} bars`;
     const html = renderHtmlReport(run.result, {
       title: `${mode === 'paper' ? 'Paper session' : 'Backtest'} ${c.symbols.join(', ')} ${c.timeframe}`,
       details: [scope, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`],

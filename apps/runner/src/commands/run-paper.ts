@@ -4,7 +4,9 @@ import type { PluginManager } from '@trading-orchestrator/core-manager';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
 import type { RunConfig } from '../config/run-config.js';
 import { untilAborted } from './interruption.js';
+import { sourceOf } from '../config/data-sources.js';
 import { liveSideFeeds } from './live-side-feeds.js';
+import { mergeStreams } from './merge-streams.js';
 import { prepareRun, type BacktestOutcome, type RunHooks } from './run-backtest.js';
 
 /** What a paper session saves after every bar it trades on, and resumes from after its process died. */
@@ -43,16 +45,18 @@ export interface PaperHooks extends RunHooks {
 export async function runPaper(config: RunConfig, catalog: PluginCatalog, file = 'the run config', hooks: PaperHooks = {}): Promise<BacktestOutcome> {
   const started = performance.now();
   const resume = hooks.resumeFrom;
-  const { manager, source, engineOptions } = await prepareRun(config, catalog, file, {
+  const { manager, sources, engineOptions } = await prepareRun(config, catalog, file, {
     ...(resume === undefined ? {} : { restoredStates: resume.state.plugins }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
   });
   try {
-    if (source.liveBars === undefined) {
-      throw new ConfigInvalidError(`${file}: data plugin "${config.data.plugin}" serves no live bars`, {
-        path: 'data.plugin',
-        hint: 'a paper session needs a data plugin with the live feed (e.g. data-binance); `trading-orchestrator plugins info <id>` shows its feeds',
-      });
+    for (const source of sources) {
+      if (source.provider.liveBars === undefined) {
+        throw new ConfigInvalidError(`${file}: data plugin "${source.id}" serves no live bars`, {
+          path: `${source.path}.plugin`,
+          hint: 'a paper session needs a data plugin with the live feed (e.g. data-binance); `trading-orchestrator plugins info <id>` shows its feeds',
+        });
+      }
     }
     const step = timeframeToMs(config.timeframe);
     const now = hooks.now?.() ?? Date.now();
@@ -66,7 +70,8 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       if (history > 0) {
         const from = liveFrom - history * step;
         const request = { symbol, timeframe: config.timeframe, start: from, end: liveFrom, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) };
-        const pages = checkedSeries(source.historicalBars(request), { pluginId: config.data.plugin, symbol, timeframe: config.timeframe, start: from, end: liveFrom, onRefused })[Symbol.asyncIterator]();
+        const source = sourceOf(sources, symbol);
+        const pages = checkedSeries(source.provider.historicalBars(request), { pluginId: source.id, symbol, timeframe: config.timeframe, start: from, end: liveFrom, onRefused })[Symbol.asyncIterator]();
         try {
           for (;;) {
             const page = await untilAborted(pages.next(), hooks.signal, `the warm-up download (${symbol})`);
@@ -118,14 +123,17 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       }
       if (!restored) engine.restore(resume!.state.engine);
       hooks.onLive?.({ warmupBars: warmed, from: liveFrom });
-      const side = liveSideFeeds({ source, engine, manager, symbols: config.symbols, signal: stop.signal, from: liveFrom, inTurn, warn: (message) => hooks.onWarning?.(message), pluginId: config.data.plugin, ...(hooks.now === undefined ? {} : { now: hooks.now }) });
+      const sides = sources.map((source) =>
+        liveSideFeeds({ source: source.provider, engine, manager, symbols: source.symbols, signal: stop.signal, from: liveFrom, inTurn, warn: (message) => hooks.onWarning?.(message), pluginId: source.id, ...(hooks.now === undefined ? {} : { now: hooks.now }) }),
+      );
       let live = 0;
       let latest = -Infinity;
       const symbols = new Set(config.symbols);
       const lastOf = new Map<string, number>();
       const now = hooks.now ?? Date.now;
       if (hooks.maxBars !== 0 && !stop.signal.aborted) {
-        for await (const update of source.liveBars({ symbols: config.symbols, timeframe: config.timeframe, signal: stop.signal })) {
+        const feeds = sources.map((source) => source.provider.liveBars!({ symbols: source.symbols, timeframe: config.timeframe, signal: stop.signal }));
+        for await (const update of mergeStreams(feeds)) {
           if (update?.closed !== true) continue;
           // The host's checks, as on history: a bar that breaks the contract, of another series, from the future or
           // not after the symbol's last is refused and said.
@@ -135,7 +143,7 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
           const series = typeof bar?.symbol === 'string' && symbols.has(bar.symbol) ? bar.symbol : (config.symbols[0] ?? '');
           const problem = barProblem(bar, series, config.timeframe, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, now, lastOf.get(series) ?? Number.NEGATIVE_INFINITY);
           if (problem !== undefined) {
-            onRefused({ pluginId: config.data.plugin, symbol: series, code: problem[0], message: problem[1], time: Number.isFinite(bar?.time) ? bar.time : undefined });
+            onRefused({ pluginId: sourceOf(sources, series).id, symbol: series, code: problem[0], message: problem[1], time: Number.isFinite(bar?.time) ? bar.time : undefined });
             continue;
           }
           lastOf.set(series, bar.time);
@@ -150,7 +158,7 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
           if (++live >= (hooks.maxBars ?? Infinity)) break;
         }
       }
-      await side.stop();
+      await Promise.all(sides.map((side) => side.stop()));
       await serial;
       return { result: engine.finish(hooks.signal?.aborted === true), config, elapsedMs: performance.now() - started };
     } finally {

@@ -1,6 +1,7 @@
 import type { LoadablePlugin } from '@trading-orchestrator/core-manager';
 import type { Problem } from '@trading-orchestrator/plugin-api';
 import type { PluginReference } from './plugin-references.js';
+import { dataSources } from './data-sources.js';
 import type { RunConfig } from './run-config.js';
 
 const list = (items: readonly string[]) => items.join(', ');
@@ -18,7 +19,8 @@ export function capabilityProblems(config: RunConfig, refs: readonly PluginRefer
     const problem = (message: string) => problems.push({ path: `${ref.path}.plugin`, message: `${ref.id} ${message} (its manifest's capabilities)`, severity: 'error' });
     const strategy = ref.kind === 'strategy' ? config.strategies[Number(/\[(\d+)\]/.exec(ref.path)?.[1])] : undefined;
     const timeframes = strategy?.timeframes ?? [config.timeframe];
-    const symbols = strategy?.symbols ?? config.symbols;
+    const source = ref.kind === 'data' ? dataSources(config).find((d) => d.path === ref.path) : undefined;
+    const symbols = strategy?.symbols ?? source?.symbols ?? config.symbols;
     if (capabilities.timeframes !== undefined) {
       const missing = timeframes.filter((t) => !capabilities.timeframes!.includes(t));
       if (missing.length > 0) problem(`works on ${list(capabilities.timeframes)} bars, not ${list(missing)}`);

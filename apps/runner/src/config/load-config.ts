@@ -133,11 +133,14 @@ export async function parseRunConfig(text: string, file: string, env: Readonly<R
   const shape = shapeProblems(raw);
   if (shape.length > 0) throw invalid(file, shape, 'remove what is named: a run file is a few levels of settings, and a plugin config takes only the settings its plugin documents');
   const problems: Problem[] = [];
-  const interpolated = interpolateEnv(withoutEmptyKeys(raw), env, problems);
+  const interpolated = interpolateEnv(withoutEmptyKeys(raw), env, problems) as Record<string, unknown>;
   if (problems.length > 0) throw invalid(file, problems);
-  const result = await validateConfig(runConfigSchema, interpolated);
+  // One data plugin may be written as a mapping; the run takes a list.
+  const data = interpolated['data'];
+  const listed = typeof data === 'object' && data !== null && !Array.isArray(data) ? { ...interpolated, data: [data] } : interpolated;
+  const result = await validateConfig(runConfigSchema, listed);
   if (result.ok) return result.value;
-  const all = [...result.problems];
+  const all = result.problems.map((p) => ({ ...p, path: asWritten(p.path, interpolated) }));
   if (catalog !== undefined) {
     const refs = pluginReferences(interpolated);
     const resolved = resolvePlugins(refs, catalog);
@@ -145,6 +148,13 @@ export async function parseRunConfig(text: string, file: string, env: Readonly<R
     for (const p of [...resolved.problems, ...(await pluginConfigProblems(refs, resolved.found))]) if (!seen.has(p.path)) all.push(p);
   }
   throw invalid(file, inDocumentOrder(all, interpolated));
+}
+
+/** A problem's path as the user wrote the file: a single data plugin is `data`, not `data[0]` of the list it becomes. */
+function asWritten(path: string, document: unknown): string {
+  const data = (document as Record<string, unknown>)['data'];
+  const single = !Array.isArray(data) || data.length === 1;
+  return single && path.startsWith('data[0]') ? `data${path.slice('data[0]'.length)}` : path;
 }
 
 /**

@@ -2,6 +2,7 @@ import { loadDefinition, type LoadablePlugin } from '@trading-orchestrator/core-
 import { paperBroker } from '@trading-orchestrator/engine';
 import { nearestNames, validateConfig, type PluginKind, type Problem } from '@trading-orchestrator/plugin-api';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
+import { dataPath } from './data-sources.js';
 import { BUILT_IN_BROKER_ID } from './run-config.js';
 
 /** One place in a run file that names a plugin: `strategies[1]`, its id, the kind it must be, and its `config`. */
@@ -30,7 +31,9 @@ export function pluginReferences(document: unknown): PluginReference[] {
     if (plugin === undefined || (isObject(entry) && entry['enabled'] === false)) return;
     refs.push({ path, id: plugin, kind, config: isObject(entry) ? (entry['config'] ?? {}) : {} });
   };
-  add('data', document['data'], 'data');
+  const data = document['data'];
+  if (Array.isArray(data)) data.forEach((entry, i) => add(dataPath(data.length, i), entry, 'data'));
+  else add('data', data, 'data');
   for (const [list, kind] of [['strategies', 'strategy'], ['indicators', 'indicator'], ['risk', 'risk']] as const) {
     const entries = document[list];
     if (Array.isArray(entries)) entries.forEach((entry, i) => add(`${list}[${i}]`, entry, kind));

@@ -1,6 +1,7 @@
 import { sizingRule } from '@trading-orchestrator/engine';
 import { isWholeMultiple, TIMEFRAMES } from '@trading-orchestrator/plugin-api';
 import { z } from 'zod';
+import { dataSplitProblems } from './data-sources.js';
 
 const pluginRef = z.string().min(1);
 const pluginConfig = z.record(z.string(), z.unknown()).default({});
@@ -77,7 +78,12 @@ export const runConfigSchema = z
   .object({
     /** backtest: over [start, end) from history. paper: from now on, on live closed bars, after warmupBars of history. */
     mode: z.enum(['backtest', 'paper']).default('backtest'),
-    data: z.object({ plugin: pluginRef, config: pluginConfig, timeLimits }),
+    /**
+     * Where the bars come from: a list of data plugins, each naming the `symbols` it serves (crypto from one exchange
+     * and equities from another in one run); one alone serves every symbol. `id` names an instance (default its plugin
+     * id). A run file may write a single data plugin as a mapping: the loader makes it a list of one.
+     */
+    data: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: pluginConfig, timeLimits, symbols: z.array(z.string().min(1)).min(1).optional() })).min(1),
     symbols: z.array(z.string().min(1)).min(1),
     timeframe: z.enum(TIMEFRAMES),
     /** Backtest only: the first bar's open time (inclusive). */
@@ -143,6 +149,7 @@ export const runConfigSchema = z
         if (!c.symbols.includes(symbol)) ctx.addIssue({ code: 'custom', path: ['strategies', i, 'symbols', j], message: `${symbol} is not one of the run's symbols (${c.symbols.join(', ')}); add it to symbols or remove it here` });
       });
     });
+    for (const [path, message] of dataSplitProblems(c.data, c.symbols)) ctx.addIssue({ code: 'custom', path, message });
     const ids = new Map<string, number>();
     c.strategies.forEach((s, i) => {
       const id = s.id ?? s.plugin;
