@@ -14,8 +14,10 @@ export const yahooSourceConfig = z.object({
   retries: z
     .object({ max: z.number().int().min(0).default(4), baseDelayMs: z.number().int().min(0).default(1_000), maxDelayMs: z.number().int().min(0).default(30_000) })
     .prefault({}),
-  /** How often live quotes are polled (one request for all symbols). */
+  /** How often live quotes (one request for all symbols) and live bars (one request per symbol) are polled. */
   pollIntervalMs: z.number().int().min(250).default(5_000),
+  /** Live bars: how long after a bar's period ends it is taken as final (Yahoo's latest rows still change briefly). */
+  barCloseDelayMs: z.number().int().min(0).default(15_000),
 });
 
 export type YahooSourceConfig = z.infer<typeof yahooSourceConfig>;

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataUnavailableError, defineDataProvider, isPluginError, type Bar, type HistoricalBarsRequest, type LiveQuotesRequest, type PluginLogger, type Quote } from '@trading-orchestrator/plugin-api';
+import { DataUnavailableError, defineDataProvider, isPluginError, type Bar, type BarUpdate, type HistoricalBarsRequest, type LiveBarsRequest, type LiveQuotesRequest, type PluginLogger, type Quote, type Timeframe } from '@trading-orchestrator/plugin-api';
 import { chartToBars, type ChartObject } from './chart-bars.js';
 import { yahooSourceConfig, type YahooSourceConfig } from './config.js';
 import { MAX_WINDOW_MS, YAHOO_INTERVALS } from './intervals.js';
+import { pollLiveBars } from './live-bars.js';
 import { RequestPacer } from './request-pacer.js';
 import { resilientFetch, YahooUnavailable } from './resilient-fetch.js';
 
@@ -84,12 +85,17 @@ export function createYahooSource(options: YahooSourceOptions = {}) {
         return new DataUnavailableError(`Yahoo refused ${what}: ${e.message}`, { pluginId, hint: 'check the symbol and date range', cause: error });
       };
 
-      async function* historicalBars(request: HistoricalBarsRequest): AsyncGenerator<readonly Bar[]> {
-        const { symbol, timeframe, start, end } = request;
+      const intervalOf = (timeframe: Timeframe): string => {
         const interval = YAHOO_INTERVALS[timeframe];
         if (interval === undefined) {
           throw new DataUnavailableError(`Yahoo has no ${timeframe} bars`, { pluginId, path: 'timeframe', hint: `use one of ${Object.keys(YAHOO_INTERVALS).join(', ')}` });
         }
+        return interval;
+      };
+
+      async function* historicalBars(request: HistoricalBarsRequest): AsyncGenerator<readonly Bar[]> {
+        const { symbol, timeframe, start, end } = request;
+        const interval = intervalOf(timeframe);
         const yf = await yahoo();
         const window = MAX_WINDOW_MS[timeframe] ?? Infinity;
         let nullRows = 0;
@@ -123,8 +129,27 @@ export function createYahooSource(options: YahooSourceOptions = {}) {
         return new Map(answer.map((q) => [q.symbol, toQuote(q)]));
       };
 
+      /** One chart request's bars in [start, end), for the live feed. */
+      const chartWindow = (timeframe: Timeframe) => {
+        const interval = intervalOf(timeframe);
+        return async (symbol: string, start: number, end: number, signal: AbortSignal): Promise<readonly Bar[]> => {
+          let chart: ChartObject;
+          try {
+            chart = (await (await yahoo()).chart(symbol, { period1: Math.floor(start / 1000), period2: Math.ceil(end / 1000), interval, includePrePost: config.includePrePost, return: 'object' }, { fetchOptions: { signal } })) as ChartObject;
+          } catch (error) {
+            throw explain(`live ${symbol} ${timeframe} bars`, error);
+          }
+          return chartToBars(chart, symbol, timeframe, start, end, config.adjust === 'splits-and-dividends').bars;
+        };
+      };
+
       return {
         historicalBars,
+
+        async *liveBars(request: LiveBarsRequest): AsyncGenerator<BarUpdate> {
+          const window = chartWindow(request.timeframe);
+          yield* pollLiveBars(request, window, { clock: ctx.clock, pollIntervalMs: config.pollIntervalMs, closeDelayMs: config.barCloseDelayMs }, AbortSignal.any([ctx.signal, request.signal]));
+        },
 
         async quote(symbol: string): Promise<Quote> {
           const quotes = await fetchQuotes([symbol]);
@@ -164,5 +189,5 @@ export function createYahooSource(options: YahooSourceOptions = {}) {
   });
 }
 
-/** Yahoo Finance bars and quotes, called over the network. */
+/** Yahoo Finance bars (history, and live by polling) and quotes, called over the network. */
 export const yahooSource = createYahooSource();

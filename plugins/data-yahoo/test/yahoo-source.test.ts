@@ -113,5 +113,48 @@ describe('Yahoo quotes', () => {
     abort.abort();
     expect(await next).toEqual({ done: true, value: undefined });
   });
-
 });
+
+describe('Yahoo live bars, by polling', () => {
+  it('gives each minute once as closed after its period and the close delay, the forming one when it changes, until aborted', async () => {
+    const { replay, ctx, start } = source({ pollIntervalMs: 250, barCloseDelayMs: 15_000 });
+    const s = await start();
+    const minute = (m: number) => Date.UTC(2024, 9, 2, 14, m);
+    const history = (await collectBars(s.historicalBars({ symbol: 'AAPL', timeframe: '1m', start: minute(0), end: minute(10) }))).bars;
+    ctx.now = minute(5) - 1_000;
+    const abort = new AbortController();
+    const updates = s.liveBars!({ symbols: ['AAPL'], timeframe: '1m', signal: abort.signal })[Symbol.asyncIterator]();
+    const take = async (n: number) => {
+      const got: { time: number; closed: boolean; close: number }[] = [];
+      for (let i = 0; i < n; i++) {
+        const { value } = await updates.next();
+        got.push({ time: value!.bar.time, closed: value!.closed, close: value!.bar.close });
+      }
+      return got;
+    };
+    const closeAt = (time: number) => history.find((b) => b.time === time)!.close;
+    // At 14:04:59 the bars of 14:02 and 14:03 have ended more than 15 s ago; 14:04's is still forming.
+    expect(await take(3)).toEqual([
+      { time: minute(2), closed: true, close: closeAt(minute(2)) },
+      { time: minute(3), closed: true, close: closeAt(minute(3)) },
+      { time: minute(4), closed: false, close: closeAt(minute(4)) },
+    ]);
+    ctx.now = minute(6) - 1_000;
+    // Closed bars already given are not given again.
+    expect(await take(2)).toEqual([
+      { time: minute(4), closed: true, close: closeAt(minute(4)) },
+      { time: minute(5), closed: false, close: closeAt(minute(5)) },
+    ]);
+    expect(replay.calls.filter((c) => c.includes('/v8/finance/chart/AAPL')).length).toBeGreaterThanOrEqual(2);
+    const next = updates.next();
+    abort.abort();
+    expect(await next).toEqual({ done: true, value: undefined });
+  });
+
+  it('refuses a timeframe Yahoo does not serve, naming the ones it does', async () => {
+    const s = await source().start();
+    const updates = s.liveBars!({ symbols: ['AAPL'], timeframe: '4h', signal: new AbortController().signal })[Symbol.asyncIterator]();
+    await expect(updates.next()).rejects.toThrow(/Yahoo has no 4h bars/);
+  });
+});
+
