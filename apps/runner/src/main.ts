@@ -7,11 +7,14 @@ import { discover } from './cli/discover.js';
 import type { Io } from './cli/io.js';
 import { USAGE } from './cli/usage.js';
 import { writeStarterRun } from './commands/init.js';
+import { downloadHistory } from './commands/data-download.js';
 import { exportRun, JOURNAL_PACKAGE, loadJournalModule, renderRuns, type ExportWhat } from './commands/journal-commands.js';
 import { pluginInfo } from './commands/plugin-info.js';
 import { validatePluginFolder } from './commands/plugin-validate.js';
 import { renderPluginList } from './commands/plugins-list.js';
 import { runCommand } from './commands/run-command.js';
+import { listenForInterrupts } from './cli/interrupts.js';
+import { loadRunConfig } from './config/load-config.js';
 import { RUNNER_VERSION } from './version.js';
 
 export type { Io } from './cli/io.js';
@@ -80,6 +83,22 @@ async function dispatch(command: NonNullable<Extract<ReturnType<typeof parseArgu
     case 'paper':
     case 'run':
       return runCommand(command, values, io);
+    case 'data download': {
+      if (values.config === undefined) {
+        io.stderr.write('error: data download needs --config <file>: the run file whose history to download\n');
+        return 2;
+      }
+      const { catalog } = await discover(values, io);
+      const file = resolve(io.cwd, values.config);
+      const config = await loadRunConfig(file, io.env, catalog);
+      const interrupts = listenForInterrupts((line) => io.stderr.write(`\n${line}\n`), () => undefined);
+      try {
+        await downloadHistory(config, catalog, file, interrupts.signal, (line) => io.stdout.write(`${line}\n`));
+      } finally {
+        interrupts.dispose();
+      }
+      return 0;
+    }
   }
 }
 

@@ -2,16 +2,16 @@ import { parseArgs } from 'node:util';
 import { nearestNames } from '@trading-orchestrator/registry';
 
 /** The commands the CLI knows, as their words are typed. */
-export const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export'] as const;
+export const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const RUNS: readonly Command[] = ['backtest', 'paper', 'run'];
-const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 'init'];
+const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 'init', 'data download'];
 
 /** Each option, its type, and the commands it means something to (everywhere when absent). */
 const OPTIONS = {
   project: { type: 'string', for: DISCOVERY },
-  config: { type: 'string', short: 'c', for: RUNS },
+  config: { type: 'string', short: 'c', for: [...RUNS, 'data download'] },
   'plugin-path': { type: 'string', multiple: true, for: DISCOVERY },
   'plugin-dir': { type: 'string', multiple: true, for: DISCOVERY },
   'no-cache': { type: 'boolean', for: DISCOVERY },
@@ -44,6 +44,7 @@ function commandOf(positionals: readonly string[]): Command | undefined | string
   const [first, second] = positionals;
   if (first === 'plugins') return second === undefined ? 'plugins list' : `plugins ${second}`;
   if (first === 'journal') return second === undefined ? 'journal list' : `journal ${second}`;
+  if (first === 'data') return `data ${second ?? 'download'}`;
   return first;
 }
 

@@ -4,7 +4,8 @@ export const USAGE = `Usage: trading-orchestrator [command] [options]
 Commands:
   backtest            with --config <file>: the backtest the YAML or JSON file describes; without: the default
                       job, an offline backtest of the reference strategies (ma-crossover, rsi-mean-reversion,
-                      bollinger-reversion) with risk-guards and risk-var on data-synthetic and the paper broker
+                      bollinger-reversion) with risk-guards and risk-var on real daily SPY and BTC/USD shipped
+                      with the runner, against buying and holding them
   paper --config <file>  a paper session (mode: paper): warm-up on recent history, then the data plugin's live
                       closed bars through the same engine and paper broker, until Ctrl-C or --bars
   run --config <file>    backtest or paper, as the file's mode says
@@ -12,6 +13,9 @@ Commands:
   plugins info <id>   a plugin's package, status and config schema with defaults
   plugins validate <dir>  check a plugin folder the way discovery and loading will; every problem listed
   init [file]         write a commented starter run file (default run.yaml; --force to overwrite)
+  data download --config <file>  fill the history cache with what the file's backtest reads (start to end), so
+                      later runs read it from disk (historyCache: in the file says where; default
+                      .trading-orchestrator/history beside it)
   journal list        the runs in the journal
   journal export <run> [--what trades|equity|ignored|problems] [--strategy <id>] [--format csv|json]
                       ignored: the signals the engine did not act on, each with its reason; problems: plugin

@@ -1,7 +1,8 @@
-import { dirname, isAbsolute } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { PluginManager, type EventBus, type PluginSpec } from '@trading-orchestrator/core-manager';
 import { BacktestEngine, checkedSeries, IndicatorBoard, mergePages, sizingRule, type RefusedBar, type BacktestOptions, type BacktestResult, type SizingRule } from '@trading-orchestrator/engine';
-import { ConfigInvalidError, timeframeToMs, type DataProvider, type InstrumentSpec, type PluginClock } from '@trading-orchestrator/plugin-api';
+import { ConfigInvalidError, timeframeToMs, type Bar, type DataProvider, type HistoricalBarsRequest, type InstrumentSpec, type PluginClock } from '@trading-orchestrator/plugin-api';
+import { HistoryCache, type CacheUse } from '../history/history-cache.js';
 import { instrumentsOf } from './data-instruments.js';
 import { endOnAbort, untilAborted } from './interruption.js';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
@@ -46,6 +47,10 @@ export interface RunHooks {
 /** A data plugin of a run, started, with the symbols it serves. */
 export interface StartedSource extends DataSourceEntry {
   readonly provider: DataProvider;
+  /** Whether its history goes through the history cache. */
+  readonly cached: boolean;
+  /** Its history: through the history cache when `cached`, else as the plugin serves it. */
+  history(request: HistoricalBarsRequest, use?: CacheUse): AsyncIterable<readonly Bar[]>;
 }
 
 /** A run's plugins loaded and started, and the engine options they make; `shutdown` stops them all. */
@@ -114,7 +119,14 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     throw error;
   }
   const step = timeframeToMs(config.timeframe);
-  const sources = data.map((d) => ({ ...d, provider: manager.get(d.instanceId)!.instance as DataProvider }));
+  const cache = config.historyCache === false ? undefined : new HistoryCache(resolve(configDir ?? process.cwd(), config.historyCache));
+  const sources = data.map((d): StartedSource => {
+    const provider = manager.get(d.instanceId)!.instance as DataProvider;
+    // A plugin with a live feed downloads its history; one without reads local files or makes bars up.
+    const cached = cache !== undefined && (d.entry.cache ?? entry(d.path).manifest?.capabilities?.feeds?.includes('live') === true);
+    const fetch = (request: HistoricalBarsRequest) => provider.historicalBars(request);
+    return { ...d, provider, cached, history: (request, use) => (cached ? cache!.bars(d.entry.plugin, d.entry.config, request, fetch, use) : fetch(request)) };
+  });
   let instruments: InstrumentSpec[] = [];
   try {
     for (const s of sources) instruments.push(...(await untilAborted(instrumentsOf(manager, s.instanceId, s.provider, s.symbols), options.signal, 'fetching the instruments')));
@@ -178,7 +190,7 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
       const onRefused = (refused: RefusedBar) => manager.bus.publish('bar-refused', refused);
       const series = config.symbols.map((symbol) => {
         const source = sourceOf(sources, symbol);
-        return checkedSeries(source.provider.historicalBars({ symbol, timeframe: config.timeframe, start, end, ...signal }), { pluginId: source.id, symbol, timeframe: config.timeframe, start, end, onRefused });
+        return checkedSeries(source.history({ symbol, timeframe: config.timeframe, start, end, ...signal }), { pluginId: source.id, symbol, timeframe: config.timeframe, start, end, onRefused });
       });
       const pages = endOnAbort(mergePages(series), hooks.signal);
       const result = await engine.run(pages, hooks.signal);

@@ -71,6 +71,7 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
         const from = liveFrom - history * step;
         const request = { symbol, timeframe: config.timeframe, start: from, end: liveFrom, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) };
         const source = sourceOf(sources, symbol);
+        // Straight from the plugin: a warm-up is recent history, and caching a month it reaches into would download all of it.
         const pages = checkedSeries(source.provider.historicalBars(request), { pluginId: source.id, symbol, timeframe: config.timeframe, start: from, end: liveFrom, onRefused })[Symbol.asyncIterator]();
         try {
           for (;;) {

@@ -83,7 +83,19 @@ export const runConfigSchema = z
      * and equities from another in one run); one alone serves every symbol. `id` names an instance (default its plugin
      * id). A run file may write a single data plugin as a mapping: the loader makes it a list of one.
      */
-    data: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: pluginConfig, timeLimits, symbols: z.array(z.string().min(1)).min(1).optional() })).min(1),
+    data: z
+      .array(
+        z.object({
+          plugin: pluginRef,
+          id: z.string().min(1).optional(),
+          config: pluginConfig,
+          timeLimits,
+          symbols: z.array(z.string().min(1)).min(1).optional(),
+          /** Keep its history in the history cache; default: yes for a plugin with a live feed (one that downloads). */
+          cache: z.boolean().optional(),
+        }),
+      )
+      .min(1),
     symbols: z.array(z.string().min(1)).min(1),
     timeframe: z.enum(TIMEFRAMES),
     /** Backtest only: the first bar's open time (inclusive). */
@@ -117,6 +129,8 @@ export const runConfigSchema = z
     risk: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: pluginConfig, timeLimits })).default([]),
     /** The broker: the built-in paper broker unless `plugin` names an installed broker plugin. */
     broker: z.object({ plugin: pluginRef.default(BUILT_IN_BROKER_ID), config: pluginConfig, timeLimits }).prefault({}),
+    /** Where downloaded history is kept between runs, relative to this file, or false for nowhere. */
+    historyCache: z.union([z.literal(false), z.string().min(1)]).default('.trading-orchestrator/history'),
     /** The SQLite journal, relative to this file, or false for none; `--journal`/`--no-journal` override it. */
     journal: outputFile,
     /** The HTML report, relative to this file, or false for none; `--report`/`--no-report` override it. */
