@@ -79,7 +79,8 @@ describe('journal', () => {
     for (let i = 0; i < 25; i++) bus.publish('equity', { time: i, equity: 1_000 + i });
     const reader = new Database(path, { readonly: true });
     expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
-    await vi.waitFor(() => expect((reader.prepare('SELECT COUNT(*) AS n FROM equity').get() as { n: number }).n).toBe(20));
+    // The writer thread starts and opens the file on its own schedule: on a loaded machine that can take seconds.
+    await vi.waitFor(() => expect((reader.prepare('SELECT COUNT(*) AS n FROM equity').get() as { n: number }).n).toBe(20), { timeout: 30_000, interval: 20 });
     journal.flush();
     expect((reader.prepare('SELECT COUNT(*) AS n FROM equity').get() as { n: number }).n).toBe(25);
     reader.close();
