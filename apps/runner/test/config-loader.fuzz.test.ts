@@ -111,7 +111,7 @@ describe('the run-config loader on hostile files', () => {
     expect(await problemsOf(lines.join('\n'), 'run.yaml')).toEqual(['(root): its YAML aliases (*name) expand to more than 1000 copies, which no run file needs']);
   });
 
-  it('JSON and YAML nested 100,000 deep are refused as too deep, not a stack overflow', async () => {
+  it('JSON and YAML nested 100,000 deep are refused as too deep, not a stack overflow', { timeout: 120_000 }, async () => {
     const deepJson = `{"data":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`;
     expect((await problemsOf(deepJson, 'run.json'))[0]).toMatch(/^data\.a\.a.*…: nests deeper than 64 levels/);
     expect(await problemsOf(`${'['.repeat(100_000)}${']'.repeat(100_000)}`, 'run.json')).toHaveLength(1);

@@ -78,8 +78,7 @@ export async function publishInstalled(registry: LocalRegistry, folders: Iterabl
     if (done.has(`${manifest.name}@${manifest.version}`)) continue;
     done.add(`${manifest.name}@${manifest.version}`);
     const tarball = join(scratch, `${createHash('sha1').update(dir).digest('hex')}.tgz`);
-    // pnpm's store hard-links identical files; npm drops hard-link entries when it unpacks, so store copies instead.
-    execFileSync('tar', ['-czf', tarball, '--hard-dereference', '--exclude=./node_modules', '--transform', 's,^\\.,package,', '-C', dir, '.']);
+    tarFolder(tarball, dir);
     const data = readFileSync(tarball);
     const file = `${manifest.name.replace(/^@[^/]+\//, '')}-${manifest.version}.tgz`;
     const version = {
@@ -107,3 +106,22 @@ export async function publishInstalled(registry: LocalRegistry, folders: Iterabl
   }
   return done.size;
 }
+
+/**
+ * Packs an installed package folder. Another install running beside the test (pnpm hard-links files from its store,
+ * which changes their inode's ctime) can make GNU tar stop with "file changed as we read it": the folder is packed
+ * again then, a few times, before that counts as a failure.
+ */
+function tarFolder(tarball: string, dir: string): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // pnpm's store hard-links identical files; npm drops hard-link entries when it unpacks, so store copies instead.
+      execFileSync('tar', ['-czf', tarball, '--hard-dereference', '--exclude=./node_modules', '--transform', 's,^\\.,package,', '-C', dir, '.'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      return;
+    } catch (error) {
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+      if (attempt >= 5 || !stderr.includes('file changed as we read it')) throw error;
+    }
+  }
+}
+

@@ -87,33 +87,17 @@ export function inspectCandidate(candidate: Candidate, host: HostInfo, seen: Set
   const manifest = validation.manifest;
   const entryFile = join(packageDir, manifest.entry);
   scan.watched.push(entryFile);
+  const badEntry = (message: string, reason: string, fix: string): CatalogEntry => {
+    problems.push({ path: `${MANIFEST_PATH}.entry`, message, severity: 'error' });
+    return { ...base, id: manifest.id, kind: manifest.kind, status: 'invalid', manifest, reason, fix, problems };
+  };
   if (!existsSync(entryFile)) {
-    problems.push({ path: `${MANIFEST_PATH}.entry`, message: `file ${manifest.entry} does not exist in the package`, severity: 'error' });
-    return {
-      ...base,
-      id: manifest.id,
-      kind: manifest.kind,
-      status: 'invalid',
-      manifest,
-      reason: `entry ${manifest.entry} is missing`,
-      fix: candidate.source === 'dependency' ? `reinstall ${packageName}` : `build the package (e.g. npm run build in ${packageDir})`,
-      problems,
-    };
+    const fix = candidate.source === 'dependency' ? `reinstall ${packageName}` : `build the package (e.g. npm run build in ${packageDir})`;
+    return badEntry(`file ${manifest.entry} does not exist in the package`, `entry ${manifest.entry} is missing`, fix);
   }
-
   const outside = entryOutsidePackage(packageDir, entryFile);
   if (outside !== undefined) {
-    problems.push({ path: `${MANIFEST_PATH}.entry`, message: outside, severity: 'error' });
-    return {
-      ...base,
-      id: manifest.id,
-      kind: manifest.kind,
-      status: 'invalid',
-      manifest,
-      reason: `entry ${manifest.entry} is not a file of the package`,
-      fix: `point "${MANIFEST_PATH}.entry" at a file inside ${packageDir}; a package whose entry leads elsewhere is not loaded`,
-      problems,
-    };
+    return badEntry(outside, `entry ${manifest.entry} is not a file of the package`, `point "${MANIFEST_PATH}.entry" at a file inside ${packageDir}; a package whose entry leads elsewhere is not loaded`);
   }
 
   const compatibility = checkApiCompatibility({ wanted: manifest.api, hostVersion: host.apiVersion, pluginPackage: packageName, hostPackage: host.hostPackage });
