@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,6 +140,34 @@ describe('a strategy that misbehaves', () => {
     // Stamped in the run's time: the last bar the account booked before the 5th failure (the 9th bar, 2024-01-09).
     expect(events.filter((e) => e.kind === 'state').map((e) => [e.code, e.time])).toEqual([['DISABLED', Date.UTC(2024, 0, 8)]]);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/<li>thrower: onBar failed/);
+  });
+});
+
+describe('a strategy that keeps everything it sees', () => {
+  it('is stopped before memory runs out: the run ends as failed with what it recorded, and says why', { timeout: 120_000 }, async () => {
+    const yaml = `
+data:
+  plugin: data-synthetic
+  config: { symbols: [{ symbol: ALPHA }] }
+symbols: [ALPHA]
+timeframe: 1m
+start: 2024-01-01
+end: 2024-03-01
+strategies:
+  - plugin: fixture-misbehaving
+    config: { mode: hoard }
+`;
+    writeFileSync(join(dir, 'hoard.yaml'), yaml);
+    const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    const args = [cli, 'backtest', '--config', 'hoard.yaml', ...paths, '--plugin-dir', pluginsDir, '--no-cache', '--journal', 'runs.db', '--no-report'];
+    const child = spawnSync(process.execPath, ['--max-old-space-size=192', ...args], { cwd: dir, encoding: 'utf8' });
+    expect(child.signal, child.stderr).toBeNull();
+    expect(child.status, child.stderr).toBe(1);
+    expect(child.stderr).toMatch(/error: the run was stopped because memory ran short: \d+ MB of the \d+ MB heap in use \(a plugin may be keeping everything it sees\); the summary above covers the \d+ bars before it/);
+    expect(child.stderr).not.toMatch(/\n\s+at /);
+    const runs = journal<{ status: string; summary: string }>('SELECT status, summary FROM runs');
+    expect(runs.map((r) => r.status)).toEqual(['failed']);
+    expect(journal<{ n: number }>('SELECT count(*) AS n FROM equity')[0]!.n).toBeGreaterThan(100);
   });
 });
 

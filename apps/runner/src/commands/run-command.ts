@@ -12,6 +12,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { Progress, type RunSpan } from '../format/progress.js';
 import { PaperStatus } from '../format/paper-status.js';
 import { PluginTroubles } from '../format/plugin-troubles.js';
+import { MemoryGuard } from './memory-guard.js';
 import { renderRiskNotes, RiskTally } from '../format/risk-summary.js';
 import { runDefaultBacktest } from './default-backtest.js';
 import { RunInterruptedError } from './interruption.js';
@@ -64,6 +65,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
       journal?.close();
     },
   );
+  const memory = new MemoryGuard();
   try {
     // A journal that cannot be written fails here, before any plugin starts.
     await journal?.ready();
@@ -89,13 +91,16 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     // A paper session says what it is doing once live; a backtest shows its progress instead.
     const status = mode === 'paper' && values.json !== true ? new PaperStatus(io.stderr, io.stderr.isTTY === true) : undefined;
     const hooks = {
-      signal: interrupts.signal,
+      signal: AbortSignal.any([interrupts.signal, memory.signal]),
       onSpan: (span: RunSpan) => {
         if (values.json !== true) progress = new Progress(io.stderr, span, io.stderr.isTTY === true);
       },
       attach: (bus: EventBus) => {
         let done = 0;
-        const offProgress = bus.subscribe('bar', (bar) => progress?.update(++done, bar.time));
+        const offProgress = bus.subscribe('bar', (bar) => {
+          progress?.update(++done, bar.time);
+          if ((done & 31) === 0) memory.check();
+        });
         const offRisk = riskTally.attach(bus);
         const offTroubles = troubles.attach(bus);
         const offStatus = status?.attach(bus);
@@ -141,11 +146,16 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
       progress?.done();
       status?.done();
       if (journal !== undefined && runId > 0) {
-        journal.finishRun(runId, { status: run.result.interrupted ? 'interrupted' : 'finished', endedAt: Date.now(), summary: { equity: run.result.portfolio.equity, bars: run.result.bars } });
+        const status = memory.reason !== undefined ? 'failed' : run.result.interrupted ? 'interrupted' : 'finished';
+        journal.finishRun(runId, { status, endedAt: Date.now(), summary: { equity: run.result.portfolio.equity, bars: run.result.bars, ...(memory.reason === undefined ? {} : { error: memory.reason }) } });
       }
     } catch (error) {
       progress?.done();
       status?.done();
+      if (error instanceof RunInterruptedError && memory.reason !== undefined) {
+        if (journal !== undefined && runId > 0) journal.finishRun(runId, { status: 'failed', endedAt: Date.now(), summary: { error: memory.reason } });
+        return fail(1, `${memory.reason}, before the first bar`, 'find the plugin that holds on to what it is given, or give Node more memory (NODE_OPTIONS=--max-old-space-size=<MB>)');
+      }
       if (error instanceof RunInterruptedError) {
         if (journal !== undefined && runId > 0) journal.finishRun(runId, { status: 'interrupted', endedAt: Date.now(), summary: { note: error.message } });
         io.stderr.write(`${error.message}${journal !== undefined && runId > 0 ? `; journal: ${journal.path} (run ${runId}, interrupted)` : ''}\n`);
@@ -156,8 +166,12 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     }
     const riskIndex = (pluginId: string) => run.config.risk.findIndex((r) => (r.id ?? r.plugin) === pluginId);
     const riskLines = renderRiskNotes(riskTally.list(), (pluginId) => (riskIndex(pluginId) < 0 ? undefined : `risk[${riskIndex(pluginId)}]`));
-    return finish(run, mode, { values, io, reportFile, journal, journalFile, runId, summary: { riskLines, troubleLines: troubles.lines(), outOfRun: troubles.outOfRun() } });
+    const code = finish(run, mode, { values, io, reportFile, journal, journalFile, runId, summary: { riskLines, troubleLines: troubles.lines(), outOfRun: troubles.outOfRun() }, ...(memory.reason === undefined ? {} : { stoppedBy: 'memory ran short' }) });
+    if (memory.reason === undefined) return code;
+    // What ran until then is summarised, reported and journaled above; the run still failed.
+    return fail(1, `${memory.reason}; the summary above covers the ${run.result.bars} bars before it`, 'find the plugin that holds on to what it is given (the journal has everything up to the stop), or give Node more memory (NODE_OPTIONS=--max-old-space-size=<MB>)');
   } finally {
+    memory.dispose();
     interrupts.dispose();
     journal?.close();
   }
@@ -186,10 +200,12 @@ interface Finishing {
   readonly journal: { readonly path: string } | undefined;
   readonly runId: number;
   readonly summary: SummaryExtras;
+  /** Why a run that did not reach its end stopped, when not Ctrl-C: its journal entry is then failed, not interrupted. */
+  readonly stoppedBy?: string;
 }
 
 /** The summary on the terminal, the report, and where the journal is: what a finished (or stopped) run leaves. */
-function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, journalFile, journal, runId, summary }: Finishing): number {
+function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, journalFile, journal, runId, summary, stoppedBy }: Finishing): number {
   if (values.json === true) {
     io.stdout.write(`${JSON.stringify(run.result, null, 2)}\n`);
     return run.result.interrupted ? 130 : 0;
@@ -200,7 +216,7 @@ function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, j
     mode === 'paper'
       ? `Paper session: ${c.symbols.join(', ')} ${c.timeframe} (${dataNames(c)}), ${run.result.bars} bars (${c.warmupBars} warm-up requested) in ${seconds.toFixed(2)} s`
       : `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${dataNames(c)}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
-  if (run.result.interrupted) io.stdout.write(`interrupted after ${run.result.bars} bars (Ctrl-C); the plugins were stopped and the journal flushed. Summary so far:\n`);
+  if (run.result.interrupted) io.stdout.write(`${stoppedBy === undefined ? 'interrupted' : 'stopped'} after ${run.result.bars} bars (${stoppedBy ?? 'Ctrl-C'}); the plugins were stopped and the journal flushed. Summary so far:\n`);
   io.stdout.write(`${renderBacktest(run.result, title, summary)}\n`);
   if (reportFile.file !== undefined) {
     // The report holds what the run computed, not how long it took, so two runs of one config give the same file.
@@ -215,7 +231,7 @@ function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, j
     io.stdout.write(`report: ${written.path}\n`);
   }
   if (run.result.interrupted) {
-    io.stdout.write(journal === undefined ? '' : `journal: ${journal.path} (run ${runId}, interrupted)\n`);
+    io.stdout.write(journal === undefined ? '' : `journal: ${journal.path} (run ${runId}, ${stoppedBy === undefined ? 'interrupted' : 'failed'})\n`);
     return 130;
   }
   io.stdout.write(
