@@ -86,4 +86,22 @@ describe('the history cache', () => {
     await read(cache, third.fetch, Date.UTC(2024, 1, 1), Date.UTC(2024, 2, 1));
     expect(third.asked).toHaveLength(0);
   });
+
+  it('passes bars on as the plugin serves them, before the month they belong to is complete', async () => {
+    const cache = new HistoryCache(dir, () => NOW);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = async function* (request: HistoricalBarsRequest): AsyncGenerator<readonly Bar[]> {
+      const bar = (t: number): Bar => ({ symbol: 'SPY', timeframe: '1d', time: t, open: 10, high: 11, low: 9, close: 10, volume: 1 });
+      yield [bar(request.start)];
+      await held;
+      yield [bar(request.start + DAY)];
+    };
+    const pages = cache.bars('data-x', {}, { symbol: 'SPY', timeframe: '1d', start: Date.UTC(2024, 1, 1), end: Date.UTC(2024, 2, 1) }, slow)[Symbol.asyncIterator]();
+    expect((await pages.next()).value).toHaveLength(1);
+    release();
+    expect((await pages.next()).value).toHaveLength(1);
+    expect((await pages.next()).done).toBe(true);
+  });
 });
+

@@ -72,34 +72,30 @@ export class HistoryCache {
       // This month and the missing final months after it, in one request of whole months, so each can be stored.
       let runEnd = monthEnd;
       while (runEnd < end && monthOf(runEnd)[1] <= finalBefore && !this.has(folder, runEnd)) runEnd = monthOf(runEnd)[1];
+      // In-range bars are passed on page by page as they come (a slow venue must not look stalled while a month
+      // downloads); each month is stored once a bar of a later month shows it complete, the last at the end.
       let month = monthStart;
       let bars: Bar[] = [];
-      const complete = (until: number): Bar[] => {
-        const done: Bar[] = [];
+      const storeUntil = (until: number) => {
         while (month < until) {
           use.fetched++;
           this.write(folder, month, bars);
-          done.push(...inRange(bars));
           bars = [];
           month = monthOf(month)[1];
         }
-        return done;
       };
       for await (const page of fetch({ ...request, start: monthStart, end: runEnd })) {
+        const out: Bar[] = [];
         for (const bar of page) {
           const barMonth = typeof bar?.time === 'number' && Number.isFinite(bar.time) ? monthOf(bar.time)[0] : Number.NaN;
-          if (barMonth > month && barMonth < runEnd) {
-            // Pages come in time order: a bar of a later month completes the months before it.
-            const done = complete(barMonth);
-            if (done.length > 0) yield done;
-          }
+          if (barMonth > month && barMonth < runEnd) storeUntil(barMonth);
           // A bar out of order, or outside what was asked, is passed on for the host to refuse, never stored.
           if (barMonth === month) bars.push(bar);
-          else if (bar !== undefined && bar.time >= start && bar.time < end) yield [bar];
+          if (barMonth !== month || (bar.time >= start && bar.time < end)) out.push(bar);
         }
+        if (out.length > 0) yield out;
       }
-      const done = complete(runEnd);
-      if (done.length > 0) yield done;
+      storeUntil(runEnd);
       at = runEnd;
     }
   }
