@@ -43,14 +43,15 @@ export function liveSideFeeds(options: SideFeedOptions): { stop(): Promise<void>
   if (engine.wantsTicks && source.liveTicks !== undefined) {
     const traded = new Set(symbols);
     const now = options.now ?? Date.now;
-    const refused = new Map<string, number>();
+    const said = new Set<string>();
     const take = (tick: Tick) => {
       // Checked and frozen before any strategy sees it, as a bar is; the first refusal of each kind is said.
       const problem = tickProblem(tick, traded, now());
       if (problem !== undefined) {
-        const n = (refused.get(problem[0]) ?? 0) + 1;
-        refused.set(problem[0], n);
-        if (n === 1) options.warn(`refused a trade print from data plugin "${options.pluginId}" (${problem[0]}): ${problem[1]}; more of this kind are left out without a word`);
+        if (!said.has(problem[0])) {
+          said.add(problem[0]);
+          options.warn(`refused a trade print from data plugin "${options.pluginId}" (${problem[0]}): ${problem[1]}; more of this kind are left out without a word`);
+        }
         return undefined;
       }
       if (tick.time < options.from) return undefined;

@@ -127,10 +127,11 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     const fetch = (request: HistoricalBarsRequest) => provider.historicalBars(request);
     return { ...d, provider, cached, history: (request, use) => (cached ? cache!.bars(d.entry.plugin, d.entry.config, request, fetch, use) : fetch(request)) };
   });
-  let instruments: InstrumentSpec[] = [];
+  // What the data plugins say of each symbol first; the run file's instruments after, so they win.
+  const instruments: InstrumentSpec[] = [];
   try {
     for (const s of sources) instruments.push(...(await untilAborted(instrumentsOf(manager, s.instanceId, s.provider, s.symbols), options.signal, 'fetching the instruments')));
-    instruments = [...instruments, ...Object.entries(config.instruments).map(([symbol, spec]) => ({ symbol, ...spec }) as InstrumentSpec)];
+    instruments.push(...Object.entries(config.instruments).map(([symbol, spec]) => ({ symbol, ...spec }) as InstrumentSpec));
   } catch (error) {
     await manager.shutdown();
     throw error;

@@ -13,13 +13,14 @@ const list = (items: readonly string[]) => items.join(', ');
  */
 export function capabilityProblems(config: RunConfig, refs: readonly PluginReference[], found: ReadonlyMap<string, LoadablePlugin>): Problem[] {
   const problems: Problem[] = [];
+  const sources = dataSources(config);
   for (const ref of refs) {
     const capabilities = found.get(ref.path)?.manifest?.capabilities;
     if (capabilities === undefined) continue;
     const problem = (message: string) => problems.push({ path: `${ref.path}.plugin`, message: `${ref.id} ${message} (its manifest's capabilities)`, severity: 'error' });
     const strategy = ref.kind === 'strategy' ? config.strategies[Number(/\[(\d+)\]/.exec(ref.path)?.[1])] : undefined;
     const timeframes = strategy?.timeframes ?? [config.timeframe];
-    const source = ref.kind === 'data' ? dataSources(config).find((d) => d.path === ref.path) : undefined;
+    const source = ref.kind === 'data' ? sources.find((d) => d.path === ref.path) : undefined;
     const symbols = strategy?.symbols ?? source?.symbols ?? config.symbols;
     if (capabilities.timeframes !== undefined) {
       const missing = timeframes.filter((t) => !capabilities.timeframes!.includes(t));

@@ -1,4 +1,4 @@
-import { HOOK_FAILED, readOnlyPortfolio } from '@trading-orchestrator/core-manager';
+import { HOOK_FAILED, readOnlyPortfolio, readOnlyPosition } from '@trading-orchestrator/core-manager';
 import type { Bar, Fill, PortfolioSnapshot, Position, RiskManager, Strategy } from '@trading-orchestrator/plugin-api';
 import type { TradeExitReason, TradeRecord } from '../metrics/trade-log.js';
 import type { PositionTrack } from '../run/position-track.js';
@@ -122,7 +122,7 @@ export class FillBooking {
         // A strategy without `onFill` costs no look-up of its position.
         if (site.fn === undefined || state.plugin.machine.state !== 'active') continue;
         const position = this.ctx.ledger.positionOf(state.slot.instanceId, fill.symbol);
-        const mine = position === undefined ? undefined : Object.freeze(position);
+        const mine = position === undefined ? undefined : readOnlyPosition(position);
         try {
           const answer = (site.self as Strategy).onFill!(fill, mine);
           out = answer === undefined ? guard.returnedNothing(site) : guard.returned(site, answer);
