@@ -57,7 +57,8 @@ export class PriceHistory {
 
 /**
  * Simple returns of several symbols between consecutive times at which all of them have a close, oldest first,
- * at most `limit` (the newest). Aligning prices rather than returns keeps horizons equal across calendars: with
+ * at most `limit` (the newest), aligned afresh from the histories. The risk model keeps the same returns up to
+ * date as closes arrive (`JointReturns`); this is the plain computation it is tested against. Aligning prices rather than returns keeps horizons equal across calendars: with
  * equities and crypto, BTC's return is taken Friday→Monday like SPY's, not Sunday→Monday.
  */
 export function alignReturns(histories: readonly PriceHistory[], limit: number): Float64Array[] {

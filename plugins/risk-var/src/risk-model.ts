@@ -1,5 +1,6 @@
-import { covarianceOf, correlationOf, herfindahl, historicalTailRisk, parametricRisk, scaleToHorizon, type TailRisk } from './math/var-math.js';
-import { alignReturns, PriceHistory } from './return-history.js';
+import { JointReturns } from './joint-returns.js';
+import { correlationOf, herfindahl, historicalTailRisk, parametricRisk, scaleToHorizon, tailSize, type TailRisk } from './math/var-math.js';
+import { PriceHistory } from './return-history.js';
 
 export interface PortfolioRisk {
   readonly symbols: readonly string[];
@@ -28,19 +29,31 @@ export interface RiskModelOptions {
 
 const NO_RISK: TailRisk = { valueAtRisk: 0, expectedShortfall: 0 };
 
+/** Symbol sets whose joint returns are kept up to date: the books held and the books an order would make. */
+const KEPT_SETS = 32;
+
+/** A symbol set's joint returns with room for its moments. */
+interface Joint {
+  readonly returns: JointReturns;
+  readonly means: Float64Array;
+  readonly flatCovariance: Float64Array;
+  /** Rows of `flatCovariance`, as `parametricRisk` takes them. */
+  readonly covariance: Float64Array[];
+  /** The model's version the moments were read at. */
+  momentsAt: number;
+}
+
 /**
  * Return histories per symbol (bounded), and portfolio risk of any set of position values computed from the
- * joint returns of those symbols: hedges and correlation count, nothing is summed per position.
+ * joint returns of those symbols: hedges and correlation count, nothing is summed per position. The joint
+ * returns of each symbol set asked about are kept up to date as closes arrive (see `JointReturns`), so an
+ * estimate costs O(k²) for the parametric figures and O(window·k) for the historical ones, with no re-alignment.
  */
 export class RiskModel {
   private readonly histories = new Map<string, PriceHistory>();
-  /** Bumped by every close recorded: the joint returns below are valid while it stays the same. */
+  /** Bumped by every close recorded. */
   private version = 0;
-  /**
-   * The aligned returns of the last symbol set asked about, with their moments. Order checks, fills and position
-   * events between two bars all ask about the same symbols; they share one alignment and one covariance.
-   */
-  private joint: { key: string; version: number; series: Float64Array[]; means: Float64Array; covariance: Float64Array[]; correlation: Float64Array[] } | undefined;
+  private readonly joints = new Map<string, Joint>();
   private pnl = new Float64Array(0);
   /** The last estimate and what it was asked: a fill and the position event after it ask the same again. */
   private last: { version: number; symbols: string[]; values: number[]; estimate: RiskEstimate } | undefined;
@@ -56,13 +69,29 @@ export class RiskModel {
     return added;
   }
 
-  private jointReturns(symbols: readonly string[]): NonNullable<RiskModel['joint']> {
-    const key = symbols.join('\u0000');
-    if (this.joint?.key === key && this.joint.version === this.version) return this.joint;
-    const series = alignReturns(symbols.map((s) => this.histories.get(s)!), this.options.window);
-    const { means, covariance } = covarianceOf(series);
-    this.joint = { key, version: this.version, series, means, covariance, correlation: correlationOf(covariance) };
-    return this.joint;
+  private jointOf(symbols: readonly string[]): Joint {
+    const key = symbols.length === 1 ? symbols[0]! : symbols.join('\u0000');
+    let joint = this.joints.get(key);
+    if (joint === undefined) {
+      // The oldest set asked about makes room; a set asked again is rebuilt from the histories.
+      if (this.joints.size >= KEPT_SETS) this.joints.delete(this.joints.keys().next().value!);
+      const k = symbols.length;
+      const flatCovariance = new Float64Array(k * k);
+      joint = {
+        returns: new JointReturns(symbols.map((s) => this.histories.get(s)!), this.options.window),
+        means: new Float64Array(k),
+        flatCovariance,
+        covariance: Array.from({ length: k }, (_, i) => flatCovariance.subarray(i * k, (i + 1) * k)),
+        momentsAt: -1,
+      };
+      this.joints.set(key, joint);
+    }
+    if (joint.momentsAt !== this.version) {
+      joint.returns.update(this.version);
+      joint.returns.moments(joint.means, joint.flatCovariance);
+      joint.momentsAt = this.version;
+    }
+    return joint;
   }
 
   /** Returns available for a symbol on its own. */
@@ -90,6 +119,13 @@ export class RiskModel {
     return estimate;
   }
 
+  /** Historical simulation over the window: the book's P&L in each period, then its tail. */
+  private historicalOf(returns: JointReturns, values: Float64Array): TailRisk {
+    if (this.pnl.length !== returns.periods) this.pnl = new Float64Array(returns.periods);
+    returns.pnlOf(values, this.pnl);
+    return historicalTailRisk(this.pnl, this.options.confidence);
+  }
+
   private compute(positions: ReadonlyMap<string, number>): RiskEstimate {
     const symbols = [...positions.keys()].filter((s) => positions.get(s) !== 0).sort();
     if (symbols.length === 0) {
@@ -98,29 +134,24 @@ export class RiskModel {
     const { minHistory, confidence, horizonBars } = this.options;
     const short = symbols.map((symbol) => ({ symbol, have: this.historyOf(symbol) })).filter((s) => s.have < minHistory);
     if (short.length > 0) return { ok: false, shortOf: short, common: 0 };
-    const { series, means, covariance, correlation } = this.jointReturns(symbols);
-    const periods = series[0]!.length;
+    const { returns, means, covariance } = this.jointOf(symbols);
+    const periods = returns.periods;
     if (periods < minHistory) return { ok: false, shortOf: symbols.map((symbol) => ({ symbol, have: periods })), common: periods };
 
-    const values = Float64Array.from(symbols, (s) => positions.get(s)!);
-    if (this.pnl.length !== periods) this.pnl = new Float64Array(periods);
-    const pnl = this.pnl;
-    for (let t = 0; t < periods; t++) {
-      let p = 0;
-      for (let i = 0; i < symbols.length; i++) p += values[i]! * series[i]![t]!;
-      pnl[t] = p;
-    }
+    const values = new Float64Array(symbols.length);
+    for (let i = 0; i < symbols.length; i++) values[i] = positions.get(symbols[i]!)!;
+    const historical = returns.tailOfOne(values[0]!, tailSize(periods, confidence)) ?? this.historicalOf(returns, values);
     const parametric = parametricRisk(values, covariance, means, confidence, horizonBars);
     return {
       ok: true,
       risk: {
         symbols,
         values,
-        historical: scaleToHorizon(historicalTailRisk(pnl, confidence), horizonBars),
+        historical: scaleToHorizon(historical, horizonBars),
         parametric: { valueAtRisk: parametric.valueAtRisk, expectedShortfall: parametric.expectedShortfall },
         componentVar: parametric.component,
         marginalVar: parametric.marginal,
-        correlation,
+        correlation: correlationOf(covariance),
         herfindahl: herfindahl(values),
         periods,
       },

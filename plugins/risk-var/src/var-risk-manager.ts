@@ -107,19 +107,21 @@ export const varRiskManager = defineRiskManager({
         messages.push(`${message}; resized to ${quantityText(quantity)}`);
       }
 
-      const before = estimateVar(values);
       const after = estimateVar(withTrade(values, intent, quantity));
-      if (!after.ok || !before.ok) {
+      const limitValue = config.maxVarPct * equity;
+      // The book as it is matters only past the limit (an order that lowers VaR is never stopped): most orders
+      // are checked with one estimate.
+      const before = after.ok && varOf(after.risk) <= limitValue ? undefined : estimateVar(values);
+      if (!after.ok || before?.ok === false) {
         const missing = !after.ok ? after : (before as Extract<RiskEstimate, { ok: false }>);
         const message = `not enough history for VaR: ${shortMessage(missing)}`;
         if (config.insufficientHistory === 'deny') return { action: 'deny', code: 'VAR_INSUFFICIENT_HISTORY', message: `${message}; the order is denied (insufficientHistory: deny)`, setting: 'minHistory' };
         ctx.raise({ level: 'warning', code: 'VAR_INSUFFICIENT_HISTORY', message: `${message}; the order is allowed without a VaR check (insufficientHistory: allow-with-warning)`, symbol: intent.symbol });
         return resized ? { action: 'resize', quantity, code: 'POSITION_WEIGHT_RESIZED', message: messages.join('; '), setting: 'maxPositionWeight' } : { action: 'allow' };
       }
-      const limitValue = config.maxVarPct * equity;
-      const varBefore = varOf(before.risk);
       const varAfter = varOf(after.risk);
-      if (varAfter > limitValue && varAfter > varBefore) {
+      const varBefore = before?.ok === true ? varOf(before.risk) : 0;
+      if (before !== undefined && varAfter > varBefore) {
         const message = `portfolio VaR (${describeVar}) after the trade would be ${pct(varAfter / equity)} of equity (${money(varAfter)}), above the ${pct(config.maxVarPct)} limit (${money(limitValue)}); now ${pct(varBefore / equity)} (${money(varBefore)})`;
         if (config.onLimit === 'deny') return { action: 'deny', code: 'VAR_LIMIT_EXCEEDED', message, setting: 'maxVarPct' };
         const fitting = largestFitting(values, intent, quantity, limitValue);
@@ -127,6 +129,12 @@ export const varRiskManager = defineRiskManager({
         return { action: 'resize', quantity: fitting, code: 'VAR_LIMIT_RESIZED', message: [...messages, `${message}; resized to ${quantityText(fitting)}`].join('; '), setting: 'maxVarPct' };
       }
       return resized ? { action: 'resize', quantity, code: 'POSITION_WEIGHT_RESIZED', message: messages.join('; '), setting: 'maxPositionWeight' } : { action: 'allow' };
+    };
+
+    /** After the book changed: a limit crossed either way is raised, with none of `portfolioRisk`'s figures built. */
+    const watchLimit = (portfolio: PortfolioSnapshot): void => {
+      const estimate = estimateVar(positionValues(portfolio));
+      if (estimate.ok) raiseOnChange(portfolio, estimate.risk);
     };
 
     const portfolioRisk = (portfolio: PortfolioSnapshot): RiskMetrics => {
@@ -176,9 +184,9 @@ export const varRiskManager = defineRiskManager({
         if (!timeframes.has(bar.symbol)) timeframes.set(bar.symbol, wanted);
         if (bar.timeframe === wanted) model.addClose(bar.symbol, bar.time, bar.close);
       },
-      onFill: (_fill, portfolio) => void portfolioRisk(portfolio),
-      onPositionOpened: (_position, portfolio) => void portfolioRisk(portfolio),
-      onPositionClosed: (_position, portfolio) => void portfolioRisk(portfolio),
+      onFill: (_fill, portfolio) => watchLimit(portfolio),
+      onPositionOpened: (_position, portfolio) => watchLimit(portfolio),
+      onPositionClosed: (_position, portfolio) => watchLimit(portfolio),
       health: () => ({ status: 'healthy', metrics: { limitBreached: limitState === 'breached' ? 1 : 0 } }),
     };
   },
