@@ -14,8 +14,9 @@
 //   REPEAT=5 ...                                                     each run five times, interleaved; the fastest counts,
 //                                                                    and the median of the five paired ratios is printed too
 //   ONLY=bars ...                                                    only make the bars (the baseline for per-bar counts)
+//   JOURNAL=/tmp/run.db ...                                          the journal-on run writes (and keeps) this file
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,7 +113,9 @@ async function pipeline(journalPath) {
   detach?.();
   journal?.close();
   await manager.shutdown();
-  return { seconds, bars: result.bars, trades: result.metrics?.trades ?? 0, equity: result.portfolio.equity, rssGrowth };
+  // What the run left on disk: the database and any write-ahead log not yet folded into it.
+  const journalBytes = journalPath === undefined ? undefined : [journalPath, `${journalPath}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
+  return { seconds, bars: result.bars, trades: result.metrics?.trades ?? 0, equity: result.portfolio.equity, rssGrowth, journalBytes };
 }
 
 /**
@@ -260,6 +263,7 @@ async function measure(run) {
   if (run === 'bars') return barsOnly();
   if (run !== 'off' && run !== 'on') throw new Error(`ONLY: "${run}" is not one of wired, off, on, bars`);
   if (run === 'off') return pipeline(undefined);
+  if (process.env.JOURNAL !== undefined) return pipeline(process.env.JOURNAL);
   const dir = mkdtempSync(join(tmpdir(), 'to-bench-'));
   try {
     return await pipeline(join(dir, 'bench.db'));
@@ -303,7 +307,7 @@ if (process.env.BENCH_RUN !== undefined) {
     const paired = wired === undefined || repeat === 1 ? '' : ` (median of the ${repeat} rounds' ratios ${median(rounds.get(run).map((s, k) => s / rounds.get('wired')[k])).toFixed(2)}x)`;
     const versus = wired === undefined ? '' : `   ${(r.seconds / wired.seconds).toFixed(2)}x the hand-wired time${paired}`;
     const name = run === 'wired' ? 'hand-wired loop    ' : run === 'bars' ? 'making bars only   ' : `engine, journal ${run === 'on' ? 'on ' : 'off'}`;
-    console.log(`  ${name}  ${fmt(rate(r))} bars/s   ${r.seconds.toFixed(2).padStart(6)} s   trades ${r.trades}   final equity ${r.equity.toFixed(2)}   ${memory(r.rssGrowth)}${run === 'wired' || run === 'bars' ? '' : versus}`);
+    console.log(`  ${name}  ${fmt(rate(r))} bars/s   ${r.seconds.toFixed(2).padStart(6)} s   trades ${r.trades}   final equity ${r.equity.toFixed(2)}   ${memory(r.rssGrowth)}${r.journalBytes === undefined ? '' : `   journal ${(r.journalBytes / 1e6).toFixed(1)} MB (${((r.journalBytes / r.bars) * 1e6 / 1e6).toFixed(1)} MB per million bars)`}${run === 'wired' || run === 'bars' ? '' : versus}`);
     if (run === 'wired') wired = r;
   }
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './cli-harness.js';
 
 const runnerDir = new URL('..', import.meta.url).pathname;
+const pluginsDir = new URL('../../../plugins', import.meta.url).pathname;
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'to-journal-cli-'));
@@ -29,6 +30,42 @@ describe('the journal from the command line', () => {
     const onlyBollinger = (await cli('journal', 'export', '1', '--journal', 'runs.db', '--strategy', 'bollinger-reversion')).out.split('\n').slice(1, -1);
     expect(onlyBollinger.length).toBeGreaterThan(20);
     expect(onlyBollinger.every((l) => l.startsWith('bollinger-reversion,'))).toBe(true);
+  });
+
+  it('a run on hourly bars journals a thinned equity curve by default (each day\'s low, high and close, and after every fill); journalEquity: every-bar keeps every bar', async () => {
+    const yaml = (extra: string) => `data: { plugin: data-synthetic, config: { origin: 2023-01-01 } }
+symbols: [ALPHA]
+timeframe: 1h
+start: 2023-03-01
+end: 2023-04-01
+strategies:
+  - plugin: ma-crossover
+    config: { fast: 5, slow: 20 }
+${extra}`;
+    const equityOf = async (journal: string, extra: string) => {
+      writeFileSync(join(dir, 'run.yaml'), yaml(extra));
+      const run = await cli('backtest', '--config', 'run.yaml', '--plugin-dir', pluginsDir, '--no-cache', '--no-report', '--journal', journal);
+      expect(run.code, run.err).toBe(0);
+      return JSON.parse((await cli('journal', 'export', '1', '--journal', journal, '--what', 'equity', '--format', 'json')).out) as { time: number; strategyId: string; equity: number }[];
+    };
+    const every = await equityOf('every.db', 'journalEquity: every-bar');
+    const thinned = await equityOf('thinned.db', '');
+    const account = every.filter((e) => e.strategyId === '');
+    // March 2023 hour by hour: 744 points of the account's curve; thinned, three a day and one after each fill at most.
+    expect(account).toHaveLength(31 * 24);
+    const kept = thinned.filter((e) => e.strategyId === '');
+    expect(kept.length).toBeLessThan(account.length / 3);
+    const byTime = new Map(account.map((e) => [e.time, e.equity]));
+    for (const e of kept) expect(e.equity).toBe(byTime.get(e.time));
+    expect(kept.map((e) => e.time)).toEqual([...kept.map((e) => e.time)].sort((a, b) => a - b));
+    expect(kept.at(-1)).toEqual(account.at(-1));
+    // Each day's low and high are among the points kept.
+    for (let day = 0; day < 31; day++) {
+      const hours = account.slice(day * 24, day * 24 + 24).map((e) => e.equity);
+      const values = kept.filter((e) => Math.floor((e.time - account[0]!.time) / 86_400_000) === day).map((e) => e.equity);
+      expect(values).toContain(Math.min(...hours));
+      expect(values).toContain(Math.max(...hours));
+    }
   });
 
   it('--no-journal keeps none; a missing journal or run is explained', async () => {

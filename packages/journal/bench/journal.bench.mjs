@@ -5,7 +5,7 @@
 //   npx -y node@22 bench/journal.bench.mjs
 //   TRADING_ORCHESTRATOR_SQLITE=better npx -y node@22 bench/journal.bench.mjs
 // ROWS sets the number of equity events (default 1,000,000); every 50th bar also journals a signal, an order, a
-// fill and a trade, as an active run does.
+// fill and a trade, as an active run does. EQUITY=every-bar keeps every equity point (default: the thinned curve).
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ try {
   await journal.ready();
   const bus = new EventBus();
   const run = journal.startRun({ label: 'bench', mode: 'backtest', config: {}, startedAt: Date.now() });
-  const detach = journal.attach(bus, run);
+  const detach = journal.attach(bus, run, { equity: process.env.EQUITY ?? 'thinned' });
   const started = performance.now();
   let events = 0;
   for (let i = 0; i < rows; i++) {
@@ -41,7 +41,7 @@ try {
   const seconds = (performance.now() - started) / 1000;
   journal.close();
   const bytes = statSync(path).size;
-  console.log(`node ${process.version}, ${sqliteDriver()}: ${events.toLocaleString('en')} events in ${seconds.toFixed(2)} s = ${Math.round(events / seconds).toLocaleString('en')} events/s; ${(bytes / 1e6).toFixed(1)} MB (${(bytes / rows).toFixed(0)} bytes a bar)`);
+  console.log(`node ${process.version}, ${sqliteDriver()}, equity ${process.env.EQUITY ?? 'thinned'}: ${events.toLocaleString('en')} events in ${seconds.toFixed(2)} s = ${Math.round(events / seconds).toLocaleString('en')} events/s; ${(bytes / 1e6).toFixed(1)} MB (${(bytes / rows).toFixed(0)} bytes a bar)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -6,6 +6,7 @@ import { createBatchWriter } from './batch-writer.js';
 import { configureConnection } from './connection.js';
 import { openSqlite, sqliteCode, type SqliteConnection } from './sqlite/connection.js';
 import { WriterThread } from './writer-thread.js';
+import { recordBus, type RecordOptions } from './bus-recorder.js';
 import { EVENT_TABLES, MIGRATIONS, SCHEMA, SCHEMA_VERSION, type EventTable } from './schema.js';
 
 export interface PluginEventRow {
@@ -65,8 +66,6 @@ function upgradable(version: number): boolean {
 
 type Row = readonly unknown[];
 
-/** Rows of one kind and code kept per plugin in `plugin_events`; the terminal counts them all. */
-const PLUGIN_EVENTS_KEPT = 100;
 
 /** Columns per event table, run id and sequence number included. */
 const COLUMNS: Readonly<Record<EventTable, number>> = {
@@ -97,6 +96,8 @@ export class Journal {
   private readonly writer: WriterThread | undefined;
   private closed = false;
   private sequence = 0;
+  /** What attached recorders hold back (a thinned curve's open day), written with each checkpoint. */
+  private readonly beforeCheckpoint = new Set<() => void>();
 
   private constructor(
     readonly path: string,
@@ -164,54 +165,24 @@ export class Journal {
     this.db.prepare('UPDATE runs SET status = ?, ended_at = ?, summary = ? WHERE id = ?').run(outcome.status, outcome.endedAt, outcome.summary === undefined ? null : JSON.stringify(outcome.summary), runId);
   }
 
-  /** Records the bus's events for a run until the returned function is called. */
-  attach(bus: EventBus, runId: number): () => void {
-    const add = (table: EventTable, row: Row) => {
-      this.tables.push(table);
-      this.rows.push([runId, ++this.sequence, ...row]);
-      if (this.rows.length >= this.batchSize) this.handOver();
-    };
-    const kept = new Map<string, number>();
-    let lastTime = 0;
-    const pluginEvent = (pluginId: string, kind: string, code: string, message: string, time = lastTime) => {
-      const key = `${pluginId}\u0000${kind}\u0000${code}`;
-      const n = (kept.get(key) ?? 0) + 1;
-      kept.set(key, n);
-      if (n <= PLUGIN_EVENTS_KEPT) add('plugin_events', [time, pluginId, kind, code, message]);
-      else if (n === PLUGIN_EVENTS_KEPT + 1) add('plugin_events', [time, pluginId, kind, code, `more of these follow and are not kept one by one (after ${PLUGIN_EVENTS_KEPT})`]);
-    };
-    const off = [
-      bus.subscribe('signal', (e) => add('signals', [e.signal.time ?? 0, e.strategyId, e.signal.symbol, e.signal.side, e.signal.strength, e.shadow ? 1 : 0, e.signal.reason ?? null, JSON.stringify(e.signal)])),
-      bus.subscribe('risk-decision', (e) => {
-        const d = e.decision;
-        // An exit passed without a plugin that could not answer says so in the code and message.
-        const code = d.action === 'allow' ? (e.passedWithout?.code ?? null) : d.code;
-        const message = d.action === 'allow' ? (e.passedWithout?.message ?? null) : d.message;
-        add('risk_decisions', [e.intent.time, e.intent.id, e.intent.strategyId, e.intent.symbol, e.pluginId, d.action, code, message, d.action === 'resize' ? d.quantity : null]);
-      }),
-      bus.subscribe('risk-verdict', (e) => add('risk_verdicts', [e.intent.time, e.intent.id, e.approved ? 1 : 0, e.quantity, e.deniedBy ?? null, e.code ?? null, e.message ?? null])),
-      bus.subscribe('order', (o) => add('orders', [o.id, o.updatedAt, o.strategyId, o.symbol, o.side, o.type, o.quantity, o.status, o.reason ?? null, JSON.stringify(o)])),
-      bus.subscribe('fill', (f) => add('fills', [f.orderId, f.time, f.symbol, f.side, f.quantity, f.price, f.fee])),
-      bus.subscribe('position', (p) => add('positions', [p.openedAt, p.symbol, p.quantity, p.averagePrice, p.marketPrice, p.realizedPnl, p.unrealizedPnl])),
-      bus.subscribe('trade', (t) => add('trades', [t.strategyId, t.symbol, t.direction, t.quantity, t.entryTime, t.exitTime, t.pnl, t.fees, t.exitReason ?? null])),
-      bus.subscribe('signal-ignored', (e) => add('ignored_signals', [e.time, e.strategyId, e.signal.symbol, e.signal.side, e.code, e.message])),
-      bus.subscribe('equity', (e) => {
-        // The run's time as far as the journal knows it: what a plugin event without a time of its own is dated.
-        lastTime = e.time;
-        add('equity', [e.time, e.strategyId ?? '', e.equity]);
-      }),
-      bus.subscribe('risk', (e) => add('risk_events', [e.time, e.pluginId, e.level, e.code, e.message, e.symbol ?? null])),
-      // What went wrong with plugins: each failure and refusal, at most PLUGIN_EVENTS_KEPT of a kind per plugin (the
-      // rest counted in one last row), so a plugin failing on every bar cannot fill the disk.
-      bus.subscribe('hook-failure', (e) => pluginEvent(e.pluginId, 'hook-failure', e.hook, e.error.message)),
-      bus.subscribe('bar-refused', (e) => pluginEvent(e.pluginId, 'bar-refused', e.code, `${e.symbol}: ${e.message}`, e.time)),
-      bus.subscribe('events-dropped', (e) => pluginEvent(e.pluginId, 'events-dropped', e.topic, `${e.dropped} ${e.topic} event${e.dropped === 1 ? '' : 's'} dropped over its rate`)),
-      bus.subscribe('lifecycle', (t) => {
-        if (t.to === 'disabled' || t.to === 'error') pluginEvent(t.pluginId, 'state', t.to.toUpperCase(), t.reason);
-      }),
-    ];
+  /**
+   * Records the bus's events for a run until the returned function is called. What is kept of each kind is in
+   * `recordBus`; `options.equity` chooses every equity point or a thinned curve (the default).
+   */
+  attach(bus: EventBus, runId: number, options: RecordOptions = {}): () => void {
+    const recorder = recordBus(
+      bus,
+      (table, row) => {
+        this.tables.push(table);
+        this.rows.push([runId, ++this.sequence, ...row]);
+        if (this.rows.length >= this.batchSize) this.handOver();
+      },
+      options,
+    );
+    this.beforeCheckpoint.add(recorder.flush);
     return () => {
-      for (const o of off) o();
+      recorder.stop();
+      this.beforeCheckpoint.delete(recorder.flush);
       this.flush();
     };
   }
@@ -221,6 +192,7 @@ export class Journal {
    * the recorded events and the state to resume from agree.
    */
   checkpoint(runId: number, time: number, state: unknown): void {
+    for (const flush of this.beforeCheckpoint) flush();
     this.settle();
     const save = this.db.prepare('INSERT OR REPLACE INTO checkpoints (run_id, time, state) VALUES (?, ?, ?)');
     this.db.transaction(() => {
@@ -309,7 +281,7 @@ export class Journal {
   equity(runId: number, strategyId = ''): EquityRow[] {
     return this.read('the equity', () => {
       this.settle();
-      return this.db.prepare('SELECT time, strategy_id AS strategyId, equity FROM equity WHERE run_id = ? AND strategy_id = ? ORDER BY seq').all(runId, strategyId) as EquityRow[];
+      return this.db.prepare('SELECT time, strategy_id AS strategyId, equity FROM equity WHERE run_id = ? AND strategy_id = ? ORDER BY time, seq').all(runId, strategyId) as EquityRow[];
     });
   }
 

@@ -1,9 +1,9 @@
 const IGNORED_SIGNALS = `CREATE TABLE ignored_signals (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, strategy_id TEXT NOT NULL,
-  symbol TEXT NOT NULL, side TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (run_id, seq));
+  symbol TEXT NOT NULL, side TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 `;
 
 const PLUGIN_EVENTS = `CREATE TABLE plugin_events (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, plugin_id TEXT NOT NULL,
-  kind TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (run_id, seq));
+  kind TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 `;
 
 /**
@@ -12,6 +12,11 @@ const PLUGIN_EVENTS = `CREATE TABLE plugin_events (run_id INTEGER NOT NULL, seq 
  */
 export const SCHEMA_VERSION = 4;
 
+/**
+ * Event tables are WITHOUT ROWID: their rows live in the (run_id, seq) key's tree, not in a table plus an index of
+ * that key, which took a third of a journal's bytes. Journals created before keep their layout; the columns and
+ * queries are the same.
+ */
 export const SCHEMA = `
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY,
@@ -24,26 +29,26 @@ CREATE TABLE runs (
   summary TEXT
 );
 CREATE TABLE signals (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, strategy_id TEXT NOT NULL, symbol TEXT NOT NULL,
-  side TEXT NOT NULL, strength REAL NOT NULL, shadow INTEGER NOT NULL, reason TEXT, payload TEXT NOT NULL, PRIMARY KEY (run_id, seq));
+  side TEXT NOT NULL, strength REAL NOT NULL, shadow INTEGER NOT NULL, reason TEXT, payload TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE TABLE risk_decisions (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, intent_id TEXT NOT NULL, strategy_id TEXT NOT NULL,
-  symbol TEXT NOT NULL, plugin_id TEXT NOT NULL, action TEXT NOT NULL, code TEXT, message TEXT, quantity REAL, PRIMARY KEY (run_id, seq));
+  symbol TEXT NOT NULL, plugin_id TEXT NOT NULL, action TEXT NOT NULL, code TEXT, message TEXT, quantity REAL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE TABLE risk_verdicts (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, intent_id TEXT NOT NULL, approved INTEGER NOT NULL,
-  quantity REAL NOT NULL, denied_by TEXT, code TEXT, message TEXT, PRIMARY KEY (run_id, seq));
+  quantity REAL NOT NULL, denied_by TEXT, code TEXT, message TEXT, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE TABLE orders (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, order_id TEXT NOT NULL, time INTEGER NOT NULL, strategy_id TEXT NOT NULL,
   symbol TEXT NOT NULL, side TEXT NOT NULL, type TEXT NOT NULL, quantity REAL NOT NULL, status TEXT NOT NULL, reason TEXT, payload TEXT NOT NULL,
-  PRIMARY KEY (run_id, seq));
+  PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE TABLE fills (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, order_id TEXT NOT NULL, time INTEGER NOT NULL, symbol TEXT NOT NULL,
-  side TEXT NOT NULL, quantity REAL NOT NULL, price REAL NOT NULL, fee REAL NOT NULL, PRIMARY KEY (run_id, seq));
+  side TEXT NOT NULL, quantity REAL NOT NULL, price REAL NOT NULL, fee REAL NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE TABLE positions (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, symbol TEXT NOT NULL, quantity REAL NOT NULL,
-  average_price REAL NOT NULL, market_price REAL NOT NULL, realized_pnl REAL NOT NULL, unrealized_pnl REAL NOT NULL, PRIMARY KEY (run_id, seq));
+  average_price REAL NOT NULL, market_price REAL NOT NULL, realized_pnl REAL NOT NULL, unrealized_pnl REAL NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE TABLE trades (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, direction TEXT NOT NULL,
   quantity REAL NOT NULL, entry_time INTEGER NOT NULL, exit_time INTEGER NOT NULL, pnl REAL NOT NULL, fees REAL NOT NULL, exit_reason TEXT,
-  PRIMARY KEY (run_id, seq));
+  PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE TABLE equity (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, strategy_id TEXT NOT NULL, equity REAL NOT NULL,
-  PRIMARY KEY (run_id, seq));
+  PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE TABLE checkpoints (run_id INTEGER PRIMARY KEY, time INTEGER NOT NULL, state TEXT NOT NULL);
 CREATE TABLE risk_events (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, plugin_id TEXT NOT NULL, level TEXT NOT NULL,
-  code TEXT NOT NULL, message TEXT NOT NULL, symbol TEXT, PRIMARY KEY (run_id, seq));
+  code TEXT NOT NULL, message TEXT NOT NULL, symbol TEXT, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 ${IGNORED_SIGNALS}${PLUGIN_EVENTS}`;
 
 /**

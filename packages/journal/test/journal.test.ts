@@ -10,7 +10,7 @@ import { bollingerReversion } from '@trading-orchestrator/strategy-bollinger';
 import { maCrossover } from '@trading-orchestrator/strategy-ma-crossover';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Journal, SCHEMA_VERSION, toCsv } from '../src/index.js';
+import { Journal, SCHEMA_VERSION, toCsv, type RecordOptions } from '../src/index.js';
 
 let dir: string;
 beforeEach(() => {
@@ -20,7 +20,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const builtIn = (id: string, definition: PluginDefinition): LoadablePlugin => ({ id, kind: definition.kind, version: '1.0.0', packageName: id, packageDir: '.', manifest: undefined, definition });
 
-async function backtestInto(journal: Journal) {
+async function backtestInto(journal: Journal, options: RecordOptions = {}) {
   const manager = new PluginManager({ log: () => {} });
   await manager.load([
     { plugin: builtIn('ma', maCrossover as PluginDefinition), config: { fast: 10, slow: 30 } },
@@ -30,7 +30,7 @@ async function backtestInto(journal: Journal) {
   ]);
   await manager.start();
   const runId = journal.startRun({ label: 'test', mode: 'backtest', config: { seed: 3 }, startedAt: 1 });
-  const detach = journal.attach(manager.bus, runId);
+  const detach = journal.attach(manager.bus, runId, options);
   const engine = new BacktestEngine({
     manager,
     brokerId: 'paper',
@@ -54,7 +54,7 @@ async function backtestInto(journal: Journal) {
 describe('journal', () => {
   it('records a run: trades, equity, fills, orders, signals and risk decisions, matching what the engine produced', async () => {
     const journal = Journal.open(join(dir, 'runs.db'));
-    const { runId, result, fills } = await backtestInto(journal);
+    const { runId, result, fills } = await backtestInto(journal, { equity: 'every-bar' });
     const trades = result.strategies.flatMap((s) => s.trades);
     expect(journal.trades(runId).length).toBe(trades.length);
     expect(journal.trades(runId).map((t) => t.pnl).reduce((a, b) => a + b, 0)).toBeCloseTo(trades.reduce((a, t) => a + t.pnl, 0), 6);
@@ -70,12 +70,55 @@ describe('journal', () => {
     journal.close();
   }, 60_000);
 
+  it('by default keeps equity thinned (every point the full curve has, far fewer of them) and payloads without what the columns hold', async () => {
+    const full = Journal.open(join(dir, 'full.db'), { writer: 'inline' });
+    const thinned = Journal.open(join(dir, 'thinned.db'), { writer: 'inline' });
+    const a = await backtestInto(full, { equity: 'every-bar' });
+    const b = await backtestInto(thinned);
+    for (const curve of ['', 'ma', 'bands']) {
+      const every = new Map(full.equity(a.runId, curve).map((e) => [e.time, e.equity]));
+      const kept = thinned.equity(b.runId, curve);
+      expect(kept.length).toBeLessThan(every.size / 2);
+      for (const e of kept) expect(e.equity).toBe(every.get(e.time));
+      // The last point is the run's final equity.
+      expect(kept.at(-1)).toEqual(full.equity(a.runId, curve).at(-1));
+    }
+    expect(thinned.counts(b.runId)).toMatchObject({ ...full.counts(a.runId), equity: thinned.counts(b.runId).equity });
+    const reader = new Database(join(dir, 'thinned.db'), { readonly: true });
+    const order = JSON.parse((reader.prepare('SELECT payload FROM orders LIMIT 1').get() as { payload: string }).payload) as Record<string, unknown>;
+    expect(order).not.toHaveProperty('signal');
+    expect(order).not.toHaveProperty('symbol');
+    expect(order).toHaveProperty('filledQuantity');
+    const signal = JSON.parse((reader.prepare('SELECT payload FROM signals LIMIT 1').get() as { payload: string }).payload) as Record<string, unknown>;
+    expect(signal).not.toHaveProperty('side');
+    expect(signal).toHaveProperty('timeframe');
+    reader.close();
+    full.close();
+    thinned.close();
+  }, 60_000);
+
+  it('keeps a hundred ignored signals of a kind per strategy one by one, then one row saying more followed', () => {
+    const journal = Journal.open(join(dir, 'ignored.db'), { writer: 'inline' });
+    const bus = new EventBus();
+    const runId = journal.startRun({ label: 'x', mode: 'backtest', config: {}, startedAt: 0 });
+    const detach = journal.attach(bus, runId);
+    const signal = { symbol: 'X', side: 'sell' as const, strength: 1 };
+    for (let i = 0; i < 5_000; i++) bus.publish('signal-ignored', { time: i, strategyId: 'noisy', signal, code: 'NOTHING_TO_EXIT', message: 'nothing held to exit' });
+    bus.publish('signal-ignored', { time: 5_000, strategyId: 'noisy', signal, code: 'WARMING_UP', message: 'warming up' });
+    detach();
+    const rows = journal.ignoredSignals(runId);
+    expect(rows.filter((r) => r.code === 'NOTHING_TO_EXIT')).toHaveLength(101);
+    expect(rows[100]!.message).toBe('more of these follow and are not kept one by one (after 100)');
+    expect(rows.at(-1)).toMatchObject({ code: 'WARMING_UP', message: 'warming up' });
+    journal.close();
+  });
+
   it('is in WAL mode; full batches are written in the background, readable by another connection while the run goes on', async () => {
     const path = join(dir, 'wal.db');
     const journal = Journal.open(path, { batchSize: 10 });
     const bus = new EventBus();
     const runId = journal.startRun({ label: 'live', mode: 'paper', config: {}, startedAt: 0 });
-    journal.attach(bus, runId);
+    journal.attach(bus, runId, { equity: 'every-bar' });
     for (let i = 0; i < 25; i++) bus.publish('equity', { time: i, equity: 1_000 + i });
     const reader = new Database(path, { readonly: true });
     expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -103,7 +146,7 @@ describe('journal', () => {
     const journal = Journal.open(path, { batchSize: 5 });
     const bus = new EventBus();
     const runId = journal.startRun({ label: 'x', mode: 'backtest', config: {}, startedAt: 0 });
-    journal.attach(bus, runId);
+    journal.attach(bus, runId, { equity: 'every-bar' });
     // Another program takes the sequence number the journal is about to use.
     const other = new Database(path);
     other.prepare('INSERT INTO equity VALUES (?, ?, ?, ?, ?)').run(runId, 3, 0, '', 1);

@@ -42,7 +42,7 @@ describe('the journal on node:sqlite', () => {
       await journal.ready();
       const bus = new EventBus();
       const run = journal.startRun({ label: 'node22', mode: 'backtest', config: {}, startedAt: 1 });
-      const detach = journal.attach(bus, run);
+      const detach = journal.attach(bus, run, { equity: 'every-bar' });
       for (let i = 0; i < 5000; i++) bus.publish('equity', { time: i * 60000, equity: 100000 + i });
       bus.publish('trade', { strategyId: 's', symbol: 'X', direction: 'long', quantity: 1, entryTime: 0, exitTime: 60000, pnl: 2.5, fees: 0.1, exitReason: 'signal' });
       detach();

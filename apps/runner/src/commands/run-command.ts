@@ -113,7 +113,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
           };
         }
         if (runId === 0) runId = journal.startRun({ label: configFile ?? 'default', mode, config: config ?? 'default', startedAt: Date.now() });
-        const detachJournal = journal.attach(bus, runId);
+        const detachJournal = journal.attach(bus, runId, { equity: config?.journalEquity ?? 'thinned' });
         return () => {
           offProgress();
           offRisk();

@@ -133,6 +133,11 @@ export const runConfigSchema = z
     historyCache: z.union([z.literal(false), z.string().min(1)]).default('.trading-orchestrator/history'),
     /** The SQLite journal, relative to this file, or false for none; `--journal`/`--no-journal` override it. */
     journal: outputFile,
+    /**
+     * How the journal keeps equity curves: `thinned` (each day's low, high and close of the account and each strategy,
+     * and the point after every fill) or `every-bar` (one row per bar per curve: large on minute bars).
+     */
+    journalEquity: z.enum(['thinned', 'every-bar']).default('thinned'),
     /** The HTML report, relative to this file, or false for none; `--report`/`--no-report` override it. */
     report: outputFile,
   })
