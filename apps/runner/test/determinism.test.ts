@@ -8,14 +8,16 @@ import { runCli } from './cli-harness.js';
 
 const pluginsDir = fileURLToPath(new URL('../../../plugins', import.meta.url));
 
-/** Every journaled row of every table, in storage order, with the run's wall-clock start and end left out. */
+/** Every journaled row of every table, in the order written, with the run's wall-clock start and end left out. */
 function dumpJournal(file: string): string {
   const db = new Database(file, { readonly: true });
   try {
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     const dump: Record<string, unknown[]> = {};
     for (const table of tables) {
-      const rows = db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all() as Record<string, unknown>[];
+      // Event tables are keyed by (run_id, seq) and have no rowid.
+      const keyed = (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[]).some((c) => c.name === 'seq');
+      const rows = db.prepare(`SELECT * FROM "${table}" ORDER BY ${keyed ? 'run_id, seq' : 'rowid'}`).all() as Record<string, unknown>[];
       dump[table] = table === 'runs' ? rows.map(({ started_at: _s, ended_at: _e, ...rest }) => rest) : rows;
     }
     return JSON.stringify(dump);

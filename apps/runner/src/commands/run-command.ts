@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { dataNames } from '../config/data-sources.js';
 import type { EventBus } from '@trading-orchestrator/core-manager';
-import { renderHtmlReport } from '@trading-orchestrator/report';
 import type { OptionValues } from '../cli/arguments.js';
 import { discover } from '../cli/discover.js';
+import { markTime } from '../cli/timings.js';
 import { listenForInterrupts } from '../cli/interrupts.js';
 import type { Io } from '../cli/io.js';
 import { loadRunConfig } from '../config/load-config.js';
@@ -29,13 +29,16 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     io.stderr.write(`error: ${message}\n${fix === undefined ? '' : `  fix: ${fix}\n`}`);
     return code;
   };
+  markTime('command started');
   const { projectDir, catalog } = await discover(values, io);
+  markTime('plugins discovered');
   const usable = catalog.byStatus('compatible').length;
   // With --json, stdout carries the result alone.
   (values.json === true ? io.stderr : io.stdout).write(`${usable} usable plugin${usable === 1 ? '' : 's'} found for ${projectDir} (trading-orchestrator plugins list shows them)\n`);
   const configFile = values.config === undefined ? undefined : resolve(io.cwd, values.config);
   if (configFile === undefined && command !== 'backtest') return fail(2, `${command} needs --config <file>`, 'trading-orchestrator init writes a starter config; set mode: paper in it for a paper session');
   const config = configFile === undefined ? undefined : await loadRunConfig(configFile, io.env, catalog);
+  markTime('config read');
   const mode: RunMode = config?.mode ?? 'backtest';
   if (command !== 'run' && config !== undefined && config.mode !== command) {
     return fail(2, `${values.config} describes a ${config.mode} run, not a ${command}`, `run it with \`trading-orchestrator ${config.mode}\` (or \`run\`), or set mode: ${command} in it`);
@@ -98,6 +101,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
       attach: (bus: EventBus) => {
         let done = 0;
         const offProgress = bus.subscribe('bar', (bar) => {
+          if (done === 0) markTime('first bar');
           progress?.update(++done, bar.time);
           if ((done & 31) === 0) memory.check();
         });
@@ -166,7 +170,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     }
     const riskIndex = (pluginId: string) => run.config.risk.findIndex((r) => (r.id ?? r.plugin) === pluginId);
     const riskLines = renderRiskNotes(riskTally.list(), (pluginId) => (riskIndex(pluginId) < 0 ? undefined : `risk[${riskIndex(pluginId)}]`));
-    const code = finish(run, mode, { values, io, reportFile, journal, journalFile, runId, summary: { riskLines, troubleLines: troubles.lines(), outOfRun: troubles.outOfRun() }, ...(memory.reason === undefined ? {} : { stoppedBy: 'memory ran short' }) });
+    const code = await finish(run, mode, { values, io, reportFile, journal, journalFile, runId, summary: { riskLines, troubleLines: troubles.lines(), outOfRun: troubles.outOfRun() }, ...(memory.reason === undefined ? {} : { stoppedBy: 'memory ran short' }) });
     if (memory.reason === undefined) return code;
     // What ran until then is summarised, reported and journaled above; the run still failed.
     return fail(1, `${memory.reason}; the summary above covers the ${run.result.bars} bars before it`, 'find the plugin that holds on to what it is given (the journal has everything up to the stop), or give Node more memory (NODE_OPTIONS=--max-old-space-size=<MB>)');
@@ -205,7 +209,7 @@ interface Finishing {
 }
 
 /** The summary on the terminal, the report, and where the journal is: what a finished (or stopped) run leaves. */
-function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, journalFile, journal, runId, summary, stoppedBy }: Finishing): number {
+async function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, journalFile, journal, runId, summary, stoppedBy }: Finishing): Promise<number> {
   if (values.json === true) {
     io.stdout.write(`${JSON.stringify(run.result, null, 2)}\n`);
     return run.result.interrupted ? 130 : 0;
@@ -221,6 +225,8 @@ function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, j
   if (reportFile.file !== undefined) {
     // The report holds what the run computed, not how long it took, so two runs of one config give the same file.
     const scope = mode === 'paper' ? `${c.symbols.join(', ')} ${c.timeframe} (${dataNames(c)}), ${run.result.bars} bars` : `${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${dataNames(c)}), ${run.result.bars} bars`;
+    // Imported when the run is over: the report's code is not on the way to the first bar.
+    const { renderHtmlReport } = await import('@trading-orchestrator/report');
     const html = renderHtmlReport(run.result, {
       title: `${mode === 'paper' ? 'Paper session' : 'Backtest'} ${c.symbols.join(', ')} ${c.timeframe}`,
       details: [scope, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`],
