@@ -34,12 +34,11 @@ export class JointReturns {
   private changesSinceRebase = 0;
   private readonly cursors: Int32Array;
   private readonly row: Float64Array;
-  /**
-   * One symbol's returns in ascending order (an order-statistics structure kept by binary search and a block
-   * move): its book's P&L in each period is value × return, so its tail is read off the ends in O(m) instead of
-   * a pass over the window. With several symbols the weights change the order, and the tail needs that pass.
-   */
-  private readonly sorted: Float64Array | undefined;
+  /** Scratch of `pnlOf`: the indices of the symbols held. */
+  private readonly held: Int32Array;
+  /** Scratch of `rebuild`: the common times found walking back, and their closes. */
+  private readonly rowTimes: Float64Array;
+  private readonly rowCloses: Float64Array;
   /** How many histories' closes this has seen, summed: unchanged means nothing to advance. */
   private seenVersion = -1;
 
@@ -56,7 +55,33 @@ export class JointReturns {
     this.products = new Float64Array(this.k * this.k);
     this.cursors = new Int32Array(this.k);
     this.row = new Float64Array(this.k);
-    this.sorted = this.k === 1 ? new Float64Array(window) : undefined;
+    this.held = new Int32Array(this.k);
+    this.rowTimes = new Float64Array(window + 1);
+    this.rowCloses = new Float64Array((window + 1) * this.k);
+  }
+
+  /** The newest common time: the base of the next return. */
+  get lastCommonTime(): number {
+    return this.baseTime;
+  }
+
+  /** Symbol `i`'s close at `lastCommonTime`. */
+  baseCloseOf(i: number): number {
+    return this.baseCloses[i]!;
+  }
+
+  /** Whether the window holds `window` returns (a new one pushes the oldest out). */
+  get full(): boolean {
+    return this.count === this.window;
+  }
+
+  /** The running sums behind `moments`: Σ(rᵢ − cᵢ) and Σ(rᵢ − cᵢ)(rⱼ − cⱼ) with the shift cᵢ. */
+  sumsOf(i: number): { shift: number; sum: number } {
+    return { shift: this.shift[i]!, sum: this.sums[i]! };
+  }
+
+  productOf(i: number, j: number): number {
+    return i <= j ? this.products[i * this.k + j]! : this.products[j * this.k + i]!;
   }
 
   get periods(): number {
@@ -72,6 +97,13 @@ export class JointReturns {
   update(version: number): void {
     if (version === this.seenVersion) return;
     this.seenVersion = version;
+    // A set not asked about for a while (or never) is built afresh from the newest closes: walking forward through
+    // every close it missed, a row at a time, would cost more than building the window once.
+    const first = this.histories[0]!;
+    if (!this.hasBase || first.size - firstAfter(first, this.baseTime) > this.window / 2) {
+      this.rebuild();
+      return;
+    }
     let cutoff = Number.NEGATIVE_INFINITY;
     for (const h of this.histories) if (h.size > 0 && h.timeAt(0) > cutoff) cutoff = h.timeAt(0);
     // The base close has left a history: the newer common times cannot be chained onto it.
@@ -81,29 +113,30 @@ export class JointReturns {
     while (this.count > 0 && this.firstBaseTime < cutoff) this.dropOldest();
   }
 
-  /**
-   * The m-th worst loss and the mean of the m worst of holding `value` (currency) of the one symbol, or undefined
-   * for a set of several symbols. Equal to `historicalTailRisk` over `pnlOf` (the VaR exactly, the ES to rounding).
-   */
-  tailOfOne(value: number, m: number): { valueAtRisk: number; expectedShortfall: number } | undefined {
-    const sorted = this.sorted;
-    if (sorted === undefined || m > this.count) return undefined;
-    // A long book loses most on the lowest returns, a short one on the highest.
-    const from = value >= 0 ? 0 : this.count - m;
-    let sum = 0;
-    for (let i = from; i < from + m; i++) sum += -(value * sorted[i]!);
-    const worst = value >= 0 ? sorted[m - 1]! : sorted[this.count - m]!;
-    return { valueAtRisk: -(value * worst), expectedShortfall: sum / m };
-  }
-
   /** Profit and loss of holding `values` (currency per symbol) in each period, oldest first, into `out`. */
   pnlOf(values: ArrayLike<number>, out: Float64Array): void {
-    const { k, ring, window, count } = this;
+    const { k, ring, window, count, held } = this;
+    // Only the symbols held: a book of one symbol of many reads one column (a 0 would add nothing anyway).
+    let n = 0;
+    for (let i = 0; i < k; i++) if (values[i] !== 0) held[n++] = i;
+    // Oldest first: from `start` to the end of the ring, then from its beginning.
+    const first = Math.min(count, window - this.start);
+    if (n === 1) {
+      // One column; 0 + v·r as the general sum gives it.
+      const i = held[0]!;
+      const v = values[i]!;
+      for (let t = 0, at = this.start * k + i; t < first; t++, at += k) out[t] = 0 + v * ring[at]!;
+      for (let t = first, at = i; t < count; t++, at += k) out[t] = 0 + v * ring[at]!;
+      return;
+    }
     let row = this.start;
     for (let t = 0; t < count; t++) {
       const slot = row * k;
       let p = 0;
-      for (let i = 0; i < k; i++) p += values[i]! * ring[slot + i]!;
+      for (let j = 0; j < n; j++) {
+        const i = held[j]!;
+        p += values[i]! * ring[slot + i]!;
+      }
       out[t] = p;
       if (++row === window) row = 0;
     }
@@ -120,6 +153,58 @@ export class JointReturns {
         covariance[j * k + i] = c;
       }
     }
+  }
+
+  /** The newest `window` + 1 common times, found walking back from the newest closes, made the window at once. */
+  private rebuild(): void {
+    this.reset();
+    const { histories, cursors, k, rowTimes, rowCloses } = this;
+    for (let i = 0; i < k; i++) {
+      if (histories[i]!.size === 0) return;
+      cursors[i] = histories[i]!.size - 1;
+    }
+    let found = 0;
+    walk: while (found < rowTimes.length) {
+      let target = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < k; i++) {
+        const t = histories[i]!.timeAt(cursors[i]!);
+        if (t < target) target = t;
+      }
+      let common = true;
+      for (let i = 0; i < k; i++) {
+        const h = histories[i]!;
+        let c = cursors[i]!;
+        while (c >= 0 && h.timeAt(c) > target) c--;
+        cursors[i] = c;
+        if (c < 0) break walk;
+        if (h.timeAt(c) !== target) common = false;
+      }
+      if (!common) continue;
+      rowTimes[found] = target;
+      let exhausted = false;
+      for (let i = 0; i < k; i++) {
+        rowCloses[found * k + i] = histories[i]!.closeAt(cursors[i]!);
+        if (--cursors[i]! < 0) exhausted = true;
+      }
+      found++;
+      if (exhausted) break;
+    }
+    if (found === 0) return;
+    // Oldest first: each return is a row's closes over the row's before it, as `addCommon` computes it.
+    const oldest = found - 1;
+    this.firstBaseTime = rowTimes[oldest]!;
+    for (let r = oldest - 1; r >= 0; r--) {
+      const slot = (oldest - 1 - r) * k;
+      for (let i = 0; i < k; i++) this.ring[slot + i] = rowCloses[r * k + i]! / rowCloses[(r + 1) * k + i]! - 1;
+      this.times[oldest - 1 - r] = rowTimes[r]!;
+    }
+    this.count = oldest;
+    this.start = 0;
+    this.baseTime = rowTimes[0]!;
+    for (let i = 0; i < k; i++) this.baseCloses[i] = rowCloses[i]!;
+    this.hasBase = true;
+    this.changesSinceRebase = 0;
+    this.rebase();
   }
 
   private reset(): void {
@@ -190,7 +275,6 @@ export class JointReturns {
 
   /** Row `row` has joined (+1) or left (−1) the window. */
   private changed(row: number, sign: 1 | -1): void {
-    if (this.sorted !== undefined) this.keepSorted(this.ring[row]!, sign);
     if (++this.changesSinceRebase >= this.window) {
       this.changesSinceRebase = 0;
       this.rebase();
@@ -203,23 +287,6 @@ export class JointReturns {
       sums[i] = sums[i]! + sign * di;
       for (let j = i; j < k; j++) products[i * k + j] = products[i * k + j]! + sign * di * (ring[slot + j]! - shift[j]!);
     }
-  }
-
-  /** `count` already includes (+1) or excludes (−1) the return. */
-  private keepSorted(value: number, sign: 1 | -1): void {
-    const sorted = this.sorted!;
-    const n = sign === 1 ? this.count - 1 : this.count + 1;
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < value) lo = mid + 1;
-      else hi = mid;
-    }
-    if (sign === 1) {
-      sorted.copyWithin(lo + 1, lo, n);
-      sorted[lo] = value;
-    } else sorted.copyWithin(lo, lo + 1, n);
   }
 
   /** Sums recomputed from the rows in the window, shifted by their mean. */

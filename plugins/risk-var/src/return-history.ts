@@ -7,6 +7,8 @@ export class PriceHistory {
   private readonly closes: Float64Array;
   private start = 0;
   private count = 0;
+  /** Closes accepted since the start, including those the ring has dropped. */
+  added = 0;
 
   constructor(readonly capacity: number) {
     this.times = new Float64Array(capacity);
@@ -29,6 +31,7 @@ export class PriceHistory {
     this.closes[slot] = close;
     if (this.count < this.capacity) this.count++;
     else this.start = (this.start + 1) % this.capacity;
+    this.added++;
     return true;
   }
 
