@@ -44,7 +44,7 @@ export class SignalRouter {
     this.byId = new Map(routes.map((r) => [r.instanceId, r]));
   }
 
-  forBar(bar: Bar): readonly StrategyRoute[] {
+  forBar(bar: Pick<Bar, 'symbol' | 'timeframe'>): readonly StrategyRoute[] {
     if (bar.symbol === this.lastSymbol && bar.timeframe === this.lastTimeframe) return this.lastTargets;
     const key = `${bar.symbol}\u0000${bar.timeframe}`;
     let targets = this.barTargets.get(key);

@@ -1,6 +1,6 @@
 import type { Fill, PortfolioSnapshot, Position } from '@trading-orchestrator/plugin-api';
 import { fromCents, shareOf, toCents, type Cents } from './money.js';
-import { LedgerClock, StrategyBook, StrategySlice, type Lot, type Mark, type StrategyAccount } from './strategy-book.js';
+import { LedgerClock, StrategyBook, StrategySlice, type Lot, type StrategyAccount } from './strategy-book.js';
 import { positionKey } from './position-key.js';
 
 export { StrategySlice, type StrategyAccount };
@@ -44,8 +44,6 @@ export interface LedgerState {
 export class Ledger {
   private cashCents: Cents;
   private readonly clock = new LedgerClock();
-  /** The box of the symbol marked last: a run of one symbol marks it without a lookup. */
-  private lastMark: Mark | undefined;
   private openLots = 0;
   private equityAt = -1;
   private equityValue = 0;
@@ -104,8 +102,7 @@ export class Ledger {
     this.clock.version++;
     // Multipliers set on this ledger stand for symbols the state was written without.
     const multipliers = new Map([...this.clock.marks].map(([symbol, mark]) => [symbol, mark.multiplier]));
-    this.clock.marks.clear();
-    this.lastMark = undefined;
+    this.clock.clearMarks();
     for (const [symbol, multiplier] of multipliers) this.clock.markOf(symbol).multiplier = multiplier;
     for (const [symbol, price, multiplier] of state.marks) {
       const mark = this.clock.markOf(symbol);
@@ -127,12 +124,7 @@ export class Ledger {
 
   /** Last price per symbol, for marking positions to market. */
   mark(symbol: string, price: number): void {
-    let mark = this.lastMark;
-    if (mark === undefined || mark.symbol !== symbol) {
-      mark = this.clock.markOf(symbol);
-      this.lastMark = mark;
-    }
-    mark.price = price;
+    this.clock.markInTurn(symbol).price = price;
     if (this.openLots !== 0) this.clock.version++;
   }
 

@@ -16,6 +16,8 @@ export interface Mark {
   price: number;
   /** The value of one unit at a price of 1 (a contract multiplier); 1 for shares and coins. */
   multiplier: number;
+  /** Its place in the order of first use (`markInTurn`). */
+  readonly turn: number;
 }
 
 /** What a ledger's strategy books read from it: whether anything moved since, and the marks. */
@@ -26,6 +28,9 @@ export class LedgerClock {
    */
   version = 0;
   readonly marks = new Map<string, Mark>();
+  /** The marks in the order of their first use, and where the last one marked stands in it. */
+  private readonly inTurn: Mark[] = [];
+  private lastTurn = -1;
 
   /** The symbol's last price; NaN before its first mark. */
   priceOf(symbol: string): number {
@@ -45,8 +50,32 @@ export class LedgerClock {
   /** The symbol's box, made (unmarked) on first use. */
   markOf(symbol: string): Mark {
     let mark = this.marks.get(symbol);
-    if (mark === undefined) this.marks.set(symbol, (mark = { symbol, price: Number.NaN, multiplier: 1 }));
+    if (mark === undefined) {
+      mark = { symbol, price: Number.NaN, multiplier: 1, turn: this.inTurn.length };
+      this.marks.set(symbol, mark);
+      this.inTurn.push(mark);
+    }
     return mark;
+  }
+
+  /**
+   * `markOf` for the bar being marked: the symbol marked last, or the one after it in the order of first use
+   * (several symbols' bars arrive in turn), is found without a look-up.
+   */
+  markInTurn(symbol: string): Mark {
+    const last = this.inTurn[this.lastTurn];
+    if (last !== undefined && last.symbol === symbol) return last;
+    const next = this.inTurn[this.lastTurn + 1 === this.inTurn.length ? 0 : this.lastTurn + 1];
+    const mark = next !== undefined && next.symbol === symbol ? next : this.markOf(symbol);
+    this.lastTurn = mark.turn;
+    return mark;
+  }
+
+  /** Forgets every mark (a restore writes them again). */
+  clearMarks(): void {
+    this.marks.clear();
+    this.inTurn.length = 0;
+    this.lastTurn = -1;
   }
 }
 

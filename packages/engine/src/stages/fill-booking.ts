@@ -13,8 +13,9 @@ interface FillNews {
   readonly after: number;
   /** Realised P&L of the fill, in the account's currency. */
   readonly realized: number;
-  readonly portfolio: PortfolioSnapshot;
-  /** The account's position in the symbol after the fill; undefined when flat. */
+  /** The book after the fill, for the risk plugins; undefined when the run has none and nobody listens for positions. */
+  readonly portfolio: PortfolioSnapshot | undefined;
+  /** The account's position in the symbol after the fill; undefined when flat (or when `portfolio` is). */
   readonly position: Position | undefined;
 }
 
@@ -99,8 +100,10 @@ export class FillBooking {
     else if (before !== 0 && Math.sign(before) !== Math.sign(after)) track.entries = 1 + track.workingEntries();
     ctx.listeners.refresh();
     if (ctx.listeners.fill) ctx.bus.publish('fill', fill);
-    const portfolio = readOnlyPortfolio(ctx.ledger.snapshot(fill.time));
-    return this.tellOfFill({ track, fill, before, after, realized: effect.realized / 100, portfolio, position: positionIn(portfolio, fill.symbol) }, 0);
+    // The book after the fill is built for the risk plugins and the position event only: a run without either
+    // (a strategy on its own) books a fill without a snapshot of the account.
+    const portfolio = ctx.risk.length > 0 || ctx.listeners.position ? readOnlyPortfolio(ctx.ledger.snapshot(fill.time)) : undefined;
+    return this.tellOfFill({ track, fill, before, after, realized: effect.realized / 100, portfolio, position: portfolio === undefined ? undefined : positionIn(portfolio, fill.symbol) }, 0);
   }
 
   /**
@@ -134,13 +137,13 @@ export class FillBooking {
         const site = r.onFill;
         if (site.fn === undefined || r.plugin.machine.state !== 'active') continue;
         try {
-          const answer = (site.self as RiskManager).onFill!(fill, portfolio);
+          const answer = (site.self as RiskManager).onFill!(fill, portfolio!);
           out = answer === undefined ? guard.returnedNothing(site) : guard.returned(site, answer);
         } catch (error) {
           out = guard.threw(site, error);
         }
-      } else {
-        out = this.positionChanged(news);
+      } else if (portfolio !== undefined) {
+        out = this.positionChanged(news, portfolio);
       }
       if (out instanceof Promise) return this.tellOfFillSettle(out, news, step + 1);
     }
@@ -153,7 +156,7 @@ export class FillBooking {
   }
 
   /** The risk gate hears of a position opened or closed by a fill. */
-  private positionChanged({ track, fill, before, after, realized, portfolio, position }: FillNews): void | Promise<void> {
+  private positionChanged({ track, fill, before, after, realized, position }: FillNews, portfolio: PortfolioSnapshot): void | Promise<void> {
     if (before === 0 && after !== 0 && position !== undefined) return this.ctx.gate.positionOpened(position, portfolio);
     if (before !== 0 && after === 0) {
       const closed = { symbol: fill.symbol, quantity: 0, averagePrice: fill.price, marketPrice: fill.price, unrealizedPnl: 0, realizedPnl: realized, openedAt: fill.time, strategyId: track.owner.slot.instanceId };

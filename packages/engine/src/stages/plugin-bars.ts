@@ -9,6 +9,11 @@ import type { OrderDesk } from './order-desk.js';
 
 type Output = Signal | readonly Signal[] | null | undefined;
 
+interface SeriesRoute {
+  readonly slots: readonly SlotState[];
+  bars: number;
+}
+
 /**
  * The plugins' side of a bar: the risk plugins' `onBar` (fed bars only), then the strategies the router assigns the
  * bar to, whose signals are taken in (`intake`): counted, published, checked against what the run allows, and
@@ -19,16 +24,14 @@ type Output = Signal | readonly Signal[] | null | undefined;
  */
 export class PluginBars {
   private readonly router: SignalRouter;
-  /** The slots of each route list the router hands out (one list per series, the same array every time). */
-  private readonly slotsOfRoutes = new Map<readonly StrategyRoute[], readonly SlotState[]>();
-  /** The series of the last bar and its slots: consecutive bars usually belong to one series. */
-  private routedSymbol: string | undefined;
-  private routedTimeframe: Timeframe | undefined;
-  private routedSlots: readonly SlotState[] = [];
-  /** The last series' count of bars seen, found with its slots. */
-  private routedSeen: { bars: number } = { bars: 0 };
-  /** Bars seen per series: a strategy's signals count once it has seen its `warmupBars` of the series. */
-  private readonly seen = new SeriesMap<{ bars: number }>(() => ({ bars: 0 }));
+  /**
+   * Per series: the strategies its bars go to (routed on its first bar) and the bars seen, a strategy's signals
+   * counting once it has seen its `warmupBars` of the series. Found without a look-up for consecutive bars of one
+   * series and for several symbols' bars in turn (`SeriesMap`).
+   */
+  private readonly seen: SeriesMap<SeriesRoute>;
+  /** The series of the bar being handed out. */
+  private routedSeen: SeriesRoute = { slots: [], bars: 0 };
   /** Fed bars per symbol before its signals count (the run's `warmupBars`, in bars of the run's timeframe). */
   private readonly runWarmup: number;
   private readonly tradeFrom: number;
@@ -48,6 +51,7 @@ export class PluginBars {
     this.runWarmup = options.warmupBars ?? 0;
     this.tradeFrom = options.tradeFrom ?? Number.NEGATIVE_INFINITY;
     this.checksSeries = built.length === 0;
+    this.seen = new SeriesMap((symbol, timeframe) => this.route(symbol, timeframe));
     this.router = new SignalRouter(
       options.strategies.map((s) => ({
         instanceId: s.instanceId,
@@ -87,9 +91,9 @@ export class PluginBars {
 
   /** The strategies the bar is routed to, from the `from`-th on; `trade` false while only warming up. */
   strategies(bar: Bar, trade: boolean, from: number): void | Promise<void> {
-    // Consecutive bars usually belong to one series, whose strategies and count are at hand.
-    const slots = bar.symbol === this.routedSymbol && bar.timeframe === this.routedTimeframe ? this.routedSlots : this.route(bar);
-    if (from === 0) this.routedSeen.bars++;
+    const series = from === 0 ? (this.routedSeen = this.seen.of(bar)) : this.routedSeen;
+    const slots = series.slots;
+    if (from === 0) series.bars++;
     const { guard } = this.ctx;
     for (let at = from; at < slots.length; at++) {
       const state = slots[at]!;
@@ -181,34 +185,25 @@ export class PluginBars {
     return most;
   }
 
-  /** The strategies a bar of another series than the last goes to. */
-  private route(bar: Bar): readonly SlotState[] {
-    if (this.checksSeries) this.checkSeries(bar);
-    const routes = this.router.forBar(bar);
-    let slots = this.slotsOfRoutes.get(routes);
-    if (slots === undefined) {
-      slots = routes.map((r) => this.ctx.slotById.get(r.instanceId)!);
-      this.slotsOfRoutes.set(routes, slots);
-    }
-    this.routedSymbol = bar.symbol;
-    this.routedTimeframe = bar.timeframe;
-    this.routedSlots = slots;
-    this.routedSeen = this.seen.of(bar);
-    return slots;
+  /** A series' first bar: the strategies its bars go to. */
+  private route(symbol: string, timeframe: Timeframe): SeriesRoute {
+    if (this.checksSeries) this.checkSeries(symbol, timeframe);
+    const routes = this.router.forBar({ symbol, timeframe });
+    return { slots: routes.map((r) => this.ctx.slotById.get(r.instanceId)!), bars: 0 };
   }
 
   /**
    * A symbol is fed in one timeframe. Bars are taken in open-time order, so a coarser bar fed beside finer ones
    * would reach the strategies before it closed: a look into the future. Coarser bars are built instead.
    */
-  private checkSeries(bar: Bar): void {
-    const { timeframe } = this.ctx.options;
-    if (timeframe !== undefined) {
-      if (bar.timeframe !== timeframe) throw mixedTimeframes(bar, timeframe, true);
+  private checkSeries(symbol: string, timeframe: Timeframe): void {
+    const run = this.ctx.options.timeframe;
+    if (run !== undefined) {
+      if (timeframe !== run) throw mixedTimeframes({ symbol, timeframe }, run, true);
       return;
     }
-    const fed = this.fedTimeframe.get(bar.symbol);
-    if (fed === undefined) this.fedTimeframe.set(bar.symbol, bar.timeframe);
-    else if (fed !== bar.timeframe) throw mixedTimeframes(bar, fed, false);
+    const fed = this.fedTimeframe.get(symbol);
+    if (fed === undefined) this.fedTimeframe.set(symbol, timeframe);
+    else if (fed !== timeframe) throw mixedTimeframes({ symbol, timeframe }, fed, false);
   }
 }
