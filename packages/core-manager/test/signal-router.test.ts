@@ -41,7 +41,8 @@ describe('signal router', () => {
     const btcHourly = { ...bar(100, 0, 'BTC/USDT'), timeframe: '1h' as const };
     const first = router.forBar(btcHourly);
     expect(ids(first)).toEqual(['ma-fast', 'rsi-btc', 'rsi-shadow', 'bands']);
-    expect(router.forBar({ ...btcHourly, time: 3_600_000 })).toBe(first);
+    const nextHour = { ...btcHourly, time: 3_600_000 };
+    expect(router.forBar(nextHour)).toBe(first);
     expect(router.isShadow('rsi-shadow')).toBe(true);
     expect(router.isShadow('rsi-btc')).toBe(false);
   });
