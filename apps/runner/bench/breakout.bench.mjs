@@ -9,6 +9,7 @@
 //   MIX=calm ...                                          a slow channel (240/120 bars) that seldom trades
 //   BARS=3000000 REPEAT=3 ONLY=plain,engine ...           as pipeline.bench.mjs
 //   SAME_PROCESS=1 ...                                    every run in this process
+//   JOURNAL=/tmp/run.db ...                               the journal-on run writes (and keeps) this file
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,6 +121,7 @@ async function measure(run) {
   if (run === 'engine') return engine(false);
   if (run === 'risk') return engine(true);
   if (run !== 'journal') throw new Error(`ONLY: "${run}" is not one of plain, engine, risk, journal`);
+  if (process.env.JOURNAL !== undefined) return engine(false, process.env.JOURNAL);
   const dir = mkdtempSync(join(tmpdir(), 'to-bench-'));
   try {
     return await engine(false, join(dir, 'bench.db'));
@@ -153,7 +155,7 @@ if (process.env.BENCH_RUN !== undefined) {
     }
   }
   if (repeat > 1) console.log(`  (fastest of ${repeat} runs each, interleaved)`);
-  const base = fastest.get('plain') ?? fastest.get('engine');
+  const base = fastest.get('plain') ?? fastest.get('engine') ?? fastest.get(runs[0]);
   let agree = true;
   for (const run of runs) {
     const r = fastest.get(run);

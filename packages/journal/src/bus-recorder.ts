@@ -16,8 +16,11 @@ const DAY_MS = 86_400_000;
 
 /** Fields of a signal that have columns of their own: its payload holds the rest (timeframe, prices, metadata). */
 const SIGNAL_COLUMNS = new Set(['symbol', 'side', 'strength', 'time', 'reason']);
-/** Fields of an order that have columns of their own, and the signal it came from (journaled as a signal). An
- * order's first row holds its other fields; its later rows only those that changed (filled quantity, price). */
+/**
+ * Fields of an order that have columns of their own, and the signal it came from (journaled as a signal). An
+ * order's first row holds its other fields but those at their defaults (`atDefault`); its later rows only the
+ * fields that changed (filled quantity, price).
+ */
 const ORDER_COLUMNS = new Set(['id', 'updatedAt', 'strategyId', 'symbol', 'side', 'type', 'quantity', 'status', 'reason', 'signal']);
 
 /** Orders remembered (strategy, first payload) for their later rows and fills: the newest, whatever the run's length. */
@@ -28,6 +31,17 @@ function restOf(value: object, columns: ReadonlySet<string>): string {
   return JSON.stringify(value, function (this: unknown, key, v: unknown) {
     return this === value && columns.has(key) ? undefined : v;
   });
+}
+
+/**
+ * A field of an order's first row left out of its payload because it says nothing: nothing filled yet, no fill
+ * price, not reduce-only, made at the time of the row.
+ */
+function atDefault(key: string, value: unknown, rowTime: unknown): boolean {
+  if (key === 'filledQuantity') return value === 0;
+  if (key === 'averageFillPrice') return value === null || (typeof value === 'number' && Number.isNaN(value));
+  if (key === 'reduceOnly') return value === false;
+  return key === 'time' && value === rowTime;
 }
 
 /** The fields of `order` (but its columns) that differ from `first`, as JSON. */
@@ -65,7 +79,9 @@ export function recordBus(bus: EventBus, add: (table: EventTable, row: readonly 
     for (const key in fields) if (!ORDER_COLUMNS.has(key)) first[key] = fields[key];
     orders.set(order.id, { strategyId: order.strategyId, first });
     if (orders.size > ORDERS_REMEMBERED) orders.delete(orders.keys().next().value!);
-    return JSON.stringify(first);
+    return JSON.stringify(first, function (this: unknown, key, v: unknown) {
+      return this === first && atDefault(key, v, fields.updatedAt) ? undefined : v;
+    });
   };
   let lastTime = 0;
   const pluginEvent = (pluginId: string, kind: string, code: string, message: string, time = lastTime) =>

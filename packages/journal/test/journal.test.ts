@@ -85,10 +85,16 @@ describe('journal', () => {
     }
     expect(thinned.counts(b.runId)).toMatchObject({ ...full.counts(a.runId), equity: thinned.counts(b.runId).equity });
     const reader = new Database(join(dir, 'thinned.db'), { readonly: true });
-    const order = JSON.parse((reader.prepare('SELECT payload FROM orders LIMIT 1').get() as { payload: string }).payload) as Record<string, unknown>;
-    expect(order).not.toHaveProperty('signal');
-    expect(order).not.toHaveProperty('symbol');
-    expect(order).toHaveProperty('filledQuantity');
+    // An order's first row: its fields beyond the columns, not its signal, not what is at its default; its fill's
+    // row: what changed.
+    const firstId = (reader.prepare('SELECT order_id AS id FROM orders ORDER BY seq LIMIT 1').get() as { id: string }).id;
+    const rows = (reader.prepare('SELECT status, payload FROM orders WHERE order_id = ? ORDER BY seq').all(firstId) as { status: string; payload: string }[]).map((r) => ({ status: r.status, payload: JSON.parse(r.payload) as Record<string, unknown> }));
+    expect(rows[0]!.payload).not.toHaveProperty('signal');
+    expect(rows[0]!.payload).not.toHaveProperty('symbol');
+    expect(rows[0]!.payload).not.toHaveProperty('filledQuantity');
+    expect(rows[0]!.payload).toHaveProperty('referencePrice');
+    const filled = rows.find((r) => r.status === 'filled')!;
+    expect(Object.keys(filled.payload).sort()).toEqual(['averageFillPrice', 'filledQuantity']);
     const signal = JSON.parse((reader.prepare('SELECT payload FROM signals LIMIT 1').get() as { payload: string }).payload) as Record<string, unknown>;
     expect(signal).not.toHaveProperty('side');
     expect(signal).toHaveProperty('timeframe');
