@@ -26,11 +26,17 @@ const ORDER_COLUMNS = new Set(['id', 'updatedAt', 'strategyId', 'symbol', 'side'
 /** Orders remembered (strategy, first payload) for their later rows and fills: the newest, whatever the run's length. */
 const ORDERS_REMEMBERED = 4_096;
 
-/** JSON of an object's fields but `columns` (top level only). */
+/** JSON of an object's fields but `columns` (top level only): copied first, as a replacer function costs more. */
 function restOf(value: object, columns: ReadonlySet<string>): string {
-  return JSON.stringify(value, function (this: unknown, key, v: unknown) {
-    return this === value && columns.has(key) ? undefined : v;
-  });
+  const fields = value as Readonly<Record<string, unknown>>;
+  const rest: Record<string, unknown> = {};
+  let any = false;
+  for (const key in fields) {
+    if (columns.has(key)) continue;
+    rest[key] = fields[key];
+    any = true;
+  }
+  return any ? JSON.stringify(rest) : '{}';
 }
 
 /**
@@ -76,12 +82,15 @@ export function recordBus(bus: EventBus, add: (table: EventTable, row: readonly 
     if (known !== undefined) return changedSince(fields, known.first);
     // Its own fields, not the order: the order holds its signal, which the map must not keep alive.
     const first: Record<string, unknown> = {};
-    for (const key in fields) if (!ORDER_COLUMNS.has(key)) first[key] = fields[key];
+    const shown: Record<string, unknown> = {};
+    for (const key in fields) {
+      if (ORDER_COLUMNS.has(key)) continue;
+      first[key] = fields[key];
+      if (!atDefault(key, fields[key], fields.updatedAt)) shown[key] = fields[key];
+    }
     orders.set(order.id, { strategyId: order.strategyId, first });
     if (orders.size > ORDERS_REMEMBERED) orders.delete(orders.keys().next().value!);
-    return JSON.stringify(first, function (this: unknown, key, v: unknown) {
-      return this === first && atDefault(key, v, fields.updatedAt) ? undefined : v;
-    });
+    return JSON.stringify(shown);
   };
   let lastTime = 0;
   const pluginEvent = (pluginId: string, kind: string, code: string, message: string, time = lastTime) =>
