@@ -10,11 +10,7 @@
 //   BARS=3000000 REPEAT=3 ONLY=plain,engine ...           as pipeline.bench.mjs
 //   SAME_PROCESS=1 ...                                    every run in this process
 //   JOURNAL=/tmp/run.db ...                               the journal-on run writes (and keeps) this file
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, statSync } from 'node:fs';
 import { PluginManager } from '@trading-orchestrator/core-manager';
 import { BacktestEngine, paperBroker } from '@trading-orchestrator/engine';
 import { Journal } from '@trading-orchestrator/journal';
@@ -22,6 +18,7 @@ import { riskGuards } from '@trading-orchestrator/risk-guards';
 import { varRiskManager } from '@trading-orchestrator/risk-var';
 import { breakout } from './breakout-strategy.mjs';
 import { initDirect, randomWalk } from './direct.mjs';
+import { inOwnProcess, withJournalFile } from './runs.mjs';
 import { plainLoop } from './plain-loop.mjs';
 
 const BARS = Number(process.env.BARS ?? 300_000);
@@ -121,21 +118,10 @@ async function measure(run) {
   if (run === 'engine') return engine(false);
   if (run === 'risk') return engine(true);
   if (run !== 'journal') throw new Error(`ONLY: "${run}" is not one of plain, engine, risk, journal`);
-  if (process.env.JOURNAL !== undefined) return engine(false, process.env.JOURNAL);
-  const dir = mkdtempSync(join(tmpdir(), 'to-bench-'));
-  try {
-    return await engine(false, join(dir, 'bench.db'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withJournalFile((path) => engine(false, path));
 }
 
-async function result(run) {
-  if (process.env.SAME_PROCESS === '1') return measure(run);
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { env: { ...process.env, BENCH_RUN: run }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
-  if (child.status !== 0) throw new Error(`the ${run} run failed (exit ${child.status})`);
-  return JSON.parse(child.stdout.toString());
-}
+const result = (run) => inOwnProcess(import.meta.url, run, measure);
 
 const NAMES = { plain: 'plain loop             ', engine: 'engine                 ', risk: 'engine + guards + VaR  ', journal: 'engine, journal on     ' };
 

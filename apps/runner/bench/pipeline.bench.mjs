@@ -15,11 +15,7 @@
 //                                                                    and the median of the five paired ratios is printed too
 //   ONLY=bars ...                                                    only make the bars (the baseline for per-bar counts)
 //   JOURNAL=/tmp/run.db ...                                          the journal-on run writes (and keeps) this file
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, statSync } from 'node:fs';
 import { PluginManager } from '@trading-orchestrator/core-manager';
 import { BacktestEngine, BuyAndHold, EquitySampler, InstrumentBook, Ledger, paperBroker, PositionSizer, roundQuantity, RunningMetrics, toCents } from '@trading-orchestrator/engine';
 import { Journal } from '@trading-orchestrator/journal';
@@ -29,6 +25,7 @@ import { bollingerReversion } from '@trading-orchestrator/strategy-bollinger';
 import { maCrossover } from '@trading-orchestrator/strategy-ma-crossover';
 import { rsiMeanReversion } from '@trading-orchestrator/strategy-rsi';
 import { initDirect, randomWalk } from './direct.mjs';
+import { inOwnProcess, withJournalFile } from './runs.mjs';
 
 const BARS = Number(process.env.BARS ?? 300_000);
 const ONLY = process.env.ONLY;
@@ -263,24 +260,10 @@ async function measure(run) {
   if (run === 'bars') return barsOnly();
   if (run !== 'off' && run !== 'on') throw new Error(`ONLY: "${run}" is not one of wired, off, on, bars`);
   if (run === 'off') return pipeline(undefined);
-  if (process.env.JOURNAL !== undefined) return pipeline(process.env.JOURNAL);
-  const dir = mkdtempSync(join(tmpdir(), 'to-bench-'));
-  try {
-    return await pipeline(join(dir, 'bench.db'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withJournalFile(pipeline);
 }
 
-// Each run gets a process of its own: in a shared one, whichever runs later finds the plugins' code already
-// optimised and the heap already grown (the engine measured up to 25% faster after the hand-wired loop than
-// before it). SAME_PROCESS=1 runs them in one process, in order, to see that effect.
-async function result(run) {
-  if (process.env.SAME_PROCESS === '1') return measure(run);
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { env: { ...process.env, BENCH_RUN: run }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
-  if (child.status !== 0) throw new Error(`the ${run} run failed (exit ${child.status})`);
-  return JSON.parse(child.stdout.toString());
-}
+const result = (run) => inOwnProcess(import.meta.url, run, measure);
 
 if (process.env.BENCH_RUN !== undefined) {
   process.stdout.write(JSON.stringify(await measure(process.env.BENCH_RUN)));
