@@ -133,6 +133,8 @@ describe('ledger reconciliation (property)', () => {
         restored.restore(JSON.parse(JSON.stringify(l.toState())));
         for (const ledger of [l, restored]) {
           expect(ledger.equity()).toBe(snap.equity);
+          // One symbol's position, as the snapshot lists it (undefined when flat).
+          for (const symbol of ['SPY', 'QQQ', 'BTC']) expect(ledger.accountPosition(symbol)).toEqual(snap.positions.find((p) => p.symbol === symbol));
           expect(ledger.isExposed()).toBe(snap.positions.length > 0);
           for (const id of ['a', 'b']) expect(ledger.isExposed(id)).toBe(ledger.positionsOf(id).length > 0);
         }

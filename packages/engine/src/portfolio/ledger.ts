@@ -268,15 +268,7 @@ export class Ledger {
     for (const group of this.symbolGroups) {
       const quantity = netOf(group);
       if (quantity === 0) continue;
-      let cost: Cents = 0;
-      let realized: Cents = 0;
-      let openedAt = group[0]!.openedAt;
-      for (const lot of group) {
-        cost += lot.cost;
-        realized += lot.realized;
-        openedAt = Math.min(openedAt, lot.openedAt);
-      }
-      const p = this.position({ strategyId: '', symbol: group[0]!.symbol, quantity, cost, realized, openedAt });
+      const p = this.netPosition(group, quantity);
       positions.push(p);
       const value = this.clock.valueOf(p.symbol, p.quantity);
       gross += Math.abs(value);
@@ -297,6 +289,25 @@ export class Ledger {
       unrealizedPnl: unrealized,
       feesPaid: this.fees,
     };
+  }
+
+  /** The account's position in one symbol, its strategies' lots netted as `snapshot` lists it; undefined when flat. */
+  accountPosition(symbol: string): Position | undefined {
+    const group = this.lotsBySymbol.get(symbol);
+    const quantity = group === undefined ? 0 : netOf(group);
+    return quantity === 0 ? undefined : this.netPosition(group!, quantity);
+  }
+
+  private netPosition(group: readonly Lot[], quantity: number): Position {
+    let cost: Cents = 0;
+    let realized: Cents = 0;
+    let openedAt = group[0]!.openedAt;
+    for (const lot of group) {
+      cost += lot.cost;
+      realized += lot.realized;
+      openedAt = Math.min(openedAt, lot.openedAt);
+    }
+    return this.position({ strategyId: '', symbol: group[0]!.symbol, quantity, cost, realized, openedAt });
   }
 
   /** Σ open cost bases in cents: with cash, fees and realised P&L it reconciles the account exactly. */

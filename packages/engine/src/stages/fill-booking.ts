@@ -13,9 +13,9 @@ interface FillNews {
   readonly after: number;
   /** Realised P&L of the fill, in the account's currency. */
   readonly realized: number;
-  /** The book after the fill, for the risk plugins; undefined when the run has none and nobody listens for positions. */
+  /** The book after the fill, for the risk plugins; undefined when the run has none. */
   readonly portfolio: PortfolioSnapshot | undefined;
-  /** The account's position in the symbol after the fill; undefined when flat (or when `portfolio` is). */
+  /** The account's position in the symbol after the fill; undefined when flat, or when neither a risk plugin nor a position listener reads it. */
   readonly position: Position | undefined;
 }
 
@@ -100,10 +100,10 @@ export class FillBooking {
     else if (before !== 0 && Math.sign(before) !== Math.sign(after)) track.entries = 1 + track.workingEntries();
     ctx.listeners.refresh();
     if (ctx.listeners.fill) ctx.bus.publish('fill', fill);
-    // The book after the fill is built for the risk plugins and the position event only: a run without either
-    // (a strategy on its own) books a fill without a snapshot of the account.
-    const portfolio = ctx.risk.length > 0 || ctx.listeners.position ? readOnlyPortfolio(ctx.ledger.snapshot(fill.time)) : undefined;
-    return this.tellOfFill({ track, fill, before, after, realized: effect.realized / 100, portfolio, position: portfolio === undefined ? undefined : positionIn(portfolio, fill.symbol) }, 0);
+    // The book after the fill is built for the risk plugins only; the position event needs the one position.
+    const portfolio = ctx.risk.length > 0 ? readOnlyPortfolio(ctx.ledger.snapshot(fill.time)) : undefined;
+    const position = portfolio !== undefined ? positionIn(portfolio, fill.symbol) : ctx.listeners.position ? ctx.ledger.accountPosition(fill.symbol) : undefined;
+    return this.tellOfFill({ track, fill, before, after, realized: effect.realized / 100, portfolio, position: position === undefined ? undefined : readOnlyPosition(position) }, 0);
   }
 
   /**
