@@ -66,6 +66,7 @@ broker:                    # the built-in paper broker: fills at the next bar's 
   config: { feeBps: 10, slippage: { bps: 2 } }   # defaults: feeBps 10, minFee 0, slippage 0
 
 # journal: runs/journal.db   # default trading-orchestrator.db in the current folder; false for none
+# journalEquity: every-bar   # default thinned: each day's low, high and close, and the point after every fill
 # report: runs/report.html   # default trading-orchestrator-report.html
 `;
 }
