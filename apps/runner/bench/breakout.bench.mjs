@@ -11,7 +11,6 @@
 //   SAME_PROCESS=1 ...                                    every run in this process
 //   JOURNAL=/tmp/run.db ...                               the journal-on run writes (and keeps) this file
 //   ONLY=bars ...                                         only make the bars (the baseline for instructions a bar)
-import { existsSync, statSync } from 'node:fs';
 import { PluginManager } from '@trading-orchestrator/core-manager';
 import { BacktestEngine, paperBroker } from '@trading-orchestrator/engine';
 import { Journal } from '@trading-orchestrator/journal';
@@ -19,7 +18,7 @@ import { riskGuards } from '@trading-orchestrator/risk-guards';
 import { varRiskManager } from '@trading-orchestrator/risk-var';
 import { breakout } from './breakout-strategy.mjs';
 import { initDirect, randomWalk } from './direct.mjs';
-import { inOwnProcess, withJournalFile } from './runs.mjs';
+import { inOwnProcess, interleavedRounds, journalBytes, journalSize, withJournalFile } from './runs.mjs';
 import { plainLoop } from './plain-loop.mjs';
 
 const BARS = Number(process.env.BARS ?? 300_000);
@@ -110,8 +109,7 @@ async function engine(risks, journalPath) {
   detach?.();
   journal?.close();
   await manager.shutdown();
-  const journalBytes = journalPath === undefined ? undefined : [journalPath, `${journalPath}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
-  return { seconds, bars: result.bars, trades: result.metrics?.trades ?? 0, equity: result.portfolio.equity, rss: grown, journalBytes };
+  return { seconds, bars: result.bars, trades: result.metrics?.trades ?? 0, equity: result.portfolio.equity, rss: grown, journalBytes: journalPath === undefined ? undefined : journalBytes(journalPath) };
 }
 
 /** Only makes the bars: the baseline to subtract when counting what a loop adds per bar (instructions). */
@@ -139,25 +137,14 @@ if (process.env.BENCH_RUN !== undefined) {
   process.stdout.write(JSON.stringify(await measure(process.env.BENCH_RUN)));
 } else {
   console.log(`breakout: ${BARS.toLocaleString('en')} one-minute bars of ${SYMBOL_COUNT} symbol${SYMBOL_COUNT === 1 ? '' : 's'} interleaved, channel ${CHANNEL.entry}/${CHANNEL.exit} (${MIX}), ${(FRACTION * 100).toFixed(0)}% of equity an entry (Node ${process.version})`);
-  const repeat = Number(process.env.REPEAT ?? 1);
   const runs = (process.env.ONLY ?? 'plain,engine,risk,journal').split(',');
-  const fastest = new Map();
-  const rounds = new Map(runs.map((r) => [r, []]));
-  for (let k = 0; k < repeat; k++) {
-    for (const run of runs) {
-      const r = await result(run);
-      rounds.get(run).push(r.seconds);
-      if (!fastest.has(run) || r.seconds < fastest.get(run).seconds) fastest.set(run, r);
-    }
-  }
-  if (repeat > 1) console.log(`  (fastest of ${repeat} runs each, interleaved)`);
+  const { fastest } = await interleavedRounds(runs, result);
   const base = fastest.get('plain') ?? fastest.get('engine') ?? fastest.get(runs[0]);
   let agree = true;
   for (const run of runs) {
     const r = fastest.get(run);
     const versus = r === base ? '' : `   ${(r.seconds / base.seconds).toFixed(2)}x the ${fastest.has('plain') ? 'plain loop' : 'engine'}`;
-    const disk = r.journalBytes === undefined ? '' : `   journal ${(r.journalBytes / 1e6).toFixed(1)} MB (${((r.journalBytes / r.bars) * 1e6 / 1e6).toFixed(1)} MB per million bars)`;
-    console.log(`  ${NAMES[run]} ${Math.round(r.bars / r.seconds).toLocaleString('en').padStart(10)} bars/s ${r.seconds.toFixed(2).padStart(6)} s   trades ${r.trades}   final equity ${r.equity.toFixed(2)}   RSS growth ${(r.rss / 1e6).toFixed(1)} MB${disk}${versus}`);
+    console.log(`  ${NAMES[run]} ${Math.round(r.bars / r.seconds).toLocaleString('en').padStart(10)} bars/s ${r.seconds.toFixed(2).padStart(6)} s   trades ${r.trades}   final equity ${r.equity.toFixed(2)}   RSS growth ${(r.rss / 1e6).toFixed(1)} MB${journalSize(r.journalBytes, r.bars)}${versus}`);
     if (run !== 'bars' && (r.trades !== base.trades || Math.round(r.equity * 100) !== Math.round(base.equity * 100))) agree = false;
   }
   if (!agree) {

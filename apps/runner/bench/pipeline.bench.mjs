@@ -15,7 +15,6 @@
 //                                                                    and the median of the five paired ratios is printed too
 //   ONLY=bars ...                                                    only make the bars (the baseline for per-bar counts)
 //   JOURNAL=/tmp/run.db ...                                          the journal-on run writes (and keeps) this file
-import { existsSync, statSync } from 'node:fs';
 import { PluginManager } from '@trading-orchestrator/core-manager';
 import { BacktestEngine, BuyAndHold, EquitySampler, InstrumentBook, Ledger, paperBroker, PositionSizer, roundQuantity, RunningMetrics, toCents } from '@trading-orchestrator/engine';
 import { Journal } from '@trading-orchestrator/journal';
@@ -25,7 +24,7 @@ import { bollingerReversion } from '@trading-orchestrator/strategy-bollinger';
 import { maCrossover } from '@trading-orchestrator/strategy-ma-crossover';
 import { rsiMeanReversion } from '@trading-orchestrator/strategy-rsi';
 import { initDirect, randomWalk } from './direct.mjs';
-import { inOwnProcess, withJournalFile } from './runs.mjs';
+import { inOwnProcess, interleavedRounds, journalBytes, journalSize, withJournalFile } from './runs.mjs';
 
 const BARS = Number(process.env.BARS ?? 300_000);
 const ONLY = process.env.ONLY;
@@ -110,9 +109,7 @@ async function pipeline(journalPath) {
   detach?.();
   journal?.close();
   await manager.shutdown();
-  // What the run left on disk: the database and any write-ahead log not yet folded into it.
-  const journalBytes = journalPath === undefined ? undefined : [journalPath, `${journalPath}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
-  return { seconds, bars: result.bars, trades: result.metrics?.trades ?? 0, equity: result.portfolio.equity, rssGrowth, journalBytes };
+  return { seconds, bars: result.bars, trades: result.metrics?.trades ?? 0, equity: result.portfolio.equity, rssGrowth, journalBytes: journalPath === undefined ? undefined : journalBytes(journalPath) };
 }
 
 /**
@@ -269,28 +266,15 @@ if (process.env.BENCH_RUN !== undefined) {
   process.stdout.write(JSON.stringify(await measure(process.env.BENCH_RUN)));
 } else {
   console.log(`pipeline: ${BARS.toLocaleString('en')} one-minute bars of one symbol, 3 strategies (${MIX} mix), ${RISKS.map((id) => `risk-${id}`).join(' + ')}, paper broker (Node ${process.version})`);
-  // On a shared machine one run can be 20% off; the fastest of several interleaved runs is the steadier figure.
-  const repeat = Number(process.env.REPEAT ?? 1);
-  if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`REPEAT: "${process.env.REPEAT}" is not a whole number of at least 1`);
   const runs = (ONLY ?? 'wired,off,on').split(',');
-  const fastest = new Map();
-  /** Each run's seconds in every round: a round's runs ran back to back, under much the same load. */
-  const rounds = new Map(runs.map((run) => [run, []]));
-  for (let k = 0; k < repeat; k++) {
-    for (const run of runs) {
-      const r = await result(run);
-      rounds.get(run).push(r.seconds);
-      if (!fastest.has(run) || r.seconds < fastest.get(run).seconds) fastest.set(run, r);
-    }
-  }
-  if (repeat > 1) console.log(`  (fastest of ${repeat} runs each, interleaved)`);
+  const { repeat, fastest, rounds } = await interleavedRounds(runs, result);
   let wired;
   for (const run of runs) {
     const r = fastest.get(run);
     const paired = wired === undefined || repeat === 1 ? '' : ` (median of the ${repeat} rounds' ratios ${median(rounds.get(run).map((s, k) => s / rounds.get('wired')[k])).toFixed(2)}x)`;
     const versus = wired === undefined ? '' : `   ${(r.seconds / wired.seconds).toFixed(2)}x the hand-wired time${paired}`;
     const name = run === 'wired' ? 'hand-wired loop    ' : run === 'bars' ? 'making bars only   ' : `engine, journal ${run === 'on' ? 'on ' : 'off'}`;
-    console.log(`  ${name}  ${fmt(rate(r))} bars/s   ${r.seconds.toFixed(2).padStart(6)} s   trades ${r.trades}   final equity ${r.equity.toFixed(2)}   ${memory(r.rssGrowth)}${r.journalBytes === undefined ? '' : `   journal ${(r.journalBytes / 1e6).toFixed(1)} MB (${((r.journalBytes / r.bars) * 1e6 / 1e6).toFixed(1)} MB per million bars)`}${run === 'wired' || run === 'bars' ? '' : versus}`);
+    console.log(`  ${name}  ${fmt(rate(r))} bars/s   ${r.seconds.toFixed(2).padStart(6)} s   trades ${r.trades}   final equity ${r.equity.toFixed(2)}   ${memory(r.rssGrowth)}${journalSize(r.journalBytes, r.bars)}${run === 'wired' || run === 'bars' ? '' : versus}`);
     if (run === 'wired') wired = r;
   }
 }
