@@ -77,11 +77,13 @@ export class RiskModel {
   private readonly joints = new Map<string, Joint>();
   private readonly calendar: SharedCalendar;
   private universe: Universe | undefined;
-  private pnl = new Float64Array(0);
+  /** A book's P&L per period: a window's, and the extra row a book read from the shared window may add. */
+  private readonly pnl: Float64Array;
   /** The last estimate and what it was asked: a fill and the position event after it ask the same again. */
   private last: { version: number; symbols: string[]; values: number[]; estimate: RiskEstimate } | undefined;
 
   constructor(private readonly options: RiskModelOptions) {
+    this.pnl = new Float64Array(options.window + 1);
     this.calendar = new SharedCalendar(2 * options.window + 2);
   }
 
@@ -193,9 +195,8 @@ export class RiskModel {
 
   /** Historical simulation over the window: the book's P&L in each period, then its tail. */
   private historicalOf(returns: JointReturns, values: Float64Array): TailRisk {
-    if (this.pnl.length !== returns.periods) this.pnl = new Float64Array(returns.periods);
     returns.pnlOf(values, this.pnl);
-    return historicalTailRisk(this.pnl, this.options.confidence);
+    return historicalTailRisk(this.pnl.subarray(0, returns.periods), this.options.confidence);
   }
 
   private compute(positions: ReadonlyMap<string, number>): RiskEstimate {
@@ -228,7 +229,6 @@ export class RiskModel {
         u.values[at[a]!] = values[a]!;
         if (extra !== undefined) extraPnl += values[a]! * extra.returns[a]!;
       }
-      if (this.pnl.length < u.returns.window + 1) this.pnl = new Float64Array(u.returns.window + 1);
       const n = blockPnl(u.returns, u.values, extra === undefined ? undefined : extraPnl, this.pnl);
       historical = historicalTailRisk(this.pnl.subarray(0, n), confidence);
     } else {

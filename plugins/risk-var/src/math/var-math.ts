@@ -34,7 +34,7 @@ export function historicalTailRisk(pnl: ArrayLike<number>, confidence: number): 
 }
 
 /** Scenarios in the tail of n at confidence α: ceil(n·(1−α)), at least one. */
-export function tailSize(n: number, confidence: number): number {
+function tailSize(n: number, confidence: number): number {
   return Math.max(1, Math.ceil(n * (1 - confidence) - 1e-9));
 }
 
