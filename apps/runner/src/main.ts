@@ -51,6 +51,9 @@ async function dispatch(command: NonNullable<Extract<ReturnType<typeof parseArgu
       (written.ok ? io.stdout : io.stderr).write(`${written.ok ? '' : 'error: '}${written.message}\n`);
       return written.ok ? 0 : 1;
     }
+    case 'optimize':
+      // Loaded on demand: the search and its report are not on a backtest's way to its first bar.
+      return (await import('./commands/optimize-command.js')).optimizeCommand(values, io);
     case 'journal list':
     case 'journal export':
       return journalCommand(command, positionals, values, io);

@@ -9,7 +9,7 @@ export const pnpm = join(repo, 'node_modules', '.bin', 'pnpm');
 export const NPM_OFFLINE = ['--offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
 /** The host packages a user installs to run the command (the journal is optional and left out). */
-export const HOST_PACKAGES = ['packages/plugin-api', 'packages/registry', 'packages/core-manager', 'packages/indicators', 'packages/engine', 'packages/report', 'apps/runner'];
+export const HOST_PACKAGES = ['packages/plugin-api', 'packages/registry', 'packages/core-manager', 'packages/indicators', 'packages/engine', 'packages/report', 'packages/research', 'apps/runner'];
 /** Third-party dependencies of the host packages, with the workspace folder they are installed under. */
 export const THIRD_PARTY: readonly (readonly [string, string])[] = [
   ['zod', 'packages/plugin-api'],

@@ -57,6 +57,29 @@ export interface EquityRow {
   readonly equity: number;
 }
 
+export interface DailyReturns {
+  readonly days: readonly number[];
+  readonly values: readonly number[];
+}
+
+/** One trial of an optimisation run (a run of mode `optimize`), as `recordTrial` keeps it. */
+export interface TrialRow {
+  /** The walk-forward window it belongs to; 0 for a plain sweep. */
+  readonly window: number;
+  /** Its place in the sweep's order, from 0: a resumed sweep replays trials in this order. */
+  readonly seq: number;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** `ok`, `rejected` (it broke a constraint) or `failed` (the backtest did not finish). */
+  readonly status: string;
+  /** The objective's value; null when it failed or has none. */
+  readonly score: number | null;
+  readonly metrics: unknown;
+  /** Its returns day by day (days counted from 1970-01-01 UTC), for the overfitting guards and the report. */
+  readonly returns: DailyReturns | null;
+  readonly elapsedMs: number;
+  readonly error: string | null;
+}
+
 /** Whether a journal of `version` can be brought up to this version by `MIGRATIONS`. */
 function upgradable(version: number): boolean {
   if (version >= SCHEMA_VERSION) return false;
@@ -65,6 +88,8 @@ function upgradable(version: number): boolean {
 }
 
 type Row = readonly unknown[];
+
+const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null);
 
 
 /** Columns per event table, run id and sequence number included. */
@@ -216,6 +241,14 @@ export class Journal {
     return this.listRuns().filter((r) => r.label === label && r.mode === mode && r.status === 'running').at(-1);
   }
 
+  /** The config a run was started with, as `startRun` was given it. */
+  runConfig(runId: number): unknown {
+    return this.read('its runs', () => {
+      const row = this.db.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string } | undefined;
+      return row === undefined ? undefined : (JSON.parse(row.config) as unknown);
+    });
+  }
+
   /** Marks an unfinished run as running in this process; its events continue after the last one recorded. */
   resumeRun(runId: number): void {
     this.flush();
@@ -283,6 +316,30 @@ export class Journal {
       this.settle();
       return this.db.prepare('SELECT time, strategy_id AS strategyId, equity FROM equity WHERE run_id = ? AND strategy_id = ? ORDER BY time, seq').all(runId, strategyId) as EquityRow[];
     });
+  }
+
+  /** Writes one finished trial at once, so a sweep killed after it never runs it again. */
+  recordTrial(runId: number, trial: TrialRow): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO trials (run_id, window, seq, params, status, score, metrics, returns, elapsed_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(runId, trial.window, trial.seq, JSON.stringify(trial.params), trial.status, finiteOrNull(trial.score), JSON.stringify(trial.metrics ?? null), trial.returns === null ? null : JSON.stringify(trial.returns), trial.elapsedMs, trial.error);
+  }
+
+  /** An optimisation run's trials, by window and order. */
+  trials(runId: number): TrialRow[] {
+    return this.read('the trials', () =>
+      (this.db.prepare('SELECT window, seq, params, status, score, metrics, returns, elapsed_ms, error FROM trials WHERE run_id = ? ORDER BY window, seq').all(runId) as Record<string, unknown>[]).map((r) => ({
+        window: r.window as number,
+        seq: r.seq as number,
+        params: JSON.parse(r.params as string) as Record<string, unknown>,
+        status: r.status as string,
+        score: (r.score as number | null) ?? null,
+        metrics: JSON.parse((r.metrics as string | null) ?? 'null') as unknown,
+        returns: r.returns === null ? null : (JSON.parse(r.returns as string) as DailyReturns),
+        elapsedMs: r.elapsed_ms as number,
+        error: (r.error as string | null) ?? null,
+      })),
+    );
   }
 
   /** Rows per table for a run. */

@@ -2,6 +2,10 @@ const IGNORED_SIGNALS = `CREATE TABLE ignored_signals (run_id INTEGER NOT NULL, 
   symbol TEXT NOT NULL, side TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 `;
 
+const TRIALS = `CREATE TABLE trials (run_id INTEGER NOT NULL, window INTEGER NOT NULL, seq INTEGER NOT NULL, params TEXT NOT NULL, status TEXT NOT NULL,
+  score REAL, metrics TEXT, returns TEXT, elapsed_ms REAL NOT NULL, error TEXT, PRIMARY KEY (run_id, window, seq)) WITHOUT ROWID;
+`;
+
 const PLUGIN_EVENTS = `CREATE TABLE plugin_events (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, plugin_id TEXT NOT NULL,
   kind TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 `;
@@ -10,7 +14,7 @@ const PLUGIN_EVENTS = `CREATE TABLE plugin_events (run_id INTEGER NOT NULL, seq 
  * Bumped with every change below, with the statements that upgrade a journal of the version before in
  * `MIGRATIONS`. A journal of a newer version than this one is refused with a message, never altered.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * Event tables are WITHOUT ROWID: their rows live in the (run_id, seq) key's tree, not in a table plus an index of
@@ -49,7 +53,7 @@ CREATE TABLE equity (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER
 CREATE TABLE checkpoints (run_id INTEGER PRIMARY KEY, time INTEGER NOT NULL, state TEXT NOT NULL);
 CREATE TABLE risk_events (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, plugin_id TEXT NOT NULL, level TEXT NOT NULL,
   code TEXT NOT NULL, message TEXT NOT NULL, symbol TEXT, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
-${IGNORED_SIGNALS}${PLUGIN_EVENTS}`;
+${IGNORED_SIGNALS}${PLUGIN_EVENTS}${TRIALS}`;
 
 /**
  * Each schema change as the statements that bring a journal of the version before up to it: a journal written by an
@@ -61,6 +65,8 @@ export const MIGRATIONS: Readonly<Record<number, string>> = {
 ${IGNORED_SIGNALS}`,
   // 4: what went wrong with plugins: hook failures, refused bars, breaker trips, dropped events.
   4: PLUGIN_EVENTS,
+  // 5: an optimisation's trials, one row each, so an interrupted sweep resumes without running them again.
+  5: TRIALS,
 };
 
 /** Tables with per-run rows, in the order `counts` reports them. */

@@ -237,12 +237,32 @@ describe('journal', () => {
       expect(journal.listRuns().map((r) => r.label)).toEqual(['old']);
       expect(journal.trades(1)).toEqual([{ strategyId: 'ma', symbol: 'SPY', direction: 'long', quantity: 10, entryTime: 1, exitTime: 2, pnl: 12.5, fees: 0.5, exitReason: null }]);
       expect(journal.ignoredSignals(1)).toEqual([]);
+      expect(journal.trials(1)).toEqual([]);
     } finally {
       journal.close();
     }
     const reopened = new Database(path, { readonly: true });
     expect(reopened.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     reopened.close();
+  });
+
+  it('keeps an optimisation\'s trials as they finish, with the config its run started with', () => {
+    const path = join(dir, 'sweep.db');
+    const journal = Journal.open(path);
+    try {
+      const config = { run: { symbols: ['SPY'] }, space: [['ma.fast', { type: 'int', min: 2, max: 9 }]] };
+      const runId = journal.startRun({ label: 'run.yaml', mode: 'optimize', config, startedAt: 1 });
+      const ok = { window: 0, seq: 0, params: { 'ma.fast': 3 }, status: 'ok', score: 1.25, metrics: { sharpe: 1.25, profitFactor: 'Infinity' }, returns: { days: [18000, 18001], values: [0.01, -0.002] }, elapsedMs: 12.5, error: null };
+      const failed = { window: 0, seq: 1, params: { 'ma.fast': 9 }, status: 'failed', score: null, metrics: null, returns: null, elapsedMs: 3, error: 'the data plugin failed' };
+      journal.recordTrial(runId, failed);
+      journal.recordTrial(runId, ok);
+      // Infinity has no place in SQLite's REAL for a score: it is kept as null.
+      journal.recordTrial(runId, { ...ok, window: 1, score: Number.POSITIVE_INFINITY });
+      expect(journal.trials(runId)).toEqual([ok, failed, { ...ok, window: 1, score: null }]);
+      expect(journal.runConfig(runId)).toEqual(config);
+    } finally {
+      journal.close();
+    }
   });
 
   it('exports rows as CSV, quoting what needs quoting', () => {

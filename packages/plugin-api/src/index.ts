@@ -44,6 +44,21 @@ export {
   type PluginSpec,
 } from './define/define-plugin.js';
 
+export {
+  meetsCondition,
+  paramSpecSchema,
+  parseCondition,
+  searchSpaceSchema,
+  type ChoiceParam,
+  type Condition,
+  type ConditionOperator,
+  type FloatParam,
+  type IntParam,
+  type ParamSpec,
+  type ParamValue,
+  type ParamValues,
+  type SearchSpace,
+} from './config/search-space.js';
 export { configJsonSchema, type JsonSchema } from './config/config-json-schema.js';
 export {
   isConfigSchema,

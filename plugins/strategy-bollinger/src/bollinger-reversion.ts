@@ -67,6 +67,10 @@ function entry(bar: Bar, s: SeriesState, config: BollingerConfig, side: 'buy' | 
 
 export const bollingerReversion = defineStrategy({
   configSchema: bollingerConfig,
+  // What `trading-orchestrator optimize` varies unless the run file says otherwise.
+  searchSpace: {
+    params: { period: { type: 'int', min: 10, max: 60, step: 5 }, k: { type: 'float', min: 1, max: 3, step: 0.25 } },
+  },
   init(ctx) {
     const config = ctx.config;
     const books = new Map<string, Book>();

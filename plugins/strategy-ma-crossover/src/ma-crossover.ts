@@ -26,6 +26,11 @@ const ONE_ENTRY = { size: 1, unit: 'entries' } as const;
  */
 export const maCrossover = defineStrategy({
   configSchema: maCrossoverConfig,
+  // What `trading-orchestrator optimize` varies unless the run file says otherwise.
+  searchSpace: {
+    params: { fast: { type: 'int', min: 3, max: 50 }, slow: { type: 'int', min: 10, max: 200, step: 5 }, average: { type: 'choice', values: ['sma', 'ema'] } },
+    conditions: ['fast < slow'],
+  },
   init(ctx) {
     const config = ctx.config;
     // One pair of averages per series: given hourly and four-hour bars of a symbol, it watches two crossings.

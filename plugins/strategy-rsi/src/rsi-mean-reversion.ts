@@ -47,6 +47,10 @@ function signalMetadata(rsi: number, divergence: Divergence, priceSlope: number,
  */
 export const rsiMeanReversion = defineStrategy({
   configSchema: rsiConfig,
+  // What `trading-orchestrator optimize` varies unless the run file says otherwise.
+  searchSpace: {
+    params: { period: { type: 'int', min: 5, max: 30 }, oversold: { type: 'int', min: 10, max: 40, step: 5 }, overbought: { type: 'int', min: 60, max: 90, step: 5 } },
+  },
   init(ctx) {
     const config = ctx.config;
     const books = new Map<string, Book>();

@@ -2,25 +2,26 @@ import { parseArgs } from 'node:util';
 import { nearestNames } from '@trading-orchestrator/registry';
 
 /** The commands the CLI knows, as their words are typed. */
-export const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download'] as const;
+export const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download', 'optimize'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const RUNS: readonly Command[] = ['backtest', 'paper', 'run'];
-const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 'init', 'data download'];
+const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 'init', 'data download', 'optimize'];
 
 /** Each option, its type, and the commands it means something to (everywhere when absent). */
 const OPTIONS = {
   project: { type: 'string', for: DISCOVERY },
-  config: { type: 'string', short: 'c', for: [...RUNS, 'data download'] },
+  config: { type: 'string', short: 'c', for: [...RUNS, 'data download', 'optimize'] },
   'plugin-path': { type: 'string', multiple: true, for: DISCOVERY },
   'plugin-dir': { type: 'string', multiple: true, for: DISCOVERY },
   'no-cache': { type: 'boolean', for: DISCOVERY },
   json: { type: 'boolean', for: [...RUNS, 'plugins list', 'plugins info', 'journal list', 'journal export'] },
   force: { type: 'boolean', for: ['init'] },
-  journal: { type: 'string', for: [...RUNS, 'journal list', 'journal export'] },
-  'no-journal': { type: 'boolean', for: RUNS },
-  report: { type: 'string', for: RUNS },
-  'no-report': { type: 'boolean', for: RUNS },
+  journal: { type: 'string', for: [...RUNS, 'optimize', 'journal list', 'journal export'] },
+  'no-journal': { type: 'boolean', for: [...RUNS, 'optimize'] },
+  report: { type: 'string', for: [...RUNS, 'optimize'] },
+  'no-report': { type: 'boolean', for: [...RUNS, 'optimize'] },
+  'new-sweep': { type: 'boolean', for: ['optimize'] },
   bars: { type: 'string', for: ['paper', 'run'] },
   'new-session': { type: 'boolean', for: ['paper', 'run'] },
   what: { type: 'string', for: ['journal export'] },

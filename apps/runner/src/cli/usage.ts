@@ -16,6 +16,11 @@ Commands:
   data download --config <file>  fill the history cache with what the file's backtest reads (start to end), so
                       later runs read it from disk (historyCache: in the file says where; default
                       .trading-orchestrator/history beside it)
+  optimize --config <file>  search the settings of the file's strategies for the best objective (its optimize:
+                      section: grid, random or tpe search, constraints, walk-forward windows), with the deflated
+                      Sharpe ratio and the probability of backtest overfitting beside the result; trials are
+                      journaled, and the same command resumes an interrupted sweep (--new-sweep starts over);
+                      writes trading-orchestrator-optimize.html (--report, --no-report)
   journal list        the runs in the journal
   journal export <run> [--what trades|equity|ignored|problems] [--strategy <id>] [--format csv|json]
                       ignored: the signals the engine did not act on, each with its reason; problems: plugin
@@ -30,6 +35,7 @@ Run options:
   --bars <n>            paper: end the session after n live closed bars
   --new-session         paper: start a new session even if the journal holds an unfinished one for this config
                         (it is marked interrupted and kept); without it, that session is resumed
+  --new-sweep           optimize: start over even if the journal holds an unfinished sweep of this file
 
 Discovery options:
   --project <dir>       the project whose dependencies are searched (default: nearest package.json)

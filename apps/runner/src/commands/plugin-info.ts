@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { configJsonSchema, isPluginDefinition, nearestNames, type JsonSchema, type PluginDefinition } from '@trading-orchestrator/plugin-api';
+import { configJsonSchema, isPluginDefinition, nearestNames, type JsonSchema, type ParamSpec, type PluginDefinition } from '@trading-orchestrator/plugin-api';
 import { BUILT_IN_BROKER } from '../config/plugin-references.js';
 import { BUILT_IN_BROKER_ID } from '../config/run-config.js';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
@@ -76,5 +76,11 @@ function describe(definition: PluginDefinition, lines: readonly string[], json: 
   if (schema === undefined) return { ok: true, text: [...lines, '', 'config: its validator does not describe itself as JSON Schema; see the plugin README'].join('\n') };
   const rows = schemaRows(schema);
   const text = [...lines, '', 'config (field? = optional; name[].field = what each element of a list takes):', formatTable(['FIELD', 'TYPE', 'DEFAULT', 'RULES'], rows.map((r) => [r.field, r.type, r.default, r.rules]))];
-  return { ok: true, text: text.join('\n'), json: { ...json, configSchema: schema } };
+  const space = definition.searchSpace;
+  if (space !== undefined) {
+    const range = (p: ParamSpec) => (p.type === 'choice' ? p.values.map((v) => JSON.stringify(v)).join(' | ') : `${p.min} to ${p.max}${p.step === undefined ? '' : ` by ${p.step}`}${p.log === true ? ', log scale' : ''}`);
+    const searched = Object.entries(space.params).flatMap(([name, p]) => (p === undefined ? [] : [[name, p.type, range(p)]]));
+    text.push('', `search space (what \`trading-orchestrator optimize\` varies${space.conditions === undefined || space.conditions.length === 0 ? '' : `; conditions: ${space.conditions.join(', ')}`}):`, formatTable(['SETTING', 'TYPE', 'RANGE'], searched));
+  }
+  return { ok: true, text: text.join('\n'), json: { ...json, configSchema: schema, ...(space === undefined ? {} : { searchSpace: space }) } };
 }

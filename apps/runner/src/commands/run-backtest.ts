@@ -42,6 +42,10 @@ export interface RunHooks {
   readonly onSpan?: (span: { readonly start: number; readonly end: number }) => void;
   /** Stops the run after the bar in progress (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** Where each symbol's history comes from instead of its data plugin (an optimisation's bars, loaded once). */
+  readonly history?: (source: StartedSource, request: HistoricalBarsRequest) => AsyncIterable<readonly Bar[]>;
+  /** Bars before this time only warm the strategies up (a walk-forward test span after its in-sample bars). */
+  readonly tradeFrom?: number;
 }
 
 /** A data plugin of a run, started, with the symbols it serves. */
@@ -181,7 +185,7 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
   const { manager, sources, engineOptions } = await prepareRun(config, catalog, file, { clock: { now }, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) });
   try {
     const end = Date.parse(config.end!);
-    engine = new BacktestEngine(engineOptions());
+    engine = new BacktestEngine(engineOptions(hooks.tradeFrom));
     hooks.onSpan?.({ start, end });
     const detach = hooks.attach?.(manager.bus);
     try {
@@ -191,7 +195,8 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
       const onRefused = (refused: RefusedBar) => manager.bus.publish('bar-refused', refused);
       const series = config.symbols.map((symbol) => {
         const source = sourceOf(sources, symbol);
-        return checkedSeries(source.history({ symbol, timeframe: config.timeframe, start, end, ...signal }), { pluginId: source.id, symbol, timeframe: config.timeframe, start, end, onRefused });
+        const request = { symbol, timeframe: config.timeframe, start, end, ...signal };
+        return checkedSeries(hooks.history?.(source, request) ?? source.history(request), { pluginId: source.id, symbol, timeframe: config.timeframe, start, end, onRefused });
       });
       const pages = endOnAbort(mergePages(series), hooks.signal);
       const result = await engine.run(pages, hooks.signal);

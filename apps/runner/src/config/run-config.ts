@@ -2,6 +2,7 @@ import { sizingRule } from '@trading-orchestrator/engine';
 import { isWholeMultiple, TIMEFRAMES } from '@trading-orchestrator/plugin-api';
 import { z } from 'zod';
 import { dataSplitProblems } from './data-sources.js';
+import { optimizeSection } from '../optimize/optimize-config.js';
 
 const pluginRef = z.string().min(1);
 const pluginConfig = z.record(z.string(), z.unknown()).default({});
@@ -140,6 +141,8 @@ export const runConfigSchema = z
     journalEquity: z.enum(['thinned', 'every-bar']).default('thinned'),
     /** The HTML report, relative to this file, or false for none; `--report`/`--no-report` override it. */
     report: outputFile,
+    /** How `trading-orchestrator optimize` searches the plugins' settings; other commands ignore it. */
+    optimize: optimizeSection.optional(),
   })
   .superRefine((c, ctx) => {
     if (c.mode === 'backtest') {

@@ -1,4 +1,5 @@
 import type { ConfigSchema, InferConfig } from '../config/config-schema.js';
+import type { SearchSpace } from '../config/search-space.js';
 import type { PluginContextByKind, PluginDefinitionOf, PluginInstanceByKind } from '../plugin/definition.js';
 import type { PluginKind } from '../plugin/kind.js';
 import type { MaybePromise } from '../plugin/maybe-promise.js';
@@ -7,6 +8,8 @@ import { PLUGIN_API_VERSION } from '../version.js';
 /** What a plugin author writes: a config schema and an `init` that builds the running instance. */
 export interface PluginSpec<K extends PluginKind, S extends ConfigSchema> {
   readonly configSchema: S;
+  /** The settings an optimiser may vary, and their ranges (`trading-orchestrator optimize`); keys are config keys. */
+  readonly searchSpace?: SearchSpace<keyof InferConfig<S> & string>;
   init(context: PluginContextByKind<InferConfig<S>>[K]): MaybePromise<PluginInstanceByKind[K]>;
 }
 
@@ -18,6 +21,7 @@ function definePlugin<K extends PluginKind, S extends ConfigSchema>(
     kind,
     apiVersion: PLUGIN_API_VERSION,
     configSchema: spec.configSchema as ConfigSchema<InferConfig<S>>,
+    ...(spec.searchSpace === undefined ? {} : { searchSpace: spec.searchSpace as SearchSpace }),
     init: spec.init.bind(spec),
   });
 }

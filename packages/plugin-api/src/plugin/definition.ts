@@ -1,4 +1,5 @@
 import { isConfigSchema, type ConfigSchema } from '../config/config-schema.js';
+import type { SearchSpace } from '../config/search-space.js';
 import type { Broker, BrokerPluginContext } from './broker.js';
 import type { PluginContext } from './context.js';
 import type { DataProvider } from './data.js';
@@ -35,6 +36,8 @@ export interface PluginDefinitionOf<K extends PluginKind, Config = unknown> {
   /** The plugin-API version the plugin was built against (stamped by the define helper). */
   readonly apiVersion: string;
   readonly configSchema: ConfigSchema<Config>;
+  /** The settings an optimiser may vary (keys are config keys); checked by the host before a sweep. */
+  readonly searchSpace?: SearchSpace;
   init(context: PluginContextByKind<Config>[K]): MaybePromise<PluginInstanceByKind[K]>;
 }
 

@@ -1,0 +1,114 @@
+import type { PerformanceMetrics } from '@trading-orchestrator/engine';
+import { timeframeToMs, type ParamValues } from '@trading-orchestrator/plugin-api';
+import type { PluginCatalog } from '@trading-orchestrator/registry';
+import { runBacktest } from '../commands/run-backtest.js';
+import { RunInterruptedError } from '../commands/interruption.js';
+import type { RunConfig } from '../config/run-config.js';
+import type { BarsMemo } from './bars-memo.js';
+import type { Objective, OptimizeSection } from './optimize-config.js';
+import { withValues, type SweepSpace } from './sweep-space.js';
+import { WindowRecorder, type DailyReturns } from './window-recorder.js';
+
+const YEAR_MS = 365.25 * 86_400_000;
+
+/** The bars a trial runs over; before `tradeFrom` they only warm the strategies up and are not measured. */
+export interface TrialSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly tradeFrom?: number;
+}
+
+/** The figures a trial is judged and shown by. */
+export interface TrialMetrics {
+  readonly totalReturn: number;
+  readonly cagr: number;
+  readonly sharpe: number;
+  readonly sortino: number;
+  readonly calmar: number;
+  readonly profitFactor: number;
+  readonly returnOverDrawdown: number;
+  readonly maxDrawdown: number;
+  readonly trades: number;
+  readonly winRate: number;
+}
+
+export interface TrialOutcome {
+  /** ok: measured; rejected: broke a constraint or its objective is undefined; failed: the backtest did not finish. */
+  readonly status: 'ok' | 'rejected' | 'failed';
+  /** The objective's value for a measured trial; -Infinity otherwise, which is what the sampler is told. */
+  readonly score: number;
+  readonly metrics: TrialMetrics | undefined;
+  /** The account's return day by day over the measured span. */
+  readonly returns: DailyReturns;
+  /** Why it was rejected or failed. */
+  readonly reason?: string;
+  readonly elapsedMs: number;
+}
+
+function trialMetrics(m: PerformanceMetrics): TrialMetrics {
+  const depth = m.maxDrawdown.depth;
+  return {
+    totalReturn: m.totalReturn,
+    cagr: m.cagr,
+    sharpe: m.sharpe,
+    sortino: m.sortino,
+    calmar: m.calmar,
+    profitFactor: m.profitFactor,
+    returnOverDrawdown: depth > 0 ? m.totalReturn / depth : m.totalReturn > 0 ? Number.POSITIVE_INFINITY : 0,
+    maxDrawdown: depth,
+    trades: m.trades,
+    winRate: m.winRate,
+  };
+}
+
+export function objectiveValue(metrics: TrialMetrics, objective: Objective): number {
+  return metrics[objective];
+}
+
+/** Judges measured metrics against the sweep's constraints and objective. */
+export function judge(metrics: TrialMetrics | undefined, optimize: OptimizeSection): Pick<TrialOutcome, 'status' | 'score' | 'reason'> {
+  if (metrics === undefined) return { status: 'rejected', score: Number.NEGATIVE_INFINITY, reason: 'fewer than two bars were measured' };
+  const { minTrades, maxDrawdown } = optimize.constraints;
+  if (metrics.trades < minTrades) return { status: 'rejected', score: Number.NEGATIVE_INFINITY, reason: `${metrics.trades} closed trade${metrics.trades === 1 ? '' : 's'}, fewer than constraints.minTrades (${minTrades})` };
+  if (maxDrawdown !== undefined && metrics.maxDrawdown > maxDrawdown) return { status: 'rejected', score: Number.NEGATIVE_INFINITY, reason: `drawdown ${(metrics.maxDrawdown * 100).toFixed(1)}% is deeper than constraints.maxDrawdown (${(maxDrawdown * 100).toFixed(1)}%)` };
+  const score = objectiveValue(metrics, optimize.objective);
+  if (Number.isNaN(score)) return { status: 'rejected', score: Number.NEGATIVE_INFINITY, reason: `its ${optimize.objective} is undefined${optimize.objective === 'calmar' || optimize.objective === 'cagr' ? ' (it needs at least 90 days)' : ''}` };
+  return { status: 'ok', score };
+}
+
+export interface TrialContext {
+  readonly config: RunConfig;
+  readonly optimize: OptimizeSection;
+  readonly sweep: SweepSpace;
+  readonly catalog: PluginCatalog;
+  readonly file: string;
+  readonly memo: BarsMemo;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * One backtest with a trial's values, over `span`, on the sweep's shared bars. A plugin config the values make
+ * invalid, or a run that fails, is a failed trial with its reason; Ctrl-C is not a trial result and is thrown.
+ */
+export async function runTrial(ctx: TrialContext, values: ParamValues, span: TrialSpan): Promise<TrialOutcome> {
+  const started = performance.now();
+  const config: RunConfig = { ...withValues(ctx.config, ctx.sweep, values), start: new Date(span.start).toISOString(), end: new Date(span.end).toISOString() };
+  const from = span.tradeFrom ?? span.start;
+  const recorder = new WindowRecorder(from, span.end, { periodsPerYear: config.periodsPerYear ?? YEAR_MS / timeframeToMs(config.timeframe), riskFreeRate: config.riskFreeRate });
+  try {
+    const outcome = await runBacktest(config, ctx.catalog, ctx.file, {
+      history: ctx.memo.history,
+      attach: (bus) => recorder.attach(bus),
+      ...(span.tradeFrom === undefined ? {} : { tradeFrom: span.tradeFrom }),
+      ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+    });
+    if (outcome.result.interrupted) throw new RunInterruptedError('a trial of the sweep');
+    // Over the whole run the engine's own metrics are exact (exposure included); a test span's come from its points.
+    const measured = span.tradeFrom === undefined ? outcome.result.metrics : recorder.metrics();
+    const metrics = measured === undefined ? undefined : trialMetrics(measured);
+    return { ...judge(metrics, ctx.optimize), metrics, returns: recorder.dailyReturns(), elapsedMs: performance.now() - started };
+  } catch (error) {
+    if (error instanceof RunInterruptedError || ctx.signal?.aborted === true) throw error;
+    return { status: 'failed', score: Number.NEGATIVE_INFINITY, metrics: undefined, returns: { days: [], values: [] }, reason: (error as Error).message ?? String(error), elapsedMs: performance.now() - started };
+  }
+}
