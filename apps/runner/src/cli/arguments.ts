@@ -2,16 +2,17 @@ import { parseArgs } from 'node:util';
 import { nearestNames } from '@trading-orchestrator/registry';
 
 /** The commands the CLI knows, as their words are typed. */
-export const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download', 'optimize'] as const;
+export const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download', 'optimize', 'check-strategy'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const RUNS: readonly Command[] = ['backtest', 'paper', 'run'];
-const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 'init', 'data download', 'optimize'];
+const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 'init', 'data download', 'optimize', 'check-strategy'];
 
 /** Each option, its type, and the commands it means something to (everywhere when absent). */
 const OPTIONS = {
   project: { type: 'string', for: DISCOVERY },
-  config: { type: 'string', short: 'c', for: [...RUNS, 'data download', 'optimize'] },
+  config: { type: 'string', short: 'c', for: [...RUNS, 'data download', 'optimize', 'check-strategy'] },
+  cuts: { type: 'string', for: ['check-strategy'] },
   'plugin-path': { type: 'string', multiple: true, for: DISCOVERY },
   'plugin-dir': { type: 'string', multiple: true, for: DISCOVERY },
   'no-cache': { type: 'boolean', for: DISCOVERY },
@@ -25,7 +26,7 @@ const OPTIONS = {
   bars: { type: 'string', for: ['paper', 'run'] },
   'new-session': { type: 'boolean', for: ['paper', 'run'] },
   what: { type: 'string', for: ['journal export'] },
-  strategy: { type: 'string', for: ['journal export'] },
+  strategy: { type: 'string', for: ['journal export', 'check-strategy'] },
   format: { type: 'string', for: ['journal export'] },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -107,6 +108,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   what: 'trades',
   strategy: 'ma-crossover',
   format: 'csv',
+  cuts: '10',
 };
 
 const WHY: Readonly<Record<string, string>> = {

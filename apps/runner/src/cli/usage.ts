@@ -21,6 +21,9 @@ Commands:
                       Sharpe ratio and the probability of backtest overfitting beside the result; trials are
                       journaled, and the same command resumes an interrupted sweep (--new-sweep starts over);
                       writes trading-orchestrator-optimize.html (--report, --no-report)
+  check-strategy --config <file>  run the file's backtest cut at many points (--cuts, default 10) and flag every
+                      signal that changes when the later bars are removed (look-ahead: exit 1), then start it later
+                      and flag signals that still depend on the history before the warm-up (--strategy <id>: one)
   journal list        the runs in the journal
   journal export <run> [--what trades|equity|ignored|problems] [--strategy <id>] [--format csv|json]
                       ignored: the signals the engine did not act on, each with its reason; problems: plugin
