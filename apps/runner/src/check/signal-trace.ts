@@ -58,23 +58,38 @@ export class SignalTrace {
 }
 
 /**
- * What one run emitted and the other did not, in time order: signals are paired by time, symbol and side (repeats
- * pair in order), and a pair whose strengths differ by more than STRENGTH_TOLERANCE counts on both sides.
+ * What one run emitted and the other did not, in time order: signals of the same time, symbol and side pair up when
+ * their strengths are within STRENGTH_TOLERANCE; what is left unpaired on either side is a difference.
  */
 export function signalDifferences(a: readonly TracedSignal[], b: readonly TracedSignal[]): { onlyA: TracedSignal[]; onlyB: TracedSignal[] } {
-  const waiting = new Map<string, TracedSignal[]>();
-  for (const s of b) waiting.set(sameMoment(s), [...(waiting.get(sameMoment(s)) ?? []), s]);
+  const group = (list: readonly TracedSignal[]) => {
+    const groups = new Map<string, TracedSignal[]>();
+    for (const s of list) groups.set(sameMoment(s), [...(groups.get(sameMoment(s)) ?? []), s]);
+    for (const g of groups.values()) g.sort((x, y) => x.strength - y.strength);
+    return groups;
+  };
+  const fromA = group(a);
+  const fromB = group(b);
   const onlyA: TracedSignal[] = [];
   const onlyB: TracedSignal[] = [];
-  for (const s of a) {
-    const match = waiting.get(sameMoment(s))?.shift();
-    if (match === undefined) onlyA.push(s);
-    else if (Math.abs(match.strength - s.strength) > STRENGTH_TOLERANCE) {
-      onlyA.push(s);
-      onlyB.push(match);
+  for (const [moment, mine] of fromA) {
+    const theirs = fromB.get(moment) ?? [];
+    // Both sorted by strength: pairing the nearest in one pass matches as many as any pairing can.
+    let i = 0;
+    let j = 0;
+    while (i < mine.length && j < theirs.length) {
+      const x = mine[i]!;
+      const y = theirs[j]!;
+      if (Math.abs(x.strength - y.strength) <= STRENGTH_TOLERANCE) {
+        i++;
+        j++;
+      } else if (x.strength < y.strength) onlyA.push(mine[i++]!);
+      else onlyB.push(theirs[j++]!);
     }
+    onlyA.push(...mine.slice(i));
+    onlyB.push(...theirs.slice(j));
   }
-  for (const rest of waiting.values()) onlyB.push(...rest);
-  onlyB.sort((x, y) => x.time - y.time);
-  return { onlyA, onlyB };
+  for (const [moment, theirs] of fromB) if (!fromA.has(moment)) onlyB.push(...theirs);
+  const byTime = (x: TracedSignal, y: TracedSignal) => x.time - y.time;
+  return { onlyA: onlyA.sort(byTime), onlyB: onlyB.sort(byTime) };
 }
