@@ -23,6 +23,7 @@ const OPTIONS = {
   report: { type: 'string', for: [...RUNS, 'optimize'] },
   'no-report': { type: 'boolean', for: [...RUNS, 'optimize'] },
   'new-sweep': { type: 'boolean', for: ['optimize'] },
+  workers: { type: 'string', for: ['optimize'] },
   bars: { type: 'string', for: ['paper', 'run'] },
   'new-session': { type: 'boolean', for: ['paper', 'run'] },
   what: { type: 'string', for: ['journal export'] },
@@ -109,6 +110,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   strategy: 'ma-crossover',
   format: 'csv',
   cuts: '10',
+  workers: '2',
 };
 
 const WHY: Readonly<Record<string, string>> = {

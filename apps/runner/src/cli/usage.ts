@@ -39,6 +39,7 @@ Run options:
   --new-session         paper: start a new session even if the journal holds an unfinished one for this config
                         (it is marked interrupted and kept); without it, that session is resumed
   --new-sweep           optimize: start over even if the journal holds an unfinished sweep of this file
+  --workers <n|auto>    optimize: worker threads for the trials (default: optimize.workers, auto = one per core)
 
 Discovery options:
   --project <dir>       the project whose dependencies are searched (default: nearest package.json)

@@ -7,7 +7,11 @@ import { listenForInterrupts } from '../cli/interrupts.js';
 import type { Io } from '../cli/io.js';
 import { loadRunConfig } from '../config/load-config.js';
 import { DEFAULT_JOURNAL, outputFile, unwritable, writeOutput } from '../config/output-files.js';
+import { availableParallelism } from 'node:os';
 import { BarsMemo } from '../optimize/bars-memo.js';
+import { loadSharedBars } from '../optimize/load-shared-bars.js';
+import { threadPool } from '../optimize/thread-pool.js';
+import { inProcess, type TrialExecutor } from '../optimize/trial-executor.js';
 import { renderSweepReport } from '../optimize/optimize-report.js';
 import { SweepProgress } from '../optimize/sweep-progress.js';
 import { renderSweep, renderWalkForward } from '../optimize/render-sweep.js';
@@ -79,8 +83,8 @@ export async function optimizeCommand(values: OptionValues, io: Io): Promise<num
     if (journalFile.named !== 'default' || (error as { code?: unknown }).code !== 'JOURNAL_NO_SQLITE') throw error;
     io.stderr.write(`warning: no journal is kept, so an interrupted sweep cannot resume: ${(error as Error).message}\n`);
   }
-  // The config as searched: a sweep resumes only when this is what it was started with.
-  const journaled = { run: config, space: sweep.space.dimensions.map((d) => [d.name, d.spec]), conditions: sweep.space.conditions.map((c) => c.text) };
+  // The config as searched: a sweep resumes only when this is what it was started with (on any number of threads).
+  const journaled = { run: { ...config, optimize: { ...optimize, workers: undefined } }, space: sweep.space.dimensions.map((d) => [d.name, d.spec]), conditions: sweep.space.conditions.map((c) => c.text) };
   let runId = 0;
   let log: TrialLog | undefined;
   if (journal !== undefined) {
@@ -101,17 +105,29 @@ export async function optimizeCommand(values: OptionValues, io: Io): Promise<num
   const interrupts = listenForInterrupts((line) => io.stderr.write(`\n${line}\n`), () => journal?.close());
   const start = Date.parse(config.start!);
   const end = Date.parse(config.end!);
-  const memo = new BarsMemo({ start, end });
-  const ctx = { config, optimize, sweep, catalog, file: configFile, memo, signal: interrupts.signal };
+  const wanted = values.workers ?? optimize.workers;
+  const threads = wanted === 'auto' ? Math.min(8, availableParallelism()) : Number(wanted);
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= 256)) return fail(2, `--workers must be a whole number from 1 to 256, or auto; got "${wanted}"`);
   const progress = new SweepProgress(io.stderr, io.stderr.isTTY === true, optimize);
   const started = performance.now();
+  let executor: TrialExecutor | undefined;
+  interrupts.signal.addEventListener('abort', () => void executor?.close());
   try {
+    // TRADING_ORCHESTRATOR_THREAD_POOL=1 puts even one thread's trials in a worker (the benchmark's baseline).
+    if (threads === 1 && io.env.TRADING_ORCHESTRATOR_THREAD_POOL !== '1') executor = inProcess({ config, optimize, targets: sweep.targets, catalog, file: configFile, bars: new BarsMemo({ start, end }), signal: interrupts.signal });
+    else {
+      const series = await loadSharedBars(config, catalog, configFile, interrupts.signal);
+      const discovery = { ...(values.project === undefined ? {} : { project: resolve(io.cwd, values.project) }), pluginPaths: (values['plugin-path'] ?? []).map((p) => resolve(io.cwd, p)), pluginDirs: (values['plugin-dir'] ?? []).map((p) => resolve(io.cwd, p)), noCache: values['no-cache'] === true };
+      executor = threadPool({ cwd: io.cwd, env: io.env, discovery, file: configFile, config, optimize, targets: [...sweep.targets], series }, threads);
+    }
+    io.stderr.write(`trials run ${executor.parallel === 1 && threads === 1 && io.env.TRADING_ORCHESTRATOR_THREAD_POOL !== '1' ? 'in this process' : `on ${threads} worker thread${threads === 1 ? '' : 's'}, on bars loaded once and shared`}\n`);
+    const setup = { optimize, space: sweep.space, executor };
     let lines: string[];
     let html: string;
     const heading = { config, optimize, sweep, file: values.config };
     if (optimize.walkForward === undefined) {
       progress.begin(Math.min(optimize.trials, optimize.method === 'grid' ? sweep.space.gridSize() : optimize.trials));
-      const trials = await runSweep(ctx, { window: 0, span: { start, end }, ...(log === undefined ? {} : { log }), onTrial: (t, all) => progress.trial(t, all) });
+      const trials = await runSweep(setup, { window: 0, span: { start, end }, ...(log === undefined ? {} : { log }), onTrial: (t, all) => progress.trial(t, all) });
       progress.done();
       const best = bestTrial(trials);
       const guards = sweepGuards(trials, best, optimize.partitions);
@@ -121,7 +137,7 @@ export async function optimizeCommand(values: OptionValues, io: Io): Promise<num
       journal?.finishRun(runId, { status: 'finished', endedAt: Date.now(), summary: { trials: trials.length, best: best === undefined ? null : { seq: best.seq, values: best.values, score: best.outcome.score }, guards } });
     } else {
       const plan = { start, end, ...optimize.walkForward };
-      const result = await runWalkForward(ctx, plan, { ...(log === undefined ? {} : { log }), onTrial: (t, all) => progress.trial(t, all), onWindow: (w) => progress.window(w) });
+      const result = await runWalkForward(setup, plan, { ...(log === undefined ? {} : { log }), onTrial: (t, all) => progress.trial(t, all), onWindow: (w) => progress.window(w) });
       progress.done();
       if (result.windows.length === 0) return fail(1, `no walk-forward window fits between ${config.start} and ${config.end}: a window needs ${optimize.walkForward.inSampleDays} in-sample days and ${optimize.walkForward.outOfSampleDays} test days`, 'lengthen the run (start, end) or shorten optimize.walkForward.inSampleDays / outOfSampleDays');
       lines = renderWalkForward({ ...heading, result, elapsedMs: performance.now() - started });
@@ -146,6 +162,7 @@ export async function optimizeCommand(values: OptionValues, io: Io): Promise<num
     journal?.finishRun(runId, { status: 'failed', endedAt: Date.now(), summary: { error: String(error) } });
     throw error;
   } finally {
+    await executor?.close();
     interrupts.dispose();
     journal?.close();
   }

@@ -41,6 +41,13 @@ export const optimizeSection = z
       })
       .strict()
       .optional(),
+    /**
+     * Trials proposed before the search hears how they did, and run at once. TPE's proposals depend on it (not on how
+     * many threads or machines run them); grid and random search batch at least four trials per thread anyway.
+     */
+    batch: z.number().int().min(1).max(1_000).default(4),
+    /** Worker threads on this machine: a number, or auto (one per core, at most 8). 1 runs trials in this process. */
+    workers: z.union([z.number().int().min(1).max(256), z.literal('auto')]).default('auto'),
     /** Blocks the probability of backtest overfitting cuts the days into (even, 2 to 20). */
     partitions: z
       .number()

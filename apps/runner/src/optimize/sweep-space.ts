@@ -7,7 +7,7 @@ import type { RunConfig } from '../config/run-config.js';
 import type { OptimizeSection } from './optimize-config.js';
 
 /** A plugin entry of the run file whose config a sweep may change: its path and its instance id. */
-interface Tunable {
+export interface Tunable {
   readonly path: string;
   readonly instanceId: string;
   readonly list: 'strategies' | 'indicators' | 'risk';
@@ -22,11 +22,13 @@ function tunables(config: RunConfig): Tunable[] {
   ];
 }
 
-/** What a sweep searches: the space over qualified names (`ma-crossover.fast`) and where each name is set. */
+/** For each searched name (`ma-crossover.fast`), the plugin entry and the config key it sets. */
+export type SweepTargets = ReadonlyMap<string, { readonly entry: Tunable; readonly key: string }>;
+
+/** What a sweep searches: the space over qualified names and where each name is set. */
 export interface SweepSpace {
   readonly space: ResolvedSpace;
-  /** For each searched name, the plugin entry and the config key it sets. */
-  readonly targets: ReadonlyMap<string, { readonly entry: Tunable; readonly key: string }>;
+  readonly targets: SweepTargets;
 }
 
 /**
@@ -105,10 +107,10 @@ export async function sweepSpace(config: RunConfig, optimize: OptimizeSection, c
 }
 
 /** The run config with a trial's values written into the plugins' configs. */
-export function withValues(config: RunConfig, sweep: SweepSpace, values: ParamValues): RunConfig {
+export function withValues(config: RunConfig, targets: SweepTargets, values: ParamValues): RunConfig {
   const next = { ...config, strategies: [...config.strategies], indicators: [...config.indicators], risk: [...config.risk] };
   for (const [name, value] of Object.entries(values)) {
-    const target = sweep.targets.get(name);
+    const target = targets.get(name);
     if (target === undefined) continue;
     const list = next[target.entry.list] as { config: Record<string, unknown> }[];
     const entry = list[target.entry.index]!;

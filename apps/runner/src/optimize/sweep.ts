@@ -1,6 +1,8 @@
 import type { ParamValues } from '@trading-orchestrator/plugin-api';
-import { makeSampler, paramsKey } from '@trading-orchestrator/research';
-import { runTrial, type TrialContext, type TrialOutcome, type TrialSpan } from './trial.js';
+import { makeSampler, paramsKey, type ResolvedSpace } from '@trading-orchestrator/research';
+import type { OptimizeSection } from './optimize-config.js';
+import type { TrialExecutor } from './trial-executor.js';
+import type { TrialOutcome, TrialSpan } from './trial.js';
 
 export interface FinishedTrial {
   readonly seq: number;
@@ -14,6 +16,13 @@ export interface FinishedTrial {
 export interface TrialLog {
   recorded(window: number, seq: number): { readonly values: ParamValues; readonly outcome: TrialOutcome } | undefined;
   record(window: number, trial: FinishedTrial): void;
+}
+
+/** A sweep's search and where its trials run. */
+export interface SweepSetup {
+  readonly optimize: OptimizeSection;
+  readonly space: ResolvedSpace;
+  readonly executor: TrialExecutor;
 }
 
 export interface SweepRun {
@@ -32,28 +41,48 @@ export function bestTrial(trials: readonly FinishedTrial[]): FinishedTrial | und
 }
 
 /**
- * Tries up to `optimize.trials` combinations over one span. Trials already in the log are replayed into the sampler
- * in their order, not run: with the same seed the sampler then proposes what it proposed before, so a resumed sweep
- * continues as if it had never stopped.
+ * How many trials are proposed before the sampler hears how they did. TPE's proposals depend on it, so it is the
+ * run file's `batch` whatever runs them (the same trials on one thread, two, or a queue); grid and random search do
+ * not learn, so their batches only keep every thread busy.
  */
-export async function runSweep(ctx: TrialContext, run: SweepRun): Promise<FinishedTrial[]> {
-  const { optimize } = ctx;
+export function batchSize(optimize: OptimizeSection, parallel: number): number {
+  return optimize.method === 'tpe' ? optimize.batch : Math.max(optimize.batch, 4 * parallel);
+}
+
+/**
+ * Tries up to `optimize.trials` combinations over one span, a batch at a time, the batch's trials running at once on
+ * the executor. Trials already in the log are replayed into the sampler in their order, not run: with the same seed
+ * the sampler then proposes what it proposed before, so a resumed sweep continues as if it had never stopped. Each
+ * trial is logged as soon as it finishes.
+ */
+export async function runSweep(setup: SweepSetup, run: SweepRun): Promise<FinishedTrial[]> {
+  const { optimize, executor } = setup;
   // Each walk-forward window gets its own sequence of draws.
-  const sampler = makeSampler(optimize.method, ctx.sweep.space, optimize.seed + run.window * 7_919, optimize.trials);
+  const sampler = makeSampler(optimize.method, setup.space, optimize.seed + run.window * 7_919, optimize.trials);
+  const size = batchSize(optimize, executor.parallel);
   const trials: FinishedTrial[] = [];
-  for (let seq = 0; seq < optimize.trials; seq++) {
-    const values = sampler.ask();
-    if (values === undefined) break;
-    const kept = run.log?.recorded(run.window, seq);
-    let trial: FinishedTrial;
-    if (kept !== undefined && paramsKey(kept.values) === paramsKey(values)) trial = { seq, values, outcome: kept.outcome, replayed: true };
-    else {
-      trial = { seq, values, outcome: await runTrial(ctx, values, run.span), replayed: false };
-      run.log?.record(run.window, trial);
+  for (let seq = 0; seq < optimize.trials; ) {
+    const batch: { seq: number; values: ParamValues }[] = [];
+    while (batch.length < size && seq < optimize.trials) {
+      const values = sampler.ask();
+      if (values === undefined) break;
+      batch.push({ seq: seq++, values });
     }
-    sampler.tell(values, trial.outcome.score);
-    trials.push(trial);
-    run.onTrial?.(trial, trials);
+    if (batch.length === 0) break;
+    const finished = await Promise.all(
+      batch.map(async ({ seq: at, values }): Promise<FinishedTrial> => {
+        const kept = run.log?.recorded(run.window, at);
+        if (kept !== undefined && paramsKey(kept.values) === paramsKey(values)) return { seq: at, values, outcome: kept.outcome, replayed: true };
+        const trial = { seq: at, values, outcome: await executor.run(values, run.span), replayed: false };
+        run.log?.record(run.window, trial);
+        return trial;
+      }),
+    );
+    for (const trial of finished) {
+      sampler.tell(trial.values, trial.outcome.score);
+      trials.push(trial);
+      run.onTrial?.(trial, trials);
+    }
   }
   return trials;
 }

@@ -1,12 +1,11 @@
 import type { PerformanceMetrics } from '@trading-orchestrator/engine';
 import { timeframeToMs, type ParamValues } from '@trading-orchestrator/plugin-api';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
-import { runBacktest } from '../commands/run-backtest.js';
+import { runBacktest, type RunHooks } from '../commands/run-backtest.js';
 import { RunInterruptedError } from '../commands/interruption.js';
 import type { RunConfig } from '../config/run-config.js';
-import type { BarsMemo } from './bars-memo.js';
 import type { Objective, OptimizeSection } from './optimize-config.js';
-import { withValues, type SweepSpace } from './sweep-space.js';
+import { withValues, type SweepTargets } from './sweep-space.js';
 import { WindowRecorder, type DailyReturns } from './window-recorder.js';
 
 const YEAR_MS = 365.25 * 86_400_000;
@@ -76,13 +75,15 @@ export function judge(metrics: TrialMetrics | undefined, optimize: OptimizeSecti
   return { status: 'ok', score };
 }
 
+/** What a trial needs besides its values: the same in the coordinator and in a worker thread or process. */
 export interface TrialContext {
   readonly config: RunConfig;
   readonly optimize: OptimizeSection;
-  readonly sweep: SweepSpace;
+  readonly targets: SweepTargets;
   readonly catalog: PluginCatalog;
   readonly file: string;
-  readonly memo: BarsMemo;
+  /** The sweep's bars, loaded once: a `BarsMemo` in this process, `SharedBars` in a worker. */
+  readonly bars: { readonly history: NonNullable<RunHooks['history']> };
   readonly signal?: AbortSignal;
 }
 
@@ -92,12 +93,12 @@ export interface TrialContext {
  */
 export async function runTrial(ctx: TrialContext, values: ParamValues, span: TrialSpan): Promise<TrialOutcome> {
   const started = performance.now();
-  const config: RunConfig = { ...withValues(ctx.config, ctx.sweep, values), start: new Date(span.start).toISOString(), end: new Date(span.end).toISOString() };
+  const config: RunConfig = { ...withValues(ctx.config, ctx.targets, values), start: new Date(span.start).toISOString(), end: new Date(span.end).toISOString() };
   const from = span.tradeFrom ?? span.start;
   const recorder = new WindowRecorder(from, span.end, { periodsPerYear: config.periodsPerYear ?? YEAR_MS / timeframeToMs(config.timeframe), riskFreeRate: config.riskFreeRate });
   try {
     const outcome = await runBacktest(config, ctx.catalog, ctx.file, {
-      history: ctx.memo.history,
+      history: ctx.bars.history,
       attach: (bus) => recorder.attach(bus),
       ...(span.tradeFrom === undefined ? {} : { tradeFrom: span.tradeFrom }),
       ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),

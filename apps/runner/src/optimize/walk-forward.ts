@@ -1,8 +1,8 @@
 import type { ParamValues } from '@trading-orchestrator/plugin-api';
 import { parameterStability, returnMoments, walkForwardWindows, type ParamStability, type WalkForwardWindow } from '@trading-orchestrator/research';
-import { bestTrial, runSweep, type FinishedTrial, type SweepRun } from './sweep.js';
+import { bestTrial, runSweep, type FinishedTrial, type SweepRun, type SweepSetup } from './sweep.js';
 import { sweepGuards, type SweepGuards } from './sweep-guards.js';
-import { runTrial, type TrialContext, type TrialOutcome } from './trial.js';
+import type { TrialOutcome } from './trial.js';
 
 const DAY = 86_400_000;
 
@@ -41,17 +41,17 @@ const annualised = (total: number, days: number) => (days > 0 ? (1 + total) ** (
  * the test span's start; only the test span is measured. Window n's trials are logged as window n + 1 (0 is a plain
  * sweep), its test as trial -1 of that window.
  */
-export async function runWalkForward(ctx: TrialContext, plan: { start: number; end: number; inSampleDays: number; outOfSampleDays: number; anchored: boolean }, run: Omit<SweepRun, 'window' | 'span'> & { onWindow?: (result: WindowResult) => void }): Promise<WalkForwardResult> {
+export async function runWalkForward(setup: SweepSetup, plan: { start: number; end: number; inSampleDays: number; outOfSampleDays: number; anchored: boolean }, run: Omit<SweepRun, 'window' | 'span'> & { onWindow?: (result: WindowResult) => void }): Promise<WalkForwardResult> {
   const windows = walkForwardWindows({ start: plan.start, end: plan.end, inSampleMs: plan.inSampleDays * DAY, outOfSampleMs: plan.outOfSampleDays * DAY, anchored: plan.anchored });
   const results: WindowResult[] = [];
   for (const window of windows) {
     const index = window.index + 1;
-    const trials = await runSweep(ctx, { ...run, window: index, span: window.inSample });
+    const trials = await runSweep(setup, { ...run, window: index, span: window.inSample });
     const chosen = bestTrial(trials);
-    let result: WindowResult = { window, trials, guards: sweepGuards(trials, chosen, ctx.optimize.partitions), ...(chosen === undefined ? {} : { chosen }) };
+    let result: WindowResult = { window, trials, guards: sweepGuards(trials, chosen, setup.optimize.partitions), ...(chosen === undefined ? {} : { chosen }) };
     if (chosen !== undefined) {
       const kept = run.log?.recorded(index, -1);
-      const test = kept !== undefined ? kept.outcome : await runTrial(ctx, chosen.values, { start: window.inSample.start, end: window.outOfSample.end, tradeFrom: window.outOfSample.start });
+      const test = kept !== undefined ? kept.outcome : await setup.executor.run(chosen.values, { start: window.inSample.start, end: window.outOfSample.end, tradeFrom: window.outOfSample.start });
       if (kept === undefined) run.log?.record(index, { seq: -1, values: chosen.values, outcome: test, replayed: false });
       result = { ...result, test };
     }
@@ -87,6 +87,6 @@ export async function runWalkForward(ctx: TrialContext, plan: { start: number; e
     sharpe: returnMoments(values).sharpe * Math.sqrt(perYear),
     maxDrawdown,
     efficiency: meanInSample > 0 ? outOfSample / meanInSample : Number.NaN,
-    stability: parameterStability(ctx.sweep.space, chosen),
+    stability: parameterStability(setup.space, chosen),
   };
 }
