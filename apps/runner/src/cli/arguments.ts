@@ -2,11 +2,11 @@ import { parseArgs } from 'node:util';
 import { nearestNames } from '@trading-orchestrator/registry';
 
 /** The commands the CLI knows, as their words are typed. */
-export const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download', 'optimize', 'check-strategy'] as const;
+export const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download', 'optimize', 'check-strategy', 'worker'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const RUNS: readonly Command[] = ['backtest', 'paper', 'run'];
-const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 'init', 'data download', 'optimize', 'check-strategy'];
+const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 'init', 'data download', 'optimize', 'check-strategy', 'worker'];
 
 /** Each option, its type, and the commands it means something to (everywhere when absent). */
 const OPTIONS = {
@@ -24,6 +24,8 @@ const OPTIONS = {
   'no-report': { type: 'boolean', for: [...RUNS, 'optimize'] },
   'new-sweep': { type: 'boolean', for: ['optimize'] },
   workers: { type: 'string', for: ['optimize'] },
+  queue: { type: 'string', for: ['optimize', 'worker'] },
+  'lock-ms': { type: 'string', for: ['worker'] },
   bars: { type: 'string', for: ['paper', 'run'] },
   'new-session': { type: 'boolean', for: ['paper', 'run'] },
   what: { type: 'string', for: ['journal export'] },
@@ -111,6 +113,8 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   format: 'csv',
   cuts: '10',
   workers: '2',
+  queue: 'redis://127.0.0.1:6379',
+  'lock-ms': '30000',
 };
 
 const WHY: Readonly<Record<string, string>> = {

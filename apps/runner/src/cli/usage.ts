@@ -24,6 +24,9 @@ Commands:
   check-strategy --config <file>  run the file's backtest cut at many points (--cuts, default 10) and flag every
                       signal that changes when the later bars are removed (look-ahead: exit 1), then start it later
                       and flag signals that still depend on the history before the warm-up (--strategy <id>: one)
+  worker --queue redis://host:port  run sweep trials from the queue (optimize --queue) until Ctrl-C, with the plugins
+                      installed here; each run's bars are fetched once (--lock-ms: how long a dead worker's trial
+                      waits before another takes it, default 30000)
   journal list        the runs in the journal
   journal export <run> [--what trades|equity|ignored|problems] [--strategy <id>] [--format csv|json]
                       ignored: the signals the engine did not act on, each with its reason; problems: plugin
@@ -40,6 +43,7 @@ Run options:
                         (it is marked interrupted and kept); without it, that session is resumed
   --new-sweep           optimize: start over even if the journal holds an unfinished sweep of this file
   --workers <n|auto>    optimize: worker threads for the trials (default: optimize.workers, auto = one per core)
+  --queue <redis-url>   optimize: put the trials on this Redis queue for \`worker\` processes on any machine
 
 Discovery options:
   --project <dir>       the project whose dependencies are searched (default: nearest package.json)

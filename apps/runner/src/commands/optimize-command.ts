@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { printableUrl, redisOptions } from '../optimize/queue/redis-connection.js';
 import type { Journal } from '@trading-orchestrator/journal';
 import type { ParamValues } from '@trading-orchestrator/plugin-api';
 import type { OptionValues } from '../cli/arguments.js';
@@ -20,6 +22,7 @@ import { sweepGuards } from '../optimize/sweep-guards.js';
 import { sweepSpace } from '../optimize/sweep-space.js';
 import { runWalkForward } from '../optimize/walk-forward.js';
 import { objectiveValue, type TrialOutcome } from '../optimize/trial.js';
+import { decodeNumbers, encodeNumbers } from '../optimize/outcome-codec.js';
 import type { Objective } from '../optimize/optimize-config.js';
 import { RunInterruptedError } from './interruption.js';
 import { JOURNAL_PACKAGE, loadJournalModule } from './journal-commands.js';
@@ -27,9 +30,7 @@ import { JOURNAL_PACKAGE, loadJournalModule } from './journal-commands.js';
 export const DEFAULT_OPTIMIZE_REPORT = 'trading-orchestrator-optimize.html';
 
 
-// JSON has no Infinity (a profit factor with no losing trade) nor NaN (a CAGR under 90 days): kept as strings.
-const toJson = (m: TrialOutcome['metrics']) => (m === undefined ? null : Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number.isFinite(v) ? v : String(v)])));
-const fromJson = (m: unknown) => (m === null || typeof m !== 'object' ? undefined : (Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number(v)])) as unknown as TrialOutcome['metrics']));
+const fromJson = (m: unknown) => (m === null || typeof m !== 'object' ? undefined : decodeNumbers<TrialOutcome['metrics']>(m));
 
 /** A trial log on the journal: trials of run `runId`, read once when the sweep resumes. */
 function journalLog(journal: Journal, runId: number, objective: Objective): TrialLog {
@@ -49,7 +50,7 @@ function journalLog(journal: Journal, runId: number, objective: Objective): Tria
   return {
     recorded: (window, seq) => kept.get(`${window}:${seq}`),
     record: (window, trial) =>
-      journal.recordTrial(runId, { window, seq: trial.seq, params: trial.values, status: trial.outcome.status, score: trial.outcome.status === 'ok' ? trial.outcome.score : null, metrics: toJson(trial.outcome.metrics), returns: trial.outcome.returns, elapsedMs: trial.outcome.elapsedMs, error: trial.outcome.reason ?? null }),
+      journal.recordTrial(runId, { window, seq: trial.seq, params: trial.values, status: trial.outcome.status, score: trial.outcome.status === 'ok' ? trial.outcome.score : null, metrics: trial.outcome.metrics === undefined ? null : encodeNumbers(trial.outcome.metrics), returns: trial.outcome.returns, elapsedMs: trial.outcome.elapsedMs, error: trial.outcome.reason ?? null }),
   };
 }
 
@@ -113,14 +114,26 @@ export async function optimizeCommand(values: OptionValues, io: Io): Promise<num
   let executor: TrialExecutor | undefined;
   interrupts.signal.addEventListener('abort', () => void executor?.close());
   try {
+    if (values.queue !== undefined) {
+      if (redisOptions(values.queue) === undefined) return fail(2, `--queue must be a redis:// URL (redis://[user:password@]host[:port][/db]), got "${printableUrl(values.queue)}"`);
+      const series = await loadSharedBars(config, catalog, configFile, interrupts.signal);
+      const { queueExecutor } = await import('../optimize/queue/queue-executor.js');
+      const sweepId = `${createHash('sha256').update(configFile).digest('hex').slice(0, 12)}-${runId === 0 ? Date.now() : runId}`;
+      try {
+        executor = await queueExecutor(values.queue, sweepId, { config, optimize, file: configFile, targets: [...sweep.targets], series }, optimize.batch);
+      } catch (error) {
+        return fail(1, `cannot use the queue at ${printableUrl(values.queue)}: ${(error as Error).message}`, 'start redis-server there (and `trading-orchestrator worker --queue <url>` on each machine), or leave out --queue');
+      }
+      io.stderr.write(`trials go to the queue on ${printableUrl(values.queue)}, ${optimize.batch} at a time; start workers with: trading-orchestrator worker --queue ${printableUrl(values.queue)}\n`);
+    }
     // TRADING_ORCHESTRATOR_THREAD_POOL=1 puts even one thread's trials in a worker (the benchmark's baseline).
-    if (threads === 1 && io.env.TRADING_ORCHESTRATOR_THREAD_POOL !== '1') executor = inProcess({ config, optimize, targets: sweep.targets, catalog, file: configFile, bars: new BarsMemo({ start, end }), signal: interrupts.signal });
+    else if (threads === 1 && io.env.TRADING_ORCHESTRATOR_THREAD_POOL !== '1') executor = inProcess({ config, optimize, targets: sweep.targets, catalog, file: configFile, bars: new BarsMemo({ start, end }), signal: interrupts.signal });
     else {
       const series = await loadSharedBars(config, catalog, configFile, interrupts.signal);
       const discovery = { ...(values.project === undefined ? {} : { project: resolve(io.cwd, values.project) }), pluginPaths: (values['plugin-path'] ?? []).map((p) => resolve(io.cwd, p)), pluginDirs: (values['plugin-dir'] ?? []).map((p) => resolve(io.cwd, p)), noCache: values['no-cache'] === true };
       executor = threadPool({ cwd: io.cwd, env: io.env, discovery, file: configFile, config, optimize, targets: [...sweep.targets], series }, threads);
     }
-    io.stderr.write(`trials run ${executor.parallel === 1 && threads === 1 && io.env.TRADING_ORCHESTRATOR_THREAD_POOL !== '1' ? 'in this process' : `on ${threads} worker thread${threads === 1 ? '' : 's'}, on bars loaded once and shared`}\n`);
+    if (values.queue === undefined) io.stderr.write(`trials run ${executor.parallel === 1 && threads === 1 && io.env.TRADING_ORCHESTRATOR_THREAD_POOL !== '1' ? 'in this process' : `on ${threads} worker thread${threads === 1 ? '' : 's'}, on bars loaded once and shared`}\n`);
     const setup = { optimize, space: sweep.space, executor };
     let lines: string[];
     let html: string;
