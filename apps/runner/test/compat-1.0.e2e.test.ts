@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BacktestResult } from '@trading-orchestrator/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOST_API_VERSION, HOST_PACKAGES, NPM_OFFLINE, THIRD_PARTY, pnpm, repo, run, tarInstalledPackage } from './scratch-install.js';
+import { HOST_API_VERSION, HOST_PACKAGES, NPM_OFFLINE, pnpm, repo, run, tarInstalledPackage, thirdPartyPackages } from './scratch-install.js';
 
 /**
  * Plugins built and packed against plugin API 1.0.0 (the reference plugins as they were published, kept as
@@ -26,7 +26,7 @@ beforeAll(() => {
   project = join(work, 'project');
   mkdirSync(tarballs);
   for (const dir of HOST_PACKAGES) run(pnpm, ['pack', '--pack-destination', tarballs], join(repo, dir));
-  for (const [name, from] of THIRD_PARTY) tarInstalledPackage(realpathSync(join(repo, from, 'node_modules', name)), tarballs, work);
+  for (const dir of thirdPartyPackages()) tarInstalledPackage(dir, tarballs, work);
   const old = readdirSync(published).filter((f) => PLUGINS_1_0.some((p) => f === `trading-orchestrator-${p}-1.0.0.tgz`));
   expect(old).toHaveLength(PLUGINS_1_0.length);
   mkdirSync(project);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOST_API_VERSION, HOST_PACKAGES, NPM_OFFLINE, THIRD_PARTY, pnpm, repo, run, tarInstalledPackage } from './scratch-install.js';
+import { HOST_API_VERSION, HOST_PACKAGES, NPM_OFFLINE, pnpm, repo, run, tarInstalledPackage, thirdPartyPackages } from './scratch-install.js';
 
 /**
  * Packs the host packages and two fixture plugins as a user would receive them from npm, installs the tarballs
@@ -22,7 +22,7 @@ beforeAll(() => {
   mkdirSync(tarballs);
   for (const dir of HOST_PACKAGES) run(pnpm, ['pack', '--pack-destination', tarballs], join(repo, dir));
   for (const dir of fixtures) run('npm', ['pack', '--pack-destination', tarballs], join(repo, dir));
-  for (const [name, from] of THIRD_PARTY) tarInstalledPackage(realpathSync(join(repo, from, 'node_modules', name)), tarballs, work);
+  for (const dir of thirdPartyPackages()) tarInstalledPackage(dir, tarballs, work);
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch-trading-project', version: '0.0.0', private: true }));
   const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f));
