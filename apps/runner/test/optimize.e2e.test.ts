@@ -149,6 +149,22 @@ describe('trading-orchestrator optimize', () => {
     expect(readFileSync(join(dir, 'trading-orchestrator-optimize.html'), 'utf8')).toContain('Out-of-sample equity, window after window');
   }, 120_000);
 
+  it('maximises an objective of the user\'s own, from a module beside the run file', async () => {
+    writeFileSync(join(dir, 'calm-return.mjs'), 'export default ({ metrics, returns }) => (returns.values.length > 0 ? metrics.totalReturn - 2 * metrics.maxDrawdown : Number.NaN);\n');
+    writeFileSync(join(dir, 'run.yaml'), runFile(['method: random', 'trials: 12', 'objective: { module: ./calm-return.mjs }', 'space:', '  ma-crossover.average: false']));
+    const { code, out } = await runCli(dir, 'optimize', '--config', 'run.yaml', '--project', runnerDir, '--no-cache', '--no-journal', '--no-report');
+    expect(code).toBe(0);
+    expect(out).toContain('for the best calm-return,');
+    const line = out.split('\n').find((l) => l.startsWith('  calm-return '))!;
+    const [score, ret, drawdown] = [/calm-return (-?[\d.]+)/, /return (-?[\d.]+)%/, /drawdown ([\d.]+)%/].map((r) => Number(r.exec(line)![1]));
+    expect(score).toBeCloseTo(ret! / 100 - (2 * drawdown!) / 100, 3);
+
+    writeFileSync(join(dir, 'missing.yaml'), runFile(['trials: 2', 'objective: { module: ./nowhere.mjs }']));
+    const missing = await runCli(dir, 'optimize', '--config', 'missing.yaml', '--project', runnerDir, '--no-cache', '--no-journal', '--no-report');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain(`optimize.objective.module: ${join(dir, 'nowhere.mjs')} does not exist`);
+  }, 120_000);
+
   it('names what is wrong with the search space, and what it needs, without a stack trace', async () => {
     writeFileSync(join(dir, 'range.yaml'), runFile(['space:', '  ma-crossover.slow: { type: int, min: 50, max: 10 }']));
     const range = await runCli(dir, 'optimize', '--config', 'range.yaml', '--project', runnerDir, '--no-cache', '--no-journal', '--no-report');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { printableUrl, redisOptions } from '../optimize/queue/redis-connection.js';
 import type { Journal } from '@trading-orchestrator/journal';
 import type { ParamValues } from '@trading-orchestrator/plugin-api';
@@ -21,9 +21,9 @@ import { bestTrial, runSweep, type TrialLog } from '../optimize/sweep.js';
 import { sweepGuards } from '../optimize/sweep-guards.js';
 import { sweepSpace } from '../optimize/sweep-space.js';
 import { runWalkForward } from '../optimize/walk-forward.js';
-import { objectiveValue, type TrialOutcome } from '../optimize/trial.js';
+import type { TrialOutcome } from '../optimize/trial.js';
 import { decodeNumbers, encodeNumbers } from '../optimize/outcome-codec.js';
-import type { Objective } from '../optimize/optimize-config.js';
+import { loadObjective, type Objective } from '../optimize/objective.js';
 import { RunInterruptedError } from './interruption.js';
 import { JOURNAL_PACKAGE, loadJournalModule } from './journal-commands.js';
 
@@ -32,6 +32,15 @@ export const DEFAULT_OPTIMIZE_REPORT = 'trading-orchestrator-optimize.html';
 
 const fromJson = (m: unknown) => (m === null || typeof m !== 'object' ? undefined : decodeNumbers<TrialOutcome['metrics']>(m));
 
+/** A journaled trial's score again (the journal keeps no Infinity); a module that now throws scores it worst. */
+function rescore(objective: Objective, metrics: NonNullable<TrialOutcome['metrics']>, returns: TrialOutcome['returns'] | null): number {
+  try {
+    return objective.score({ metrics, returns: returns ?? { days: [], values: [] } });
+  } catch {
+    return Number.NEGATIVE_INFINITY;
+  }
+}
+
 /** A trial log on the journal: trials of run `runId`, read once when the sweep resumes. */
 function journalLog(journal: Journal, runId: number, objective: Objective): TrialLog {
   const kept = new Map<string, { values: ParamValues; outcome: TrialOutcome }>();
@@ -39,7 +48,7 @@ function journalLog(journal: Journal, runId: number, objective: Objective): Tria
     const metrics = fromJson(row.metrics);
     const outcome: TrialOutcome = {
       status: row.status as TrialOutcome['status'],
-      score: row.status === 'ok' && metrics !== undefined ? objectiveValue(metrics, objective) : Number.NEGATIVE_INFINITY,
+      score: row.status === 'ok' && metrics !== undefined ? rescore(objective, metrics, row.returns) : Number.NEGATIVE_INFINITY,
       metrics,
       returns: row.returns ?? { days: [], values: [] },
       ...(row.error === null ? {} : { reason: row.error }),
@@ -68,6 +77,7 @@ export async function optimizeCommand(values: OptionValues, io: Io): Promise<num
   const optimize = config.optimize;
   if (optimize === undefined) return fail(2, `${values.config} has no optimize: section`, 'add one, e.g.\n    optimize:\n      method: tpe\n      trials: 50\n      objective: sharpe\n  (the strategies\' declared search spaces are used; optimize.space adds or changes settings)');
   const sweep = await sweepSpace(config, optimize, catalog, configFile);
+  const objective = await loadObjective(optimize, dirname(configFile));
 
   const journalFile = outputFile({ path: values.journal, none: values['no-journal'] === true }, config.journal, configFile, io.cwd, DEFAULT_JOURNAL);
   const reportFile = outputFile({ path: values.report, none: values['no-report'] === true }, undefined, configFile, io.cwd, DEFAULT_OPTIMIZE_REPORT);
@@ -100,7 +110,7 @@ export async function optimizeCommand(values: OptionValues, io: Io): Promise<num
       io.stderr.write(`resuming optimisation run ${runId}: its ${journal.trials(runId).length} finished trials are read back, not run again (--new-sweep starts over)\n`);
     }
     if (runId === 0) runId = journal.startRun({ label: configFile, mode: 'optimize', config: journaled, startedAt: Date.now() });
-    log = journalLog(journal, runId, optimize.objective);
+    log = journalLog(journal, runId, objective);
   } else io.stderr.write('no journal: the trials are not kept, and an interrupted sweep starts over\n');
 
   const interrupts = listenForInterrupts((line) => io.stderr.write(`\n${line}\n`), () => journal?.close());
@@ -134,7 +144,7 @@ export async function optimizeCommand(values: OptionValues, io: Io): Promise<num
       executor = threadPool({ cwd: io.cwd, env: io.env, discovery, file: configFile, config, optimize, targets: [...sweep.targets], series }, threads);
     }
     if (values.queue === undefined) io.stderr.write(`trials run ${executor.parallel === 1 && threads === 1 && io.env.TRADING_ORCHESTRATOR_THREAD_POOL !== '1' ? 'in this process' : `on ${threads} worker thread${threads === 1 ? '' : 's'}, on bars loaded once and shared`}\n`);
-    const setup = { optimize, space: sweep.space, executor };
+    const setup = { optimize, space: sweep.space, objective, executor };
     let lines: string[];
     let html: string;
     const heading = { config, optimize, sweep, file: values.config };

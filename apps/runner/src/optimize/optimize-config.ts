@@ -16,7 +16,8 @@ export const optimizeSection = z
     method: z.enum(['grid', 'random', 'tpe']).default('tpe'),
     /** How many combinations to try (a grid may have fewer). */
     trials: z.number().int().min(1).max(100_000).default(100),
-    objective: z.enum(OBJECTIVES).default('sharpe'),
+    /** One of the metrics, or `{ module: ./objective.mjs }`: a module beside the run file whose default export scores a trial. */
+    objective: z.union([z.enum(OBJECTIVES), z.object({ module: z.string().min(1) }).strict()]).default('sharpe'),
     /** Same seed, same trials: what lets an interrupted sweep resume where it stopped. */
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
     constraints: z

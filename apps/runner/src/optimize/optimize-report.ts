@@ -1,3 +1,4 @@
+import { objectiveName } from './objective.js';
 import { lineChart, type Series } from '@trading-orchestrator/report';
 import type { Dimension } from '@trading-orchestrator/research';
 import { GUARD_MEANINGS, formatValues, headingLine, settingsLines, type SweepHeading } from './render-sweep.js';
@@ -117,11 +118,11 @@ export function renderSweepReport(input: SweepHeading & ({ trials: readonly Fini
     if (best !== undefined) parts.push(`<h2>Best: trial ${best.seq + 1}</h2><pre>${esc([formatValues(best.values), ...settingsLines(sweep, best.values)].join('\n'))}</pre>`);
     parts.push(guardsSection(guards));
     const numeric = dims.filter((d) => d.numeric || d.spec.type === 'choice');
-    if (numeric.length >= 2) parts.push(heatMap(trials, numeric[0]!, numeric[1]!, optimize.objective));
-    if (dims.length >= 2) parts.push(parallelCoordinates(trials, dims, optimize.objective));
+    if (numeric.length >= 2) parts.push(heatMap(trials, numeric[0]!, numeric[1]!, objectiveName(optimize)));
+    if (dims.length >= 2) parts.push(parallelCoordinates(trials, dims, objectiveName(optimize)));
     const leaders = trials.filter((t) => t.outcome.status === 'ok').sort((a, b) => b.outcome.score - a.outcome.score).slice(0, 5);
     if (leaders.length > 0) parts.push(lineChart(leaders.map((t, i) => growth(`#${t.seq + 1}`, COLORS[i]!, t.outcome.returns)), { title: 'Equity of the five best trials', format: (v) => `${(v * 100).toFixed(1)}%` }));
-    parts.push('<h2>Top trials</h2>', trialTable(trials, optimize.objective, 25));
+    parts.push('<h2>Top trials</h2>', trialTable(trials, objectiveName(optimize), 25));
   } else {
     const wf = input.walkForward;
     parts.push(lineChart([growth('out of sample, stitched', COLORS[0]!, wf.stitched)], { title: 'Out-of-sample equity, window after window', format: (v) => `${(v * 100).toFixed(1)}%` }));
@@ -131,7 +132,7 @@ export function renderSweepReport(input: SweepHeading & ({ trials: readonly Fini
       (w) =>
         `<tr><td>${w.window.index + 1}</td><td>${day(w.window.inSample.start)} – ${day(w.window.inSample.end)}</td><td>${esc(w.chosen === undefined ? 'none met the constraints' : formatValues(w.chosen.values))}</td><td>${num(w.chosen?.outcome.score)}</td><td>${num(w.guards.deflatedSharpe?.probability)}</td><td>${num(w.guards.overfitting?.probability)}</td><td>${day(w.window.outOfSample.start)} – ${day(w.window.outOfSample.end)}</td><td>${pct(w.test?.metrics?.totalReturn)}</td><td>${num(w.test?.metrics?.sharpe, 2)}</td></tr>`,
     );
-    parts.push(`<h2>Windows</h2><table><tr><th>#</th><th>in sample</th><th>chosen</th><th>${esc(optimize.objective)}</th><th>deflated Sharpe</th><th>PBO</th><th>test</th><th>test return</th><th>test sharpe</th></tr>${rows.join('')}</table>`);
+    parts.push(`<h2>Windows</h2><table><tr><th>#</th><th>in sample</th><th>chosen</th><th>${esc(objectiveName(optimize))}</th><th>deflated Sharpe</th><th>PBO</th><th>test</th><th>test return</th><th>test sharpe</th></tr>${rows.join('')}</table>`);
     parts.push(`<p>${esc(`Deflated Sharpe ratio: ${GUARD_MEANINGS.deflatedSharpe}. PBO: ${GUARD_MEANINGS.overfitting}.`)}</p>`);
     parts.push(`<h2>Parameter stability</h2><table><tr><th>setting</th><th>stability</th><th>chosen, window by window</th></tr>${wf.stability.map((s) => `<tr><td>${esc(s.name)}</td><td>${num(s.stability, 2)}</td><td>${esc(s.chosen.join(', '))}</td></tr>`).join('')}</table>`);
   }

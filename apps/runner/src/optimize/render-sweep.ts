@@ -1,3 +1,4 @@
+import { objectiveName } from './objective.js';
 import type { ParamValues } from '@trading-orchestrator/plugin-api';
 import type { RunConfig } from '../config/run-config.js';
 import type { OptimizeSection } from './optimize-config.js';
@@ -29,12 +30,12 @@ export interface SweepHeading {
 }
 
 export function headingLine({ config, optimize, sweep }: SweepHeading): string {
-  return `Optimisation: ${optimize.method} search of ${sweep.space.names.join(', ')} for the best ${optimize.objective}, on ${config.symbols.join(', ')} ${config.timeframe} from ${config.start} to ${config.end}`;
+  return `Optimisation: ${optimize.method} search of ${sweep.space.names.join(', ')} for the best ${objectiveName(optimize)}, on ${config.symbols.join(', ')} ${config.timeframe} from ${config.start} to ${config.end}`;
 }
 
-function metricsText(m: TrialMetrics | undefined, objective: string): string {
+function metricsText(m: TrialMetrics | undefined, objective: string, score: number): string {
   if (m === undefined) return '';
-  const own = objective === 'sharpe' || objective === 'totalReturn' ? '' : `${objective} ${num(m[objective as keyof TrialMetrics], 3)} · `;
+  const own = objective === 'sharpe' || objective === 'totalReturn' ? '' : `${objective} ${num(score, 3)} · `;
   return `${own}return ${pct(m.totalReturn)} · drawdown ${pct(m.maxDrawdown)} · sharpe ${num(m.sharpe)} · ${m.trades} trades`;
 }
 
@@ -75,7 +76,7 @@ export function renderSweep(input: SweepHeading & { trials: readonly FinishedTri
     lines.push('  no trial met the constraints: widen the search space, or loosen optimize.constraints');
     return lines;
   }
-  lines.push(`Best (trial ${best.seq + 1}): ${formatValues(best.values)}`, `  ${metricsText(best.outcome.metrics, optimize.objective)}`);
+  lines.push(`Best (trial ${best.seq + 1}): ${formatValues(best.values)}`, `  ${metricsText(best.outcome.metrics, objectiveName(optimize), best.outcome.score)}`);
   const top = trials.filter((t) => t.outcome.status === 'ok').sort((a, b) => b.outcome.score - a.outcome.score).slice(0, 5);
   lines.push('Top trials:');
   for (const t of top) lines.push(`  #${String(t.seq + 1).padEnd(4)} ${num(t.outcome.score, 3).padStart(8)}  ${formatValues(t.values)}`);
@@ -94,7 +95,7 @@ export function renderWalkForward(input: SweepHeading & { result: WalkForwardRes
     const test = w.test?.metrics;
     const g = w.guards;
     const guardText = g.deflatedSharpe === undefined && g.overfitting === undefined ? '' : ` [deflated Sharpe ${num(g.deflatedSharpe?.probability, 3)}, PBO ${num(g.overfitting?.probability, 3)}]`;
-    lines.push(`  window ${w.window.index + 1}: in-sample ${day(w.window.inSample.start)}..${day(w.window.inSample.end)} ${w.chosen === undefined ? 'no trial met the constraints' : `chose ${formatValues(w.chosen.values)} (${optimize.objective} ${num(w.chosen.outcome.score, 3)}, return ${pct(inS?.totalReturn)})${guardText}`}; test ${day(w.window.outOfSample.start)}..${day(w.window.outOfSample.end)}: ${test === undefined ? (w.test?.reason ?? 'not run') : `return ${pct(test.totalReturn)}, sharpe ${num(test.sharpe)}, ${test.trades} trades`}`);
+    lines.push(`  window ${w.window.index + 1}: in-sample ${day(w.window.inSample.start)}..${day(w.window.inSample.end)} ${w.chosen === undefined ? 'no trial met the constraints' : `chose ${formatValues(w.chosen.values)} (${objectiveName(optimize)} ${num(w.chosen.outcome.score, 3)}, return ${pct(inS?.totalReturn)})${guardText}`}; test ${day(w.window.outOfSample.start)}..${day(w.window.outOfSample.end)}: ${test === undefined ? (w.test?.reason ?? 'not run') : `return ${pct(test.totalReturn)}, sharpe ${num(test.sharpe)}, ${test.trades} trades`}`);
   }
   lines.push(
     `  guards per window: the deflated Sharpe ratio is ${GUARD_MEANINGS.deflatedSharpe}; the PBO is ${GUARD_MEANINGS.overfitting}`,

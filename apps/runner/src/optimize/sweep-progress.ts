@@ -1,3 +1,4 @@
+import { objectiveName } from './objective.js';
 import type { OptimizeSection } from './optimize-config.js';
 import { bestTrial, type FinishedTrial } from './sweep.js';
 import type { WindowResult } from './walk-forward.js';
@@ -39,7 +40,7 @@ export class SweepProgress {
     const best = bestTrial(all);
     const left = Math.max(0, this.planned - done);
     const eta = this.ran === 0 ? '' : ` · about ${clock((this.ranMs / this.ran) * left)} left`;
-    const bestText = best === undefined ? 'no trial meets the constraints yet' : `best ${this.optimize.objective} ${best.outcome.score.toFixed(3)} (${formatValues(best.values)})`;
+    const bestText = best === undefined ? 'no trial meets the constraints yet' : `best ${objectiveName(this.optimize)} ${best.outcome.score.toFixed(3)} (${formatValues(best.values)})`;
     const line = `trials ${done}/${this.planned} · ${bestText}${eta}`;
     const now = performance.now();
     if (this.tty) {

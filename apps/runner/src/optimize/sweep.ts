@@ -2,7 +2,8 @@ import type { ParamValues } from '@trading-orchestrator/plugin-api';
 import { makeSampler, paramsKey, type ResolvedSpace } from '@trading-orchestrator/research';
 import type { OptimizeSection } from './optimize-config.js';
 import type { TrialExecutor } from './trial-executor.js';
-import type { TrialOutcome, TrialSpan } from './trial.js';
+import type { Objective } from './objective.js';
+import { judge, type TrialOutcome, type TrialSpan } from './trial.js';
 
 export interface FinishedTrial {
   readonly seq: number;
@@ -18,10 +19,11 @@ export interface TrialLog {
   record(window: number, trial: FinishedTrial): void;
 }
 
-/** A sweep's search and where its trials run. */
+/** A sweep's search, what it maximises, and where its trials run. */
 export interface SweepSetup {
   readonly optimize: OptimizeSection;
   readonly space: ResolvedSpace;
+  readonly objective: Objective;
   readonly executor: TrialExecutor;
 }
 
@@ -73,7 +75,7 @@ export async function runSweep(setup: SweepSetup, run: SweepRun): Promise<Finish
       batch.map(async ({ seq: at, values }): Promise<FinishedTrial> => {
         const kept = run.log?.recorded(run.window, at);
         if (kept !== undefined && paramsKey(kept.values) === paramsKey(values)) return { seq: at, values, outcome: kept.outcome, replayed: true };
-        const trial = { seq: at, values, outcome: await executor.run(values, run.span), replayed: false };
+        const trial = { seq: at, values, outcome: judge(await executor.run(values, run.span), setup.objective, optimize.constraints), replayed: false };
         run.log?.record(run.window, trial);
         return trial;
       }),

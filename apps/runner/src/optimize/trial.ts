@@ -4,7 +4,8 @@ import type { PluginCatalog } from '@trading-orchestrator/registry';
 import { runBacktest, type RunHooks } from '../commands/run-backtest.js';
 import { RunInterruptedError } from '../commands/interruption.js';
 import type { RunConfig } from '../config/run-config.js';
-import type { Objective, OptimizeSection } from './optimize-config.js';
+import type { Objective } from './objective.js';
+import type { OptimizeSection } from './optimize-config.js';
 import { withValues, type SweepTargets } from './sweep-space.js';
 import { WindowRecorder, type DailyReturns } from './window-recorder.js';
 
@@ -32,9 +33,9 @@ export interface TrialMetrics {
 }
 
 export interface TrialOutcome {
-  /** ok: measured; rejected: broke a constraint or its objective is undefined; failed: the backtest did not finish. */
+  /** ok: measured (and, once judged, within the constraints); rejected: broke a constraint or its objective is undefined; failed: the backtest did not finish. */
   readonly status: 'ok' | 'rejected' | 'failed';
-  /** The objective's value for a measured trial; -Infinity otherwise, which is what the sampler is told. */
+  /** The objective's value once judged; -Infinity for a rejected or failed trial, which is what the sampler is told. */
   readonly score: number;
   readonly metrics: TrialMetrics | undefined;
   /** The account's return day by day over the measured span. */
@@ -60,19 +61,31 @@ function trialMetrics(m: PerformanceMetrics): TrialMetrics {
   };
 }
 
-export function objectiveValue(metrics: TrialMetrics, objective: Objective): number {
-  return metrics[objective];
-}
+type Verdict = Pick<TrialOutcome, 'status' | 'score' | 'reason'>;
 
-/** Judges measured metrics against the sweep's constraints and objective. */
-export function judge(metrics: TrialMetrics | undefined, optimize: OptimizeSection): Pick<TrialOutcome, 'status' | 'score' | 'reason'> {
+function verdictOf(metrics: TrialMetrics | undefined, returns: DailyReturns, objective: Objective, constraints: OptimizeSection['constraints']): Verdict {
   if (metrics === undefined) return { status: 'rejected', score: Number.NEGATIVE_INFINITY, reason: 'fewer than two bars were measured' };
-  const { minTrades, maxDrawdown } = optimize.constraints;
+  const { minTrades, maxDrawdown } = constraints;
   if (metrics.trades < minTrades) return { status: 'rejected', score: Number.NEGATIVE_INFINITY, reason: `${metrics.trades} closed trade${metrics.trades === 1 ? '' : 's'}, fewer than constraints.minTrades (${minTrades})` };
   if (maxDrawdown !== undefined && metrics.maxDrawdown > maxDrawdown) return { status: 'rejected', score: Number.NEGATIVE_INFINITY, reason: `drawdown ${(metrics.maxDrawdown * 100).toFixed(1)}% is deeper than constraints.maxDrawdown (${(maxDrawdown * 100).toFixed(1)}%)` };
-  const score = objectiveValue(metrics, optimize.objective);
-  if (Number.isNaN(score)) return { status: 'rejected', score: Number.NEGATIVE_INFINITY, reason: `its ${optimize.objective} is undefined${optimize.objective === 'calmar' || optimize.objective === 'cagr' ? ' (it needs at least 90 days)' : ''}` };
+  let score: number;
+  try {
+    score = objective.score({ metrics, returns });
+  } catch (error) {
+    return { status: 'rejected', score: Number.NEGATIVE_INFINITY, reason: `the objective failed: ${(error as Error).message}` };
+  }
+  if (Number.isNaN(score)) return { status: 'rejected', score: Number.NEGATIVE_INFINITY, reason: `its ${objective.name} is undefined${objective.name === 'calmar' || objective.name === 'cagr' ? ' (it needs at least 90 days)' : ''}` };
   return { status: 'ok', score };
+}
+
+/**
+ * A measured trial judged against the sweep's constraints and objective: in the coordinator, which alone needs the
+ * objective (a module of the user's included). A failed trial stays failed.
+ */
+export function judge(outcome: TrialOutcome, objective: Objective, constraints: OptimizeSection['constraints']): TrialOutcome {
+  if (outcome.status === 'failed') return { ...outcome, score: Number.NEGATIVE_INFINITY };
+  const { reason: _, ...measured } = outcome;
+  return { ...measured, ...verdictOf(outcome.metrics, outcome.returns, objective, constraints) };
 }
 
 /** What a trial needs besides its values: the same in the coordinator and in a worker thread or process. */
@@ -107,7 +120,8 @@ export async function runTrial(ctx: TrialContext, values: ParamValues, span: Tri
     // Over the whole run the engine's own metrics are exact (exposure included); a test span's come from its points.
     const measured = span.tradeFrom === undefined ? outcome.result.metrics : recorder.metrics();
     const metrics = measured === undefined ? undefined : trialMetrics(measured);
-    return { ...judge(metrics, ctx.optimize), metrics, returns: recorder.dailyReturns(), elapsedMs: performance.now() - started };
+    // Judged by the coordinator (`judge`), which alone has the objective.
+    return { status: 'ok', score: Number.NaN, metrics, returns: recorder.dailyReturns(), elapsedMs: performance.now() - started };
   } catch (error) {
     if (error instanceof RunInterruptedError || ctx.signal?.aborted === true) throw error;
     return { status: 'failed', score: Number.NEGATIVE_INFINITY, metrics: undefined, returns: { days: [], values: [] }, reason: (error as Error).message ?? String(error), elapsedMs: performance.now() - started };
