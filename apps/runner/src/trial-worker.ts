@@ -1,7 +1,7 @@
 import { workerData } from 'node:worker_threads';
 import type { ParamValues } from '@trading-orchestrator/plugin-api';
 import { discover } from './cli/discover.js';
-import { SharedBars } from './optimize/shared-bars.js';
+import { SharedBars } from './optimize/bar-columns.js';
 import type { WorkerSetup } from './optimize/thread-pool.js';
 import { runTrial, type TrialContext, type TrialOutcome, type TrialSpan } from './optimize/trial.js';
 

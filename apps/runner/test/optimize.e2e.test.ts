@@ -119,6 +119,21 @@ describe('trading-orchestrator optimize', () => {
     expect(resumed.out.split('\n').find((l) => l.startsWith('Best'))).toBe(clean.out.split('\n').find((l) => l.startsWith('Best')));
   }, 180_000);
 
+  it('stops on Ctrl-C with exit 130, keeping the finished trials for the same command to resume', async () => {
+    writeFileSync(join(dir, 'run.yaml'), runFile(['method: random', 'trials: 400', 'space:', '  ma-crossover.average: false']));
+    const child = spawn(process.execPath, [cli, 'optimize', '--config', 'run.yaml', '--project', runnerDir, '--no-cache', '--journal', 'sweep.db', '--no-report', '--workers', '2'], { cwd: dir });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (finishedTrials(join(dir, 'sweep.db')) < 10) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(err).toContain(`interrupted (Ctrl-C); the finished trials are kept in ${join(dir, 'sweep.db')} (run 1): run the same command again to resume`);
+    const db = new Database(join(dir, 'sweep.db'), { readonly: true });
+    expect(db.prepare('SELECT status FROM runs WHERE id = 1').get()).toEqual({ status: 'interrupted' });
+    db.close();
+  }, 120_000);
+
   it('makes the same trials with the same results on one thread and on two, the bars loaded once and shared', async () => {
     writeFileSync(join(dir, 'run.yaml'), runFile(['method: tpe', 'trials: 24', 'batch: 4', 'space:', '  ma-crossover.average: false']));
     const one = await runCli(dir, 'optimize', '--config', 'run.yaml', '--project', runnerDir, '--no-cache', '--journal', 'one.db', '--no-report', '--workers', '1');

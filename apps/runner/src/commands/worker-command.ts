@@ -8,7 +8,7 @@ import { encodeOutcome } from '../optimize/outcome-codec.js';
 import { loadDataset } from '../optimize/queue/dataset.js';
 import type { TrialJob } from '../optimize/queue/queue-executor.js';
 import { printableUrl, redisOptions, TRIAL_QUEUE } from '../optimize/queue/redis-connection.js';
-import { SharedBars } from '../optimize/shared-bars.js';
+import { SharedBars } from '../optimize/bar-columns.js';
 import { runTrial, type TrialContext } from '../optimize/trial.js';
 
 /**

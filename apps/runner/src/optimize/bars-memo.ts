@@ -14,9 +14,6 @@ export class BarsMemo {
 
   constructor(private readonly span: TimeSpan) {}
 
-  /** Bars held, over all series. */
-  size = 0;
-
   readonly history = (source: StartedSource, request: HistoricalBarsRequest): AsyncIterable<readonly Bar[]> => this.slice(source, request);
 
   private async *slice(source: StartedSource, request: HistoricalBarsRequest): AsyncIterable<readonly Bar[]> {
@@ -40,8 +37,6 @@ export class BarsMemo {
   private async load(source: StartedSource, request: HistoricalBarsRequest): Promise<readonly Bar[]> {
     const out: Bar[] = [];
     for await (const page of source.history(request)) for (const bar of page) out.push(bar);
-    // Sorted as the host's checks expect; a source that sends them out of order is refused there, as without the memo.
-    this.size += out.length;
     return out;
   }
 }

@@ -3,7 +3,7 @@ import type { PluginCatalog } from '@trading-orchestrator/registry';
 import { prepareRun } from '../commands/run-backtest.js';
 import { sourceOf } from '../config/data-sources.js';
 import type { RunConfig } from '../config/run-config.js';
-import { packSeries, type SharedSeries } from './shared-bars.js';
+import { packSeries, type SharedSeries } from './bar-columns.js';
 
 /**
  * Reads each symbol's bars over the run's span from its data plugin once, into shared columns for the worker

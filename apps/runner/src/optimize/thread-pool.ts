@@ -3,8 +3,8 @@ import { Piscina } from 'piscina';
 import { runnerPackageDir } from '../project.js';
 import type { RunConfig } from '../config/run-config.js';
 import type { OptimizeSection } from './optimize-config.js';
-import type { SharedSeries } from './shared-bars.js';
-import type { SweepTargets } from './sweep-space.js';
+import type { SharedSeries } from './bar-columns.js';
+import type { Tunable } from './sweep-space.js';
 import type { TrialExecutor } from './trial-executor.js';
 import type { TrialOutcome } from './trial.js';
 
@@ -16,7 +16,7 @@ export interface WorkerSetup {
   readonly file: string;
   readonly config: RunConfig;
   readonly optimize: OptimizeSection;
-  readonly targets: readonly [string, SweepTargets extends ReadonlyMap<string, infer T> ? T : never][];
+  readonly targets: readonly [string, { readonly entry: Tunable; readonly key: string }][];
   readonly series: readonly SharedSeries[];
 }
 
@@ -30,10 +30,12 @@ export const TRIAL_WORKER = join(runnerPackageDir(), 'dist', 'trial-worker.js');
  */
 export function threadPool(setup: WorkerSetup, threads: number): TrialExecutor {
   const pool = new Piscina({ filename: TRIAL_WORKER, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData: setup });
+  let closing: Promise<void> | undefined;
   return {
     parallel: threads,
     run: (values, span) => pool.run({ values, span }) as Promise<TrialOutcome>,
-    close: () => pool.destroy(),
+    // Ctrl-C closes it at once (the trials in progress are abandoned), and the command closes it again at the end.
+    close: () => (closing ??= pool.destroy()),
   };
 }
 

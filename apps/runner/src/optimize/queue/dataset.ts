@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RunConfig } from '../../config/run-config.js';
 import type { OptimizeSection } from '../optimize-config.js';
-import type { SharedSeries } from '../shared-bars.js';
+import type { SharedSeries } from '../bar-columns.js';
 import type { Tunable } from '../sweep-space.js';
 
 /** What a worker on another machine needs to run a sweep's trials: the run, where each searched setting goes, the bars. */

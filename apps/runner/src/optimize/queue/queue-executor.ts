@@ -30,6 +30,7 @@ export async function queueExecutor(url: string, sweepId: string, dataset: Datas
   const queue = new Queue<TrialJob>(TRIAL_QUEUE, { connection });
   const events = new QueueEvents(TRIAL_QUEUE, { connection });
   await events.waitUntilReady();
+  let closing: Promise<void> | undefined;
   return {
     datasetId,
     parallel: inFlight,
@@ -38,9 +39,9 @@ export async function queueExecutor(url: string, sweepId: string, dataset: Datas
       const job = await queue.add('trial', { dataset: datasetId, values, span }, { jobId: `${sweepId}-${trial}`, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
       return decodeOutcome(await job.waitUntilFinished(events));
     },
-    async close() {
-      await Promise.allSettled([events.close(), queue.close()]);
-      redis.disconnect();
+    close() {
+      closing ??= Promise.allSettled([events.close(), queue.close()]).then(() => redis.disconnect());
+      return closing;
     },
   };
 }
