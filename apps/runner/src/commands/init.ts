@@ -68,6 +68,16 @@ broker:                    # the built-in paper broker: fills at the next bar's 
 # journal: runs/journal.db   # default trading-orchestrator.db in the current folder; false for none
 # journalEquity: every-bar   # default thinned: each day's low, high and close, and the point after every fill
 # report: runs/report.html   # default trading-orchestrator-report.html
+
+# trading-orchestrator optimize --config <this file> searches the strategies' settings (docs/research.md):
+# optimize:
+#   method: tpe              # grid | random | tpe
+#   trials: 100
+#   objective: sharpe        # sortino, calmar, profitFactor, returnOverDrawdown, totalReturn, cagr, or { module: ./mine.mjs }
+#   constraints: { minTrades: 10, maxDrawdown: 0.3 }
+#   space:                   # <strategy id>.<setting>: a range, or false to keep it as configured above
+#     ma-crossover.average: false
+#   # walkForward: { inSampleDays: 730, outOfSampleDays: 180 }
 `;
 }
 

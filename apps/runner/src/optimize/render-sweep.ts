@@ -69,9 +69,15 @@ export function renderSweep(input: SweepHeading & { trials: readonly FinishedTri
     headingLine(input),
     `  ${trials.length} trials: ${count('ok')} measured, ${count('rejected')} rejected, ${count('failed')} failed${replayed > 0 ? `; ${replayed} read back from the journal` : ''} · ${(input.elapsedMs / 1000).toFixed(1)} s${ran > 0 ? ` (${(input.elapsedMs / 1000 / ran).toFixed(2)} s a trial)` : ''}`,
   ];
-  const reasons = new Map<string, number>();
-  for (const t of trials) if (t.outcome.status !== 'ok' && t.outcome.reason !== undefined) reasons.set(t.outcome.reason, (reasons.get(t.outcome.reason) ?? 0) + 1);
-  for (const [reason, n] of [...reasons].slice(0, 3)) lines.push(`    ${n} × ${reason}`);
+  // Reasons that differ only in their figures (two drawdowns over the limit) are one kind, shown by its first example.
+  const reasons = new Map<string, { example: string; n: number }>();
+  for (const t of trials) {
+    if (t.outcome.status === 'ok' || t.outcome.reason === undefined) continue;
+    const kind = t.outcome.reason.replace(/-?\d+(\.\d+)?/g, '#');
+    const seen = reasons.get(kind);
+    reasons.set(kind, { example: seen?.example ?? t.outcome.reason, n: (seen?.n ?? 0) + 1 });
+  }
+  for (const { example, n } of [...reasons.values()].slice(0, 3)) lines.push(`    ${n} × ${n === 1 ? example : `like: ${example}`}`);
   if (best === undefined) {
     lines.push('  no trial met the constraints: widen the search space, or loosen optimize.constraints');
     return lines;
