@@ -124,7 +124,7 @@ async function journalCommand(command: 'journal list' | 'journal export', args: 
   if (command === 'journal export') {
     const problem = exportProblem(args, values);
     if (problem !== undefined) {
-      io.stderr.write(`error: ${problem}\n  usage: trading-orchestrator journal export <run id> [--what trades|equity|ignored|problems] [--strategy <id>] [--format csv|json]\n`);
+      io.stderr.write(`error: ${problem}\n  usage: trading-orchestrator journal export <run id> [--what trades|equity|ignored|problems|trials] [--strategy <id>] [--format csv|json]\n`);
       return 2;
     }
   }
@@ -154,7 +154,7 @@ function exportProblem(args: readonly string[], values: OptionValues): string | 
   if (args[0] === undefined) return 'journal export needs a run id (journal list shows them)';
   if (!/^[1-9]\d*$/.test(args[0])) return `the run id is a whole number (journal list shows them), got "${args[0]}"`;
   if (args.length > 1) return `journal export takes one run id, got "${args.join(' ')}"`;
-  if (values.what !== undefined && !['trades', 'equity', 'ignored', 'problems'].includes(values.what)) return `--what is trades, equity, ignored or problems, got "${values.what}"`;
+  if (values.what !== undefined && !['trades', 'equity', 'ignored', 'problems', 'trials'].includes(values.what)) return `--what is trades, equity, ignored, problems or trials, got "${values.what}"`;
   if (values.format !== undefined && !['csv', 'json'].includes(values.format)) return `--format is csv or json, got "${values.format}"`;
   return undefined;
 }

@@ -72,6 +72,10 @@ describe('trading-orchestrator optimize', () => {
     expect(out).toContain(`strategies[0].config: { fast: ${best[2]}, slow: ${best[3]} }`);
     const trials = trialsOf(join(dir, 'trading-orchestrator.db'), 1);
     expect(trials).toHaveLength(30);
+    const csv = await runCli(dir, 'journal', 'export', '1', '--what', 'trials');
+    const lines = csv.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^window,trial,status,score,ma-crossover\.fast,ma-crossover\.slow,totalReturn,.*,trades,winRate,elapsedMs,reason$/);
+    expect(lines).toHaveLength(31);
     for (const t of trials) {
       const p = JSON.parse(t.params) as Record<string, number>;
       expect(p['ma-crossover.fast']).toBeLessThan(p['ma-crossover.slow']!);

@@ -28,9 +28,9 @@ Commands:
                       installed here; each run's bars are fetched once (--lock-ms: how long a dead worker's trial
                       waits before another takes it, default 30000)
   journal list        the runs in the journal
-  journal export <run> [--what trades|equity|ignored|problems] [--strategy <id>] [--format csv|json]
+  journal export <run> [--what trades|equity|ignored|problems|trials] [--strategy <id>] [--format csv|json]
                       ignored: the signals the engine did not act on, each with its reason; problems: plugin
-                      failures, refused bars and breaker trips
+                      failures, refused bars and breaker trips; trials: an optimisation's trials, one row each
 
 Run options:
   --config <file>       a run config (YAML or JSON, \${ENV_VAR} and \${ENV_VAR:-default} are replaced)

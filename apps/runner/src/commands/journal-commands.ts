@@ -26,7 +26,7 @@ export function renderRuns(journal: JournalType): string {
   );
 }
 
-export type ExportWhat = 'trades' | 'equity' | 'ignored' | 'problems';
+export type ExportWhat = 'trades' | 'equity' | 'ignored' | 'problems' | 'trials';
 
 export function exportRun(journal: JournalType, toCsv: JournalModule['toCsv'], runId: number, what: ExportWhat, format: 'csv' | 'json', strategyId: string | undefined): { ok: boolean; text: string } {
   if (!journal.hasRun(runId)) return { ok: false, text: `no run ${runId} in ${journal.path}; trading-orchestrator journal list shows the runs` };
@@ -37,6 +37,16 @@ export function exportRun(journal: JournalType, toCsv: JournalModule['toCsv'], r
   if (what === 'ignored') {
     const rows = journal.ignoredSignals(runId).filter((t) => strategyId === undefined || t.strategyId === strategyId);
     return { ok: true, text: format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, ['time', 'strategyId', 'symbol', 'side', 'code', 'message']) };
+  }
+  if (what === 'trials') {
+    // One row per trial of an optimisation run: its window (0 outside walk-forward; a window's test is trial -1), each
+    // searched setting as a column, and what it measured; daily returns only in JSON.
+    const trials = journal.trials(runId);
+    if (format === 'json') return { ok: true, text: `${JSON.stringify(trials, null, 2)}\n` };
+    const settings = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
+    const measures = [...new Set(trials.flatMap((t) => (t.metrics !== null && typeof t.metrics === 'object' ? Object.keys(t.metrics) : [])))];
+    const rows = trials.map((t): Record<string, unknown> => ({ window: t.window, trial: t.seq + 1, status: t.status, score: t.score, ...t.params, ...(t.metrics as Record<string, unknown> | null), elapsedMs: Math.round(t.elapsedMs), reason: t.error }));
+    return { ok: true, text: toCsv(rows, ['window', 'trial', 'status', 'score', ...settings, ...measures, 'elapsedMs', 'reason']) };
   }
   if (what === 'problems') {
     const rows = journal.pluginEvents(runId).filter((e) => strategyId === undefined || e.pluginId === strategyId);
