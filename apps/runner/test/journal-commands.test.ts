@@ -78,7 +78,7 @@ ${extra}`;
     expect(await cli('journal', 'export', '1', '--what', 'orders')).toEqual({
       code: 2,
       out: '',
-      err: 'error: --what is trades, equity, ignored or problems, got "orders"\n  usage: trading-orchestrator journal export <run id> [--what trades|equity|ignored|problems] [--strategy <id>] [--format csv|json]\n',
+      err: 'error: --what is trades, equity, ignored, problems or trials, got "orders"\n  usage: trading-orchestrator journal export <run id> [--what trades|equity|ignored|problems|trials] [--strategy <id>] [--format csv|json]\n',
     });
     expect((await cli('journal', 'export', 'last')).err).toMatch(/^error: the run id is a whole number \(journal list shows them\), got "last"\n/);
   });
