@@ -54,6 +54,8 @@ async function dispatch(command: NonNullable<Extract<ReturnType<typeof parseArgu
     case 'optimize':
       // Loaded on demand: the search and its report are not on a backtest's way to its first bar.
       return (await import('./commands/optimize-command.js')).optimizeCommand(values, io);
+    case 'ctl':
+      return (await import('./commands/ctl-command.js')).ctlCommand(positionals, values, io);
     case 'worker':
       return (await import('./commands/worker-command.js')).workerCommand(values, io);
     case 'check-strategy':

@@ -1,6 +1,7 @@
 export { EventBus } from './events/event-bus.js';
 export type {
   BarRefusedEvent,
+  ControlEvent,
   DroppedEventsEvent,
   EventMap,
   HandlerErrorEvent,

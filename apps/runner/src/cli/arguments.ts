@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { nearestNames } from '@trading-orchestrator/registry';
 
 /** The commands the CLI knows, as their words are typed. */
-export const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download', 'optimize', 'check-strategy', 'worker'] as const;
+export const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download', 'optimize', 'check-strategy', 'worker', 'ctl'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const RUNS: readonly Command[] = ['backtest', 'paper', 'run'];
@@ -11,12 +11,13 @@ const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 
 /** Each option, its type, and the commands it means something to (everywhere when absent). */
 const OPTIONS = {
   project: { type: 'string', for: DISCOVERY },
-  config: { type: 'string', short: 'c', for: [...RUNS, 'data download', 'optimize', 'check-strategy'] },
+  config: { type: 'string', short: 'c', for: [...RUNS, 'data download', 'optimize', 'check-strategy', 'ctl'] },
+  'control-file': { type: 'string', for: ['ctl'] },
   cuts: { type: 'string', for: ['check-strategy'] },
   'plugin-path': { type: 'string', multiple: true, for: DISCOVERY },
   'plugin-dir': { type: 'string', multiple: true, for: DISCOVERY },
   'no-cache': { type: 'boolean', for: DISCOVERY },
-  json: { type: 'boolean', for: [...RUNS, 'plugins list', 'plugins info', 'journal list', 'journal export'] },
+  json: { type: 'boolean', for: [...RUNS, 'plugins list', 'plugins info', 'journal list', 'journal export', 'ctl'] },
   force: { type: 'boolean', for: ['init'] },
   journal: { type: 'string', for: [...RUNS, 'optimize', 'journal list', 'journal export'] },
   'no-journal': { type: 'boolean', for: [...RUNS, 'optimize'] },
@@ -115,6 +116,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   workers: '2',
   queue: 'redis://127.0.0.1:6379',
   'lock-ms': '30000',
+  'control-file': '.trading-orchestrator/control.json',
 };
 
 const WHY: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { PluginManager, type EventBus, type PluginSpec } from '@trading-orchestrator/core-manager';
+import { PluginManager, type EventBus, type LoadablePlugin, type PluginSpec } from '@trading-orchestrator/core-manager';
 import { BacktestEngine, checkedSeries, IndicatorBoard, mergePages, sizingRule, type RefusedBar, type BacktestOptions, type BacktestResult, type SizingRule } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, timeframeToMs, type Bar, type DataProvider, type HistoricalBarsRequest, type InstrumentSpec, type PluginClock } from '@trading-orchestrator/plugin-api';
 import { HistoryCache, type CacheUse } from '../history/history-cache.js';
@@ -73,6 +73,8 @@ export interface PrepareOptions {
   readonly restoredStates?: Readonly<Record<string, unknown>>;
   /** Ctrl-C: start-up stops at once with a {@link RunInterruptedError}, and the plugins started so far are stopped. */
   readonly signal?: AbortSignal;
+  /** A host rule asked before the run's risk plugins (the control API's halt switch), with its instance id. */
+  readonly hostRisk?: { readonly id: string; readonly plugin: LoadablePlugin };
 }
 
 /**
@@ -109,6 +111,7 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     ...data.map((d) => ({ plugin: entry(d.path), instanceId: d.instanceId, ...settings(d.entry, d.path, configDir) })),
     ...strategies.map(({ s, i }) => ({ plugin: entry(`strategies[${i}]`), instanceId: s.id ?? s.plugin, ...settings(s, `strategies[${i}]`, configDir) })),
     ...config.indicators.map((x, i) => ({ plugin: entry(`indicators[${i}]`), instanceId: x.id ?? x.plugin, ...settings(x, `indicators[${i}]`, configDir) })),
+    ...(options.hostRisk === undefined ? [] : [{ plugin: options.hostRisk.plugin, instanceId: options.hostRisk.id, config: {} }]),
     ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}]`), instanceId: r.id ?? r.plugin, ...settings(r, `risk[${i}]`, configDir) })),
     { plugin: entry('broker'), instanceId: brokerInstanceId(config), ...settings(config.broker, 'broker', configDir) },
   ].map(restored);
@@ -146,7 +149,7 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     engineOptions: (tradeFrom) => ({
       manager,
       brokerId: brokerInstanceId(config),
-      riskIds: config.risk.map((r) => r.id ?? r.plugin),
+      riskIds: [...(options.hostRisk === undefined ? [] : [options.hostRisk.id]), ...config.risk.map((r) => r.id ?? r.plugin)],
       indicators: { board: indicators, ids: config.indicators.map((x) => x.id ?? x.plugin) },
       timeframe: config.timeframe,
       symbols: config.symbols,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { dataNames } from '../config/data-sources.js';
-import type { EventBus } from '@trading-orchestrator/core-manager';
+import type { EventBus, PluginManager } from '@trading-orchestrator/core-manager';
+import { SessionControl } from '../control/session-control.js';
 import type { OptionValues } from '../cli/arguments.js';
 import { discover } from '../cli/discover.js';
 import { markTime } from '../cli/timings.js';
@@ -93,12 +94,15 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     const troubles = new PluginTroubles();
     // A paper session says what it is doing once live; a backtest shows its progress instead.
     const status = mode === 'paper' && values.json !== true ? new PaperStatus(io.stderr, io.stderr.isTTY === true) : undefined;
+    // A paper session answers `trading-orchestrator ctl` (config.control) while it runs.
+    const control = mode === 'paper' && config?.control.enabled === true && configFile !== undefined ? new SessionControl(config, configFile, io) : undefined;
     const hooks = {
-      signal: AbortSignal.any([interrupts.signal, memory.signal]),
+      signal: AbortSignal.any([interrupts.signal, memory.signal, ...(control === undefined ? [] : [control.signal])]),
       onSpan: (span: RunSpan) => {
         if (values.json !== true) progress = new Progress(io.stderr, span, io.stderr.isTTY === true);
       },
-      attach: (bus: EventBus) => {
+      attach: (bus: EventBus, manager: PluginManager) => {
+        const offControl = control?.attach(bus, manager, () => Date.now());
         let done = 0;
         const offProgress = bus.subscribe('bar', (bar) => {
           if (done === 0) markTime('first bar');
@@ -110,6 +114,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
         const offStatus = status?.attach(bus);
         if (journal === undefined) {
           return () => {
+            offControl?.();
             offProgress();
             offRisk();
             offTroubles();
@@ -119,6 +124,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
         if (runId === 0) runId = journal.startRun({ label: configFile ?? 'default', mode, config: config ?? 'default', startedAt: Date.now() });
         const detachJournal = journal.attach(bus, runId, { equity: config?.journalEquity ?? 'thinned' });
         return () => {
+          offControl?.();
           offProgress();
           offRisk();
           offTroubles();
@@ -133,6 +139,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
       else if (mode === 'paper') {
         run = await runPaper(config, catalog, configFile, {
           ...hooks,
+          ...(control === undefined ? {} : { hostRisk: control.hostRisk }),
           ...(maxBars === undefined ? {} : { maxBars }),
           ...(resumeFrom === undefined ? {} : { resumeFrom }),
           ...(journal === undefined ? {} : { checkpoint: (time: number, state: PaperCheckpoint) => journal.checkpoint(runId, time, state) }),
@@ -150,8 +157,8 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
       progress?.done();
       status?.done();
       if (journal !== undefined && runId > 0) {
-        const status = memory.reason !== undefined ? 'failed' : run.result.interrupted ? 'interrupted' : 'finished';
-        journal.finishRun(runId, { status, endedAt: Date.now(), summary: { equity: run.result.portfolio.equity, bars: run.result.bars, ...(memory.reason === undefined ? {} : { error: memory.reason }) } });
+        const status = memory.reason !== undefined ? 'failed' : run.result.interrupted && control?.stopRequested !== true ? 'interrupted' : 'finished';
+        journal.finishRun(runId, { status, endedAt: Date.now(), summary: { equity: run.result.portfolio.equity, bars: run.result.bars, ...(memory.reason === undefined ? {} : { error: memory.reason }), ...(control?.stopRequested === true ? { note: 'stopped by trading-orchestrator ctl stop' } : {}) } });
       }
     } catch (error) {
       progress?.done();
@@ -170,7 +177,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     }
     const riskIndex = (pluginId: string) => run.config.risk.findIndex((r) => (r.id ?? r.plugin) === pluginId);
     const riskLines = renderRiskNotes(riskTally.list(), (pluginId) => (riskIndex(pluginId) < 0 ? undefined : `risk[${riskIndex(pluginId)}]`));
-    const code = await finish(run, mode, { values, io, reportFile, journal, journalFile, runId, summary: { riskLines, troubleLines: troubles.lines(), outOfRun: troubles.outOfRun() }, ...(memory.reason === undefined ? {} : { stoppedBy: 'memory ran short' }) });
+    const code = await finish(run, mode, { values, io, reportFile, journal, journalFile, runId, summary: { riskLines, troubleLines: troubles.lines(), outOfRun: troubles.outOfRun() }, ...(memory.reason === undefined ? {} : { stoppedBy: 'memory ran short' }), requested: control?.stopRequested === true });
     if (memory.reason === undefined) return code;
     // What ran until then is summarised, reported and journaled above; the run still failed.
     return fail(1, `${memory.reason}; the summary above covers the ${run.result.bars} bars before it`, 'find the plugin that holds on to what it is given (the journal has everything up to the stop), or give Node more memory (NODE_OPTIONS=--max-old-space-size=<MB>)');
@@ -206,10 +213,12 @@ interface Finishing {
   readonly summary: SummaryExtras;
   /** Why a run that did not reach its end stopped, when not Ctrl-C: its journal entry is then failed, not interrupted. */
   readonly stoppedBy?: string;
+  /** The session was asked to stop (`ctl stop`): it ends as finished, exit 0. */
+  readonly requested?: boolean;
 }
 
 /** The summary on the terminal, the report, and where the journal is: what a finished (or stopped) run leaves. */
-async function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, journalFile, journal, runId, summary, stoppedBy }: Finishing): Promise<number> {
+async function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportFile, journalFile, journal, runId, summary, stoppedBy, requested }: Finishing): Promise<number> {
   if (values.json === true) {
     io.stdout.write(`${JSON.stringify(run.result, null, 2)}\n`);
     return run.result.interrupted ? 130 : 0;
@@ -220,7 +229,8 @@ async function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportF
     mode === 'paper'
       ? `Paper session: ${c.symbols.join(', ')} ${c.timeframe} (${dataNames(c)}), ${run.result.bars} bars (${c.warmupBars} warm-up requested) in ${seconds.toFixed(2)} s`
       : `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${dataNames(c)}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
-  if (run.result.interrupted) io.stdout.write(`${stoppedBy === undefined ? 'interrupted' : 'stopped'} after ${run.result.bars} bars (${stoppedBy ?? 'Ctrl-C'}); the plugins were stopped and the journal flushed. Summary so far:\n`);
+  if (requested === true) io.stdout.write(`stopped by trading-orchestrator ctl stop after ${run.result.bars} bars; the plugins were stopped and the journal flushed.\n`);
+  else if (run.result.interrupted) io.stdout.write(`${stoppedBy === undefined ? 'interrupted' : 'stopped'} after ${run.result.bars} bars (${stoppedBy ?? 'Ctrl-C'}); the plugins were stopped and the journal flushed. Summary so far:\n`);
   io.stdout.write(`${renderBacktest(run.result, title, summary)}\n`);
   if (reportFile.file !== undefined) {
     // The report holds what the run computed, not how long it took, so two runs of one config give the same file.
@@ -236,7 +246,7 @@ async function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportF
     if (written.failure !== undefined) io.stderr.write(`warning: the report could not be written to ${reportFile.file} (${written.failure}); it was written to ${written.path} instead\n`);
     io.stdout.write(`report: ${written.path}\n`);
   }
-  if (run.result.interrupted) {
+  if (run.result.interrupted && requested !== true) {
     io.stdout.write(journal === undefined ? '' : `journal: ${journal.path} (run ${runId}, ${stoppedBy === undefined ? 'interrupted' : 'failed'})\n`);
     return 130;
   }

@@ -7,7 +7,7 @@ import { untilAborted } from './interruption.js';
 import { sourceOf } from '../config/data-sources.js';
 import { liveSideFeeds } from './live-side-feeds.js';
 import { mergeStreams } from './merge-streams.js';
-import { prepareRun, type BacktestOutcome, type RunHooks } from './run-backtest.js';
+import { prepareRun, type BacktestOutcome, type PrepareOptions, type RunHooks } from './run-backtest.js';
 
 /** What a paper session saves after every bar it trades on, and resumes from after its process died. */
 export interface PaperCheckpoint {
@@ -34,6 +34,8 @@ export interface PaperHooks extends RunHooks {
   readonly onWarning?: (message: string) => void;
   /** Wall-clock time; a parameter so tests can pin it. */
   readonly now?: () => number;
+  /** A host rule asked before the run's risk plugins (the control API's halt switch). */
+  readonly hostRisk?: PrepareOptions['hostRisk'];
 }
 
 /**
@@ -48,6 +50,7 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
   const { manager, sources, engineOptions } = await prepareRun(config, catalog, file, {
     ...(resume === undefined ? {} : { restoredStates: resume.state.plugins }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
+    ...(hooks.hostRisk === undefined ? {} : { hostRisk: hooks.hostRisk }),
   });
   try {
     for (const source of sources) {

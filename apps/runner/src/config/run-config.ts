@@ -3,6 +3,7 @@ import { isWholeMultiple, TIMEFRAMES } from '@trading-orchestrator/plugin-api';
 import { z } from 'zod';
 import { dataSplitProblems } from './data-sources.js';
 import { optimizeSection } from '../optimize/optimize-config.js';
+import { isLoopback } from '../control/loopback.js';
 
 const pluginRef = z.string().min(1);
 const pluginConfig = z.record(z.string(), z.unknown()).default({});
@@ -141,6 +142,14 @@ export const runConfigSchema = z
     journalEquity: z.enum(['thinned', 'every-bar']).default('thinned'),
     /** The HTML report, relative to this file, or false for none; `--report`/`--no-report` override it. */
     report: outputFile,
+    /**
+     * A paper session's control API (`trading-orchestrator ctl`): HTTP on `host:port` (0: any free port) with a token
+     * written beside the run file. Another address than this machine's needs `allowRemote: true`.
+     */
+    control: z
+      .object({ enabled: z.boolean().default(true), host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535).default(0), allowRemote: z.boolean().default(false) })
+      .strict()
+      .prefault({}),
     /** How `trading-orchestrator optimize` searches the plugins' settings; other commands ignore it. */
     optimize: optimizeSection.optional(),
   })
@@ -154,6 +163,7 @@ export const runConfigSchema = z
         if (c[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `a paper session runs from now on live bars; remove ${key} (warmupBars sets how much history warms the strategies up)` });
       }
     }
+    if (!c.control.allowRemote && !isLoopback(c.control.host)) ctx.addIssue({ code: 'custom', path: ['control', 'host'], message: `${c.control.host} is not this machine alone: anyone who reaches it and has the token could trade the account; set control.allowRemote: true to mean it (and put TLS in front), or keep 127.0.0.1` });
     if (c.allowShort && c.account.type === 'cash') ctx.addIssue({ code: 'custom', path: ['allowShort'], message: 'selling short needs a margin account: set account: { type: margin, leverage: 1 } (or more), or remove allowShort' });
     if (c.account.type === 'cash' && c.account.leverage !== 1) ctx.addIssue({ code: 'custom', path: ['account', 'leverage'], message: 'leverage applies to margin accounts: set account.type to margin, or remove leverage' });
     for (const [symbol, spec] of Object.entries(c.instruments)) {

@@ -107,6 +107,18 @@ export interface BarRefusedEvent {
   readonly time: number | undefined;
 }
 
+/** An action taken on a running session from outside it (the control API, `trading-orchestrator ctl`). */
+export interface ControlEvent {
+  /** The session's time when it was taken. */
+  readonly time: number;
+  /** `halt`, `resume`, `stop`, `disable`, `enable`. */
+  readonly action: string;
+  /** The plugin acted on, for disable and enable. */
+  readonly target?: string;
+  /** Where it came from, e.g. `control API from 127.0.0.1`. */
+  readonly origin: string;
+}
+
 /** Every topic on the host's bus and its payload. Plugins see the `PluginEventMap` subset. */
 export interface EventMap extends PluginEventMap {
   'risk-decision': RiskDecisionEvent;
@@ -121,6 +133,7 @@ export interface EventMap extends PluginEventMap {
   equity: EquityEvent;
   'signal-ignored': SignalIgnoredEvent;
   'bar-refused': BarRefusedEvent;
+  control: ControlEvent;
 }
 
 export type Topic = keyof EventMap;

@@ -1,0 +1,48 @@
+import { dirname, resolve } from 'node:path';
+import type { OptionValues } from '../cli/arguments.js';
+import type { Io } from '../cli/io.js';
+import { controlFilePath, readControlFile } from '../control/control-file.js';
+
+const ACTIONS = ['status', 'positions', 'signals', 'denials', 'plugins', 'halt', 'resume', 'stop', 'disable', 'enable'] as const;
+type Action = (typeof ACTIONS)[number];
+
+const iso = (t: unknown) => (typeof t === 'number' ? new Date(t).toISOString().replace('.000Z', 'Z') : '-');
+
+function describe(action: Action, body: unknown): string {
+  if (action === 'status') {
+    const s = body as { mode: string; bars: number; lastBarTime: number | null; equity: number | null; halted: boolean; haltedBecause?: string; positions: number; plugins: { id: string; kind: string; state: string; failures: number; failure?: string }[] };
+    return [
+      `${s.mode} session: ${s.bars} bars, the last of ${iso(s.lastBarTime)}; equity ${s.equity === null ? '-' : s.equity.toFixed(2)}; ${s.positions} position${s.positions === 1 ? '' : 's'} open`,
+      s.halted ? `entries HALTED (${s.haltedBecause ?? ''}); exits go on` : 'entries allowed',
+      ...s.plugins.map((p) => `  ${p.id.padEnd(24)} ${p.kind.padEnd(9)} ${p.state}${p.failures > 0 ? ` (${p.failures} failures${p.failure === undefined ? '' : `: ${p.failure}`})` : ''}`),
+    ].join('\n');
+  }
+  return JSON.stringify(body, null, 2);
+}
+
+/** `ctl <action>`: acts on the paper session started from a run file, through its control API. */
+export async function ctlCommand(positionals: readonly string[], values: OptionValues, io: Io): Promise<number> {
+  const fail = (code: number, message: string, fix?: string) => {
+    io.stderr.write(`error: ${message}\n${fix === undefined ? '' : `  fix: ${fix}\n`}`);
+    return code;
+  };
+  const action = positionals[0] as Action | undefined;
+  if (action === undefined || !ACTIONS.includes(action)) return fail(2, `ctl needs one of ${ACTIONS.join(', ')}${action === undefined ? '' : `, got "${action}"`}`, 'e.g. trading-orchestrator ctl status --config paper.yaml');
+  const target = positionals[1];
+  if ((action === 'disable' || action === 'enable') && target === undefined) return fail(2, `ctl ${action} needs a plugin id, e.g. trading-orchestrator ctl ${action} rsi-mean-reversion --config paper.yaml`);
+  const file = values['control-file'] !== undefined ? resolve(io.cwd, values['control-file']) : controlFilePath(values.config === undefined ? io.cwd : dirname(resolve(io.cwd, values.config)));
+  const control = readControlFile(file);
+  if (control === undefined) return fail(1, `no running session's control file at ${file}`, 'start the paper session (trading-orchestrator paper --config <file>) and name the same file with --config, or the control file with --control-file');
+  const read = ['status', 'positions', 'signals', 'denials', 'plugins'].includes(action);
+  const path = read ? `/api/${action}` : target === undefined ? `/api/${action}` : `/api/plugins/${encodeURIComponent(target)}/${action}`;
+  let response: Response;
+  try {
+    response = await fetch(`${control.url}${path}`, { method: read ? 'GET' : 'POST', headers: { authorization: `Bearer ${control.token}` }, signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    return fail(1, `the session at ${control.url} did not answer (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`, `it may have ended; ${file} is left from it`);
+  }
+  const body = (await response.json().catch(() => ({}))) as { error?: string };
+  if (!response.ok) return fail(1, body.error ?? `the session answered ${response.status}`);
+  io.stdout.write(`${values.json === true ? JSON.stringify(body, null, 2) : describe(action, body)}\n`);
+  return 0;
+}

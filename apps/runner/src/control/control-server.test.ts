@@ -1,0 +1,91 @@
+import { EventBus, type PluginManager } from '@trading-orchestrator/core-manager';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startControlServer, type ControlServer } from './control-server.js';
+import { HaltSwitch } from './halt-switch.js';
+import { SessionView } from './session-view.js';
+
+/** A session with one strategy and one data plugin, as the control API sees it. */
+function session() {
+  const states = new Map([
+    ['ma-crossover', { kind: 'strategy', state: 'active' }],
+    ['data-binance', { kind: 'data', state: 'active' }],
+  ]);
+  const manager = {
+    status: () => [...states].map(([id, p]) => ({ id, kind: p.kind, state: p.state, failures: 0 })),
+    get: (id: string) => (states.has(id) ? { kind: states.get(id)!.kind, machine: { state: states.get(id)!.state } } : undefined),
+    disable: async (id: string) => void (states.get(id)!.state = 'disabled'),
+    enable: async (id: string) => void (states.get(id)!.state = 'active'),
+  } as unknown as PluginManager;
+  const bus = new EventBus();
+  const actions: string[] = [];
+  bus.subscribe('control', (e) => actions.push(`${e.action}${e.target === undefined ? '' : ` ${e.target}`} (${e.origin})`));
+  let stopped = false;
+  const halt = new HaltSwitch();
+  return { manager, bus, actions, halt, stopped: () => stopped, controlled: { mode: 'paper', manager, bus, view: new SessionView(), halt, stop: () => void (stopped = true), now: () => 1_700_000_000_000 } };
+}
+
+let server: ControlServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const call = (path: string, init: RequestInit & { token?: string | null } = {}) => {
+  const headers = new Headers(init.headers);
+  if (init.token !== null) headers.set('authorization', `Bearer ${init.token ?? server!.token}`);
+  return fetch(`${server!.url}${path}`, { ...init, headers });
+};
+
+describe('the control API', () => {
+  it('answers the session\'s token only, and names what is wrong otherwise', async () => {
+    const s = session();
+    server = await startControlServer(s.controlled, { host: '127.0.0.1', port: 0 });
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await call('/api/status', { token: null })).status).toBe(401);
+    expect((await call('/api/status', { token: 'f'.repeat(48) })).status).toBe(401);
+    const inQuery = await call(`/api/status?token=${server.token}`, { token: null });
+    expect(inQuery.status).toBe(400);
+    expect(((await inQuery.json()) as { error: string }).error).toContain('a token in the URL is refused');
+    // A web page the user has open cannot drive the session through the browser, even with the token.
+    const crossOrigin = await call('/api/halt', { method: 'POST', headers: { origin: 'https://evil.example' } });
+    expect(crossOrigin.status).toBe(403);
+    expect(s.halt.halted).toBe(false);
+    const ok = await call('/api/status');
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ mode: 'paper', bars: 0, halted: false, plugins: [{ id: 'ma-crossover', state: 'active' }, { id: 'data-binance' }] });
+    expect((await call('/api/nothing')).status).toBe(404);
+    expect(s.actions).toEqual([]);
+  });
+
+  it('halts and resumes entries, disables and enables a plugin, and stops the session, publishing each action with its origin', async () => {
+    const s = session();
+    server = await startControlServer(s.controlled, { host: '127.0.0.1', port: 0 });
+    expect(await (await call('/api/halt', { method: 'POST' })).json()).toEqual({ halted: true });
+    expect(s.halt.halted).toBe(true);
+    expect(await (await call('/api/status')).json()).toMatchObject({ halted: true, haltedBecause: 'halted by control API from 127.0.0.1' });
+    await call('/api/resume', { method: 'POST' });
+    expect(s.halt.halted).toBe(false);
+    expect(await (await call('/api/plugins/ma-crossover/disable', { method: 'POST' })).json()).toEqual({ id: 'ma-crossover', state: 'disabled' });
+    await call('/api/plugins/ma-crossover/enable', { method: 'POST' });
+    const data = await call('/api/plugins/data-binance/disable', { method: 'POST' });
+    expect(data.status).toBe(409);
+    expect((await call('/api/plugins/nope/disable', { method: 'POST' })).status).toBe(404);
+    await call('/api/stop', { method: 'POST' });
+    expect(s.stopped()).toBe(true);
+    expect(s.actions).toEqual(['halt (control API from 127.0.0.1)', 'resume (control API from 127.0.0.1)', 'disable ma-crossover (control API from 127.0.0.1)', 'enable ma-crossover (control API from 127.0.0.1)', 'stop (control API from 127.0.0.1)']);
+  });
+});
+
+describe('the halt rule', () => {
+  it('denies what is not reduce-only while halted, and lets exits through', async () => {
+    const halt = new HaltSwitch();
+    const instance = await halt.plugin().definition!.init({} as never);
+    const check = (reduceOnly: boolean) => (instance as { checkOrder: (i: unknown) => { action: string; code?: string } }).checkOrder({ reduceOnly });
+    expect(check(false)).toEqual({ action: 'allow' });
+    halt.halt('halted by test');
+    expect(check(false)).toMatchObject({ action: 'deny', code: 'HALTED' });
+    expect(check(true)).toEqual({ action: 'allow' });
+    halt.resume();
+    expect(check(false)).toEqual({ action: 'allow' });
+  });
+});

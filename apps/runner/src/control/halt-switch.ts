@@ -1,0 +1,44 @@
+import type { LoadablePlugin } from '@trading-orchestrator/core-manager';
+import { defineRiskManager } from '@trading-orchestrator/plugin-api';
+import { z } from 'zod';
+
+/** The instance id of the host's halt rule among a session's risk plugins. */
+export const HALT_RULE_ID = 'control-halt';
+
+/**
+ * Whether a session's new entries are halted (`ctl halt`). Exits, stops and anything else that only reduces a
+ * position go on: a halted session can still get out.
+ */
+export class HaltSwitch {
+  private reason: string | undefined;
+
+  get halted(): boolean {
+    return this.reason !== undefined;
+  }
+
+  get why(): string | undefined {
+    return this.reason;
+  }
+
+  halt(reason: string): void {
+    this.reason = reason;
+  }
+
+  resume(): void {
+    this.reason = undefined;
+  }
+
+  /** The halt rule as a built-in risk plugin, asked first: every order that is not reduce-only is denied while halted. */
+  plugin(): LoadablePlugin {
+    const definition = defineRiskManager({
+      configSchema: z.object({}),
+      init: () => ({
+        checkOrder: (intent) =>
+          this.reason === undefined || intent.reduceOnly
+            ? { action: 'allow' as const }
+            : { action: 'deny' as const, code: 'HALTED', message: `new entries are halted (${this.reason}); exits go on. trading-orchestrator ctl resume lets them through again` },
+      }),
+    });
+    return { id: HALT_RULE_ID, kind: 'risk', version: 'built-in', packageName: '@trading-orchestrator/runner', packageDir: '.', manifest: undefined, definition };
+  }
+}

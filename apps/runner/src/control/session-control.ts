@@ -1,0 +1,64 @@
+import { dirname } from 'node:path';
+import type { EventBus, PluginManager } from '@trading-orchestrator/core-manager';
+import type { Io } from '../cli/io.js';
+import type { RunConfig } from '../config/run-config.js';
+import { controlFilePath, removeControlFile, writeControlFile } from './control-file.js';
+import { startControlServer, type ControlServer } from './control-server.js';
+import { HALT_RULE_ID, HaltSwitch } from './halt-switch.js';
+import { SessionView } from './session-view.js';
+
+/**
+ * A paper session's control: its halt rule (asked before the risk plugins), a stop that ends it after the bar in
+ * progress, and the control API served while its plugins run, reachable through the control file beside the run
+ * file (`trading-orchestrator ctl`).
+ */
+export class SessionControl {
+  readonly halt = new HaltSwitch();
+  private readonly stopper = new AbortController();
+  private readonly file: string;
+
+  constructor(
+    private readonly config: RunConfig,
+    private readonly configFile: string,
+    private readonly io: Io,
+  ) {
+    this.file = controlFilePath(dirname(configFile));
+  }
+
+  /** Aborted by `ctl stop`. */
+  get signal(): AbortSignal {
+    return this.stopper.signal;
+  }
+
+  /** Whether the session ended because `ctl stop` asked it to. */
+  get stopRequested(): boolean {
+    return this.stopper.signal.aborted;
+  }
+
+  get hostRisk() {
+    return { id: HALT_RULE_ID, plugin: this.halt.plugin() };
+  }
+
+  /** Serves the control API from now until the returned function is called. */
+  attach(bus: EventBus, manager: PluginManager, now: () => number): () => void {
+    const view = new SessionView();
+    const offView = view.attach(bus);
+    let server: ControlServer | undefined;
+    let closed = false;
+    const { host, port } = this.config.control;
+    const starting = startControlServer({ mode: this.config.mode, manager, bus, view, halt: this.halt, stop: () => this.stopper.abort(), now }, { host, port })
+      .then((s) => {
+        server = s;
+        if (closed) return void s.close();
+        writeControlFile(this.file, { url: s.url, token: s.token, pid: process.pid, config: this.configFile });
+        this.io.stderr.write(`control API on ${s.url} (token in ${this.file}, readable by you alone): trading-orchestrator ctl status|halt|resume|stop|disable <id>|enable <id> --config ${this.configFile}\n`);
+      })
+      .catch((error: unknown) => this.io.stderr.write(`warning: the control API could not start on ${host}:${port} (${(error as Error).message}); the session goes on without it\n`));
+    return () => {
+      closed = true;
+      offView();
+      removeControlFile(this.file);
+      void starting.then(() => server?.close());
+    };
+  }
+}
