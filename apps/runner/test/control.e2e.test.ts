@@ -57,6 +57,9 @@ describe('trading-orchestrator ctl against a running paper session', () => {
     expect(status.out).toMatch(/^ {2}ma-crossover\s+strategy\s+active$/m);
     // The halt rule is asked before the run's risk plugins.
     expect(status.out).toMatch(/^ {2}control-halt\s+risk\s+active$/m);
+    const health = await ctl('health');
+    expect(health.code).toBe(0);
+    expect(JSON.parse(health.out)).toEqual(expect.arrayContaining([expect.objectContaining({ pluginId: 'ma-crossover', state: 'active' })]));
     expect((await ctl('halt')).code).toBe(0);
     expect((await ctl('status')).out).toContain('entries HALTED (halted by control API from 127.0.0.1); exits go on');
     await push(10);

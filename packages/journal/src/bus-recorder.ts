@@ -128,6 +128,9 @@ export function recordBus(bus: EventBus, add: (table: EventTable, row: readonly 
     bus.subscribe('hook-failure', (e) => pluginEvent(e.pluginId, 'hook-failure', e.hook, e.error.message)),
     bus.subscribe('bar-refused', (e) => pluginEvent(e.pluginId, 'bar-refused', e.code, `${e.symbol}: ${e.message}`, e.time)),
     bus.subscribe('events-dropped', (e) => pluginEvent(e.pluginId, 'events-dropped', e.topic, `${e.dropped} ${e.topic} event${e.dropped === 1 ? '' : 's'} dropped over its rate`)),
+    bus.subscribe('health', (e) => {
+      if (e.report.status !== 'healthy') pluginEvent(e.pluginId, 'health', e.report.status.toUpperCase(), e.report.message ?? e.report.status, e.time);
+    }),
     // Actions taken on a running session from outside (halt, stop, disable…), under the plugin id `control`.
     bus.subscribe('control', (e) => pluginEvent('control', 'control', e.action.toUpperCase(), `${e.action}${e.target === undefined ? '' : ` ${e.target}`} by ${e.origin}`, e.time)),
     bus.subscribe('lifecycle', (t) => {

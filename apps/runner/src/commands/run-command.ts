@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { dataNames } from '../config/data-sources.js';
 import type { EventBus, PluginManager } from '@trading-orchestrator/core-manager';
 import { SessionControl } from '../control/session-control.js';
+import { SessionHealth } from '../control/session-health.js';
 import type { OptionValues } from '../cli/arguments.js';
 import { discover } from '../cli/discover.js';
 import { markTime } from '../cli/timings.js';
@@ -95,13 +96,15 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     // A paper session says what it is doing once live; a backtest shows its progress instead.
     const status = mode === 'paper' && values.json !== true ? new PaperStatus(io.stderr, io.stderr.isTTY === true) : undefined;
     // A paper session answers `trading-orchestrator ctl` (config.control) while it runs.
-    const control = mode === 'paper' && config?.control.enabled === true && configFile !== undefined ? new SessionControl(config, configFile, io) : undefined;
+    const health = mode === 'paper' && config !== undefined ? new SessionHealth(config, io) : undefined;
+    const control = mode === 'paper' && config?.control.enabled === true && configFile !== undefined ? new SessionControl(config, configFile, io, health) : undefined;
     const hooks = {
       signal: AbortSignal.any([interrupts.signal, memory.signal, ...(control === undefined ? [] : [control.signal])]),
       onSpan: (span: RunSpan) => {
         if (values.json !== true) progress = new Progress(io.stderr, span, io.stderr.isTTY === true);
       },
       attach: (bus: EventBus, manager: PluginManager) => {
+        const offHealth = health?.attach(bus, manager);
         const offControl = control?.attach(bus, manager, () => Date.now());
         let done = 0;
         const offProgress = bus.subscribe('bar', (bar) => {
@@ -115,6 +118,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
         if (journal === undefined) {
           return () => {
             offControl?.();
+            offHealth?.();
             offProgress();
             offRisk();
             offTroubles();
@@ -125,6 +129,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
         const detachJournal = journal.attach(bus, runId, { equity: config?.journalEquity ?? 'thinned' });
         return () => {
           offControl?.();
+          offHealth?.();
           offProgress();
           offRisk();
           offTroubles();

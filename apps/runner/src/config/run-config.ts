@@ -150,6 +150,19 @@ export const runConfigSchema = z
       .object({ enabled: z.boolean().default(true), host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535).default(0), allowRemote: z.boolean().default(false) })
       .strict()
       .prefault({}),
+    /**
+     * A paper session's health checks: each plugin's `health` hook every `intervalMs`; `thresholds` bound the metrics a
+     * plugin reports (by plugin id, then metric: `{ min, max }`); a strategy unhealthy `disableAfter` checks in a row is
+     * taken out of the session (0: never).
+     */
+    health: z
+      .object({
+        intervalMs: z.number().int().min(100).default(30_000),
+        thresholds: z.record(z.string().min(1), z.record(z.string().min(1), z.object({ min: z.number().optional(), max: z.number().optional() }).strict())).default({}),
+        disableAfter: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .prefault({}),
     /** How `trading-orchestrator optimize` searches the plugins' settings; other commands ignore it. */
     optimize: optimizeSection.optional(),
   })

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EventBus, PluginManager } from '@trading-orchestrator/core-manager';
+import type { EventBus, HealthSummary, PluginManager } from '@trading-orchestrator/core-manager';
 import type { HaltSwitch } from './halt-switch.js';
 import type { SessionView } from './session-view.js';
 
@@ -16,6 +16,8 @@ export interface ControlledSession {
   readonly stop: () => void;
   /** The session's time (what an action is journaled at). */
   readonly now: () => number;
+  /** Each plugin's latest health check. */
+  readonly health?: () => readonly HealthSummary[];
 }
 
 export interface ControlServer {
@@ -84,6 +86,8 @@ export async function startControlServer(session: ControlledSession, options: { 
         return send(res, 200, view.denials);
       case 'GET /api/plugins':
         return send(res, 200, manager.status());
+      case 'GET /api/health':
+        return send(res, 200, session.health?.() ?? []);
       case 'POST /api/halt':
         halt.halt(`halted by ${from}`);
         act('halt', from);
@@ -109,7 +113,7 @@ export async function startControlServer(session: ControlledSession, options: { 
       act(plugin[2]!, from, id);
       return send(res, 200, { id, state: manager.get(id)!.machine.state });
     }
-    throw new HttpError(404, `no ${route}; the control API has GET /api/status, /api/positions, /api/signals, /api/denials, /api/plugins and POST /api/halt, /api/resume, /api/stop, /api/plugins/<id>/disable|enable`);
+    throw new HttpError(404, `no ${route}; the control API has GET /api/status, /api/positions, /api/signals, /api/denials, /api/plugins, /api/health and POST /api/halt, /api/resume, /api/stop, /api/plugins/<id>/disable|enable`);
   }
 
   await new Promise<void>((resolve, reject) => {

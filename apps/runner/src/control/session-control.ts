@@ -5,6 +5,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { controlFilePath, removeControlFile, writeControlFile } from './control-file.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import { HALT_RULE_ID, HaltSwitch } from './halt-switch.js';
+import type { SessionHealth } from './session-health.js';
 import { SessionView } from './session-view.js';
 
 /**
@@ -21,6 +22,7 @@ export class SessionControl {
     private readonly config: RunConfig,
     private readonly configFile: string,
     private readonly io: Io,
+    private readonly health?: SessionHealth,
   ) {
     this.file = controlFilePath(dirname(configFile));
   }
@@ -46,7 +48,8 @@ export class SessionControl {
     let server: ControlServer | undefined;
     let closed = false;
     const { host, port } = this.config.control;
-    const starting = startControlServer({ mode: this.config.mode, manager, bus, view, halt: this.halt, stop: () => this.stopper.abort(), now }, { host, port })
+    const health = this.health;
+    const starting = startControlServer({ mode: this.config.mode, manager, bus, view, halt: this.halt, stop: () => this.stopper.abort(), now, health: () => health?.monitor?.summary() ?? [] }, { host, port })
       .then((s) => {
         server = s;
         if (closed) return void s.close();
