@@ -60,6 +60,10 @@ describe('trading-orchestrator ctl against a running paper session', () => {
     const health = await ctl('health');
     expect(health.code).toBe(0);
     expect(JSON.parse(health.out)).toEqual(expect.arrayContaining([expect.objectContaining({ pluginId: 'ma-crossover', state: 'active' })]));
+    // The risk plugins' own figures for the account now: risk-guards' limits and how much of each is used.
+    const risk = JSON.parse((await ctl('risk')).out) as { pluginId: string; figures?: { limits: { name: string; utilisation: number }[] } }[];
+    expect(risk.map((r) => r.pluginId)).toEqual(['risk-guards']);
+    expect(risk[0]!.figures!.limits.length).toBeGreaterThan(0);
     expect((await ctl('halt')).code).toBe(0);
     expect((await ctl('status')).out).toContain('entries HALTED (halted by control API from 127.0.0.1); exits go on');
     await push(10);

@@ -37,7 +37,7 @@ function settings(entry: { readonly config: Record<string, unknown>; readonly ti
 /** What a run tells its caller about, and how the caller stops it. */
 export interface RunHooks {
   /** Called once the plugins have started, before the first bar; the returned function runs after the last. */
-  readonly attach?: (bus: EventBus, manager: PluginManager) => () => void;
+  readonly attach?: (bus: EventBus, manager: PluginManager, engine: BacktestEngine) => () => void;
   /** Called before the first bar with the time span the run covers (its bars stream in, so their number is not known). */
   readonly onSpan?: (span: { readonly start: number; readonly end: number }) => void;
   /** Stops the run after the bar in progress (Ctrl-C). */
@@ -190,7 +190,7 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
     const end = Date.parse(config.end!);
     engine = new BacktestEngine(engineOptions(hooks.tradeFrom));
     hooks.onSpan?.({ start, end });
-    const detach = hooks.attach?.(manager.bus, manager);
+    const detach = hooks.attach?.(manager.bus, manager, engine);
     try {
       // The history streams through in the data plugin's pages: memory does not grow with the length of the run.
       const signal = hooks.signal === undefined ? {} : { signal: hooks.signal };

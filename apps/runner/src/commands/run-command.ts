@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { dataNames } from '../config/data-sources.js';
 import type { EventBus, PluginManager } from '@trading-orchestrator/core-manager';
+import type { BacktestEngine } from '@trading-orchestrator/engine';
 import { SessionControl } from '../control/session-control.js';
 import { SessionHealth } from '../control/session-health.js';
 import type { OptionValues } from '../cli/arguments.js';
@@ -103,9 +104,9 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
       onSpan: (span: RunSpan) => {
         if (values.json !== true) progress = new Progress(io.stderr, span, io.stderr.isTTY === true);
       },
-      attach: (bus: EventBus, manager: PluginManager) => {
+      attach: (bus: EventBus, manager: PluginManager, engine: BacktestEngine) => {
         const offHealth = health?.attach(bus, manager);
-        const offControl = control?.attach(bus, manager, () => Date.now());
+        const offControl = control?.attach(bus, manager, engine);
         let done = 0;
         const offProgress = bus.subscribe('bar', (bar) => {
           if (done === 0) markTime('first bar');

@@ -2,6 +2,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventBus, HealthSummary, PluginManager } from '@trading-orchestrator/core-manager';
+import type { PortfolioSnapshot, RiskMetrics } from '@trading-orchestrator/plugin-api';
+import { HALT_RULE_ID } from './halt-switch.js';
 import type { HaltSwitch } from './halt-switch.js';
 import type { SessionView } from './session-view.js';
 
@@ -18,7 +20,12 @@ export interface ControlledSession {
   readonly now: () => number;
   /** Each plugin's latest health check. */
   readonly health?: () => readonly HealthSummary[];
+  /** The account now, for the risk plugins' figures. */
+  readonly portfolio?: () => PortfolioSnapshot;
 }
+
+/** How long a risk plugin's `portfolioRisk` may take before the API answers without it. */
+const RISK_FIGURES_MS = 2_000;
 
 export interface ControlServer {
   readonly url: string;
@@ -88,6 +95,8 @@ export async function startControlServer(session: ControlledSession, options: { 
         return send(res, 200, manager.status());
       case 'GET /api/health':
         return send(res, 200, session.health?.() ?? []);
+      case 'GET /api/risk':
+        return send(res, 200, await riskFigures(manager, session.portfolio?.()));
       case 'POST /api/halt':
         halt.halt(`halted by ${from}`);
         act('halt', from);
@@ -113,7 +122,7 @@ export async function startControlServer(session: ControlledSession, options: { 
       act(plugin[2]!, from, id);
       return send(res, 200, { id, state: manager.get(id)!.machine.state });
     }
-    throw new HttpError(404, `no ${route}; the control API has GET /api/status, /api/positions, /api/signals, /api/denials, /api/plugins, /api/health and POST /api/halt, /api/resume, /api/stop, /api/plugins/<id>/disable|enable`);
+    throw new HttpError(404, `no ${route}; the control API has GET /api/status, /api/positions, /api/signals, /api/denials, /api/plugins, /api/health, /api/risk and POST /api/halt, /api/resume, /api/stop, /api/plugins/<id>/disable|enable`);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -132,6 +141,29 @@ export async function startControlServer(session: ControlledSession, options: { 
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * Each active risk plugin's own figures (VaR, ES, its limits and how much of each is used) for the account now. A
+ * plugin without `portfolioRisk`, one that throws, or one slower than RISK_FIGURES_MS is listed with why.
+ */
+async function riskFigures(manager: PluginManager, portfolio: PortfolioSnapshot | undefined): Promise<{ pluginId: string; figures?: RiskMetrics; note?: string }[]> {
+  if (portfolio === undefined) return [];
+  const active = manager.active('risk').filter((p) => p.id !== HALT_RULE_ID);
+  return Promise.all(
+    active.map(async ({ id, instance }) => {
+      if (instance.portfolioRisk === undefined) return { pluginId: id, note: 'it reports no portfolio figures' };
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${RISK_FIGURES_MS} ms`)), RISK_FIGURES_MS)));
+        return { pluginId: id, figures: await Promise.race([Promise.resolve(instance.portfolioRisk(portfolio)), late]) };
+      } catch (error) {
+        return { pluginId: id, note: `its figures failed: ${(error as Error).message}` };
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

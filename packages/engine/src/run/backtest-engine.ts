@@ -1,4 +1,4 @@
-import { isWholeMultiple, TIMEFRAMES, type Bar, type Fill, type Tick, type Timeframe } from '@trading-orchestrator/plugin-api';
+import { isWholeMultiple, TIMEFRAMES, type Bar, type Fill, type PortfolioSnapshot, type Tick, type Timeframe } from '@trading-orchestrator/plugin-api';
 import { FillBooking } from '../stages/fill-booking.js';
 import { EquityRecorder } from '../stages/equity-recorder.js';
 import { OrderDesk } from '../stages/order-desk.js';
@@ -301,6 +301,11 @@ export class BacktestEngine {
   }
 
   /** The account, the orders in flight and the per-strategy tallies, for a checkpoint. */
+  /** The account as of the bar in progress: cash, equity and positions (what risk plugins' `portfolioRisk` is given). */
+  portfolio(): PortfolioSnapshot {
+    return this.ctx.ledger.snapshot(this.ctx.currentTime);
+  }
+
   snapshot(): EngineState {
     return snapshotEngine(this.ctx);
   }
