@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeBinance, KlineRow } from '@trading-orchestrator/data-binance/testing';
 import { Journal } from '@trading-orchestrator/journal';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from './cli-harness.js';
 import { openingState, startPresentDayBinance } from './present-day-binance.js';
@@ -92,6 +93,52 @@ describe('trading-orchestrator ctl against a running paper session', () => {
     } finally {
       journal.close();
     }
+  });
+
+  it('takes a TradingView-style webhook alert to the strategy it names, which trades it at the next bar', { timeout: 120_000 }, async () => {
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'alerts.yaml'), readFileSync(join(dir, 'paper.yaml'), 'utf8').replace(/^strategies:\n/m, 'strategies:\n  - plugin: fixture-alerts\n'));
+    const session = startCli(dir, 'paper', '--config', 'alerts.yaml', '--plugin-dir', pluginsDir, '--plugin-path', fileURLToPath(new URL('./fixtures/strategy-alerts', import.meta.url)), '--journal', 'alerts.db', '--no-report');
+    await until('the control API', () => /^control API on http:\/\/127\.0\.0\.1:\d+ /m.test(session.err()));
+    const { url, token } = JSON.parse(readFileSync(join(dir, '.trading-orchestrator', 'control.json'), 'utf8')) as { url: string; token: string };
+    let next = WARMUP + 20;
+    const push = async (n: number) => {
+      for (const row of rows.slice(next, next + n)) {
+        server.pushKline('BTCUSDT', '1m', openingState(row), false);
+        server.pushKline('BTCUSDT', '1m', row, true);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      next += n;
+    };
+    // An alert is sized at the symbol's last price: the session must have traded a live bar first.
+    const tradedLive = async () => ((await (await fetch(`${url}/api/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { equity: number | null }).equity !== null;
+    await push(3);
+    for (let i = 0; i < 200 && !(await tradedLive()); i++) await new Promise((r) => setTimeout(r, 25));
+    // TradingView cannot set headers: the token travels in the alert's JSON, which is its message.
+    const refused = await fetch(`${url}/api/alerts`, { method: 'POST', body: JSON.stringify({ token: 'wrong', strategy: 'fixture-alerts', symbol: 'BTC/USDT', action: 'buy' }) });
+    expect(refused.status).toBe(401);
+    const answer = await fetch(`${url}/api/alerts`, { method: 'POST', body: JSON.stringify({ token, strategy: 'fixture-alerts', symbol: 'BTC/USDT', timeframe: '1m', action: 'buy' }) });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ rule: 'strategy', targets: [{ strategyId: 'fixture-alerts', signals: 1, failed: false }] });
+    const nobody = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ strategy: 'ma-crossover', symbol: 'BTC/USDT', action: 'buy' }) });
+    expect(await nobody.json()).toEqual({ rule: 'none', targets: [] });
+    await push(3);
+    expect((await runCli(dir, 'ctl', 'stop', '--config', 'alerts.yaml')).code).toBe(0);
+    await push(2);
+    expect((await session.done).code).toBe(0);
+    const journal = Journal.open(join(dir, 'alerts.db'));
+    try {
+      const [run] = journal.listRuns();
+      const alerts = journal.pluginEvents(run!.id).filter((e) => e.code === 'ALERT').map((e) => e.message);
+      expect(alerts).toEqual(['alert strategy: fixture-alerts (1 signal) by webhook from 127.0.0.1', 'alert no strategy (none takes alerts for it) by webhook from 127.0.0.1']);
+    } finally {
+      journal.close();
+    }
+    const db = new Database(join(dir, 'alerts.db'), { readonly: true });
+    const orders = db.prepare("SELECT side, status FROM orders WHERE strategy_id = 'fixture-alerts' ORDER BY seq").all() as { side: string; status: string }[];
+    db.close();
+    expect(orders[0], 'the alert\'s buy became an order').toMatchObject({ side: 'buy' });
+    expect(orders.map((o) => o.status)).toContain('filled');
   });
 
   it('refuses a control API on another address without the opt-in', async () => {

@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { PluginManager, type EventBus, type LoadablePlugin, type PluginSpec } from '@trading-orchestrator/core-manager';
-import { BacktestEngine, checkedSeries, IndicatorBoard, mergePages, sizingRule, type RefusedBar, type BacktestOptions, type BacktestResult, type SizingRule } from '@trading-orchestrator/engine';
-import { ConfigInvalidError, timeframeToMs, type Bar, type DataProvider, type HistoricalBarsRequest, type InstrumentSpec, type PluginClock } from '@trading-orchestrator/plugin-api';
+import { BacktestEngine, checkedSeries, type AlertDelivery, IndicatorBoard, mergePages, sizingRule, type RefusedBar, type BacktestOptions, type BacktestResult, type SizingRule } from '@trading-orchestrator/engine';
+import { ConfigInvalidError, timeframeToMs, type Bar, type ExternalAlert, type PortfolioSnapshot, type DataProvider, type HistoricalBarsRequest, type InstrumentSpec, type PluginClock } from '@trading-orchestrator/plugin-api';
 import { HistoryCache, type CacheUse } from '../history/history-cache.js';
 import { instrumentsOf } from './data-instruments.js';
 import { endOnAbort, untilAborted } from './interruption.js';
@@ -34,10 +34,18 @@ function settings(entry: { readonly config: Record<string, unknown>; readonly ti
   return { config: entry.config, configPath: `${path}.config`, ...(configDir === undefined ? {} : { configDir }), ...(entry.timeLimits === undefined ? {} : { hookLimits: entry.timeLimits }) };
 }
 
+/** What a running backtest or session offers whoever watches it (the control API). */
+export interface RunningSession {
+  /** The account as of the bar in progress. */
+  portfolio(): PortfolioSnapshot;
+  /** A live session's external alert, taken in turn with its bars; absent in a backtest. */
+  readonly alert?: (alert: ExternalAlert) => Promise<AlertDelivery>;
+}
+
 /** What a run tells its caller about, and how the caller stops it. */
 export interface RunHooks {
   /** Called once the plugins have started, before the first bar; the returned function runs after the last. */
-  readonly attach?: (bus: EventBus, manager: PluginManager, engine: BacktestEngine) => () => void;
+  readonly attach?: (bus: EventBus, manager: PluginManager, session: RunningSession) => () => void;
   /** Called before the first bar with the time span the run covers (its bars stream in, so their number is not known). */
   readonly onSpan?: (span: { readonly start: number; readonly end: number }) => void;
   /** Stops the run after the bar in progress (Ctrl-C). */
@@ -190,7 +198,8 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
     const end = Date.parse(config.end!);
     engine = new BacktestEngine(engineOptions(hooks.tradeFrom));
     hooks.onSpan?.({ start, end });
-    const detach = hooks.attach?.(manager.bus, manager, engine);
+    const running = engine;
+    const detach = hooks.attach?.(manager.bus, manager, { portfolio: () => running.portfolio() });
     try {
       // The history streams through in the data plugin's pages: memory does not grow with the length of the run.
       const signal = hooks.signal === undefined ? {} : { signal: hooks.signal };

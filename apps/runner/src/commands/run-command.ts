@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { dataNames } from '../config/data-sources.js';
 import type { EventBus, PluginManager } from '@trading-orchestrator/core-manager';
-import type { BacktestEngine } from '@trading-orchestrator/engine';
 import { SessionControl } from '../control/session-control.js';
 import { SessionHealth } from '../control/session-health.js';
 import type { OptionValues } from '../cli/arguments.js';
@@ -21,7 +20,7 @@ import { runDefaultBacktest } from './default-backtest.js';
 import { RunInterruptedError } from './interruption.js';
 import { JOURNAL_PACKAGE, loadJournalModule } from './journal-commands.js';
 import { renderBacktest, type SummaryExtras } from './render-backtest.js';
-import { runBacktest, type BacktestOutcome } from './run-backtest.js';
+import { runBacktest, type BacktestOutcome, type RunningSession } from './run-backtest.js';
 import { describeResume, runPaper, type PaperCheckpoint, type PaperHooks } from './run-paper.js';
 
 type RunMode = RunConfig['mode'];
@@ -104,9 +103,9 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
       onSpan: (span: RunSpan) => {
         if (values.json !== true) progress = new Progress(io.stderr, span, io.stderr.isTTY === true);
       },
-      attach: (bus: EventBus, manager: PluginManager, engine: BacktestEngine) => {
+      attach: (bus: EventBus, manager: PluginManager, session: RunningSession) => {
         const offHealth = health?.attach(bus, manager);
-        const offControl = control?.attach(bus, manager, engine);
+        const offControl = control?.attach(bus, manager, session);
         let done = 0;
         const offProgress = bus.subscribe('bar', (bar) => {
           if (done === 0) markTime('first bar');

@@ -2,7 +2,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventBus, HealthSummary, PluginManager } from '@trading-orchestrator/core-manager';
-import type { PortfolioSnapshot, RiskMetrics } from '@trading-orchestrator/plugin-api';
+import type { AlertDelivery } from '@trading-orchestrator/engine';
+import { isTimeframe, TIMEFRAMES, type ExternalAlert, type PortfolioSnapshot, type RiskMetrics, type Timeframe } from '@trading-orchestrator/plugin-api';
 import { HALT_RULE_ID } from './halt-switch.js';
 import type { HaltSwitch } from './halt-switch.js';
 import type { SessionView } from './session-view.js';
@@ -22,7 +23,12 @@ export interface ControlledSession {
   readonly health?: () => readonly HealthSummary[];
   /** The account now, for the risk plugins' figures. */
   readonly portfolio?: () => PortfolioSnapshot;
+  /** Hands an external alert to the session's strategies (paper and live sessions). */
+  readonly alert?: (alert: ExternalAlert) => Promise<AlertDelivery>;
 }
+
+/** The most an alert's body may hold. */
+const ALERT_BYTES = 64 * 1024;
 
 /** How long a risk plugin's `portfolioRisk` may take before the API answers without it. */
 const RISK_FIGURES_MS = 2_000;
@@ -57,11 +63,12 @@ export async function startControlServer(session: ControlledSession, options: { 
     handle(req, res).catch((error: unknown) => send(res, error instanceof HttpError ? error.status : 500, { error: (error as Error).message }));
   });
 
-  const authorise = (req: IncomingMessage, url: URL) => {
+  /** `bodyToken`: an alert's `token` field, for senders that cannot set headers (TradingView's webhooks). */
+  const authorise = (req: IncomingMessage, url: URL, bodyToken?: unknown) => {
     if (url.searchParams.has('token') || url.searchParams.has('access_token')) throw new HttpError(400, 'a token in the URL is refused (it ends up in logs and history); send it as Authorization: Bearer <token>');
     const browserOrigin = req.headers.origin;
     if (browserOrigin !== undefined && browserOrigin !== origin) throw new HttpError(403, `requests from ${browserOrigin} are refused: the control API answers this machine's tools, not web pages`);
-    const given = Buffer.from(req.headers.authorization ?? '');
+    const given = Buffer.from(req.headers.authorization ?? (typeof bodyToken === 'string' ? `Bearer ${bodyToken}` : ''));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, 'the session token is missing or wrong; trading-orchestrator ctl reads it from the control file the session wrote');
   };
 
@@ -69,6 +76,7 @@ export async function startControlServer(session: ControlledSession, options: { 
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin);
+    if (req.method === 'POST' && url.pathname === '/api/alerts') return receiveAlert(req, res, url);
     authorise(req, url);
     const from = `control API from ${req.socket.remoteAddress ?? 'unknown'}`;
     const { view, manager, halt } = session;
@@ -122,7 +130,50 @@ export async function startControlServer(session: ControlledSession, options: { 
       act(plugin[2]!, from, id);
       return send(res, 200, { id, state: manager.get(id)!.machine.state });
     }
-    throw new HttpError(404, `no ${route}; the control API has GET /api/status, /api/positions, /api/signals, /api/denials, /api/plugins, /api/health, /api/risk and POST /api/halt, /api/resume, /api/stop, /api/plugins/<id>/disable|enable`);
+    throw new HttpError(404, `no ${route}; the control API has GET /api/status, /api/positions, /api/signals, /api/denials, /api/plugins, /api/health, /api/risk and POST /api/halt, /api/resume, /api/stop, /api/alerts, /api/plugins/<id>/disable|enable`);
+  }
+
+  /**
+   * An external alert: JSON such as TradingView's alert message, `{ "strategy": "…", "symbol": "BTC/USDT",
+   * "timeframe": "1h", "action": "buy", … }`, with `plugin` naming one strategy instance outright. The whole body
+   * (its token left out) is the strategy's `payload`. Where it went is answered and journaled.
+   */
+  async function receiveAlert(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > ALERT_BYTES) throw new HttpError(413, `an alert may hold ${ALERT_BYTES / 1024} KB at most`);
+      chunks.push(chunk);
+    }
+    let body: Record<string, unknown>;
+    try {
+      const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      body = parsed as Record<string, unknown>;
+    } catch {
+      authorise(req, url);
+      throw new HttpError(400, 'an alert is a JSON object, e.g. {"strategy": "ma-crossover", "symbol": "BTC/USDT", "action": "buy"}');
+    }
+    authorise(req, url, body.token);
+    if (session.alert === undefined) throw new HttpError(409, `a ${session.mode} takes no alerts`);
+    const { token: _, ...payload } = body;
+    const text = (key: string) => (typeof body[key] === 'string' && body[key] !== '' ? (body[key] as string) : undefined);
+    const timeframe = text('timeframe');
+    if (timeframe !== undefined && !isTimeframe(timeframe)) throw new HttpError(400, `timeframe "${timeframe}" is not one of ${TIMEFRAMES.join(', ')}`);
+    const alert: ExternalAlert = {
+      source: `webhook from ${req.socket.remoteAddress ?? 'unknown'}`,
+      time: session.now(),
+      payload,
+      ...(text('plugin') === undefined ? {} : { pluginHint: text('plugin')! }),
+      ...(text('strategy') === undefined ? {} : { strategy: text('strategy')! }),
+      ...(timeframe === undefined ? {} : { timeframe: timeframe as Timeframe }),
+      ...(text('symbol') === undefined ? {} : { symbol: text('symbol')! }),
+    };
+    const delivery = await session.alert(alert);
+    const where = delivery.targets.length === 0 ? 'no strategy (none takes alerts for it)' : `${delivery.rule}: ${delivery.targets.map((t) => `${t.strategyId} (${t.failed ? 'failed' : `${t.signals} signal${t.signals === 1 ? '' : 's'}`})`).join(', ')}`;
+    act('alert', alert.source, where);
+    return send(res, 200, delivery);
   }
 
   await new Promise<void>((resolve, reject) => {

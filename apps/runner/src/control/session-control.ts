@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { EventBus, PluginManager } from '@trading-orchestrator/core-manager';
-import type { PortfolioSnapshot } from '@trading-orchestrator/plugin-api';
+import type { RunningSession } from '../commands/run-backtest.js';
 import type { Io } from '../cli/io.js';
 import type { RunConfig } from '../config/run-config.js';
 import { controlFilePath, removeControlFile, writeControlFile } from './control-file.js';
@@ -43,14 +43,14 @@ export class SessionControl {
   }
 
   /** Serves the control API from now until the returned function is called. */
-  attach(bus: EventBus, manager: PluginManager, engine: { portfolio(): PortfolioSnapshot }): () => void {
+  attach(bus: EventBus, manager: PluginManager, session: RunningSession): () => void {
     const view = new SessionView();
     const offView = view.attach(bus);
     let server: ControlServer | undefined;
     let closed = false;
     const { host, port } = this.config.control;
     const health = this.health;
-    const starting = startControlServer({ mode: this.config.mode, manager, bus, view, halt: this.halt, stop: () => this.stopper.abort(), now: () => Date.now(), portfolio: () => engine.portfolio(), health: () => health?.monitor?.summary() ?? [] }, { host, port })
+    const starting = startControlServer({ mode: this.config.mode, manager, bus, view, halt: this.halt, stop: () => this.stopper.abort(), now: () => Date.now(), portfolio: () => session.portfolio(), ...(session.alert === undefined ? {} : { alert: session.alert }), health: () => health?.monitor?.summary() ?? [] }, { host, port })
       .then((s) => {
         server = s;
         if (closed) return void s.close();

@@ -1,9 +1,10 @@
-import { isWholeMultiple, TIMEFRAMES, type Bar, type Fill, type PortfolioSnapshot, type Tick, type Timeframe } from '@trading-orchestrator/plugin-api';
+import { isWholeMultiple, TIMEFRAMES, type Bar, type ExternalAlert, type Fill, type PortfolioSnapshot, type Tick, type Timeframe } from '@trading-orchestrator/plugin-api';
 import { FillBooking } from '../stages/fill-booking.js';
 import { EquityRecorder } from '../stages/equity-recorder.js';
 import { OrderDesk } from '../stages/order-desk.js';
 import { PluginBars } from '../stages/plugin-bars.js';
 import { PluginTicks } from '../stages/plugin-ticks.js';
+import { PluginAlerts, type AlertDelivery } from '../stages/plugin-alerts.js';
 import { BarAggregator } from './bar-aggregator.js';
 import type { BacktestOptions, BacktestResult, EngineState } from './engine-types.js';
 import { RunContext } from './run-context.js';
@@ -42,6 +43,7 @@ export class BacktestEngine {
   private readonly fills: FillBooking;
   private readonly plugins: PluginBars;
   private readonly ticks: PluginTicks;
+  private readonly alerts: PluginAlerts;
   /** Builds the coarser timeframes strategies asked for; undefined when none did. */
   private readonly aggregator: BarAggregator | undefined;
   /** Set by the run's abort signal: the run stops before the next bar. */
@@ -62,6 +64,7 @@ export class BacktestEngine {
       TIMEFRAMES.filter((t) => !built.includes(t)),
     );
     this.ticks = new PluginTicks(this.ctx, this.desk, this.plugins);
+    this.alerts = new PluginAlerts(this.ctx, this.ticks);
     // Buy and hold buys a symbol when the strategies may first trade it: after the run's warm-up bars of it.
     const warmup = options.warmupBars ?? 0;
     this.ctx.benchmark.ready = (symbol) => this.plugins.barsSeen(symbol) > warmup;
@@ -127,6 +130,14 @@ export class BacktestEngine {
   }
 
   /** The time of the bar in progress, or of the last one processed; -Infinity before the first. */
+  /**
+   * An external alert (a live session's webhook): routed to the strategies that implement `onAlert`; their signals
+   * are acted on at the symbol's first bar that opens after it. Never call it while a bar's processing is under way.
+   */
+  alert(alert: ExternalAlert): Promise<AlertDelivery> {
+    return this.alerts.alert(alert);
+  }
+
   get time(): number {
     return this.ctx.currentTime;
   }

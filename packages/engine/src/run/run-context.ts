@@ -114,6 +114,7 @@ export class RunContext {
         onBar: manager.guard.site(plugin.guarded, 'onBar', plugin.instance!),
         onFill: manager.guard.site(plugin.guarded, 'onFill', plugin.instance!),
         onTick: (plugin.instance as { onTick?: unknown }).onTick === undefined ? undefined : manager.guard.site(plugin.guarded, 'onTick', plugin.instance!),
+        onAlert: (plugin.instance as { onAlert?: unknown }).onAlert === undefined ? undefined : manager.guard.site(plugin.guarded, 'onAlert', plugin.instance!),
         symbols: symbols === undefined ? undefined : new Set(symbols),
         pyramiding: slot.pyramiding ?? 0,
         warmupBars: Math.max(0, Math.floor((plugin.instance as { warmupBars?: number }).warmupBars ?? 0)),

@@ -23,6 +23,8 @@ export interface SlotState {
   readonly onFill: HookSite;
   /** Its `onTick`, when it has one: trade prints of a live session reach it. */
   readonly onTick: HookSite | undefined;
+  /** Its `onAlert`, when it has one: external alerts routed to it (a webhook of a live session) reach it. */
+  readonly onAlert: HookSite | undefined;
   /** The symbols it may trade; undefined: any. */
   readonly symbols: ReadonlySet<string> | undefined;
   readonly pyramiding: number;

@@ -58,7 +58,11 @@ export class PluginTicks {
     }
   }
 
-  private intake(state: SlotState, out: Output | typeof HOOK_FAILED, tick: Tick): void {
+  /**
+   * A strategy's answer to something other than a bar (a tick, an alert), taken in as a tick's: `at` stands for
+   * the moment, its price the symbol's.
+   */
+  intake(state: SlotState, out: Output | typeof HOOK_FAILED, tick: Tick): void {
     if (out === HOOK_FAILED || out === undefined || out === null) return;
     for (const signal of Array.isArray(out) ? this.ctx.capped(state, out as readonly Signal[]) : [out as Signal]) this.signal(state, signal, tick);
   }
