@@ -20,6 +20,7 @@ export {
   type BrokerDefinition,
   type DataProviderDefinition,
   type IndicatorDefinition,
+  type NotifierDefinition,
   type PluginContextByKind,
   type PluginDefinition,
   type PluginDefinitionOf,
@@ -29,6 +30,7 @@ export {
 } from './plugin/definition.js';
 export type { PluginEventMap, PluginTopic, RiskEventFromPlugin, SignalEvent, Unsubscribe } from './plugin/events.js';
 export type { Indicator } from './plugin/indicator.js';
+export type { Notification, NotificationKind, Notifier } from './plugin/notifier.js';
 export { PLUGIN_KINDS, isPluginKind, type PluginKind } from './plugin/kind.js';
 export type { PluginLifecycle } from './plugin/lifecycle.js';
 export type { MaybePromise } from './plugin/maybe-promise.js';
@@ -39,6 +41,7 @@ export {
   defineBroker,
   defineDataProvider,
   defineIndicator,
+  defineNotifier,
   defineRiskManager,
   defineStrategy,
   type PluginSpec,

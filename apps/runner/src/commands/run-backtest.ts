@@ -122,6 +122,8 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
     ...(options.hostRisk === undefined ? [] : [{ plugin: options.hostRisk.plugin, instanceId: options.hostRisk.id, config: {} }]),
     ...config.risk.map((r, i) => ({ plugin: entry(`risk[${i}]`), instanceId: r.id ?? r.plugin, ...settings(r, `risk[${i}]`, configDir) })),
     { plugin: entry('broker'), instanceId: brokerInstanceId(config), ...settings(config.broker, 'broker', configDir) },
+    // Notifiers speak for sessions that run on; a backtest loads none.
+    ...(config.mode === 'backtest' ? [] : config.notifiers.map((n, i) => ({ plugin: entry(`notifiers[${i}]`), instanceId: n.id ?? n.plugin, ...settings(n, `notifiers[${i}]`, configDir) }))),
   ].map(restored);
   // Made before the plugins start, whose contexts hold it; the engine feeds it.
   const indicators = new IndicatorBoard();

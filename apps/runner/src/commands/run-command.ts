@@ -3,6 +3,7 @@ import { dataNames } from '../config/data-sources.js';
 import type { EventBus, PluginManager } from '@trading-orchestrator/core-manager';
 import { SessionControl } from '../control/session-control.js';
 import { SessionHealth } from '../control/session-health.js';
+import { NotificationHub } from '../notify/notification-hub.js';
 import type { OptionValues } from '../cli/arguments.js';
 import { discover } from '../cli/discover.js';
 import { markTime } from '../cli/timings.js';
@@ -97,6 +98,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     const status = mode === 'paper' && values.json !== true ? new PaperStatus(io.stderr, io.stderr.isTTY === true) : undefined;
     // A paper session answers `trading-orchestrator ctl` (config.control) while it runs.
     const health = mode === 'paper' && config !== undefined ? new SessionHealth(config, io) : undefined;
+    let notifications: NotificationHub | undefined;
     const control = mode === 'paper' && config?.control.enabled === true && configFile !== undefined ? new SessionControl(config, configFile, io, health) : undefined;
     const hooks = {
       signal: AbortSignal.any([interrupts.signal, memory.signal, ...(control === undefined ? [] : [control.signal])]),
@@ -105,6 +107,10 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
       },
       attach: (bus: EventBus, manager: PluginManager, session: RunningSession) => {
         const offHealth = health?.attach(bus, manager);
+        if (mode === 'paper' && config !== undefined && config.notifiers.length > 0) {
+          notifications = new NotificationHub(bus, manager, config.notifiers.map((n) => ({ id: n.id ?? n.plugin, events: n.events, retries: n.retries, retryDelayMs: n.retryDelayMs })), config.currency);
+        }
+        const offNotify = notifications?.attach();
         const offControl = control?.attach(bus, manager, session);
         let done = 0;
         const offProgress = bus.subscribe('bar', (bar) => {
@@ -119,6 +125,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
           return () => {
             offControl?.();
             offHealth?.();
+            offNotify?.();
             offProgress();
             offRisk();
             offTroubles();
@@ -130,6 +137,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
         return () => {
           offControl?.();
           offHealth?.();
+          offNotify?.();
           offProgress();
           offRisk();
           offTroubles();
@@ -145,6 +153,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
         run = await runPaper(config, catalog, configFile, {
           ...hooks,
           ...(control === undefined ? {} : { hostRisk: control.hostRisk }),
+          beforeShutdown: async () => notifications?.end(control?.stopRequested === true ? 'stopped by trading-orchestrator ctl stop' : interrupts.signal.aborted ? 'interrupted (Ctrl-C)' : 'finished'),
           ...(maxBars === undefined ? {} : { maxBars }),
           ...(resumeFrom === undefined ? {} : { resumeFrom }),
           ...(journal === undefined ? {} : { checkpoint: (time: number, state: PaperCheckpoint) => journal.checkpoint(runId, time, state) }),

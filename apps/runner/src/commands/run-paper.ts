@@ -36,6 +36,8 @@ export interface PaperHooks extends RunHooks {
   readonly now?: () => number;
   /** A host rule asked before the run's risk plugins (the control API's halt switch). */
   readonly hostRisk?: PrepareOptions['hostRisk'];
+  /** Run after the last bar and before the plugins stop (the session's end notification goes out here). */
+  readonly beforeShutdown?: () => Promise<void>;
 }
 
 /**
@@ -168,6 +170,7 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
     } finally {
       hooks.signal?.removeEventListener('abort', onAbort);
       stop.abort();
+      await hooks.beforeShutdown?.().catch(() => undefined);
       detach?.();
     }
   } finally {

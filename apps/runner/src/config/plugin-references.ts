@@ -34,7 +34,7 @@ export function pluginReferences(document: unknown): PluginReference[] {
   const data = document['data'];
   if (Array.isArray(data)) data.forEach((entry, i) => add(dataPath(data.length, i), entry, 'data'));
   else add('data', data, 'data');
-  for (const [list, kind] of [['strategies', 'strategy'], ['indicators', 'indicator'], ['risk', 'risk']] as const) {
+  for (const [list, kind] of [['strategies', 'strategy'], ['indicators', 'indicator'], ['risk', 'risk'], ['notifiers', 'notifier']] as const) {
     const entries = document[list];
     if (Array.isArray(entries)) entries.forEach((entry, i) => add(`${list}[${i}]`, entry, kind));
   }

@@ -129,6 +129,23 @@ export const runConfigSchema = z
     indicators: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: pluginConfig, timeLimits })).default([]),
     /** Risk plugins, asked in this order. */
     risk: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: pluginConfig, timeLimits })).default([]),
+    /**
+     * Notifier plugins of a paper session: each gets the `events` it names (trade, risk, plugin, session), off the
+     * trading path, a failed delivery tried `retries` more times after `retryDelayMs`, doubling.
+     */
+    notifiers: z
+      .array(
+        z.object({
+          plugin: pluginRef,
+          id: z.string().min(1).optional(),
+          config: pluginConfig,
+          timeLimits,
+          events: z.array(z.enum(['trade', 'risk', 'plugin', 'session'])).min(1).default(['trade', 'risk', 'plugin', 'session']),
+          retries: z.number().int().min(0).max(20).default(4),
+          retryDelayMs: z.number().int().min(10).max(600_000).default(1_000),
+        }),
+      )
+      .default([]),
     /** The broker: the built-in paper broker unless `plugin` names an installed broker plugin. */
     broker: z.object({ plugin: pluginRef.default(BUILT_IN_BROKER_ID), config: pluginConfig, timeLimits }).prefault({}),
     /** Where downloaded history is kept between runs, relative to this file, or false for nowhere. */

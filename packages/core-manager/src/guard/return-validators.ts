@@ -94,4 +94,5 @@ export const RETURN_VALIDATORS: Readonly<Record<PluginKind, Readonly<Record<stri
   broker: { ...COMMON, submit: orderState, onBar: fills },
   indicator: { ...COMMON, update: flag },
   data: { ...COMMON, instruments },
+  notifier: { ...COMMON },
 };

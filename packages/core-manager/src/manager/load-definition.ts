@@ -10,6 +10,7 @@ const DEFINE_HELPER: Readonly<Record<PluginKind, string>> = {
   risk: 'defineRiskManager',
   indicator: 'defineIndicator',
   broker: 'defineBroker',
+  notifier: 'defineNotifier',
 };
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Bar } from '../domain/bar.js';
 import { isPluginDefinition } from '../plugin/definition.js';
 import { PLUGIN_API_VERSION } from '../version.js';
-import { defineBroker, defineDataProvider, defineIndicator, defineRiskManager, defineStrategy } from './define-plugin.js';
+import { defineBroker, defineDataProvider, defineIndicator, defineNotifier, defineRiskManager, defineStrategy } from './define-plugin.js';
 
 const configSchema = z.object({ fast: z.number().int().default(10), slow: z.number().int().default(30) });
 
@@ -55,8 +55,9 @@ describe('define helpers', () => {
       defineRiskManager({ configSchema: schema, init: () => ({ checkOrder: () => ({ action: 'allow' as const }) }) }),
       defineIndicator({ configSchema: schema, init: () => ({ outputs: ['value'], warmupBars: 1, update: () => false }) }),
       defineBroker({ configSchema: schema, init: () => ({ submit: () => { throw new Error('unused'); }, cancel: () => undefined }) }),
+      defineNotifier({ configSchema: schema, init: () => ({ notify: () => undefined }) }),
     ].map((d) => d.kind);
-    expect(kinds).toEqual(['data', 'risk', 'indicator', 'broker']);
+    expect(kinds).toEqual(['data', 'risk', 'indicator', 'broker', 'notifier']);
   });
 });
 

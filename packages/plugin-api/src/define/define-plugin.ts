@@ -45,3 +45,7 @@ export function defineIndicator<S extends ConfigSchema>(spec: PluginSpec<'indica
 export function defineBroker<S extends ConfigSchema>(spec: PluginSpec<'broker', S>): PluginDefinitionOf<'broker', InferConfig<S>> {
   return definePlugin('broker', spec);
 }
+
+export function defineNotifier<S extends ConfigSchema>(spec: PluginSpec<'notifier', S>): PluginDefinitionOf<'notifier', InferConfig<S>> {
+  return definePlugin('notifier', spec);
+}

@@ -35,7 +35,7 @@ describe('validateManifest', () => {
     const result = validateManifest({ id: 'RSI_Strategy', kind: 'strat', api: 'one', entry: '../outside.js' });
     const messagesAt = (field: string) => result.problems.filter((p) => p.path === `trading-orchestrator.plugin.${field}`).map((p) => p.message);
     expect(messagesAt('id')).toEqual(['use lowercase letters, digits and single dashes, starting with a letter (e.g. "rsi-mean-reversion")']);
-    expect(messagesAt('kind')).toEqual(['must be one of strategy, data, risk, indicator, broker']);
+    expect(messagesAt('kind')).toEqual(['must be one of strategy, data, risk, indicator, broker, notifier']);
     expect(messagesAt('api')).toEqual(['must be a semver range such as "^1.0.0"']);
     expect(messagesAt('entry')).toEqual([
       'must be a path relative to the package root starting with "./" (e.g. "./dist/index.js")',
@@ -80,6 +80,6 @@ describe('manifestJsonSchema', () => {
   it('describes the manifest for editors', () => {
     const schema = manifestJsonSchema() as { required: string[]; properties: Record<string, { enum?: string[] }> };
     expect(schema.required).toEqual(['id', 'kind', 'api', 'entry']);
-    expect(schema.properties.kind?.enum).toEqual(['strategy', 'data', 'risk', 'indicator', 'broker']);
+    expect(schema.properties.kind?.enum).toEqual(['strategy', 'data', 'risk', 'indicator', 'broker', 'notifier']);
   });
 });

@@ -4,6 +4,7 @@ import type { Broker, BrokerPluginContext } from './broker.js';
 import type { PluginContext } from './context.js';
 import type { DataProvider } from './data.js';
 import type { Indicator } from './indicator.js';
+import type { Notifier } from './notifier.js';
 import { isPluginKind, type PluginKind } from './kind.js';
 import type { MaybePromise } from './maybe-promise.js';
 import type { RiskManager, RiskPluginContext } from './risk.js';
@@ -16,6 +17,7 @@ export interface PluginInstanceByKind {
   risk: RiskManager;
   indicator: Indicator;
   broker: Broker;
+  notifier: Notifier;
 }
 
 /** The context each kind's `init` receives. */
@@ -25,6 +27,7 @@ export interface PluginContextByKind<Config> {
   risk: RiskPluginContext<Config>;
   indicator: PluginContext<Config>;
   broker: BrokerPluginContext<Config>;
+  notifier: PluginContext<Config>;
 }
 
 /**
@@ -46,13 +49,15 @@ export type DataProviderDefinition<Config = unknown> = PluginDefinitionOf<'data'
 export type RiskManagerDefinition<Config = unknown> = PluginDefinitionOf<'risk', Config>;
 export type IndicatorDefinition<Config = unknown> = PluginDefinitionOf<'indicator', Config>;
 export type BrokerDefinition<Config = unknown> = PluginDefinitionOf<'broker', Config>;
+export type NotifierDefinition<Config = unknown> = PluginDefinitionOf<'notifier', Config>;
 
 export type PluginDefinition =
   | StrategyDefinition<any>
   | DataProviderDefinition<any>
   | RiskManagerDefinition<any>
   | IndicatorDefinition<any>
-  | BrokerDefinition<any>;
+  | BrokerDefinition<any>
+  | NotifierDefinition<any>;
 
 /** Structural check of a module export, so definitions made with another copy of this package are accepted. */
 export function isPluginDefinition(value: unknown): value is PluginDefinition {

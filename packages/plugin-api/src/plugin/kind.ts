@@ -1,4 +1,4 @@
-export const PLUGIN_KINDS = ['strategy', 'data', 'risk', 'indicator', 'broker'] as const;
+export const PLUGIN_KINDS = ['strategy', 'data', 'risk', 'indicator', 'broker', 'notifier'] as const;
 
 export type PluginKind = (typeof PLUGIN_KINDS)[number];
 
