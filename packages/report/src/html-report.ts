@@ -8,6 +8,8 @@ export interface ReportMeta {
   readonly generatedAt?: string;
   /** What went wrong with plugins during the run (failures, refused bars, breaker trips), one line per plugin. */
   readonly problems?: readonly string[];
+  /** Shadow strategies' signals against the live ones', point by point (same symbol, same time). */
+  readonly shadowComparisons?: readonly { readonly shadow: string; readonly live: string; readonly agreed: number; readonly disagreed: number; readonly onlyShadow: number; readonly onlyLive: number }[];
 }
 
 /** What closed a trade, in words for the trade list. */
@@ -38,6 +40,16 @@ function metricsRow(name: string, m: PerformanceMetrics | undefined, equity: num
   const tradeCells = trades ? [String(m?.trades ?? 0), pct(m?.winRate), num(m?.profitFactor), num(m?.expectancy)] : ['–', '–', '–', '–'];
   const cells = [name, num(equity), pct(m?.totalReturn), pct(m?.cagr), pct(m?.volatility), num(m?.sharpe), num(m?.sortino), pct(m?.maxDrawdown.depth), num(m?.calmar), ...tradeCells, pct(m?.exposure)];
   return `<tr>${cells.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`;
+}
+
+/** Shadow strategies against the live ones: where their signals agreed, and where only one of them signalled. */
+function shadowSection(meta: ReportMeta): string {
+  const list = meta.shadowComparisons;
+  if (list === undefined || list.length === 0) return '';
+  const rows = list.map((c) => `<tr><th>${esc(c.shadow)}</th><td>${esc(c.live)}</td><td>${c.agreed}</td><td>${c.disagreed}</td><td>${c.onlyShadow}</td><td>${c.onlyLive}</td></tr>`);
+  return `<h2>Shadow strategies</h2>
+<table id="shadow"><tr><th>shadow</th><th>against</th><th>agreed</th><th>disagreed</th><th>only the shadow</th><th>only the live one</th></tr>${rows.join('')}</table>
+<p class="details">Signals at the same symbol and time, over the latest 10,000 points of each strategy. A shadow strategy receives the same bars and is never traded.</p>`;
 }
 
 /** One self-contained HTML file: no scripts, no external assets; charts are inline SVG. */
@@ -87,6 +99,7 @@ tr.win td:nth-child(7){color:#2a7}tr.loss td:nth-child(7){color:#c33}tr.at-end t
 ${meta.problems === undefined || meta.problems.length === 0 ? '' : `<h2>Plugin problems</h2>
 <ul id="problems">${meta.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>
 <p class="details">The journal has each failure and refusal (its plugin_events table).</p>`}
+${shadowSection(meta)}
 <h2>Equity (return since the start)</h2>${equityChart}
 <h2>Drawdown</h2>${drawdownChart}
 <h2>Performance</h2>

@@ -27,7 +27,7 @@ Commands:
   worker --queue redis://host:port  run sweep trials from the queue (optimize --queue) until Ctrl-C, with the plugins
                       installed here; each run's bars are fetched once (--lock-ms: how long a dead worker's trial
                       waits before another takes it, default 30000)
-  ctl status|positions|signals|denials|plugins|health|risk|halt|resume|stop|disable <id>|enable <id> --config <file>
+  ctl status|positions|signals|denials|plugins|health|risk|shadow|halt|resume|stop|disable <id>|enable <id> --config <file>
                       act on the running paper session of that run file through its control API (halt: deny
                       new entries, exits go on; stop: end it after the bar in progress; --json: raw answers)
   journal list        the runs in the journal

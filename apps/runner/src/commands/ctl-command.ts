@@ -3,7 +3,7 @@ import type { OptionValues } from '../cli/arguments.js';
 import type { Io } from '../cli/io.js';
 import { controlFilePath, readControlFile } from '../control/control-file.js';
 
-const ACTIONS = ['status', 'positions', 'signals', 'denials', 'plugins', 'health', 'risk', 'halt', 'resume', 'stop', 'disable', 'enable'] as const;
+const ACTIONS = ['status', 'positions', 'signals', 'denials', 'plugins', 'health', 'risk', 'shadow', 'halt', 'resume', 'stop', 'disable', 'enable'] as const;
 type Action = (typeof ACTIONS)[number];
 
 const iso = (t: unknown) => (typeof t === 'number' ? new Date(t).toISOString().replace('.000Z', 'Z') : '-');
@@ -33,7 +33,7 @@ export async function ctlCommand(positionals: readonly string[], values: OptionV
   const file = values['control-file'] !== undefined ? resolve(io.cwd, values['control-file']) : controlFilePath(values.config === undefined ? io.cwd : dirname(resolve(io.cwd, values.config)));
   const control = readControlFile(file);
   if (control === undefined) return fail(1, `no running session's control file at ${file}`, 'start the paper session (trading-orchestrator paper --config <file>) and name the same file with --config, or the control file with --control-file');
-  const read = ['status', 'positions', 'signals', 'denials', 'plugins', 'health', 'risk'].includes(action);
+  const read = ['status', 'positions', 'signals', 'denials', 'plugins', 'health', 'risk', 'shadow'].includes(action);
   const path = read ? `/api/${action}` : target === undefined ? `/api/${action}` : `/api/plugins/${encodeURIComponent(target)}/${action}`;
   let response: Response;
   try {

@@ -16,11 +16,13 @@ export interface SummaryExtras {
   readonly troubleLines?: readonly string[];
   /** Strategies taken out of the run (disabled, failed), and why: said in their rows. */
   readonly outOfRun?: ReadonlyMap<string, string>;
+  /** From a `ShadowSummary`: shadow strategies' signals against the live ones'. */
+  readonly shadowLines?: readonly string[];
 }
 
 /** The per-strategy summary table printed after a backtest, with buy and hold of the run's symbols below it. */
 export function renderBacktest(result: BacktestResult, title: string, extras: SummaryExtras = {}): string {
-  const { riskLines, troubleLines, outOfRun } = extras;
+  const { riskLines, troubleLines, outOfRun, shadowLines } = extras;
   const header = ['STRATEGY', 'TRADES', 'WIN', 'RETURN', 'SHARPE', 'MAX DD', 'PF', 'DENIED', 'EQUITY'];
   const rows = result.strategies.map((s) => row(`${s.instanceId}${s.shadow ? ' (shadow)' : ''}${outOfRun?.has(s.instanceId) === true ? ' (out of the run)' : ''}`, s.metrics, s.finalEquity, s.tradeCount, s.ordersDenied));
   const denied = result.strategies.reduce((n, s) => n + s.ordersDenied, 0);
@@ -39,6 +41,7 @@ export function renderBacktest(result: BacktestResult, title: string, extras: Su
   else if (codes.size > 0) lines.push(`risk denials: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
   const ignored = result.strategies.flatMap((s) => Object.entries(s.ignored).map(([code, n]) => `${s.instanceId}: ${code} ×${n}`));
   if (ignored.length > 0) lines.push(`signals not acted on, or cut to what the account allows (the journal has each with its reason): ${ignored.join(', ')}`);
+  if (shadowLines !== undefined) lines.push(...shadowLines);
   const atEnd = result.strategies.reduce((n, s) => n + s.trades.filter((t) => t.exitReason === 'end-of-run').length, 0);
   if (atEnd > 0) lines.push(`${atEnd} trade${atEnd === 1 ? ' was' : 's were'} still open after the last bar and closed at its close (closeAtEnd), counted above`);
   if (result.unownedFills > 0) {

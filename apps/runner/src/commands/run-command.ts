@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { dataNames } from '../config/data-sources.js';
-import type { EventBus, PluginManager } from '@trading-orchestrator/core-manager';
+import type { EventBus, PluginManager, ShadowComparison } from '@trading-orchestrator/core-manager';
 import { SessionControl } from '../control/session-control.js';
 import { SessionHealth } from '../control/session-health.js';
 import { NotificationHub } from '../notify/notification-hub.js';
@@ -17,6 +17,7 @@ import { PaperStatus } from '../format/paper-status.js';
 import { PluginTroubles } from '../format/plugin-troubles.js';
 import { MemoryGuard } from './memory-guard.js';
 import { renderRiskNotes, RiskTally } from '../format/risk-summary.js';
+import { ShadowSummary } from '../format/shadow-summary.js';
 import { runDefaultBacktest } from './default-backtest.js';
 import { RunInterruptedError } from './interruption.js';
 import { JOURNAL_PACKAGE, loadJournalModule } from './journal-commands.js';
@@ -93,6 +94,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     }
     let progress: Progress | undefined;
     const riskTally = new RiskTally();
+    const shadow = new ShadowSummary();
     const troubles = new PluginTroubles();
     // A paper session says what it is doing once live; a backtest shows its progress instead.
     const status = mode === 'paper' && values.json !== true ? new PaperStatus(io.stderr, io.stderr.isTTY === true) : undefined;
@@ -119,6 +121,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
           if ((done & 31) === 0) memory.check();
         });
         const offRisk = riskTally.attach(bus);
+        const offShadow = shadow.attach(bus);
         const offTroubles = troubles.attach(bus);
         const offStatus = status?.attach(bus);
         if (journal === undefined) {
@@ -127,6 +130,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
             offHealth?.();
             offNotify?.();
             offProgress();
+            offShadow();
             offRisk();
             offTroubles();
             offStatus?.();
@@ -139,6 +143,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
           offHealth?.();
           offNotify?.();
           offProgress();
+          offShadow();
           offRisk();
           offTroubles();
           offStatus?.();
@@ -191,7 +196,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     }
     const riskIndex = (pluginId: string) => run.config.risk.findIndex((r) => (r.id ?? r.plugin) === pluginId);
     const riskLines = renderRiskNotes(riskTally.list(), (pluginId) => (riskIndex(pluginId) < 0 ? undefined : `risk[${riskIndex(pluginId)}]`));
-    const code = await finish(run, mode, { values, io, reportFile, journal, journalFile, runId, summary: { riskLines, troubleLines: troubles.lines(), outOfRun: troubles.outOfRun() }, ...(memory.reason === undefined ? {} : { stoppedBy: 'memory ran short' }), requested: control?.stopRequested === true });
+    const code = await finish(run, mode, { values, io, reportFile, journal, journalFile, runId, summary: { riskLines, troubleLines: troubles.lines(), outOfRun: troubles.outOfRun(), shadowLines: shadow.lines(), shadowComparisons: shadow.comparisons() }, ...(memory.reason === undefined ? {} : { stoppedBy: 'memory ran short' }), requested: control?.stopRequested === true });
     if (memory.reason === undefined) return code;
     // What ran until then is summarised, reported and journaled above; the run still failed.
     return fail(1, `${memory.reason}; the summary above covers the ${run.result.bars} bars before it`, 'find the plugin that holds on to what it is given (the journal has everything up to the stop), or give Node more memory (NODE_OPTIONS=--max-old-space-size=<MB>)');
@@ -224,7 +229,7 @@ interface Finishing {
   readonly journalFile: OutputFile;
   readonly journal: { readonly path: string } | undefined;
   readonly runId: number;
-  readonly summary: SummaryExtras;
+  readonly summary: SummaryExtras & { readonly shadowComparisons?: readonly ShadowComparison[] };
   /** Why a run that did not reach its end stopped, when not Ctrl-C: its journal entry is then failed, not interrupted. */
   readonly stoppedBy?: string;
   /** The session was asked to stop (`ctl stop`): it ends as finished, exit 0. */
@@ -255,6 +260,7 @@ async function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportF
       title: `${mode === 'paper' ? 'Paper session' : 'Backtest'} ${c.symbols.join(', ')} ${c.timeframe}`,
       details: [scope, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`],
       problems: (summary.troubleLines ?? []).slice(1).map((line) => line.trim()),
+      ...(summary.shadowComparisons === undefined || summary.shadowComparisons.length === 0 ? {} : { shadowComparisons: summary.shadowComparisons }),
     });
     const written = writeOutput(reportFile.file, html, io.cwd);
     if (written.failure !== undefined) io.stderr.write(`warning: the report could not be written to ${reportFile.file} (${written.failure}); it was written to ${written.path} instead\n`);

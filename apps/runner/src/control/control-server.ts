@@ -101,6 +101,8 @@ export async function startControlServer(session: ControlledSession, options: { 
         return send(res, 200, view.denials);
       case 'GET /api/plugins':
         return send(res, 200, manager.status());
+      case 'GET /api/shadow':
+        return send(res, 200, view.shadow.comparisons());
       case 'GET /api/health':
         return send(res, 200, session.health?.() ?? []);
       case 'GET /api/risk':
@@ -130,7 +132,7 @@ export async function startControlServer(session: ControlledSession, options: { 
       act(plugin[2]!, from, id);
       return send(res, 200, { id, state: manager.get(id)!.machine.state });
     }
-    throw new HttpError(404, `no ${route}; the control API has GET /api/status, /api/positions, /api/signals, /api/denials, /api/plugins, /api/health, /api/risk and POST /api/halt, /api/resume, /api/stop, /api/alerts, /api/plugins/<id>/disable|enable`);
+    throw new HttpError(404, `no ${route}; the control API has GET /api/status, /api/positions, /api/signals, /api/denials, /api/plugins, /api/health, /api/risk, /api/shadow and POST /api/halt, /api/resume, /api/stop, /api/alerts, /api/plugins/<id>/disable|enable`);
   }
 
   /**

@@ -1,6 +1,8 @@
 import type { EventBus } from '@trading-orchestrator/core-manager';
 import type { Position, Signal } from '@trading-orchestrator/plugin-api';
 
+import { ShadowSummary } from '../format/shadow-summary.js';
+
 const RECENT = 50;
 
 /** What the control API shows of a running session, kept from the bus as it runs; bounded whatever its length. */
@@ -11,6 +13,8 @@ export class SessionView {
   readonly positions = new Map<string, Position>();
   readonly signals: { time: number; strategyId: string; signal: Signal }[] = [];
   readonly denials: { time: number; strategyId: string; symbol: string; deniedBy: string; code: string; message: string }[] = [];
+  /** Shadow strategies' signals against the live ones'. */
+  readonly shadow = new ShadowSummary();
 
   attach(bus: EventBus): () => void {
     const keep = <T>(list: T[], item: T) => {
@@ -34,6 +38,7 @@ export class SessionView {
         if (!e.approved) keep(this.denials, { time: e.intent.time, strategyId: e.intent.strategyId, symbol: e.intent.symbol, deniedBy: e.deniedBy ?? '', code: e.code ?? '', message: e.message ?? '' });
       }),
     ];
+    off.push(this.shadow.attach(bus));
     return () => {
       for (const o of off) o();
     };
