@@ -38,7 +38,7 @@ describe('trading-orchestrator ctl against a running paper session', () => {
     const session = startCli(dir, 'paper', '--config', 'paper.yaml', '--plugin-dir', pluginsDir, '--journal', 'paper.db', '--no-report');
     await server.subscribed('btcusdt@kline_1m');
     await until('the control API', () => /^control API on http:\/\/127\.0\.0\.1:\d+ /m.test(session.err()));
-    const controlFile = join(dir, '.trading-orchestrator', 'control.json');
+    const controlFile = join(dir, '.trading-orchestrator', 'control-paper.yaml.json');
     expect(statSync(controlFile).mode & 0o777).toBe(0o600);
     const ctl = (...args: string[]) => runCli(dir, 'ctl', ...args, '--config', 'paper.yaml');
     let next = WARMUP;
@@ -100,7 +100,7 @@ describe('trading-orchestrator ctl against a running paper session', () => {
     writeFileSync(join(dir, 'alerts.yaml'), readFileSync(join(dir, 'paper.yaml'), 'utf8').replace(/^strategies:\n/m, 'strategies:\n  - plugin: fixture-alerts\n'));
     const session = startCli(dir, 'paper', '--config', 'alerts.yaml', '--plugin-dir', pluginsDir, '--plugin-path', fileURLToPath(new URL('./fixtures/strategy-alerts', import.meta.url)), '--journal', 'alerts.db', '--no-report');
     await until('the control API', () => /^control API on http:\/\/127\.0\.0\.1:\d+ /m.test(session.err()));
-    const { url, token } = JSON.parse(readFileSync(join(dir, '.trading-orchestrator', 'control.json'), 'utf8')) as { url: string; token: string };
+    const { url, token } = JSON.parse(readFileSync(join(dir, '.trading-orchestrator', 'control-alerts.yaml.json'), 'utf8')) as { url: string; token: string };
     let next = WARMUP + 20;
     const push = async (n: number) => {
       for (const row of rows.slice(next, next + n)) {

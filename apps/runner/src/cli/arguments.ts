@@ -116,7 +116,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   workers: '2',
   queue: 'redis://127.0.0.1:6379',
   'lock-ms': '30000',
-  'control-file': '.trading-orchestrator/control.json',
+  'control-file': '.trading-orchestrator/control-paper.yaml.json',
 };
 
 const WHY: Readonly<Record<string, string>> = {

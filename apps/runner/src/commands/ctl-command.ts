@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { OptionValues } from '../cli/arguments.js';
 import type { Io } from '../cli/io.js';
 import { controlFilePath, readControlFile } from '../control/control-file.js';
@@ -30,7 +30,8 @@ export async function ctlCommand(positionals: readonly string[], values: OptionV
   if (action === undefined || !ACTIONS.includes(action)) return fail(2, `ctl needs one of ${ACTIONS.join(', ')}${action === undefined ? '' : `, got "${action}"`}`, 'e.g. trading-orchestrator ctl status --config paper.yaml');
   const target = positionals[1];
   if ((action === 'disable' || action === 'enable') && target === undefined) return fail(2, `ctl ${action} needs a plugin id, e.g. trading-orchestrator ctl ${action} rsi-mean-reversion --config paper.yaml`);
-  const file = values['control-file'] !== undefined ? resolve(io.cwd, values['control-file']) : controlFilePath(values.config === undefined ? io.cwd : dirname(resolve(io.cwd, values.config)));
+  if (values['control-file'] === undefined && values.config === undefined) return fail(2, 'ctl needs --config <file> (the run file the session was started with) or --control-file <file>');
+  const file = values['control-file'] !== undefined ? resolve(io.cwd, values['control-file']) : controlFilePath(resolve(io.cwd, values.config!));
   const control = readControlFile(file);
   if (control === undefined) return fail(1, `no running session's control file at ${file}`, 'start the paper session (trading-orchestrator paper --config <file>) and name the same file with --config, or the control file with --control-file');
   const read = ['status', 'positions', 'signals', 'denials', 'plugins', 'health', 'risk', 'shadow'].includes(action);

@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
-/** Where a session run from `configDir` writes how to reach its control API. */
-export function controlFilePath(configDir: string): string {
-  return join(configDir, '.trading-orchestrator', 'control.json');
+/** Where the session of run file `configFile` writes how to reach its control API: one file per run file. */
+export function controlFilePath(configFile: string): string {
+  return join(dirname(configFile), '.trading-orchestrator', `control-${basename(configFile)}.json`);
 }
 
 export interface ControlFile {

@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import type { EventBus, PluginManager } from '@trading-orchestrator/core-manager';
 import type { RunningSession } from '../commands/run-backtest.js';
 import type { Io } from '../cli/io.js';
@@ -25,7 +24,7 @@ export class SessionControl {
     private readonly io: Io,
     private readonly health?: SessionHealth,
   ) {
-    this.file = controlFilePath(dirname(configFile));
+    this.file = controlFilePath(configFile);
   }
 
   /** Aborted by `ctl stop`. */
