@@ -27,6 +27,10 @@ describe('a shadow strategy', () => {
     expect(Number(line![3])).toBeGreaterThan(Number(line![4]));
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('<h2>Shadow strategies</h2>');
+    // The price chart marks the live strategy's entries and exits.
+    expect(html).toContain('<h2>Prices and trades</h2>');
+    expect(html.match(/<polygon class="marker entry"/g)?.length).toBeGreaterThan(0);
+    expect(html.match(/<polygon class="marker exit"/g)?.length).toBe(html.match(/<polygon class="marker entry"/g)?.length);
     expect(html).toMatch(new RegExp(`<tr><th>fast-cross</th><td>ma-crossover</td><td>${line![1]}</td><td>${line![2]}</td><td>${line![3]}</td><td>${line![4]}</td></tr>`));
   }, 60_000);
 });

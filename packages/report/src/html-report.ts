@@ -1,5 +1,5 @@
 import { MIN_ANNUALISED_DAYS, type BacktestResult, type PerformanceMetrics } from '@trading-orchestrator/engine';
-import { lineChart, type Series } from './svg-chart.js';
+import { lineChart, type ChartMarker, type Series } from './svg-chart.js';
 
 export interface ReportMeta {
   readonly title: string;
@@ -8,6 +8,15 @@ export interface ReportMeta {
   readonly generatedAt?: string;
   /** What went wrong with plugins during the run (failures, refused bars, breaker trips), one line per plugin. */
   readonly problems?: readonly string[];
+  /** Each symbol's closes over the run (thinned), for the price charts with the trades marked on them. */
+  readonly prices?: readonly { readonly symbol: string; readonly points: readonly { readonly time: number; readonly value: number }[] }[];
+  /** The risk plugins' own figures for the account at the end (`portfolioRisk`), or why a plugin gave none. */
+  readonly riskFigures?: readonly {
+    readonly pluginId: string;
+    /** The plugin's `RiskMetrics` (plugin-api), as far as the report shows them. */
+    readonly figures?: { readonly valueAtRisk?: number; readonly expectedShortfall?: number; readonly confidence?: number; readonly limits: readonly { readonly name: string; readonly utilisation: number; readonly breached: boolean }[] };
+    readonly note?: string;
+  }[];
   /** Shadow strategies' signals against the live ones', point by point (same symbol, same time). */
   readonly shadowComparisons?: readonly { readonly shadow: string; readonly live: string; readonly agreed: number; readonly disagreed: number; readonly onlyShadow: number; readonly onlyLive: number }[];
 }
@@ -40,6 +49,52 @@ function metricsRow(name: string, m: PerformanceMetrics | undefined, equity: num
   const tradeCells = trades ? [String(m?.trades ?? 0), pct(m?.winRate), num(m?.profitFactor), num(m?.expectancy)] : ['–', '–', '–', '–'];
   const cells = [name, num(equity), pct(m?.totalReturn), pct(m?.cagr), pct(m?.volatility), num(m?.sharpe), num(m?.sortino), pct(m?.maxDrawdown.depth), num(m?.calmar), ...tradeCells, pct(m?.exposure)];
   return `<tr>${cells.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`;
+}
+
+/** The closest close at or before `time` in a thinned price series (the first, before it starts). */
+function priceAt(points: readonly { time: number; value: number }[], time: number): number {
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (points[mid]!.time <= time) lo = mid;
+    else hi = mid - 1;
+  }
+  return points[lo]!.value;
+}
+
+/** Each symbol's closes with every kept trade's entry and exit marked, at most four symbols. */
+function priceSection(result: BacktestResult, meta: ReportMeta): string {
+  const prices = (meta.prices ?? []).filter((p) => p.points.length > 1).slice(0, 4);
+  if (prices.length === 0) return '';
+  const charts = prices.map(({ symbol, points }) => {
+    const trades = result.strategies.flatMap((s) => s.trades.filter((t) => t.symbol === symbol));
+    const markers: ChartMarker[] = trades.flatMap((t) => [
+      { time: t.entryTime, value: priceAt(points, t.entryTime), kind: 'entry' as const, label: `${t.strategyId} ${t.direction} entry ${day(t.entryTime)}` },
+      { time: t.exitTime, value: priceAt(points, t.exitTime), kind: 'exit' as const, label: `${t.strategyId} ${t.direction} exit ${day(t.exitTime)}: ${t.pnl.toFixed(2)}${t.exitReason === undefined ? '' : ` (${EXIT_WORDS[t.exitReason] ?? t.exitReason})`}` },
+    ]);
+    return `<h3>${esc(symbol)}</h3>${lineChart([{ name: `${symbol} close`, color: COLORS[0]!, points }], { title: `${symbol} close with trades`, markers, format: (v) => v.toFixed(2) })}`;
+  });
+  return `<h2>Prices and trades</h2><p class="details">Closes of the run's bars; entries ▲ green, exits ▼ red (the latest trades each strategy kept), at the close of their bar.</p>${charts.join('')}`;
+}
+
+/** The risk plugins' figures at the end of the run, and what they denied or cut. */
+function riskSection(result: BacktestResult, meta: ReportMeta): string {
+  const figures = meta.riskFigures ?? [];
+  const denials = new Map<string, number>();
+  for (const d of result.denials) denials.set(`${d.deniedBy}\u0000${d.code}`, (denials.get(`${d.deniedBy}\u0000${d.code}`) ?? 0) + 1);
+  if (figures.length === 0 && denials.size === 0) return '';
+  const money = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(2));
+  const rows = figures.map((f) => {
+    const m = f.figures;
+    const limits = m?.limits.map((l) => `${l.name} ${(l.utilisation * 100).toFixed(0)}%${l.breached ? ' (breached)' : ''}`).join(', ') ?? '';
+    return `<tr><th>${esc(f.pluginId)}</th><td>${money(m?.valueAtRisk)}</td><td>${money(m?.expectedShortfall)}</td><td>${m?.confidence === undefined ? '–' : pct(m.confidence)}</td><td>${esc(m === undefined ? (f.note ?? '') : limits)}</td></tr>`;
+  });
+  const denied = [...denials].map(([k, n]) => {
+    const [plugin, code] = k.split('\u0000');
+    return `<tr><th>${esc(plugin!)}</th><td>${esc(code!)}</td><td>${n}</td></tr>`;
+  });
+  return `<h2>Risk</h2>${rows.length === 0 ? '' : `<table id="risk"><tr><th>risk plugin</th><th>VaR</th><th>ES</th><th>confidence</th><th>limits used</th></tr>${rows.join('')}</table><p class="details">Each risk plugin's own figures for the account after the last bar.</p>`}${denied.length === 0 ? '' : `<table id="risk-denials"><tr><th>denied by</th><th>code</th><th>orders</th></tr>${denied.join('')}</table><p class="details">Of the first 1,000 denials.</p>`}`;
 }
 
 /** Shadow strategies against the live ones: where their signals agreed, and where only one of them signalled. */
@@ -101,6 +156,8 @@ ${meta.problems === undefined || meta.problems.length === 0 ? '' : `<h2>Plugin p
 <p class="details">The journal has each failure and refusal (its plugin_events table).</p>`}
 ${shadowSection(meta)}
 <h2>Equity (return since the start)</h2>${equityChart}
+${priceSection(result, meta)}
+${riskSection(result, meta)}
 <h2>Drawdown</h2>${drawdownChart}
 <h2>Performance</h2>
 <table id="metrics"><tr><th>strategy</th><th>equity</th><th>return</th><th>CAGR</th><th>volatility</th><th>Sharpe</th><th>Sortino</th><th>max DD</th><th>Calmar</th><th>trades</th><th>win rate</th><th>profit factor</th><th>expectancy</th><th>exposure</th></tr>

@@ -14,6 +14,15 @@ export interface ChartOptions {
   readonly format?: (value: number) => string;
   /** Fill the area between the line and zero (for drawdowns). */
   readonly area?: boolean;
+  /** Points marked on the chart: an entry as a green triangle up, an exit as a red triangle down, with a tooltip. */
+  readonly markers?: readonly ChartMarker[];
+}
+
+export interface ChartMarker {
+  readonly time: number;
+  readonly value: number;
+  readonly kind: 'entry' | 'exit';
+  readonly label: string;
 }
 
 const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -59,6 +68,11 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
     const area = options.area === true && pts.length > 0 ? `<path class="area" d="${d}L${x(pts.at(-1)!.time).toFixed(1)},${y(0).toFixed(1)}L${x(pts[0]!.time).toFixed(1)},${y(0).toFixed(1)}Z" fill="${s.color}" fill-opacity="0.25"/>` : '';
     return `${area}<path class="line" data-series="${escapeXml(s.name)}" d="${d}" fill="none" stroke="${s.color}" stroke-width="1.5"${s.dashed === true ? ' stroke-dasharray="6 4"' : ''}/>`;
   });
+  const marks = (options.markers ?? []).map((m) => {
+    const [cx, cy] = [x(m.time), y(m.value)];
+    const points = m.kind === 'entry' ? `${cx - 5},${cy + 9} ${cx + 5},${cy + 9} ${cx},${cy + 2}` : `${cx - 5},${cy - 9} ${cx + 5},${cy - 9} ${cx},${cy - 2}`;
+    return `<polygon class="marker ${m.kind}" points="${points}" style="fill:${m.kind === 'entry' ? '#2ca02c' : '#d62728'}"><title>${escapeXml(m.label)}</title></polygon>`;
+  });
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   // The colour is a style, not a fill attribute: a page's stylesheet (the report's `.chart text`) would override an attribute.
   const legend = series.map((s, i) => `<text class="legend" x="${pad.left + i * 190}" y="16" style="fill:${s.color}">${s.dashed === true ? '┅' : '■'} ${escapeXml(s.name)}</text>`).join('');
@@ -71,6 +85,7 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
     `<text x="${pad.left}" y="${height - 8}">${day(t0)}</text>`,
     `<text x="${width - pad.right}" y="${height - 8}" text-anchor="end">${day(t1)}</text>`,
     ...paths,
+    ...marks,
     '</svg>',
   ].join('');
 }

@@ -54,6 +54,8 @@ export interface RunHooks {
   readonly history?: (source: StartedSource, request: HistoricalBarsRequest) => AsyncIterable<readonly Bar[]>;
   /** Bars before this time only warm the strategies up (a walk-forward test span after its in-sample bars). */
   readonly tradeFrom?: number;
+  /** Run after the last bar and before the plugins stop (the report's risk figures are read here). */
+  readonly beforeShutdown?: () => Promise<void>;
 }
 
 /** A data plugin of a run, started, with the symbols it serves. */
@@ -214,6 +216,7 @@ export async function runBacktest(config: RunConfig, catalog: PluginCatalog, fil
       });
       const pages = endOnAbort(mergePages(series), hooks.signal);
       const result = await engine.run(pages, hooks.signal);
+      await hooks.beforeShutdown?.().catch(() => undefined);
       return { result, config, elapsedMs: performance.now() - started };
     } finally {
       detach?.();

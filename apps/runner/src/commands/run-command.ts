@@ -18,6 +18,8 @@ import { PluginTroubles } from '../format/plugin-troubles.js';
 import { MemoryGuard } from './memory-guard.js';
 import { renderRiskNotes, RiskTally } from '../format/risk-summary.js';
 import { ShadowSummary } from '../format/shadow-summary.js';
+import { PriceTrail } from '../format/price-trail.js';
+import { riskFigures, type RiskFigures } from '../control/risk-figures.js';
 import { runDefaultBacktest } from './default-backtest.js';
 import { RunInterruptedError } from './interruption.js';
 import { JOURNAL_PACKAGE, loadJournalModule } from './journal-commands.js';
@@ -95,6 +97,10 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     let progress: Progress | undefined;
     const riskTally = new RiskTally();
     const shadow = new ShadowSummary();
+    const prices = new PriceTrail();
+    // The risk plugins' figures after the last bar, for the report: read before the plugins stop.
+    let finalRisk: RiskFigures[] = [];
+    let readRisk: (() => Promise<RiskFigures[]>) | undefined;
     const troubles = new PluginTroubles();
     // A paper session says what it is doing once live; a backtest shows its progress instead.
     const status = mode === 'paper' && values.json !== true ? new PaperStatus(io.stderr, io.stderr.isTTY === true) : undefined;
@@ -103,6 +109,10 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     let notifications: NotificationHub | undefined;
     const control = mode === 'paper' && config?.control.enabled === true && configFile !== undefined ? new SessionControl(config, configFile, io, health) : undefined;
     const hooks = {
+      beforeShutdown: async () => {
+        finalRisk = (await readRisk?.()) ?? [];
+        await notifications?.end(control?.stopRequested === true ? 'stopped by trading-orchestrator ctl stop' : interrupts.signal.aborted ? 'interrupted (Ctrl-C)' : 'finished');
+      },
       signal: AbortSignal.any([interrupts.signal, memory.signal, ...(control === undefined ? [] : [control.signal])]),
       onSpan: (span: RunSpan) => {
         if (values.json !== true) progress = new Progress(io.stderr, span, io.stderr.isTTY === true);
@@ -122,6 +132,8 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
         });
         const offRisk = riskTally.attach(bus);
         const offShadow = shadow.attach(bus);
+        const offPrices = prices.attach(bus);
+        readRisk = () => riskFigures(manager, session.portfolio());
         const offTroubles = troubles.attach(bus);
         const offStatus = status?.attach(bus);
         if (journal === undefined) {
@@ -131,6 +143,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
             offNotify?.();
             offProgress();
             offShadow();
+            offPrices();
             offRisk();
             offTroubles();
             offStatus?.();
@@ -144,6 +157,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
           offNotify?.();
           offProgress();
           offShadow();
+          offPrices();
           offRisk();
           offTroubles();
           offStatus?.();
@@ -158,7 +172,6 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
         run = await runPaper(config, catalog, configFile, {
           ...hooks,
           ...(control === undefined ? {} : { hostRisk: control.hostRisk }),
-          beforeShutdown: async () => notifications?.end(control?.stopRequested === true ? 'stopped by trading-orchestrator ctl stop' : interrupts.signal.aborted ? 'interrupted (Ctrl-C)' : 'finished'),
           ...(maxBars === undefined ? {} : { maxBars }),
           ...(resumeFrom === undefined ? {} : { resumeFrom }),
           ...(journal === undefined ? {} : { checkpoint: (time: number, state: PaperCheckpoint) => journal.checkpoint(runId, time, state) }),
@@ -196,7 +209,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     }
     const riskIndex = (pluginId: string) => run.config.risk.findIndex((r) => (r.id ?? r.plugin) === pluginId);
     const riskLines = renderRiskNotes(riskTally.list(), (pluginId) => (riskIndex(pluginId) < 0 ? undefined : `risk[${riskIndex(pluginId)}]`));
-    const code = await finish(run, mode, { values, io, reportFile, journal, journalFile, runId, summary: { riskLines, troubleLines: troubles.lines(), outOfRun: troubles.outOfRun(), shadowLines: shadow.lines(), shadowComparisons: shadow.comparisons() }, ...(memory.reason === undefined ? {} : { stoppedBy: 'memory ran short' }), requested: control?.stopRequested === true });
+    const code = await finish(run, mode, { values, io, reportFile, journal, journalFile, runId, summary: { riskLines, troubleLines: troubles.lines(), outOfRun: troubles.outOfRun(), shadowLines: shadow.lines(), shadowComparisons: shadow.comparisons(), prices: prices.series(), riskFigures: finalRisk }, ...(memory.reason === undefined ? {} : { stoppedBy: 'memory ran short' }), requested: control?.stopRequested === true });
     if (memory.reason === undefined) return code;
     // What ran until then is summarised, reported and journaled above; the run still failed.
     return fail(1, `${memory.reason}; the summary above covers the ${run.result.bars} bars before it`, 'find the plugin that holds on to what it is given (the journal has everything up to the stop), or give Node more memory (NODE_OPTIONS=--max-old-space-size=<MB>)');
@@ -229,7 +242,7 @@ interface Finishing {
   readonly journalFile: OutputFile;
   readonly journal: { readonly path: string } | undefined;
   readonly runId: number;
-  readonly summary: SummaryExtras & { readonly shadowComparisons?: readonly ShadowComparison[] };
+  readonly summary: SummaryExtras & { readonly shadowComparisons?: readonly ShadowComparison[]; readonly prices?: ReturnType<PriceTrail['series']>; readonly riskFigures?: readonly RiskFigures[] };
   /** Why a run that did not reach its end stopped, when not Ctrl-C: its journal entry is then failed, not interrupted. */
   readonly stoppedBy?: string;
   /** The session was asked to stop (`ctl stop`): it ends as finished, exit 0. */
@@ -261,6 +274,8 @@ async function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportF
       details: [scope, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`],
       problems: (summary.troubleLines ?? []).slice(1).map((line) => line.trim()),
       ...(summary.shadowComparisons === undefined || summary.shadowComparisons.length === 0 ? {} : { shadowComparisons: summary.shadowComparisons }),
+      ...(summary.prices === undefined ? {} : { prices: summary.prices }),
+      ...(summary.riskFigures === undefined ? {} : { riskFigures: summary.riskFigures }),
     });
     const written = writeOutput(reportFile.file, html, io.cwd);
     if (written.failure !== undefined) io.stderr.write(`warning: the report could not be written to ${reportFile.file} (${written.failure}); it was written to ${written.path} instead\n`);

@@ -36,8 +36,6 @@ export interface PaperHooks extends RunHooks {
   readonly now?: () => number;
   /** A host rule asked before the run's risk plugins (the control API's halt switch). */
   readonly hostRisk?: PrepareOptions['hostRisk'];
-  /** Run after the last bar and before the plugins stop (the session's end notification goes out here). */
-  readonly beforeShutdown?: () => Promise<void>;
 }
 
 /**

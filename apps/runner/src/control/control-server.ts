@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { EventBus, HealthSummary, PluginManager } from '@trading-orchestrator/core-manager';
 import type { AlertDelivery } from '@trading-orchestrator/engine';
-import { isTimeframe, TIMEFRAMES, type ExternalAlert, type PortfolioSnapshot, type RiskMetrics, type Timeframe } from '@trading-orchestrator/plugin-api';
-import { HALT_RULE_ID } from './halt-switch.js';
+import { isTimeframe, TIMEFRAMES, type ExternalAlert, type PortfolioSnapshot, type Timeframe } from '@trading-orchestrator/plugin-api';
+import { riskFigures } from './risk-figures.js';
 import type { HaltSwitch } from './halt-switch.js';
 import type { SessionView } from './session-view.js';
 
@@ -30,8 +30,7 @@ export interface ControlledSession {
 /** The most an alert's body may hold. */
 const ALERT_BYTES = 64 * 1024;
 
-/** How long a risk plugin's `portfolioRisk` may take before the API answers without it. */
-const RISK_FIGURES_MS = 2_000;
+
 
 export interface ControlServer {
   readonly url: string;
@@ -194,29 +193,6 @@ export async function startControlServer(session: ControlledSession, options: { 
         server.closeAllConnections();
       }),
   };
-}
-
-/**
- * Each active risk plugin's own figures (VaR, ES, its limits and how much of each is used) for the account now. A
- * plugin without `portfolioRisk`, one that throws, or one slower than RISK_FIGURES_MS is listed with why.
- */
-async function riskFigures(manager: PluginManager, portfolio: PortfolioSnapshot | undefined): Promise<{ pluginId: string; figures?: RiskMetrics; note?: string }[]> {
-  if (portfolio === undefined) return [];
-  const active = manager.active('risk').filter((p) => p.id !== HALT_RULE_ID);
-  return Promise.all(
-    active.map(async ({ id, instance }) => {
-      if (instance.portfolioRisk === undefined) return { pluginId: id, note: 'it reports no portfolio figures' };
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${RISK_FIGURES_MS} ms`)), RISK_FIGURES_MS)));
-        return { pluginId: id, figures: await Promise.race([Promise.resolve(instance.portfolioRisk(portfolio)), late]) };
-      } catch (error) {
-        return { pluginId: id, note: `its figures failed: ${(error as Error).message}` };
-      } finally {
-        clearTimeout(timer);
-      }
-    }),
-  );
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
