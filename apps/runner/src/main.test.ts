@@ -75,7 +75,10 @@ describe('trading-orchestrator backtest (the default job)', () => {
     expect(out).toMatch(/^cash \d+\.\d\d, fees \d+\.\d\d, realised -?\d+\.\d\d, unrealised -?\d+\.\d\d, open positions \d+$/m);
     expect(out).toContain(`report: ${join(dir, 'trading-orchestrator-report.html')}`);
     const html = readFileSync(join(dir, 'trading-orchestrator-report.html'), 'utf8');
-    expect(html.match(/<svg class="chart"/g)).toHaveLength(2);
+    // Equity, drawdown, and each symbol's prices with its trades marked.
+    expect(html.match(/<svg class="chart"/g)).toHaveLength(4);
+    expect(html).toMatch(/<h3>SPY<\/h3><svg class="chart" role="img" aria-label="SPY close with trades"/);
+    expect(html).toContain('<table id="risk"><tr><th>risk plugin</th>');
     expect(html).toContain('<th>rsi-mean-reversion</th>');
   });
 
