@@ -5,13 +5,14 @@ import { dataTemplate } from './templates/data.js';
 import { indicatorTemplate } from './templates/indicator.js';
 import type { KindTemplate } from './templates/kind-template.js';
 import { riskTemplate } from './templates/risk.js';
+import { notifierTemplate } from './templates/notifier.js';
 import { strategyTemplate } from './templates/strategy.js';
 import { SCAFFOLD_VERSIONS } from './versions.js';
 
-export const SCAFFOLD_KINDS = ['strategy', 'data', 'risk', 'indicator'] as const satisfies readonly PluginKind[];
+export const SCAFFOLD_KINDS = ['strategy', 'data', 'risk', 'indicator', 'notifier'] as const satisfies readonly PluginKind[];
 export type ScaffoldKind = (typeof SCAFFOLD_KINDS)[number];
 
-const TEMPLATES: Readonly<Record<ScaffoldKind, KindTemplate>> = { strategy: strategyTemplate, data: dataTemplate, risk: riskTemplate, indicator: indicatorTemplate };
+const TEMPLATES: Readonly<Record<ScaffoldKind, KindTemplate>> = { strategy: strategyTemplate, data: dataTemplate, risk: riskTemplate, indicator: indicatorTemplate, notifier: notifierTemplate };
 
 export interface ScaffoldOptions {
   /** The npm package name, e.g. `trading-strategy-streak` or `@acme/strategy-streak`. */

@@ -25,3 +25,4 @@ export { describeStrategyConformance, type StrategyConformanceOptions } from './
 export { describeRiskConformance, portfolioOf, positionOf, type RiskConformanceOptions } from './conformance/risk-conformance.js';
 export { collectBars, describeDataConformance, type DataConformanceOptions } from './conformance/data-conformance.js';
 export { describeIndicatorConformance, type IndicatorConformanceOptions } from './conformance/indicator-conformance.js';
+export { describeNotifierConformance, type NotificationSink, type NotifierConformanceOptions } from './conformance/notifier-conformance.js';
