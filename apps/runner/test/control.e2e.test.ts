@@ -33,6 +33,19 @@ const until = async (what: string, test: () => boolean, timeoutMs = 60_000) => {
   }
 };
 
+/** Pushes the market's rows from `from` on as live bars, `n` at a time: each a forming state, then its final one. */
+function liveBars(from: number): (n: number) => Promise<void> {
+  let next = from;
+  return async (n) => {
+    for (const row of rows.slice(next, next + n)) {
+      server.pushKline('BTCUSDT', '1m', openingState(row), false);
+      server.pushKline('BTCUSDT', '1m', row, true);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    next += n;
+  };
+}
+
 describe('trading-orchestrator ctl against a running paper session', () => {
   it('reads its state, halts and resumes entries, disables a strategy and stops it, each action journaled', { timeout: 120_000 }, async () => {
     const session = startCli(dir, 'paper', '--config', 'paper.yaml', '--plugin-dir', pluginsDir, '--journal', 'paper.db', '--no-report');
@@ -41,15 +54,7 @@ describe('trading-orchestrator ctl against a running paper session', () => {
     const controlFile = join(dir, '.trading-orchestrator', 'control-paper.yaml.json');
     expect(statSync(controlFile).mode & 0o777).toBe(0o600);
     const ctl = (...args: string[]) => runCli(dir, 'ctl', ...args, '--config', 'paper.yaml');
-    let next = WARMUP;
-    const push = async (n: number) => {
-      for (const row of rows.slice(next, next + n)) {
-        server.pushKline('BTCUSDT', '1m', openingState(row), false);
-        server.pushKline('BTCUSDT', '1m', row, true);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      next += n;
-    };
+    const push = liveBars(WARMUP);
     await push(5);
     const status = await ctl('status');
     expect(status.code, status.err).toBe(0);
@@ -101,15 +106,7 @@ describe('trading-orchestrator ctl against a running paper session', () => {
     const session = startCli(dir, 'paper', '--config', 'alerts.yaml', '--plugin-dir', pluginsDir, '--plugin-path', fileURLToPath(new URL('./fixtures/strategy-alerts', import.meta.url)), '--journal', 'alerts.db', '--no-report');
     await until('the control API', () => /^control API on http:\/\/127\.0\.0\.1:\d+ /m.test(session.err()));
     const { url, token } = JSON.parse(readFileSync(join(dir, '.trading-orchestrator', 'control-alerts.yaml.json'), 'utf8')) as { url: string; token: string };
-    let next = WARMUP + 20;
-    const push = async (n: number) => {
-      for (const row of rows.slice(next, next + n)) {
-        server.pushKline('BTCUSDT', '1m', openingState(row), false);
-        server.pushKline('BTCUSDT', '1m', row, true);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      next += n;
-    };
+    const push = liveBars(WARMUP + 20);
     // An alert is sized at the symbol's last price: the session must have traded a live bar first. A bar closes when
     // the next one starts, and a loaded machine takes its time: bars keep coming until it has (a minute at most).
     const tradedLive = async () => ((await (await fetch(`${url}/api/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { equity: number | null }).equity !== null;

@@ -24,6 +24,9 @@ const day = z.union([z.iso.date(), z.iso.datetime()]);
 /** A file the run writes, relative to the config file's folder, or false for none. */
 const outputFile = z.union([z.string().min(1), z.literal(false)]).optional();
 
+/** What every plugin entry of a run file has: the plugin, the instance id it runs under, its config and time limits. */
+const pluginEntry = z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: pluginConfig, timeLimits });
+
 /** The broker a run uses when its config names none: the engine's paper broker. */
 export const BUILT_IN_BROKER_ID = 'paper';
 
@@ -87,11 +90,7 @@ export const runConfigSchema = z
      */
     data: z
       .array(
-        z.object({
-          plugin: pluginRef,
-          id: z.string().min(1).optional(),
-          config: pluginConfig,
-          timeLimits,
+        pluginEntry.extend({
           symbols: z.array(z.string().min(1)).min(1).optional(),
           /** Keep its history in the history cache; default: yes for a plugin with a live feed (one that downloads). */
           cache: z.boolean().optional(),
@@ -126,20 +125,16 @@ export const runConfigSchema = z
      * Indicator plugins, updated with every bar of the run's timeframe before the strategies see it; plugins read
      * them through their context (`indicators.value(id, symbol)`). `id` names the instance (default its plugin id).
      */
-    indicators: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: pluginConfig, timeLimits })).default([]),
+    indicators: z.array(pluginEntry).default([]),
     /** Risk plugins, asked in this order. */
-    risk: z.array(z.object({ plugin: pluginRef, id: z.string().min(1).optional(), config: pluginConfig, timeLimits })).default([]),
+    risk: z.array(pluginEntry).default([]),
     /**
      * Notifier plugins of a paper session: each gets the `events` it names (trade, risk, plugin, session), off the
      * trading path, a failed delivery tried `retries` more times after `retryDelayMs`, doubling.
      */
     notifiers: z
       .array(
-        z.object({
-          plugin: pluginRef,
-          id: z.string().min(1).optional(),
-          config: pluginConfig,
-          timeLimits,
+        pluginEntry.extend({
           events: z.array(z.enum(['trade', 'risk', 'plugin', 'session'])).min(1).default(['trade', 'risk', 'plugin', 'session']),
           retries: z.number().int().min(0).max(20).default(4),
           retryDelayMs: z.number().int().min(10).max(600_000).default(1_000),

@@ -2,6 +2,7 @@ import { EventBus, type PluginManager } from '@trading-orchestrator/core-manager
 import { afterEach, describe, expect, it } from 'vitest';
 import { startControlServer, type ControlServer } from './control-server.js';
 import { HaltSwitch } from './halt-switch.js';
+import { ShadowSummary } from '../format/shadow-summary.js';
 import { SessionView } from './session-view.js';
 
 /** A session with one strategy and one data plugin, as the control API sees it. */
@@ -21,7 +22,7 @@ function session() {
   bus.subscribe('control', (e) => actions.push(`${e.action}${e.target === undefined ? '' : ` ${e.target}`} (${e.origin})`));
   let stopped = false;
   const halt = new HaltSwitch();
-  return { manager, bus, actions, halt, stopped: () => stopped, controlled: { mode: 'paper', manager, bus, view: new SessionView(), halt, stop: () => void (stopped = true), now: () => 1_700_000_000_000 } };
+  return { manager, bus, actions, halt, stopped: () => stopped, controlled: { mode: 'paper', manager, bus, view: new SessionView(new ShadowSummary()), halt, stop: () => void (stopped = true), now: () => 1_700_000_000_000 } };
 }
 
 let server: ControlServer | undefined;

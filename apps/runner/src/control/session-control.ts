@@ -5,6 +5,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { controlFilePath, removeControlFile, writeControlFile } from './control-file.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import { HALT_RULE_ID, HaltSwitch } from './halt-switch.js';
+import type { ShadowSummary } from '../format/shadow-summary.js';
 import type { SessionHealth } from './session-health.js';
 import { SessionView } from './session-view.js';
 
@@ -22,6 +23,7 @@ export class SessionControl {
     private readonly config: RunConfig,
     private readonly configFile: string,
     private readonly io: Io,
+    private readonly shadow: ShadowSummary,
     private readonly health?: SessionHealth,
   ) {
     this.file = controlFilePath(configFile);
@@ -43,7 +45,7 @@ export class SessionControl {
 
   /** Serves the control API from now until the returned function is called. */
   attach(bus: EventBus, manager: PluginManager, session: RunningSession): () => void {
-    const view = new SessionView();
+    const view = new SessionView(this.shadow);
     const offView = view.attach(bus);
     let server: ControlServer | undefined;
     let closed = false;

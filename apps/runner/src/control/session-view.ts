@@ -1,7 +1,7 @@
 import type { EventBus } from '@trading-orchestrator/core-manager';
 import type { Position, Signal } from '@trading-orchestrator/plugin-api';
 
-import { ShadowSummary } from '../format/shadow-summary.js';
+import type { ShadowSummary } from '../format/shadow-summary.js';
 
 const RECENT = 50;
 
@@ -13,8 +13,8 @@ export class SessionView {
   readonly positions = new Map<string, Position>();
   readonly signals: { time: number; strategyId: string; signal: Signal }[] = [];
   readonly denials: { time: number; strategyId: string; symbol: string; deniedBy: string; code: string; message: string }[] = [];
-  /** Shadow strategies' signals against the live ones'. */
-  readonly shadow = new ShadowSummary();
+  /** Shadow strategies' signals against the live ones': the run's own tally, which the summary prints too. */
+  constructor(readonly shadow: ShadowSummary) {}
 
   attach(bus: EventBus): () => void {
     const keep = <T>(list: T[], item: T) => {
@@ -38,7 +38,6 @@ export class SessionView {
         if (!e.approved) keep(this.denials, { time: e.intent.time, strategyId: e.intent.strategyId, symbol: e.intent.symbol, deniedBy: e.deniedBy ?? '', code: e.code ?? '', message: e.message ?? '' });
       }),
     ];
-    off.push(this.shadow.attach(bus));
     return () => {
       for (const o of off) o();
     };

@@ -117,8 +117,7 @@ export function renderSweepReport(input: SweepHeading & ({ trials: readonly Fini
     const { trials, best, guards } = input;
     if (best !== undefined) parts.push(`<h2>Best: trial ${best.seq + 1}</h2><pre>${esc([formatValues(best.values), ...settingsLines(sweep, best.values)].join('\n'))}</pre>`);
     parts.push(guardsSection(guards));
-    const numeric = dims.filter((d) => d.numeric || d.spec.type === 'choice');
-    if (numeric.length >= 2) parts.push(heatMap(trials, numeric[0]!, numeric[1]!, objectiveName(optimize)));
+    if (dims.length >= 2) parts.push(heatMap(trials, dims[0]!, dims[1]!, objectiveName(optimize)));
     if (dims.length >= 2) parts.push(parallelCoordinates(trials, dims, objectiveName(optimize)));
     const leaders = trials.filter((t) => t.outcome.status === 'ok').sort((a, b) => b.outcome.score - a.outcome.score).slice(0, 5);
     if (leaders.length > 0) parts.push(lineChart(leaders.map((t, i) => growth(`#${t.seq + 1}`, COLORS[i]!, t.outcome.returns)), { title: 'Equity of the five best trials', format: (v) => `${(v * 100).toFixed(1)}%` }));

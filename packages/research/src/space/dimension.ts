@@ -14,10 +14,6 @@ export class Dimension {
     readonly spec: ParamSpec,
   ) {}
 
-  get numeric(): boolean {
-    return this.spec.type !== 'choice';
-  }
-
   /** The internal interval of a numeric setting. */
   get low(): number {
     const s = this.spec as NumericSpec;
