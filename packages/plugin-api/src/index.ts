@@ -31,6 +31,7 @@ export {
 export type { PluginEventMap, PluginTopic, RiskEventFromPlugin, SignalEvent, Unsubscribe } from './plugin/events.js';
 export type { Indicator } from './plugin/indicator.js';
 export type { Notification, NotificationKind, Notifier } from './plugin/notifier.js';
+export { PANEL_TOPICS, type PanelApi, type PanelMessage, type PanelRiskFigures, type PanelTopic } from './plugin/panel.js';
 export { PLUGIN_KINDS, isPluginKind, type PluginKind } from './plugin/kind.js';
 export type { PluginLifecycle } from './plugin/lifecycle.js';
 export type { MaybePromise } from './plugin/maybe-promise.js';
@@ -78,8 +79,10 @@ export {
   MANIFEST_KEY,
   MANIFEST_PATH,
   capabilitiesSchema,
+  panelSectionSchema,
   pluginIdSchema,
   pluginManifestSchema,
+  type PanelSection,
   type PluginCapabilities,
   type PluginManifest,
 } from './manifest/manifest-schema.js';

@@ -25,7 +25,7 @@ describe('discovery reports every bad package and folder, and never crashes', ()
       'error trading-orchestrator.plugin.id: use lowercase letters, digits and single dashes, starting with a letter (e.g. "rsi-mean-reversion")',
       'error trading-orchestrator.plugin.api: must be a semver range such as "^1.0.0"',
       'error trading-orchestrator.plugin.entry: is required',
-      'warning trading-orchestrator.plugin.colour: unknown field "colour" is ignored (known: id, kind, api, entry, displayName, description, capabilities, dependencies)',
+      'warning trading-orchestrator.plugin.colour: unknown field "colour" is ignored (known: id, kind, api, entry, displayName, description, capabilities, dependencies, panel)',
     ]);
     expect(entry?.fix).toMatch(/^correct "trading-orchestrator.plugin" in .*broken-manifest\/package.json, or install a fixed release of broken-manifest$/);
   });

@@ -2,6 +2,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/timeframe.js';
 import { PLUGIN_KINDS } from '../plugin/kind.js';
+import { PANEL_TOPICS } from '../plugin/panel.js';
 
 /** package.json key under which a package declares itself a plugin: `{"trading-orchestrator": {"plugin": {...}}}`. */
 export const MANIFEST_FIELD = 'trading-orchestrator';
@@ -37,6 +38,16 @@ export const capabilitiesSchema = z.object({
   feeds: z.array(z.enum(['historical', 'live', 'quotes', 'ticks'])).min(1).optional(),
 });
 
+/** A panel's part of the manifest: what it reads and how the dashboard shows it. */
+export const panelSectionSchema = z.object({
+  /** The topics the panel reads; it is sent these and nothing else. */
+  topics: z.array(z.enum(PANEL_TOPICS, { message: `must be one of ${PANEL_TOPICS.join(', ')}` })).min(1, 'name at least one topic the panel reads'),
+  /** The panel's title in the dashboard (default: the display name). */
+  title: z.string().min(1).max(60).optional(),
+  /** Height of its frame in CSS pixels. */
+  height: z.number().int().min(80).max(1200).optional(),
+});
+
 export const pluginManifestSchema = z.object({
   id: pluginIdSchema,
   kind: z.enum(PLUGIN_KINDS, { message: `must be one of ${PLUGIN_KINDS.join(', ')}` }),
@@ -49,9 +60,15 @@ export const pluginManifestSchema = z.object({
   capabilities: capabilitiesSchema.optional(),
   /** Other plugins this one needs, by id, with a range of their package versions. */
   dependencies: z.record(pluginIdSchema, semverRange).optional(),
+  /** For `kind: "panel"` (and only for it): the topics it reads. Its `entry` is a browser script. */
+  panel: panelSectionSchema.optional(),
+}).superRefine((m, ctx) => {
+  if (m.kind === 'panel' && m.panel === undefined) ctx.addIssue({ code: 'custom', path: ['panel'], message: 'a panel declares the topics it reads: "panel": {"topics": ["equity"]}' });
+  if (m.kind !== 'panel' && m.panel !== undefined) ctx.addIssue({ code: 'custom', path: ['panel'], message: `only a panel has a "panel" section; this plugin's kind is ${m.kind}` });
 });
 
 export type PluginManifest = z.infer<typeof pluginManifestSchema>;
+export type PanelSection = z.infer<typeof panelSectionSchema>;
 export type PluginCapabilities = z.infer<typeof capabilitiesSchema>;
 
 export const MANIFEST_KEYS: ReadonlySet<string> = new Set(Object.keys(pluginManifestSchema.shape));

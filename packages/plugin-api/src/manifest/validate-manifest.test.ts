@@ -31,11 +31,20 @@ describe('validateManifest', () => {
     ]);
   });
 
+  it('takes a panel with the topics it reads, and refuses a panel without them or a topic it cannot have', () => {
+    const panel = { id: 'correlation-panel', kind: 'panel', api: '^1.1.0', entry: './dist/panel.js' };
+    expect(validateManifest({ ...panel, panel: { topics: ['risk-figures'], height: 320 } }).ok).toBe(true);
+    const at = (m: unknown) => validateManifest(m).problems.map((p) => `${p.path}: ${p.message}`);
+    expect(at(panel)).toEqual(['trading-orchestrator.plugin.panel: a panel declares the topics it reads: "panel": {"topics": ["equity"]}']);
+    expect(at({ ...panel, panel: { topics: ['token'] } })[0]).toMatch(/^trading-orchestrator\.plugin\.panel\.topics\[0\]: must be one of bar, equity/);
+    expect(at({ ...valid, panel: { topics: ['equity'] } })).toEqual(['trading-orchestrator.plugin.panel: only a panel has a "panel" section; this plugin\'s kind is strategy']);
+  });
+
   it('explains a bad id, kind, api range and entry', () => {
     const result = validateManifest({ id: 'RSI_Strategy', kind: 'strat', api: 'one', entry: '../outside.js' });
     const messagesAt = (field: string) => result.problems.filter((p) => p.path === `trading-orchestrator.plugin.${field}`).map((p) => p.message);
     expect(messagesAt('id')).toEqual(['use lowercase letters, digits and single dashes, starting with a letter (e.g. "rsi-mean-reversion")']);
-    expect(messagesAt('kind')).toEqual(['must be one of strategy, data, risk, indicator, broker, notifier']);
+    expect(messagesAt('kind')).toEqual(['must be one of strategy, data, risk, indicator, broker, notifier, panel']);
     expect(messagesAt('api')).toEqual(['must be a semver range such as "^1.0.0"']);
     expect(messagesAt('entry')).toEqual([
       'must be a path relative to the package root starting with "./" (e.g. "./dist/index.js")',
@@ -80,6 +89,6 @@ describe('manifestJsonSchema', () => {
   it('describes the manifest for editors', () => {
     const schema = manifestJsonSchema() as { required: string[]; properties: Record<string, { enum?: string[] }> };
     expect(schema.required).toEqual(['id', 'kind', 'api', 'entry']);
-    expect(schema.properties.kind?.enum).toEqual(['strategy', 'data', 'risk', 'indicator', 'broker', 'notifier']);
+    expect(schema.properties.kind?.enum).toEqual(['strategy', 'data', 'risk', 'indicator', 'broker', 'notifier', 'panel']);
   });
 });

@@ -47,7 +47,7 @@ export function validateManifest(raw: unknown): ManifestValidation {
   const errors = parsed.error.issues.map(
     (issue): Problem => ({
       path: joinPath(MANIFEST_PATH, formatPath(issue.path)),
-      message: valueAt(raw, issue.path) === undefined ? 'is required' : issue.message,
+      message: valueAt(raw, issue.path) === undefined && issue.code !== 'custom' ? 'is required' : issue.message,
       severity: 'error',
     }),
   );

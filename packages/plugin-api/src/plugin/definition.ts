@@ -18,6 +18,8 @@ export interface PluginInstanceByKind {
   indicator: Indicator;
   broker: Broker;
   notifier: Notifier;
+  /** A panel has no instance in the session: its entry runs in the dashboard. */
+  panel: never;
 }
 
 /** The context each kind's `init` receives. */
@@ -28,6 +30,7 @@ export interface PluginContextByKind<Config> {
   indicator: PluginContext<Config>;
   broker: BrokerPluginContext<Config>;
   notifier: PluginContext<Config>;
+  panel: never;
 }
 
 /**

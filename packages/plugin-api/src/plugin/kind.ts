@@ -1,5 +1,6 @@
-export const PLUGIN_KINDS = ['strategy', 'data', 'risk', 'indicator', 'broker', 'notifier'] as const;
+export const PLUGIN_KINDS = ['strategy', 'data', 'risk', 'indicator', 'broker', 'notifier', 'panel'] as const;
 
+/** `panel` is the one kind with no code in the session: a browser script the dashboard shows (see `PanelApi`). */
 export type PluginKind = (typeof PLUGIN_KINDS)[number];
 
 export function isPluginKind(value: unknown): value is PluginKind {
