@@ -24,7 +24,7 @@ export type { ManagedPlugin, PluginStatus, PluginTimings } from './manager/manag
 export type { LogLevel, LogSink } from './manager/plugin-context.js';
 export { loadDefinition } from './manager/load-definition.js';
 export { ENTRY_IMPORT_LIMIT_MS, importEntry, type EntryImport } from './manager/import-entry.js';
-export { PluginManager, type PluginManagerOptions, type ShutdownReport, type StartReport } from './manager/plugin-manager.js';
+export { PluginManager, type PluginManagerOptions, type ReloadResult, type ShutdownReport, type StartReport } from './manager/plugin-manager.js';
 export type { LoadablePlugin, PluginSpec, StartFailurePolicy } from './manager/plugin-spec.js';
 export { RiskGate, type RiskCheck, type RiskVerdict } from './risk/risk-gate.js';
 export { SignalRouter, type AlertRoute, type AlertRouteRule, type StrategyRoute } from './routing/signal-router.js';

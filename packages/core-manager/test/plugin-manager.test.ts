@@ -219,17 +219,20 @@ describe('at run time', () => {
     expect(fixtureCalls().filter((c) => c.startsWith('alpha.'))).toEqual(['alpha.init', 'alpha.start', 'alpha.stop', 'alpha.start']);
   });
 
-  it('reload imports the new code and hands the old instance’s snapshot to the new one', async () => {
+  it('reload imports the new code and hands the old instance’s snapshot to the new one, which takes over without a stop', async () => {
     const dir = fileURLToPath(new URL('./.reload/', import.meta.url));
     mkdirSync(dir, { recursive: true });
-    const write = (version: string) =>
+    const write = (version: string, initBody = '') =>
       writeFileSync(
         `${dir}reloadable.mjs`,
         `import { defineStrategy } from '@trading-orchestrator/plugin-api';
          import { z } from 'zod';
          export default defineStrategy({ configSchema: z.object({}), init(ctx) {
+           ${initBody}
            let seen = ctx.restoredState?.seen ?? 0;
-           return { warmupBars: 0, codeVersion: '${version}', onBar() { seen++; }, snapshot: () => ({ seen }), health: () => ({ status: 'healthy', metrics: { seen } }) };
+           let fills = 0;
+           ctx.subscribe('fill', () => fills++);
+           return { warmupBars: 0, codeVersion: '${version}', onBar() { seen++; }, snapshot: () => ({ seen }), health: () => ({ status: 'healthy', metrics: { seen, fills } }) };
          } });`,
       );
     write('v1');
@@ -237,16 +240,37 @@ describe('at run time', () => {
     const { m } = manager();
     await m.load([{ plugin }]);
     await m.start();
-    const first = m.get('reloadable')!.instance as unknown as { codeVersion: string; onBar(): void };
+    const first = m.get('reloadable')!.instance as unknown as { codeVersion: string; onBar(): void; health(): { metrics: { fills: number } } };
     first.onBar();
     first.onBar();
     write('v2');
-    await m.reload('reloadable');
-    const second = m.get('reloadable')!.instance as unknown as { codeVersion: string; health(): { metrics: { seen: number } } };
+    const before = m.stateChanges;
+    expect(await m.reload('reloadable')).toEqual({ ok: true, from: '1.0.0', to: '1.0.0' });
+    const second = m.get('reloadable')!.instance as unknown as { codeVersion: string; health(): { metrics: { seen: number; fills: number } } };
     expect(second.codeVersion).toBe('v2');
     expect(second.health().metrics.seen).toBe(2);
+    // Never stopped: no transition, but hot loops that bound the old instance's hooks are told to look again.
     expect(m.get('reloadable')?.machine.state).toBe('active');
-    expect(m.get('reloadable')?.machine.transitions().map((t) => t.to).slice(-7)).toEqual(['stopped', 'unloading', 'unloaded', 'loading', 'loaded', 'initialising', 'active']);
+    expect(m.get('reloadable')?.machine.transitions().map((t) => t.to).slice(-1)).toEqual(['active']);
+    expect(m.stateChanges).toBeGreaterThan(before);
+    // The old instance's subscriptions went with it; the new one's hear the bus.
+    m.bus.publish('fill', { orderId: 'o', symbol: 'A', side: 'buy', quantity: 1, price: 1, fee: 0, time: 0 });
+    expect(first.health().metrics.fills).toBe(0);
+    expect(second.health().metrics.fills).toBe(1);
+
+    // A newer version that fails to start leaves the running one in place.
+    write('v3', "throw new Error('v3 cannot start');");
+    const failed = await m.reload('reloadable', { ...plugin, version: '1.1.0' });
+    expect(failed).toMatchObject({ ok: false, from: '1.0.0', to: '1.1.0' });
+    expect(!failed.ok && failed.error.message).toContain('v3 cannot start');
+    expect(m.get('reloadable')!.instance).toBe(second);
+    expect(m.get('reloadable')?.machine.state).toBe('active');
+    writeFileSync(`${dir}reloadable.mjs`, 'export default { this is not javascript');
+    expect((await m.reload('reloadable')).ok).toBe(false);
+    expect(m.get('reloadable')!.instance).toBe(second);
+    m.bus.publish('fill', { orderId: 'o', symbol: 'A', side: 'buy', quantity: 1, price: 1, fee: 0, time: 0 });
+    expect(second.health().metrics.fills).toBe(2);
+    await m.shutdown();
   });
 
   it('unloading removes every subscription a plugin made (no leaks)', async () => {

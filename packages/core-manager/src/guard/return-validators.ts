@@ -95,4 +95,5 @@ export const RETURN_VALIDATORS: Readonly<Record<PluginKind, Readonly<Record<stri
   indicator: { ...COMMON, update: flag },
   data: { ...COMMON, instruments },
   notifier: { ...COMMON },
+  panel: {},
 };

@@ -11,6 +11,7 @@ const DEFINE_HELPER: Readonly<Record<PluginKind, string>> = {
   indicator: 'defineIndicator',
   broker: 'defineBroker',
   notifier: 'defineNotifier',
+  panel: '',
 };
 
 /**
@@ -37,6 +38,13 @@ export async function loadDefinition(plugin: LoadablePlugin, instanceId: string,
     });
   }
   const file = join(plugin.packageDir, manifest.entry);
+  if (manifest.kind === 'panel') {
+    throw new LoadFailedError(`plugin "${instanceId}" is a panel: its entry runs in the dashboard, not in the session`, {
+      pluginId: instanceId,
+      path: file,
+      hint: 'panels are not listed in the run config; the dashboard of a paper or live session shows every installed panel',
+    });
+  }
   const url = pathToFileURL(file).href + (generation > 0 ? `?generation=${generation}` : '');
   const loaded = await importEntry(url);
   if (!loaded.ok) {

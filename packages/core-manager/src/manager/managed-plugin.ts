@@ -1,7 +1,7 @@
 import type { PluginDefinition, PluginInstanceByKind, PluginKind } from '@trading-orchestrator/plugin-api';
 import type { GuardedPlugin } from '../guard/hook-guard.js';
 import type { PluginStateMachine } from '../lifecycle/state-machine.js';
-import type { PluginSpec } from './plugin-spec.js';
+import type { LoadablePlugin, PluginSpec } from './plugin-spec.js';
 
 export interface PluginTimings {
   /** Import of the entry module. */
@@ -24,6 +24,10 @@ export interface ManagedPlugin {
   abort: AbortController | undefined;
   /** How many times the code was imported; feeds the cache-busting URL on reload. */
   generation: number;
+  /** Owner of the instance's bus subscriptions: a new one each reload, so the old instance's go with it alone. */
+  owner: string;
+  /** The package the running code came from (a reload may swap in another version). */
+  source: LoadablePlugin;
   /** Why the plugin is in `error`, when it is. */
   failure: Error | undefined;
   droppedEvents: number;

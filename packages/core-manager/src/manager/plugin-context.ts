@@ -45,15 +45,21 @@ function loggerFor(pluginId: string, log: LogSink): PluginLogger {
  * bus subscriptions owned by the plugin (removed on unload, silent while it is not active, failures counted
  * against it), and for risk and broker plugins a rate-limited way to publish.
  */
-export function createPluginContext(plugin: ManagedPlugin, deps: ContextDeps, restoredState: unknown): PluginContextByKind<unknown>[PluginKind] {
+export function createPluginContext(
+  plugin: ManagedPlugin,
+  deps: ContextDeps,
+  restoredState: unknown,
+  instance: { readonly config: unknown; readonly owner: string; readonly abort: AbortController },
+): PluginContextByKind<unknown>[PluginKind] {
   const { bus, guard, clock } = deps;
-  const abort = new AbortController();
-  plugin.abort = abort;
+  const { abort, owner } = instance;
   // Measured on the run's clock: a backtest's burst of events per bar is judged in simulated time, the same every run.
   const bucket = new TokenBucket(deps.eventRate.burst, deps.eventRate.perSecond, () => clock.now());
   let droppedSinceReport = 0;
 
-  const running = () => plugin.machine.state === 'active' || plugin.machine.state === 'initialising';
+  // Only the instance in place counts: during a reload the next one starts beside it and is silent until swapped in.
+  const current = () => plugin.owner === owner;
+  const running = () => (plugin.machine.state === 'active' || plugin.machine.state === 'initialising') && current();
   const publishIfRunning = <T extends keyof EventMap>(topic: T, payload: EventMap[T]): void => {
     if (running()) bus.publish(topic, payload);
   };
@@ -74,7 +80,7 @@ export function createPluginContext(plugin: ManagedPlugin, deps: ContextDeps, re
 
   const base: PluginContext<unknown> = {
     pluginId: plugin.id,
-    config: plugin.config,
+    config: instance.config,
     logger: loggerFor(plugin.id, deps.log),
     clock,
     signal: abort.signal,
@@ -85,14 +91,14 @@ export function createPluginContext(plugin: ManagedPlugin, deps: ContextDeps, re
       bus.subscribe(
         topic,
         (payload) => {
-          if (plugin.machine.state !== 'active') return;
+          if (plugin.machine.state !== 'active' || !current()) return;
           try {
             handler(payload as never);
           } catch (error) {
             guard.recordFailure(plugin.guarded, `subscribe:${topic}`, error);
           }
         },
-        plugin.id,
+        owner,
       ),
   };
 

@@ -4,6 +4,7 @@ import {
   LoadFailedError,
   validateConfig,
   type IndicatorReader,
+  type PluginDefinition,
   type PluginClock,
   type PluginInstanceByKind,
   type PluginKind,
@@ -17,7 +18,7 @@ import { dependencyIds, unmetDependency } from './plugin-dependencies.js';
 import { loadDefinition } from './load-definition.js';
 import type { ManagedPlugin, PluginStatus, PluginTimings } from './managed-plugin.js';
 import { createPluginContext, type LogSink } from './plugin-context.js';
-import type { PluginSpec } from './plugin-spec.js';
+import type { LoadablePlugin, PluginSpec } from './plugin-spec.js';
 
 export interface PluginManagerOptions {
   readonly bus?: EventBus;
@@ -42,6 +43,9 @@ export interface StartReport {
   readonly started: string[];
   readonly failed: { readonly id: string; readonly error: Error }[];
 }
+
+/** What `reload` did: the versions it went from and to, and when it failed (the old instance still running), why. */
+export type ReloadResult = { readonly ok: true; readonly from: string; readonly to: string } | { readonly ok: false; readonly from: string; readonly to: string; readonly error: Error };
 
 export interface ShutdownReport {
   /** Hook calls whose promise never settled: each names the plugin and hook. */
@@ -72,6 +76,8 @@ export class PluginManager {
   private readonly plugins = new Map<string, ManagedPlugin>();
   private startOrder: string[] = [];
   private transitions = 0;
+  /** Instances swapped by `reload`: a hot loop that binds hooks to instances must look again after one. */
+  private swaps = 0;
   /** Set by `shutdown`: a start still in flight (Ctrl-C during start-up) starts nothing more and unwinds what it had. */
   private closing = false;
 
@@ -96,7 +102,7 @@ export class PluginManager {
    * their states and look again only when this has moved, instead of asking each plugin on every call.
    */
   get stateChanges(): number {
-    return this.transitions;
+    return this.transitions + this.swaps;
   }
 
   /**
@@ -220,24 +226,85 @@ export class PluginManager {
   }
 
   /**
-   * Stop, dispose, import the code again, init with the old instance's snapshot, start. ESM never evicts a
-   * module, so every reload leaves the previous module in memory (see docs/architecture.md).
+   * Swaps a running plugin for its code imported again, or for `replacement` (a newer version of the package,
+   * installed since): the new code is imported, its config checked, and an instance initialised with the old one's
+   * snapshot and started while the old one keeps running; only then is the old one stopped and disposed. When any
+   * step fails the old instance stays in place, untouched, and the answer says why. A plugin with no instance (it
+   * failed to start) is imported and started afresh. ESM never evicts a module, so every reload leaves the previous
+   * module in memory (see docs/architecture.md); the runner bounds how often it does this.
    */
-  async reload(id: string): Promise<void> {
+  async reload(id: string, replacement?: LoadablePlugin): Promise<ReloadResult> {
     const p = this.require(id);
-    const snapshot = p.instance?.snapshot === undefined ? undefined : await this.callLifecycle(p, 'snapshot');
-    await this.unload(id, 'reloading');
+    const source = replacement ?? p.source;
+    const from = p.source.version;
+    if (p.instance === undefined) return this.restart(p, source);
+    const generation = p.generation + 1;
+    const refused = (error: Error): ReloadResult => {
+      // The new code failed, not the running instance: its failure streak (toward the breaker) is not extended.
+      p.guarded.succeeded();
+      this.log('warn', id, `reload to ${source.version} failed, ${from} keeps running: ${error.message}`);
+      return { ok: false, from, to: source.version, error };
+    };
+    let definition: PluginDefinition;
+    try {
+      definition = await loadDefinition(source, id, generation);
+    } catch (error) {
+      return refused(asError(error));
+    }
+    if (definition.kind !== p.kind) return refused(new LoadFailedError(`plugin "${id}": the new code defines a ${definition.kind} plugin, not a ${p.kind}`, { pluginId: id }));
+    const checked = await validateConfig(definition.configSchema, p.spec.config ?? {}, { pathPrefix: p.spec.configPath ?? `${p.id}.config` });
+    if (!checked.ok) return refused(new ConfigInvalidError(`the config of "${id}" is invalid for ${source.version}`, { pluginId: id, problems: checked.problems }));
+    const snapshot = p.instance.snapshot === undefined ? undefined : await this.callLifecycle(p, 'snapshot');
+    const owner = `${id}@${generation}`;
+    const abort = new AbortController();
+    const context = createPluginContext(p, this.contextDeps(), snapshot === HOOK_FAILED ? undefined : snapshot, { config: checked.value, owner, abort });
+    const next = await this.guard.call(this.guard.site(p.guarded, 'init', definition), context);
+    const discard = async (instance: unknown) => {
+      abort.abort(new Error(`plugin "${id}": the reloaded instance was discarded`));
+      if (instance !== undefined && instance !== HOOK_FAILED) await this.guard.call(this.guard.site(p.guarded, 'dispose', instance as object), undefined);
+      this.bus.removeOwner(owner);
+    };
+    if (next === HOOK_FAILED) {
+      await discard(undefined);
+      return refused(p.guarded.lastError ?? new Error('init failed'));
+    }
+    const wasActive = p.machine.state === 'active';
+    if (wasActive && (await this.guard.call(this.guard.site(p.guarded, 'start', next as object), undefined)) === HOOK_FAILED) {
+      await discard(next);
+      return refused(p.guarded.lastError ?? new Error('start failed'));
+    }
+    // The old instance's failures are not the new one's.
+    p.guarded.reset();
+    const old = { instance: p.instance, abort: p.abort, owner: p.owner };
+    Object.assign(p, { instance: next, definition, config: checked.value, abort, owner, generation, source });
+    this.swaps++;
+    if (wasActive) await this.guard.call(this.guard.site(p.guarded, 'stop', old.instance), undefined);
+    old.abort?.abort(new Error(`plugin "${id}" reloaded`));
+    await this.guard.call(this.guard.site(p.guarded, 'dispose', old.instance), undefined);
+    this.bus.removeOwner(old.owner);
+    this.log('info', id, `reloaded: ${from} -> ${source.version}`);
+    return { ok: true, from, to: source.version };
+  }
+
+  /** Reload of a plugin that has no instance: nothing to keep running, so it is imported and started afresh. */
+  private async restart(p: ManagedPlugin, source: LoadablePlugin): Promise<ReloadResult> {
+    const from = p.source.version;
+    if (p.machine.state !== 'unloaded') await this.unload(p.id, 'reloading');
     p.generation++;
+    p.source = source;
     const importError = await this.importCode(p);
-    if (importError !== undefined) return;
+    if (importError !== undefined) return { ok: false, from, to: source.version, error: importError };
     const result = await validateConfig(p.definition!.configSchema, p.spec.config ?? {}, { pathPrefix: p.spec.configPath ?? `${p.id}.config` });
     if (!result.ok) {
-      this.markFailed(p, new ConfigInvalidError(`config for plugin "${id}" is invalid for the reloaded code`, { pluginId: id, problems: result.problems }));
-      return;
+      const error = new ConfigInvalidError(`config for plugin "${p.id}" is invalid for the reloaded code`, { pluginId: p.id, problems: result.problems });
+      this.markFailed(p, error);
+      return { ok: false, from, to: source.version, error };
     }
     p.config = result.value;
-    const error = await this.initAndStart(p, snapshot === HOOK_FAILED ? undefined : snapshot);
-    if (error === undefined && !this.startOrder.includes(id)) this.startOrder.push(id);
+    const error = await this.initAndStart(p, undefined);
+    if (error !== undefined) return { ok: false, from, to: source.version, error };
+    if (!this.startOrder.includes(p.id)) this.startOrder.push(p.id);
+    return { ok: true, from, to: source.version };
   }
 
   /** Stops (when active), disposes and forgets the plugin's subscriptions. */
@@ -253,7 +320,7 @@ export class PluginManager {
     // dispose finds nothing still running.
     p.abort?.abort(new Error(`plugin "${id}" unloaded`));
     if (p.instance !== undefined) await this.callLifecycle(p, 'dispose');
-    this.bus.removeOwner(id);
+    this.bus.removeOwner(p.owner);
     p.instance = undefined;
     p.machine.transition('unloaded', reason);
   }
@@ -326,6 +393,8 @@ export class PluginManager {
       instance: undefined,
       abort: undefined,
       generation: 0,
+      owner: id,
+      source: spec.plugin,
       failure: undefined,
       droppedEvents: 0,
     };
@@ -337,7 +406,7 @@ export class PluginManager {
     p.machine.transition('loading', p.generation === 0 ? 'load' : 'reload');
     const t0 = performance.now();
     try {
-      p.definition = await loadDefinition(p.spec.plugin, p.id, p.generation);
+      p.definition = await loadDefinition(p.source, p.id, p.generation);
       p.timings.loadMs = performance.now() - t0;
       p.machine.transition('loaded', 'entry imported');
       return undefined;
@@ -350,7 +419,9 @@ export class PluginManager {
 
   private async initAndStart(p: ManagedPlugin, restoredState: unknown): Promise<Error | undefined> {
     p.machine.transition('initialising', 'init');
-    const context = createPluginContext(p, { bus: this.bus, guard: this.guard, clock: this.clock, log: this.log, eventRate: this.eventRate, ...(this.indicators === undefined ? {} : { indicators: this.indicators }) }, restoredState);
+    p.owner = p.generation === 0 ? p.id : `${p.id}@${p.generation}`;
+    p.abort = new AbortController();
+    const context = createPluginContext(p, this.contextDeps(), restoredState, { config: p.config, owner: p.owner, abort: p.abort });
     const t0 = performance.now();
     const instance = await this.guard.call(this.guard.site(p.guarded, 'init', p.definition!), context);
     p.timings.initMs = performance.now() - t0;
@@ -363,6 +434,10 @@ export class PluginManager {
     p.machine.transition('active', 'started');
     p.failure = undefined;
     return undefined;
+  }
+
+  private contextDeps() {
+    return { bus: this.bus, guard: this.guard, clock: this.clock, log: this.log, eventRate: this.eventRate, ...(this.indicators === undefined ? {} : { indicators: this.indicators }) };
   }
 
   private failStartup(p: ManagedPlugin): Error {
@@ -380,7 +455,7 @@ export class PluginManager {
     p.failure = error;
     if (p.machine.can('error')) p.machine.transition('error', error.message);
     p.abort?.abort(error);
-    this.bus.removeOwner(p.id);
+    this.bus.removeOwner(p.owner);
   }
 
   private trip(id: string, lastError: string): void {
