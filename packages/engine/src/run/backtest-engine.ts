@@ -36,6 +36,14 @@ const STRATEGIES = 4;
  * that returns a promise parks the rest of the bar, and `process` returns a promise of its end (docs/architecture.md,
  * "the bar's fast path"). Paper sessions use the same `process` with live bars.
  */
+/** A position `flatten` asked to close: its strategy, what it held, and the working orders it had. */
+export interface FlattenedPosition {
+  readonly strategyId: string;
+  readonly symbol: string;
+  readonly quantity: number;
+  readonly workingOrders: number;
+}
+
 export class BacktestEngine {
   private readonly ctx: RunContext;
   private readonly equity: EquityRecorder;
@@ -129,7 +137,27 @@ export class BacktestEngine {
     return this.finish();
   }
 
-  /** The time of the bar in progress, or of the last one processed; -Infinity before the first. */
+  /**
+   * The kill switch's flatten: every strategy's working orders cancelled and its positions closed at each symbol's
+   * next bar, by an exit signal in the strategy's name carrying `reason` (risk rules let exits through). Answers
+   * which positions it asked to close. Never call it while a bar's processing is under way.
+   */
+  flatten(reason: string): FlattenedPosition[] {
+    const { ctx } = this;
+    const closing: FlattenedPosition[] = [];
+    for (const state of ctx.tradingSlots) {
+      for (const track of state.positions.values()) {
+        const held = track.held.quantity;
+        if (held === 0 && track.working.length === 0) continue;
+        const symbol = track.symbol;
+        const time = ctx.currentTime;
+        this.ticks.intake(state, { symbol, side: 'exit', strength: 1, time, reason }, { symbol, price: ctx.ledger.priceOf(symbol), time, size: 0 });
+        closing.push({ strategyId: state.slot.instanceId, symbol, quantity: held, workingOrders: track.working.length });
+      }
+    }
+    return closing;
+  }
+
   /**
    * An external alert (a live session's webhook): routed to the strategies that implement `onAlert`; their signals
    * are acted on at the symbol's first bar that opens after it. Never call it while a bar's processing is under way.
@@ -138,6 +166,7 @@ export class BacktestEngine {
     return this.alerts.alert(alert);
   }
 
+  /** The time of the bar in progress, or of the last one processed; -Infinity before the first. */
   get time(): number {
     return this.ctx.currentTime;
   }
@@ -311,12 +340,12 @@ export class BacktestEngine {
     };
   }
 
-  /** The account, the orders in flight and the per-strategy tallies, for a checkpoint. */
   /** The account as of the bar in progress: cash, equity and positions (what risk plugins' `portfolioRisk` is given). */
   portfolio(): PortfolioSnapshot {
     return this.ctx.ledger.snapshot(this.ctx.currentTime);
   }
 
+  /** The account, the orders in flight and the per-strategy tallies, for a checkpoint. */
   snapshot(): EngineState {
     return snapshotEngine(this.ctx);
   }

@@ -23,8 +23,9 @@ const DEFAULT_MAX_SIGNALS_PER_CALL = 100;
 /** A risk plugin's per-bar and per-fill hooks, and whether it was active when the engine last looked. */
 export interface RiskMember {
   readonly plugin: ManagedPlugin;
-  readonly onBar: HookSite;
-  readonly onFill: HookSite;
+  /** Bound to the plugin's instance; bound again when a reload swaps it (`refreshActive`). */
+  onBar: HookSite;
+  onFill: HookSite;
   active: boolean;
 }
 
@@ -158,8 +159,24 @@ export class RunContext {
 
   private readActive(): void {
     this.activeAsOf = this.manager.stateChanges;
-    for (const r of this.risk) r.active = r.plugin.machine.state === 'active';
-    for (const s of this.slots) s.active = s.plugin.machine.state === 'active';
+    const { guard } = this.manager;
+    for (const r of this.risk) {
+      r.active = r.plugin.machine.state === 'active';
+      // A reload swapped the instance: its hooks are bound again (they are resolved once, not looked up per call).
+      const self = r.plugin.instance;
+      if (self === undefined || r.onBar.self === self) continue;
+      r.onBar = guard.site(r.plugin.guarded, 'onBar', self);
+      r.onFill = guard.site(r.plugin.guarded, 'onFill', self);
+    }
+    for (const s of this.slots) {
+      s.active = s.plugin.machine.state === 'active';
+      const self = s.plugin.instance;
+      if (self === undefined || s.onBar.self === self) continue;
+      s.onBar = guard.site(s.plugin.guarded, 'onBar', self);
+      s.onFill = guard.site(s.plugin.guarded, 'onFill', self);
+      s.onTick = (self as { onTick?: unknown }).onTick === undefined ? undefined : guard.site(s.plugin.guarded, 'onTick', self);
+      s.onAlert = (self as { onAlert?: unknown }).onAlert === undefined ? undefined : guard.site(s.plugin.guarded, 'onAlert', self);
+    }
   }
 
   /** A signal not acted on: counted for the strategy and published with the reason, never dropped in silence. */

@@ -19,12 +19,13 @@ export interface SlotState {
   readonly sizer: PositionSizer;
   /** The strategy's slice of the account (its allocation in cents), bound to its book in the ledger. */
   readonly account: StrategySlice;
-  readonly onBar: HookSite;
-  readonly onFill: HookSite;
+  /** Its hooks, bound to the plugin's instance; bound again when a reload swaps it (`RunContext.refreshActive`). */
+  onBar: HookSite;
+  onFill: HookSite;
   /** Its `onTick`, when it has one: trade prints of a live session reach it. */
-  readonly onTick: HookSite | undefined;
+  onTick: HookSite | undefined;
   /** Its `onAlert`, when it has one: external alerts routed to it (a webhook of a live session) reach it. */
-  readonly onAlert: HookSite | undefined;
+  onAlert: HookSite | undefined;
   /** The symbols it may trade; undefined: any. */
   readonly symbols: ReadonlySet<string> | undefined;
   readonly pyramiding: number;

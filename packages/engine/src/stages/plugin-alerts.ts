@@ -44,7 +44,9 @@ export class PluginAlerts {
     for (const target of route.targets) {
       const state = ctx.slotById.get(target.instanceId)!;
       if (!state.active) continue;
-      const site = state.onAlert!;
+      const site = state.onAlert;
+      // A reload may have swapped in a version without onAlert.
+      if (site === undefined) continue;
       const before = state.signals;
       let out: Output | typeof HOOK_FAILED;
       try {

@@ -40,7 +40,9 @@ export class PluginTicks {
     for (let at = from; at < this.listening.length; at++) {
       const state = this.listening[at]!;
       if (!state.active || (state.symbols !== undefined && !state.symbols.has(tick.symbol))) continue;
-      const site = state.onTick!;
+      const site = state.onTick;
+      // A reload may have swapped in a version without onTick.
+      if (site === undefined) continue;
       let out: Output | typeof HOOK_FAILED | Promise<Output | typeof HOOK_FAILED>;
       try {
         const answer = site.fn!.call(site.self, tick);
