@@ -6,13 +6,14 @@ import { indicatorTemplate } from './templates/indicator.js';
 import type { KindTemplate } from './templates/kind-template.js';
 import { riskTemplate } from './templates/risk.js';
 import { notifierTemplate } from './templates/notifier.js';
+import { panelTemplate } from './templates/panel.js';
 import { strategyTemplate } from './templates/strategy.js';
 import { SCAFFOLD_VERSIONS } from './versions.js';
 
-export const SCAFFOLD_KINDS = ['strategy', 'data', 'risk', 'indicator', 'notifier'] as const satisfies readonly PluginKind[];
+export const SCAFFOLD_KINDS = ['strategy', 'data', 'risk', 'indicator', 'notifier', 'panel'] as const satisfies readonly PluginKind[];
 export type ScaffoldKind = (typeof SCAFFOLD_KINDS)[number];
 
-const TEMPLATES: Readonly<Record<ScaffoldKind, KindTemplate>> = { strategy: strategyTemplate, data: dataTemplate, risk: riskTemplate, indicator: indicatorTemplate, notifier: notifierTemplate };
+const TEMPLATES: Readonly<Record<ScaffoldKind, KindTemplate>> = { strategy: strategyTemplate, data: dataTemplate, risk: riskTemplate, indicator: indicatorTemplate, notifier: notifierTemplate, panel: panelTemplate };
 
 export interface ScaffoldOptions {
   /** The npm package name, e.g. `trading-strategy-streak` or `@acme/strategy-streak`. */
@@ -44,6 +45,7 @@ const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 function packageJson(options: ScaffoldOptions, id: string, template: KindTemplate): Record<string, unknown> {
   const v = SCAFFOLD_VERSIONS;
   const apiRange = `^${v.pluginApi.split('.')[0]}.0.0`;
+  const layout = template.layout;
   return {
     name: options.name,
     version: '0.1.0',
@@ -51,23 +53,23 @@ function packageJson(options: ScaffoldOptions, id: string, template: KindTemplat
     keywords: ['trading-orchestrator-plugin', options.kind],
     license: 'MIT',
     type: 'module',
-    sideEffects: false,
-    exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' },
+    sideEffects: layout !== undefined,
+    exports: layout?.exports ?? { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' },
     files: ['dist', '!dist/**/*.map'],
     engines: { node: '>=20.19' },
     ...(options.name.startsWith('@') ? { publishConfig: { access: 'public' } } : {}),
     scripts: { build: 'tsup', test: 'vitest run', typecheck: 'tsc --noEmit', prepublishOnly: 'npm run build && npm test' },
-    dependencies: { zod: v.zod },
+    ...(layout?.zod === false ? {} : { dependencies: { zod: v.zod } }),
     peerDependencies: { '@trading-orchestrator/plugin-api': apiRange },
     devDependencies: {
       '@trading-orchestrator/plugin-api': `^${v.pluginApi}`,
-      '@trading-orchestrator/plugin-testkit': `^${v.pluginTestkit}`,
+      ...(layout?.testkit === false ? {} : { '@trading-orchestrator/plugin-testkit': `^${v.pluginTestkit}` }),
       '@types/node': v.typesNode,
       tsup: v.tsup,
       typescript: v.typescript,
       vitest: v.vitest,
     },
-    'trading-orchestrator': { plugin: { id, kind: options.kind, api: apiRange, entry: './dist/index.js', ...template.manifestExtras } },
+    'trading-orchestrator': { plugin: { id, kind: options.kind, api: apiRange, entry: layout?.entry ?? './dist/index.js', ...template.manifestExtras } },
   };
 }
 
@@ -93,7 +95,7 @@ ${template.configDoc}
 \`\`\`sh
 npm install
 npm run build
-npm test                                             # the test kit's ${options.kind} conformance suite
+npm test                                             # ${template.layout === undefined ? `the test kit's ${options.kind} conformance suite` : 'its tests'}
 npx @trading-orchestrator/runner plugins validate .          # as discovery and loading will see it
 \`\`\`
 
@@ -147,6 +149,16 @@ export function scaffoldPlugin(options: ScaffoldOptions, cwd = process.cwd()): S
     'README.md': readme(options, id, template),
     '.gitignore': 'node_modules/\ndist/\n*.tgz\n',
   };
+  // A layout's files replace the usual ones; an empty one removes it (a panel has no src/index.ts).
+  for (const [path, content] of Object.entries(template.layout?.files ?? {})) {
+    if (content === '') delete files[path];
+    else files[path] = content;
+  }
+  if (template.layout !== undefined) {
+    files[template.layout.entry.replace('./dist/', 'src/').replace(/\.js$/, '.ts')] = template.source;
+    files[template.layout.testFile] = template.test.replaceAll('__ID__', id);
+    delete files['test/conformance.test.ts'];
+  }
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(directory, path)), { recursive: true });
     writeFileSync(join(directory, path), content);

@@ -8,4 +8,17 @@ export interface KindTemplate {
   readonly configDoc: string;
   /** Extra `trading-orchestrator.plugin` fields (capabilities). */
   readonly manifestExtras?: Record<string, unknown>;
+  /**
+   * For a package unlike the others (a panel is a browser script, not a Node module): its manifest `entry`, its
+   * package.json `exports`, whether it needs zod and the test kit, and files that replace or add to the usual ones.
+   */
+  readonly layout?: {
+    readonly entry: string;
+    readonly exports: Record<string, unknown>;
+    readonly zod: boolean;
+    readonly testkit: boolean;
+    readonly files: Record<string, string>;
+    /** Where its test goes (instead of test/conformance.test.ts). */
+    readonly testFile: string;
+  };
 }
