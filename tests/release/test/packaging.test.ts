@@ -31,16 +31,18 @@ describe('every publishable workspace package', () => {
       it('passes publint --strict, and lints with publint and attw (esm-only) in CI', async () => {
         const { messages, pkg: read } = await publint({ pkgDir: dir, strict: true, pack: 'pnpm' });
         expect(messages.map((m) => formatMessage(m, read))).toEqual([]);
-        expect(pkg.scripts?.['lint']).toBe(LINT);
+        // A panel ships a browser script and no types: attw has nothing to check.
+        expect(pkg.scripts?.['lint']).toBe(pkg['trading-orchestrator']?.plugin?.kind === 'panel' ? 'publint --strict' : LINT);
         expect(pkg.engines?.['node']).toBe('>=20.19');
       });
 
       it('ships only its build, README, licence and package.json, with workspace ranges rewritten', () => {
         const { files, manifest } = packed(dir);
-        // The runner also ships the default job's market data, with where it comes from and the licences it is under.
-        const data = pkg.name === '@trading-orchestrator/runner' ? /^samples\/([\w-]+\.csv|SOURCES\.md|LICENSE-[\w-]+\.txt)$/ : /^$/;
+        // The runner also ships the default job's market data, with where it comes from and the licences it is under,
+        // and the dashboard's page.
+        const data = pkg.name === '@trading-orchestrator/runner' ? /^(samples\/([\w-]+\.csv|SOURCES\.md|LICENSE-[\w-]+\.txt)|dashboard\/[\w-]+\.(html|js|css))$/ : /^$/;
         expect(files.filter((f) => !/^(dist\/.*\.(js|d\.ts)|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(f) && !data.test(f))).toEqual([]);
-        if (pkg.name === '@trading-orchestrator/runner') expect(files).toEqual(expect.arrayContaining(['samples/SPY_D.csv', 'samples/Coinbase_BTCUSD_d.csv', 'samples/SOURCES.md']));
+        if (pkg.name === '@trading-orchestrator/runner') expect(files).toEqual(expect.arrayContaining(['samples/SPY_D.csv', 'samples/Coinbase_BTCUSD_d.csv', 'samples/SOURCES.md', 'dashboard/index.html', 'dashboard/app.js']));
         expect(files).toContain('README.md');
         const ranges = { ...manifest.dependencies, ...manifest.peerDependencies };
         expect(Object.entries(ranges).filter(([, r]) => r.startsWith('workspace:'))).toEqual([]);

@@ -13,7 +13,7 @@ export interface PackageJson {
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   engines?: Record<string, string>;
-  'trading-orchestrator'?: { plugin?: { api: string; entry: string } };
+  'trading-orchestrator'?: { plugin?: { api: string; entry: string; kind?: string } };
 }
 
 /** Every package of the workspace's publishable groups, found on disk, so a new package is never missed. */

@@ -3,7 +3,7 @@ import type { OptionValues } from '../cli/arguments.js';
 import type { Io } from '../cli/io.js';
 import { controlFilePath, readControlFile } from '../control/control-file.js';
 
-const ACTIONS = ['status', 'positions', 'signals', 'denials', 'plugins', 'health', 'risk', 'shadow', 'halt', 'resume', 'stop', 'disable', 'enable'] as const;
+const ACTIONS = ['status', 'positions', 'signals', 'denials', 'plugins', 'health', 'risk', 'shadow', 'halt', 'resume', 'flatten', 'stop', 'disable', 'enable', 'reload', 'dashboard'] as const;
 type Action = (typeof ACTIONS)[number];
 
 const iso = (t: unknown) => (typeof t === 'number' ? new Date(t).toISOString().replace('.000Z', 'Z') : '-');
@@ -17,6 +17,15 @@ function describe(action: Action, body: unknown): string {
       ...s.plugins.map((p) => `  ${p.id.padEnd(24)} ${p.kind.padEnd(9)} ${p.state}${p.failures > 0 ? ` (${p.failures} failures${p.failure === undefined ? '' : `: ${p.failure}`})` : ''}`),
     ].join('\n');
   }
+  if (action === 'flatten') {
+    const f = body as { closing: { strategyId: string; symbol: string; quantity: number; workingOrders: number }[] };
+    if (f.closing.length === 0) return 'entries HALTED; nothing was open or working';
+    return ['entries HALTED; closing at each symbol\'s next bar:', ...f.closing.map((c) => `  ${c.strategyId} ${c.symbol}: ${c.quantity === 0 ? 'flat' : `holds ${c.quantity}`}${c.workingOrders > 0 ? `, ${c.workingOrders} working order${c.workingOrders === 1 ? '' : 's'} cancelled` : ''}`)].join('\n');
+  }
+  if (action === 'reload') {
+    const r = body as { id: string; from: string; to: string; state: string };
+    return `${r.id}: ${r.from === r.to ? `reloaded ${r.to}` : `${r.from} -> ${r.to}`}, ${r.state}`;
+  }
   return JSON.stringify(body, null, 2);
 }
 
@@ -29,11 +38,16 @@ export async function ctlCommand(positionals: readonly string[], values: OptionV
   const action = positionals[0] as Action | undefined;
   if (action === undefined || !ACTIONS.includes(action)) return fail(2, `ctl needs one of ${ACTIONS.join(', ')}${action === undefined ? '' : `, got "${action}"`}`, 'e.g. trading-orchestrator ctl status --config paper.yaml');
   const target = positionals[1];
-  if ((action === 'disable' || action === 'enable') && target === undefined) return fail(2, `ctl ${action} needs a plugin id, e.g. trading-orchestrator ctl ${action} rsi-mean-reversion --config paper.yaml`);
+  if ((action === 'disable' || action === 'enable' || action === 'reload') && target === undefined) return fail(2, `ctl ${action} needs a plugin id, e.g. trading-orchestrator ctl ${action} rsi-mean-reversion --config paper.yaml`);
   if (values['control-file'] === undefined && values.config === undefined) return fail(2, 'ctl needs --config <file> (the run file the session was started with) or --control-file <file>');
   const file = values['control-file'] !== undefined ? resolve(io.cwd, values['control-file']) : controlFilePath(resolve(io.cwd, values.config!));
   const control = readControlFile(file);
   if (control === undefined) return fail(1, `no running session's control file at ${file}`, 'start the paper session (trading-orchestrator paper --config <file>) and name the same file with --config, or the control file with --control-file');
+  if (action === 'dashboard') {
+    // The token goes after '#': a browser never sends that part, so it stays out of requests and server logs.
+    io.stdout.write(`${control.url}/#token=${control.token}\n`);
+    return 0;
+  }
   const read = ['status', 'positions', 'signals', 'denials', 'plugins', 'health', 'risk', 'shadow'].includes(action);
   const path = read ? `/api/${action}` : target === undefined ? `/api/${action}` : `/api/plugins/${encodeURIComponent(target)}/${action}`;
   let response: Response;

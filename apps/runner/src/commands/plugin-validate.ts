@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importEntry } from '@trading-orchestrator/core-manager';
 import { isConfigSchema, PLUGIN_API_VERSION, readManifestField, validateConfig, validateManifest, MANIFEST_PATH } from '@trading-orchestrator/plugin-api';
 import { checkApiCompatibility, entryOutsidePackage } from '@trading-orchestrator/registry';
+import { PANEL_SCRIPT_LIMIT } from '../dashboard/panel-frame.js';
 
 /** How long validation waits for the entry to load: a plugin that connects or loads a client library may be slow. */
 const VALIDATE_IMPORT_LIMIT_MS = 20_000;
@@ -78,6 +79,13 @@ export async function validatePluginFolder(folder: string): Promise<ValidationRe
     return done();
   }
   pass(`entry ${m.entry} exists`);
+  if (m.kind === 'panel') {
+    // A browser script: importing it in Node would run page code here. Its size is what the dashboard inlines.
+    const size = statSync(entry).size;
+    if (size === 0 || size > PANEL_SCRIPT_LIMIT) fail(`entry ${m.entry} is ${size} bytes; a panel's script is inlined in its frame and must hold 1 byte to ${PANEL_SCRIPT_LIMIT / 1024} KB`);
+    else pass(`panel script of ${size} bytes, reading ${m.panel!.topics.join(', ')}`);
+    return done();
+  }
   if (!compat.compatible) {
     lines.push('  skip  the entry is not imported: this host would not load a plugin made for another plugin API');
     return done();

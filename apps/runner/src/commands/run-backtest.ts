@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { PluginManager, type EventBus, type LoadablePlugin, type PluginSpec } from '@trading-orchestrator/core-manager';
-import { BacktestEngine, checkedSeries, type AlertDelivery, IndicatorBoard, mergePages, sizingRule, type RefusedBar, type BacktestOptions, type BacktestResult, type SizingRule } from '@trading-orchestrator/engine';
+import { PluginManager, type EventBus, type LoadablePlugin, type PluginSpec, type ReloadResult } from '@trading-orchestrator/core-manager';
+import { BacktestEngine, checkedSeries, type AlertDelivery, type FlattenedPosition, IndicatorBoard, mergePages, sizingRule, type RefusedBar, type BacktestOptions, type BacktestResult, type SizingRule } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, timeframeToMs, type Bar, type ExternalAlert, type PortfolioSnapshot, type DataProvider, type HistoricalBarsRequest, type InstrumentSpec, type PluginClock } from '@trading-orchestrator/plugin-api';
 import { HistoryCache, type CacheUse } from '../history/history-cache.js';
 import { instrumentsOf } from './data-instruments.js';
@@ -40,6 +40,10 @@ export interface RunningSession {
   portfolio(): PortfolioSnapshot;
   /** A live session's external alert, taken in turn with its bars; absent in a backtest. */
   readonly alert?: (alert: ExternalAlert) => Promise<AlertDelivery>;
+  /** A live session's kill switch: working orders cancelled and positions closed at each symbol's next bar. */
+  readonly flatten?: (reason: string) => Promise<readonly FlattenedPosition[]>;
+  /** Swaps a plugin for another version, in turn with the session's bars (see `PluginManager.reload`). */
+  readonly reload?: (id: string, plugin: LoadablePlugin) => Promise<ReloadResult>;
 }
 
 /** What a run tells its caller about, and how the caller stops it. */

@@ -107,7 +107,7 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       for (const p of snapshotting) plugins[p.id] = await p.instance.snapshot!();
       hooks.checkpoint(bar.time, { engine: engine.snapshot(), plugins });
     };
-    const detach = hooks.attach?.(manager.bus, manager, { portfolio: () => engine.portfolio(), alert: (alert) => inTurn(() => engine.alert(alert)) });
+    const detach = hooks.attach?.(manager.bus, manager, { portfolio: () => engine.portfolio(), alert: (alert) => inTurn(() => engine.alert(alert)), flatten: (reason) => inTurn(() => engine.flatten(reason)), reload: (id, plugin) => inTurn(() => manager.reload(id, plugin)) });
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     hooks.signal?.addEventListener('abort', onAbort, { once: true });

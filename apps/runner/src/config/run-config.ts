@@ -156,10 +156,18 @@ export const runConfigSchema = z
     report: outputFile,
     /**
      * A paper session's control API (`trading-orchestrator ctl`): HTTP on `host:port` (0: any free port) with a token
-     * written beside the run file. Another address than this machine's needs `allowRemote: true`.
+     * written beside the run file, and the dashboard at its root. Another address than this machine's needs
+     * `allowRemote: true`.
      */
     control: z
-      .object({ enabled: z.boolean().default(true), host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535).default(0), allowRemote: z.boolean().default(false) })
+      .object({
+        enabled: z.boolean().default(true),
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(0),
+        allowRemote: z.boolean().default(false),
+        /** Reloads of one plugin a session allows: each keeps the old code in memory (docs/operations.md). */
+        maxReloads: z.number().int().min(0).max(1_000).default(10),
+      })
       .strict()
       .prefault({}),
     /**

@@ -1,5 +1,7 @@
 import { EventBus, type PluginManager } from '@trading-orchestrator/core-manager';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { PANEL_FRAME_POLICY } from '../dashboard/panel-frame.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import { HaltSwitch } from './halt-switch.js';
 import { ShadowSummary } from '../format/shadow-summary.js';
@@ -74,6 +76,75 @@ describe('the control API', () => {
     await call('/api/stop', { method: 'POST' });
     expect(s.stopped()).toBe(true);
     expect(s.actions).toEqual(['halt (control API from 127.0.0.1)', 'resume (control API from 127.0.0.1)', 'disable ma-crossover (control API from 127.0.0.1)', 'enable ma-crossover (control API from 127.0.0.1)', 'stop (control API from 127.0.0.1)']);
+  });
+});
+
+/** Opens the live feed as a browser on `origin` would, sends `token` first, and collects what comes back. */
+function openFeed(token: string | undefined, origin?: string) {
+  const ws = new WebSocket(`${server!.url.replace('http', 'ws')}/api/live`, origin === undefined ? {} : { origin });
+  const messages: { topic: string; data: unknown }[] = [];
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.on('close', (code, reason) => resolve({ code, reason: String(reason) }));
+    ws.on('error', (error) => resolve({ code: -1, reason: error.message }));
+  });
+  ws.on('open', () => {
+    if (token !== undefined) ws.send(JSON.stringify({ token }));
+  });
+  ws.on('message', (raw) => messages.push(JSON.parse(String(raw)) as { topic: string; data: unknown }));
+  return { ws, messages, closed };
+}
+
+describe('the dashboard and its live feed', () => {
+  it('sends the snapshot and then the session\'s events once the token arrives, and refuses a wrong token or another origin', async () => {
+    const s = session();
+    server = await startControlServer(s.controlled, { host: '127.0.0.1', port: 0 });
+    const wrong = openFeed('f'.repeat(48));
+    expect(await wrong.closed).toEqual({ code: 4401, reason: 'the session token is missing or wrong' });
+    expect(wrong.messages).toEqual([]);
+    const elsewhere = openFeed(server.token, 'https://evil.example');
+    expect((await elsewhere.closed).reason).toContain('403');
+    const feed = openFeed(server.token, server.url);
+    while (feed.messages.length === 0) await new Promise((r) => setTimeout(r, 10));
+    expect(feed.messages[0]).toMatchObject({ topic: 'snapshot', data: { status: { mode: 'paper' }, candles: {}, panels: [], actions: { flatten: false, reload: false } } });
+    s.bus.publish('bar', { symbol: 'BTC/USDT', timeframe: '1m', time: 60_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3 });
+    s.bus.publish('equity', { time: 60_000, equity: 100_000, strategyId: 'ma-crossover' });
+    s.bus.publish('equity', { time: 60_000, equity: 100_250 });
+    while (feed.messages.length < 3) await new Promise((r) => setTimeout(r, 10));
+    // A strategy's own equity is not the account's: only the account's goes out.
+    expect(feed.messages.slice(1).filter((m) => m.topic !== 'risk-figures').map((m) => [m.topic, m.data])).toEqual([
+      ['bar', { symbol: 'BTC/USDT', timeframe: '1m', time: 60_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3 }],
+      ['equity', { time: 60_000, equity: 100_250 }],
+    ]);
+    feed.ws.close();
+  });
+
+  it('serves the page with a policy that allows only its own scripts, and a panel\'s frame sandboxed with no network', async () => {
+    const s = session();
+    server = await startControlServer({ ...s.controlled, panels: [{ id: 'heat', version: '1.0.0', title: 'Heat </title><script>', topics: ['risk-figures'], height: 200, script: 'panel.on("risk-figures", () => {}); // </script><script>alert(1)</script>' }] }, { host: '127.0.0.1', port: 0 });
+    const page = await fetch(`${server.url}/`);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<script type="module" src="/assets/app.js">');
+    for (const asset of ['/assets/app.js', '/assets/vendor/preact.js', '/assets/vendor/lightweight-charts.js']) expect((await fetch(`${server.url}${asset}`)).status).toBe(200);
+    const frame = await fetch(`${server.url}/panels/heat/frame`);
+    expect(frame.headers.get('content-security-policy')).toBe(PANEL_FRAME_POLICY);
+    const html = await frame.text();
+    // The panel's script cannot end its own <script> element and start another; its title is escaped.
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(html).toContain('<\\/script><script>alert(1)<\\/script>');
+    expect(html).toContain('<title>Heat &#60;/title&#62;&#60;script&#62;</title>');
+    expect((await fetch(`${server.url}/panels/nope/frame`)).status).toBe(404);
+    expect(await (await call('/api/panels')).json()).toEqual([{ id: 'heat', version: '1.0.0', title: 'Heat </title><script>', topics: ['risk-figures'], height: 200 }]);
+  });
+
+  it('flattens: halts entries first, then closes what is open, and journals what it closed', async () => {
+    const s = session();
+    const asked: string[] = [];
+    server = await startControlServer({ ...s.controlled, flatten: async (reason) => (asked.push(reason), [{ strategyId: 'ma-crossover', symbol: 'BTC/USDT', quantity: 0.5, workingOrders: 1 }]) }, { host: '127.0.0.1', port: 0 });
+    const answer = await call('/api/flatten', { method: 'POST' });
+    expect(await answer.json()).toEqual({ halted: true, closing: [{ strategyId: 'ma-crossover', symbol: 'BTC/USDT', quantity: 0.5, workingOrders: 1 }] });
+    expect(s.halt.halted).toBe(true);
+    expect(asked).toEqual(['flattened by control API from 127.0.0.1']);
+    expect(s.actions).toEqual(['flatten ma-crossover BTC/USDT (control API from 127.0.0.1)']);
   });
 });
 

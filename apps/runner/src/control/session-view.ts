@@ -1,9 +1,19 @@
-import type { EventBus } from '@trading-orchestrator/core-manager';
-import type { Position, Signal } from '@trading-orchestrator/plugin-api';
+import { RingBuffer, type EventBus } from '@trading-orchestrator/core-manager';
+import type { Bar, Fill, Position, Signal } from '@trading-orchestrator/plugin-api';
 
 import type { ShadowSummary } from '../format/shadow-summary.js';
 
 const RECENT = 50;
+/** Bars of each symbol the dashboard's candle chart starts with. */
+const CANDLES = 500;
+const FILLS = 200;
+/** Account equity points: one a bar, so a day of minute bars and more. */
+const EQUITY = 2_000;
+
+export interface EquityPoint {
+  readonly time: number;
+  readonly equity: number;
+}
 
 /** What the control API shows of a running session, kept from the bus as it runs; bounded whatever its length. */
 export class SessionView {
@@ -13,8 +23,24 @@ export class SessionView {
   readonly positions = new Map<string, Position>();
   readonly signals: { time: number; strategyId: string; signal: Signal }[] = [];
   readonly denials: { time: number; strategyId: string; symbol: string; deniedBy: string; code: string; message: string }[] = [];
+  private readonly candleRings = new Map<string, RingBuffer<Bar>>();
+  private readonly fillRing = new RingBuffer<Fill>(FILLS);
+  private readonly equityRing = new RingBuffer<EquityPoint>(EQUITY);
   /** Shadow strategies' signals against the live ones': the run's own tally, which the summary prints too. */
   constructor(readonly shadow: ShadowSummary) {}
+
+  /** The latest bars of each symbol, oldest first. */
+  candles(): Record<string, Bar[]> {
+    return Object.fromEntries([...this.candleRings].map(([symbol, ring]) => [symbol, ring.toArray()]));
+  }
+
+  fills(): Fill[] {
+    return this.fillRing.toArray();
+  }
+
+  equityHistory(): EquityPoint[] {
+    return this.equityRing.toArray();
+  }
 
   attach(bus: EventBus): () => void {
     const keep = <T>(list: T[], item: T) => {
@@ -25,10 +51,18 @@ export class SessionView {
       bus.subscribe('bar', (bar) => {
         this.bars++;
         this.lastBarTime = Math.max(this.lastBarTime ?? bar.time, bar.time);
+        let ring = this.candleRings.get(bar.symbol);
+        if (ring === undefined) this.candleRings.set(bar.symbol, (ring = new RingBuffer<Bar>(CANDLES)));
+        ring.push(bar);
       }),
       bus.subscribe('equity', (e) => {
-        if (e.strategyId === undefined) this.equity = e.equity;
+        if (e.strategyId !== undefined) return;
+        this.equity = e.equity;
+        const last = this.equityRing.last();
+        // One point a time: a later figure for the same time replaces nothing, it is just the newer reading.
+        if (last === undefined || e.time > last.time) this.equityRing.push({ time: e.time, equity: e.equity });
       }),
+      bus.subscribe('fill', (f) => this.fillRing.push(f)),
       bus.subscribe('position', (p) => {
         if (p.quantity === 0) this.positions.delete(p.symbol);
         else this.positions.set(p.symbol, p);
