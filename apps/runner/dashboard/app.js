@@ -19,6 +19,7 @@ const store = {
   fills: [],
   equity: [],
   positions: new Map(),
+  orders: new Map(),
   signals: [],
   denials: [],
   health: new Map(),
@@ -53,6 +54,7 @@ function apply(message) {
       store.fills = data.fills;
       store.equity = data.equity;
       store.positions = new Map(data.positions.map((p) => [p.symbol, p]));
+      store.orders = new Map(data.orders.map((o) => [o.id, o]));
       store.signals = data.signals.slice(-RECENT);
       store.denials = data.denials.slice(-RECENT);
       store.health = new Map(data.health.map((s) => [s.pluginId, s]));
@@ -89,6 +91,10 @@ function apply(message) {
       if (data.quantity === 0) store.positions.delete(data.symbol);
       else store.positions.set(data.symbol, data);
       if (store.status !== undefined) store.status.positions = store.positions.size;
+      break;
+    case 'order':
+      if (['new', 'accepted', 'partially_filled'].includes(data.status)) store.orders.set(data.id, data);
+      else store.orders.delete(data.id);
       break;
     case 'signal':
       keep(store.signals, { time: data.signal.time, strategyId: data.strategyId, signal: data.signal, shadow: data.shadow });
@@ -184,11 +190,11 @@ function Header({ s }) {
     <span>last ${when(s.lastBarTime)}</span>
     <span>equity <b data-testid="equity">${money(s.equity)}</b></span>
     <span class=${s.halted ? 'badge halted' : 'badge'} data-testid="entries">${s.halted ? `entries halted` : 'entries allowed'}</span>
-    <nav>
+    ${store.actions.readOnly ? html`<span class="note">read-only</span>` : html`<nav>
       ${s.halted ? html`<button onClick=${() => act('POST', '/api/resume')}>Resume entries</button>` : html`<button onClick=${() => act('POST', '/api/halt')}>Halt entries</button>`}
       ${store.actions.flatten && html`<button class="danger" onClick=${() => act('POST', '/api/flatten', 'Close every position and cancel working orders?')}>Flatten</button>`}
       <button class="danger" onClick=${() => act('POST', '/api/stop', 'Stop the session after the bar in progress?')}>Stop</button>
-    </nav>
+    </nav>`}
   </header>`;
 }
 
@@ -197,7 +203,7 @@ function Plugins({ plugins }) {
     <tr><th>id</th><th>kind</th><th>state</th><th>health</th><th>failures</th><th></th></tr>
     ${plugins.map((p) => {
       const health = store.health.get(p.id);
-      const core = p.kind === 'data' || p.kind === 'broker' || p.id === 'control-halt';
+      const core = p.kind === 'data' || p.kind === 'broker' || p.id === 'control-halt' || store.actions.readOnly;
       return html`<tr data-plugin=${p.id}>
         <td>${p.id}</td><td>${p.kind}</td><td class=${`state ${p.state}`}>${p.state}</td>
         <td class=${health === undefined ? '' : `health ${health.status}`} title=${health?.message ?? ''}>${health === undefined ? '-' : health.status}</td>
@@ -214,6 +220,14 @@ function Positions() {
   return html`<section><h2>Positions</h2>${rows.length === 0 ? html`<p class="note">none open</p>` : html`<table data-testid="positions">
     <tr><th>symbol</th><th>quantity</th><th>entry</th><th>mark</th><th>unrealised</th></tr>
     ${rows.map((p) => html`<tr><td>${p.symbol}</td><td>${p.quantity}</td><td>${money(p.averagePrice)}</td><td>${money(p.marketPrice)}</td><td class=${(p.unrealizedPnl ?? 0) >= 0 ? 'up' : 'down'}>${money(p.unrealizedPnl)}</td></tr>`)}
+  </table>`}</section>`;
+}
+
+function Orders() {
+  const rows = [...store.orders.values()];
+  return html`<section><h2>Working orders</h2>${rows.length === 0 ? html`<p class="note">none working</p>` : html`<table data-testid="orders">
+    <tr><th>symbol</th><th>side</th><th>type</th><th>quantity</th><th>filled</th><th>limit</th><th>stop</th><th>target</th><th>status</th></tr>
+    ${rows.map((o) => html`<tr><td>${o.symbol}</td><td>${o.side}</td><td>${o.type}</td><td>${o.quantity}</td><td>${o.filledQuantity}</td><td>${money(o.limitPrice)}</td><td>${money(o.stopLoss)}</td><td>${money(o.takeProfit)}</td><td>${o.status}</td></tr>`)}
   </table>`}</section>`;
 }
 
@@ -255,6 +269,7 @@ function App() {
       <section class="wide"><h2>Price ${symbols.map((sym) => html`<button class=${sym === store.symbol ? 'tab on' : 'tab'} onClick=${() => { store.symbol = sym; showCandles(); redraw(); }}>${sym}</button>`)}</h2><${ChartBox} slot="candles" className="chart" make=${(e) => new CandleChart(e)} /></section>
       <section class="wide"><h2>Equity and drawdown</h2><${ChartBox} slot="equity" className="chart small" make=${(e) => new EquityChart(e)} /></section>
       <${Positions} />
+      <${Orders} />
       <${Risk} />
       <${Plugins} plugins=${s.plugins} />
       <${Activity} />

@@ -54,7 +54,7 @@ describe.skipIf(chromiumPath === undefined)('the dashboard in Chromium', () => {
     next += n;
   };
 
-  it('shows the live session, acts on a Disable click, and keeps the panel sandboxed', { timeout: 180_000 }, async () => {
+  it('shows the live session, acts on Disable, Enable and Flatten clicks, and keeps the panel sandboxed', { timeout: 180_000 }, async () => {
     const session = startCli(dir, 'paper', '--config', 'paper.yaml', '--plugin-dir', pluginsDir, '--journal', 'paper.db', '--no-report');
     await Promise.all(SYMBOLS.map((s) => server.subscribed(`${s.replace('/', '').toLowerCase()}@kline_1m`)));
     let link = '';
@@ -115,6 +115,16 @@ describe.skipIf(chromiumPath === undefined)('the dashboard in Chromium', () => {
     expect(reach).toEqual({ parentPage: 'refused', storage: 'refused', ownStorage: 'refused', api: 'refused', socket: 'refused', panel: 'object' });
     expect(problems).toEqual([]);
 
+    // Flatten, after the browser's confirmation: entries halt at once, and by the next bars nothing is held.
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Flatten' }).click();
+    await page.getByTestId('entries').filter({ hasText: 'entries halted' }).waitFor();
+    await until('every position closed', async () => {
+      await push(1);
+      return JSON.parse((await runCli(dir, 'ctl', 'positions', '--json', '--config', 'paper.yaml')).out).length === 0;
+    });
+    await page.getByText('none open').waitFor();
+
     expect((await runCli(dir, 'ctl', 'stop', '--config', 'paper.yaml')).code).toBe(0);
     await push(2);
     expect((await session.done).code).toBe(0);
@@ -122,7 +132,9 @@ describe.skipIf(chromiumPath === undefined)('the dashboard in Chromium', () => {
     try {
       const [run] = journal.listRuns();
       const actions = journal.pluginEvents(run!.id).filter((e) => e.kind === 'control').map((e) => e.message);
-      expect(actions).toEqual(['disable ma-crossover by dashboard from 127.0.0.1', 'enable ma-crossover by dashboard from 127.0.0.1', 'stop by control API from 127.0.0.1']);
+      expect(actions.slice(0, 2)).toEqual(['disable ma-crossover by dashboard from 127.0.0.1', 'enable ma-crossover by dashboard from 127.0.0.1']);
+      expect(actions[2]).toMatch(/^flatten (nothing open|ma-crossover \S+(, ma-crossover \S+)*) by dashboard from 127\.0\.0\.1$/);
+      expect(actions.slice(3)).toEqual(['stop by control API from 127.0.0.1']);
     } finally {
       journal.close();
     }

@@ -36,6 +36,8 @@ describe('flatten (the kill switch)', () => {
     const reasons: (string | undefined)[] = [];
     manager.bus.subscribe('fill', (f) => fills.push(f));
     manager.bus.subscribe('signal', (e) => reasons.push(e.signal.reason));
+    const positions: [string, number][] = [];
+    manager.bus.subscribe('position', (p) => positions.push([p.symbol, p.quantity]));
     const engine = new BacktestEngine({ manager, brokerId: 'paper', riskIds: [], strategies: [{ instanceId: 'holder', allocation: 1, sizing: { method: 'fixed-quantity', quantity: 5, maxPositionFraction: 10 } }], capital: 100_000, periodsPerYear: 8_760, closeAtEnd: false });
     const first = bars.slice(0, 10);
     for (const bar of first) await engine.process(bar);
@@ -52,6 +54,8 @@ describe('flatten (the kill switch)', () => {
     const alphaNext = next.find((b) => b.symbol === 'ALPHA')!;
     expect(exit).toMatchObject({ symbol: 'ALPHA', side: 'sell', quantity: 5, price: alphaNext.open });
     expect(reasons.filter((r) => r === 'flattened by the control API')).toHaveLength(2);
+    // Whoever keeps the open positions from the bus (the dashboard, the journal) hears that ALPHA went flat.
+    expect(positions).toEqual([['ALPHA', 5], ['ALPHA', 0]]);
     // Nothing is left working: the BETA limit was cancelled, so no later bar fills it.
     expect(fills.filter((f) => f.symbol === 'BETA')).toEqual([]);
     expect(result.portfolio.cash).toBeCloseTo(100_000 + 5 * (alphaNext.open - fills[0]!.price), 6);

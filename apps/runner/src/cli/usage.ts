@@ -27,12 +27,12 @@ Commands:
   worker --queue redis://host:port  run sweep trials from the queue (optimize --queue) until Ctrl-C, with the plugins
                       installed here; each run's bars are fetched once (--lock-ms: how long a dead worker's trial
                       waits before another takes it, default 30000)
-  ctl status|positions|signals|denials|plugins|health|risk|shadow|halt|resume|flatten|stop|disable <id>|enable <id>|reload <id>|dashboard --config <file>
+  ctl status|positions|orders|signals|denials|plugins|health [<id>]|risk|shadow|halt|resume|flatten|stop|disable <id>|enable <id>|reload <id>|dashboard --config <file>
                       act on the running paper session of that run file through its control API (halt: deny
                       new entries, exits go on; flatten: halt, cancel working orders and close every position at
                       the next bar; stop: end it after the bar in progress; reload: swap a plugin for the newest
                       version installed, its state handed over; dashboard: print the dashboard's link with its
-                      token; --json: raw answers)
+                      token; health <id>: that plugin's recent checks; --json: raw answers)
   journal list        the runs in the journal
   journal export <run> [--what trades|equity|ignored|problems|trials] [--strategy <id>] [--format csv|json]
                       ignored: the signals the engine did not act on, each with its reason; problems: plugin

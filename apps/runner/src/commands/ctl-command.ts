@@ -3,7 +3,7 @@ import type { OptionValues } from '../cli/arguments.js';
 import type { Io } from '../cli/io.js';
 import { controlFilePath, readControlFile } from '../control/control-file.js';
 
-const ACTIONS = ['status', 'positions', 'signals', 'denials', 'plugins', 'health', 'risk', 'shadow', 'halt', 'resume', 'flatten', 'stop', 'disable', 'enable', 'reload', 'dashboard'] as const;
+const ACTIONS = ['status', 'positions', 'orders', 'signals', 'denials', 'plugins', 'health', 'risk', 'shadow', 'halt', 'resume', 'flatten', 'stop', 'disable', 'enable', 'reload', 'dashboard'] as const;
 type Action = (typeof ACTIONS)[number];
 
 const iso = (t: unknown) => (typeof t === 'number' ? new Date(t).toISOString().replace('.000Z', 'Z') : '-');
@@ -48,8 +48,8 @@ export async function ctlCommand(positionals: readonly string[], values: OptionV
     io.stdout.write(`${control.url}/#token=${control.token}\n`);
     return 0;
   }
-  const read = ['status', 'positions', 'signals', 'denials', 'plugins', 'health', 'risk', 'shadow'].includes(action);
-  const path = read ? `/api/${action}` : target === undefined ? `/api/${action}` : `/api/plugins/${encodeURIComponent(target)}/${action}`;
+  const read = ['status', 'positions', 'orders', 'signals', 'denials', 'plugins', 'health', 'risk', 'shadow'].includes(action);
+  const path = read ? `/api/${action}${action === 'health' && target !== undefined ? `/${encodeURIComponent(target)}` : ''}` : target === undefined ? `/api/${action}` : `/api/plugins/${encodeURIComponent(target)}/${action}`;
   let response: Response;
   try {
     response = await fetch(`${control.url}${path}`, { method: read ? 'GET' : 'POST', headers: { authorization: `Bearer ${control.token}` }, signal: AbortSignal.timeout(10_000) });

@@ -107,7 +107,8 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     // A paper session answers `trading-orchestrator ctl` (config.control) while it runs.
     const health = mode === 'paper' && config !== undefined ? new SessionHealth(config, io) : undefined;
     let notifications: NotificationHub | undefined;
-    const control = mode === 'paper' && config?.control.enabled === true && configFile !== undefined ? new SessionControl(config, configFile, io, shadow, { ...(health === undefined ? {} : { health }), catalog, rediscover: async () => (await discover({ ...values, 'no-cache': true }, io)).catalog, ...(journal === undefined ? {} : { journal }) }) : undefined;
+    const controlled = config?.control.enabled === true && (mode === 'paper' || (mode === 'backtest' && config.control.backtest));
+    const control = controlled && configFile !== undefined ? new SessionControl(config, configFile, io, shadow, { ...(health === undefined ? {} : { health }), catalog, rediscover: async () => (await discover({ ...values, 'no-cache': true }, io)).catalog, ...(journal === undefined ? {} : { journal }) }) : undefined;
     const hooks = {
       beforeShutdown: async () => {
         finalRisk = (await readRisk?.()) ?? [];

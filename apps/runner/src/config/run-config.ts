@@ -167,6 +167,8 @@ export const runConfigSchema = z
         allowRemote: z.boolean().default(false),
         /** Reloads of one plugin a session allows: each keeps the old code in memory (docs/operations.md). */
         maxReloads: z.number().int().min(0).max(1_000).default(10),
+        /** Serve the API and dashboard, read-only, while a backtest runs too (off: a backtest is usually over in seconds). */
+        backtest: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -148,6 +148,40 @@ describe('the dashboard and its live feed', () => {
   });
 });
 
+describe('the control API of a backtest', () => {
+  it('reads, and refuses every action with the reason', async () => {
+    const s = session();
+    server = await startControlServer({ ...s.controlled, mode: 'backtest', readOnly: true }, { host: '127.0.0.1', port: 0 });
+    expect((await call('/api/status')).status).toBe(200);
+    for (const path of ['/api/halt', '/api/stop', '/api/plugins/ma-crossover/disable']) {
+      const refused = await call(path, { method: 'POST' });
+      expect(refused.status).toBe(405);
+      expect(((await refused.json()) as { error: string }).error).toBe('a backtest is read-only: its API and dashboard show it, and Ctrl-C stops it');
+    }
+    expect(s.halt.halted).toBe(false);
+    expect(s.stopped()).toBe(false);
+    expect(s.actions).toEqual([]);
+  });
+});
+
+describe('what the control API shows', () => {
+  it('keeps the working orders as the broker reports them, and a plugin\'s health checks', async () => {
+    const s = session();
+    const order = (id: string, status: string) => ({ id, symbol: 'BTC/USDT', side: 'buy', quantity: 1, type: 'limit', limitPrice: 100, reduceOnly: false, strategyId: 'ma-crossover', time: 0, referencePrice: 101, status, filledQuantity: 0, averageFillPrice: Number.NaN, updatedAt: 0 });
+    const reports = [{ time: 1, status: 'healthy' }, { time: 2, status: 'degraded', message: 'slow feed' }];
+    server = await startControlServer({ ...s.controlled, healthHistory: (id) => (id === 'ma-crossover' ? reports : []) }, { host: '127.0.0.1', port: 0 });
+    const off = s.controlled.view.attach(s.bus);
+    s.bus.publish('order', order('a', 'accepted') as never);
+    s.bus.publish('order', order('b', 'accepted') as never);
+    s.bus.publish('order', order('a', 'filled') as never);
+    s.bus.publish('order', order('c', 'rejected') as never);
+    expect(((await (await call('/api/orders')).json()) as { id: string }[]).map((o) => o.id)).toEqual(['b']);
+    expect(await (await call('/api/health/ma-crossover')).json()).toEqual(reports);
+    expect((await call('/api/health/nope')).status).toBe(404);
+    off();
+  });
+});
+
 describe('the halt rule', () => {
   it('denies what is not reduce-only while halted, and lets exits through', async () => {
     const halt = new HaltSwitch();

@@ -34,6 +34,10 @@ export interface ControlledSession {
   readonly now: () => number;
   /** Each plugin's latest health check. */
   readonly health?: () => readonly HealthSummary[];
+  /** A plugin's recent health checks, oldest first. */
+  readonly healthHistory?: (id: string) => readonly unknown[];
+  /** A backtest's API: it reads, and every action is refused. */
+  readonly readOnly?: boolean;
   /** The account now, for the risk plugins' figures. */
   readonly portfolio?: () => PortfolioSnapshot;
   /** Hands an external alert to the session's strategies (paper and live sessions). */
@@ -56,7 +60,7 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-const ROUTES = 'GET /api/status, /api/positions, /api/signals, /api/denials, /api/plugins, /api/health, /api/risk, /api/shadow, /api/panels, /api/runs[/<id>], the WebSocket /api/live, and POST /api/halt, /api/resume, /api/flatten, /api/stop, /api/alerts, /api/plugins/<id>/disable|enable|reload';
+const ROUTES = 'GET /api/status, /api/positions, /api/orders, /api/signals, /api/denials, /api/plugins, /api/health[/<id>], /api/risk, /api/shadow, /api/panels, /api/runs[/<id>], the WebSocket /api/live, and POST /api/halt, /api/resume, /api/flatten, /api/stop, /api/alerts, /api/plugins/<id>/disable|enable|reload';
 
 /**
  * The control API of a running session and its dashboard: HTTP and WebSocket on `host:port` (port 0: any free
@@ -110,11 +114,12 @@ export async function startControlServer(session: ControlledSession, options: { 
     fills: session.view.fills(),
     equity: session.view.equityHistory(),
     positions: [...session.view.positions.values()],
+    orders: [...session.view.orders.values()],
     signals: session.view.signals,
     denials: session.view.denials,
     health: session.health?.() ?? [],
     panels: panelList(),
-    actions: { flatten: session.flatten !== undefined, reload: session.reload !== undefined, alerts: session.alert !== undefined },
+    actions: { readOnly: session.readOnly === true, flatten: session.flatten !== undefined, reload: session.reload !== undefined, alerts: session.alert !== undefined },
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -135,11 +140,14 @@ export async function startControlServer(session: ControlledSession, options: { 
     const from = `${req.headers.origin === undefined ? 'control API' : 'dashboard'} from ${req.socket.remoteAddress ?? 'unknown'}`;
     const { view, manager, halt } = session;
     const route = `${req.method} ${url.pathname}`;
+    if (session.readOnly === true && req.method !== 'GET') throw new HttpError(405, `a ${session.mode} is read-only: its API and dashboard show it, and Ctrl-C stops it`);
     switch (route) {
       case 'GET /api/status':
         return send(res, 200, status());
       case 'GET /api/positions':
         return send(res, 200, [...view.positions.values()]);
+      case 'GET /api/orders':
+        return send(res, 200, [...view.orders.values()]);
       case 'GET /api/signals':
         return send(res, 200, view.signals);
       case 'GET /api/denials':
@@ -177,6 +185,12 @@ export async function startControlServer(session: ControlledSession, options: { 
         send(res, 200, { stopping: true });
         session.stop();
         return;
+    }
+    const health = /^GET \/api\/health\/([^/]+)$/.exec(route);
+    if (health !== null) {
+      const id = decodeURIComponent(health[1]!);
+      if (manager.get(id) === undefined) throw new HttpError(404, `no plugin "${id}" in this session (GET /api/plugins lists them)`);
+      return send(res, 200, session.healthHistory?.(id) ?? []);
     }
     const run = /^GET \/api\/runs\/(\d+)$/.exec(route);
     if (run !== null) {

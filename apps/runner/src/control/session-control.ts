@@ -69,6 +69,8 @@ export class SessionControl {
       now: () => Date.now(),
       portfolio: () => session.portfolio(),
       health: () => health?.monitor?.summary() ?? [],
+      healthHistory: (id: string) => health?.monitor?.reports(id) ?? [],
+      readOnly: this.config.mode === 'backtest',
       panels: panels.panels,
       ...(session.alert === undefined ? {} : { alert: session.alert }),
       ...(session.flatten === undefined ? {} : { flatten: session.flatten }),

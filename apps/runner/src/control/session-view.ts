@@ -1,5 +1,5 @@
 import { RingBuffer, type EventBus } from '@trading-orchestrator/core-manager';
-import type { Bar, Fill, Position, Signal } from '@trading-orchestrator/plugin-api';
+import type { Bar, Fill, Order, Position, Signal } from '@trading-orchestrator/plugin-api';
 
 import type { ShadowSummary } from '../format/shadow-summary.js';
 
@@ -9,6 +9,9 @@ const CANDLES = 500;
 const FILLS = 200;
 /** Account equity points: one a bar, so a day of minute bars and more. */
 const EQUITY = 2_000;
+/** Working orders kept: far more than a session holds; past it the oldest goes (a broker that never closes them). */
+const ORDERS = 500;
+const WORKING: ReadonlySet<string> = new Set(['new', 'accepted', 'partially_filled']);
 
 export interface EquityPoint {
   readonly time: number;
@@ -21,6 +24,8 @@ export class SessionView {
   lastBarTime: number | undefined;
   equity: number | undefined;
   readonly positions = new Map<string, Position>();
+  /** Orders still working at the broker, by id, as its order events said last. */
+  readonly orders = new Map<string, Order>();
   readonly signals: { time: number; strategyId: string; signal: Signal }[] = [];
   readonly denials: { time: number; strategyId: string; symbol: string; deniedBy: string; code: string; message: string }[] = [];
   private readonly candleRings = new Map<string, RingBuffer<Bar>>();
@@ -63,6 +68,12 @@ export class SessionView {
         if (last === undefined || e.time > last.time) this.equityRing.push({ time: e.time, equity: e.equity });
       }),
       bus.subscribe('fill', (f) => this.fillRing.push(f)),
+      bus.subscribe('order', (o) => {
+        if (!WORKING.has(o.status)) return void this.orders.delete(o.id);
+        this.orders.delete(o.id);
+        this.orders.set(o.id, o);
+        if (this.orders.size > ORDERS) this.orders.delete(this.orders.keys().next().value!);
+      }),
       bus.subscribe('position', (p) => {
         if (p.quantity === 0) this.positions.delete(p.symbol);
         else this.positions.set(p.symbol, p);

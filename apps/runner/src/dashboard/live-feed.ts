@@ -96,6 +96,7 @@ export class LiveFeed {
         if (e.strategyId === undefined) this.send('equity', e);
       }),
       bus.subscribe('position', (p) => this.send('position', p)),
+      bus.subscribe('order', (o) => this.send('order', o)),
       bus.subscribe('signal', (e) => this.send('signal', e)),
       bus.subscribe('fill', (f) => this.send('fill', f)),
       bus.subscribe('trade', (t) => this.send('trade', t)),

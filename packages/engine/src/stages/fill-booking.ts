@@ -5,6 +5,10 @@ import type { PositionTrack } from '../run/position-track.js';
 import type { RunContext } from '../run/run-context.js';
 
 /** A booked fill, as the plugins are told of it. */
+function flatPosition(fill: Fill): Position {
+  return { symbol: fill.symbol, quantity: 0, averagePrice: fill.price, marketPrice: fill.price, unrealizedPnl: 0, realizedPnl: 0, openedAt: fill.time };
+}
+
 interface FillNews {
   readonly track: PositionTrack;
   readonly fill: Fill;
@@ -15,7 +19,7 @@ interface FillNews {
   readonly realized: number;
   /** The book after the fill, for the risk plugins; undefined when the run has none. */
   readonly portfolio: PortfolioSnapshot | undefined;
-  /** The account's position in the symbol after the fill; undefined when flat, or when neither a risk plugin nor a position listener reads it. */
+  /** The account's position in the symbol after the fill (quantity 0 when flat); undefined when neither a risk plugin nor a position listener reads it. */
   readonly position: Position | undefined;
 }
 
@@ -102,7 +106,10 @@ export class FillBooking {
     if (ctx.listeners.fill) ctx.bus.publish('fill', fill);
     // The book after the fill is built for the risk plugins only; the position event needs the one position.
     const portfolio = ctx.risk.length > 0 ? readOnlyPortfolio(ctx.ledger.snapshot(fill.time)) : undefined;
-    const position = portfolio !== undefined ? positionIn(portfolio, fill.symbol) : ctx.listeners.position ? ctx.ledger.accountPosition(fill.symbol) : undefined;
+    const held = portfolio !== undefined ? positionIn(portfolio, fill.symbol) : ctx.listeners.position ? ctx.ledger.accountPosition(fill.symbol) : undefined;
+    // A fill that leaves the account flat in the symbol is a position event too (quantity 0; what it realised is in
+    // the trade), or a listener keeping the open positions would keep this one for ever.
+    const position = held ?? (ctx.listeners.position ? flatPosition(fill) : undefined);
     return this.tellOfFill({ track, fill, before, after, realized: effect.realized / 100, portfolio, position: position === undefined ? undefined : readOnlyPosition(position) }, 0);
   }
 
@@ -157,7 +164,7 @@ export class FillBooking {
 
   /** The risk gate hears of a position opened or closed by a fill. */
   private positionChanged({ track, fill, before, after, realized, position }: FillNews, portfolio: PortfolioSnapshot): void | Promise<void> {
-    if (before === 0 && after !== 0 && position !== undefined) return this.ctx.gate.positionOpened(position, portfolio);
+    if (before === 0 && after !== 0 && position !== undefined && position.quantity !== 0) return this.ctx.gate.positionOpened(position, portfolio);
     if (before !== 0 && after === 0) {
       const closed = { symbol: fill.symbol, quantity: 0, averagePrice: fill.price, marketPrice: fill.price, unrealizedPnl: 0, realizedPnl: realized, openedAt: fill.time, strategyId: track.owner.slot.instanceId };
       return this.ctx.gate.positionClosed(closed, portfolio);

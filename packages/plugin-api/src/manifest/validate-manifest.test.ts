@@ -36,7 +36,7 @@ describe('validateManifest', () => {
     expect(validateManifest({ ...panel, panel: { topics: ['risk-figures'], height: 320 } }).ok).toBe(true);
     const at = (m: unknown) => validateManifest(m).problems.map((p) => `${p.path}: ${p.message}`);
     expect(at(panel)).toEqual(['trading-orchestrator.plugin.panel: a panel declares the topics it reads: "panel": {"topics": ["equity"]}']);
-    expect(at({ ...panel, panel: { topics: ['token'] } })[0]).toMatch(/^trading-orchestrator\.plugin\.panel\.topics\[0\]: must be one of bar, equity/);
+    expect(at({ ...panel, panel: { topics: ['token'] } })[0]).toMatch(/^trading-orchestrator\.plugin\.panel\.topics\[0\]: must be one of bar, equity, position, order/);
     expect(at({ ...valid, panel: { topics: ['equity'] } })).toEqual(['trading-orchestrator.plugin.panel: only a panel has a "panel" section; this plugin\'s kind is strategy']);
   });
 

@@ -6,7 +6,7 @@
  */
 
 /** What a panel may read: the session's events, and the risk plugins' figures the dashboard polls. */
-export const PANEL_TOPICS = ['bar', 'equity', 'position', 'signal', 'fill', 'trade', 'risk', 'risk-figures', 'health', 'plugins', 'control'] as const;
+export const PANEL_TOPICS = ['bar', 'equity', 'position', 'order', 'signal', 'fill', 'trade', 'risk', 'risk-figures', 'health', 'plugins', 'control'] as const;
 
 export type PanelTopic = (typeof PANEL_TOPICS)[number];
 
