@@ -21,7 +21,7 @@ export { applyThresholds, HealthMonitor, type HealthMonitorOptions, type HealthS
 export { canTransition, PLUGIN_STATES, TRANSITIONS, type PluginState } from './lifecycle/plugin-state.js';
 export { PluginStateMachine, type StateTransition } from './lifecycle/state-machine.js';
 export type { ManagedPlugin, PluginStatus, PluginTimings } from './manager/managed-plugin.js';
-export type { LogLevel, LogSink } from './manager/plugin-context.js';
+export type { BrokerReports, LogLevel, LogSink } from './manager/plugin-context.js';
 export { loadDefinition } from './manager/load-definition.js';
 export { ENTRY_IMPORT_LIMIT_MS, importEntry, type EntryImport } from './manager/import-entry.js';
 export { PluginManager, type PluginManagerOptions, type ReloadResult, type ShutdownReport, type StartReport } from './manager/plugin-manager.js';

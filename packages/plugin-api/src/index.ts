@@ -12,7 +12,7 @@ export type { RiskDecision, RiskEvent, RiskLevel, RiskLimitStatus, RiskMetrics }
 export type { PositionDelta, PositionTarget, Signal, SignalMetadata, SignalSide, TrailingStop } from './domain/signal.js';
 export { TIMEFRAMES, barCloseTime, barOpenTime, isTimeframe, isWholeMultiple, timeframeToMs, type Timeframe } from './domain/timeframe.js';
 
-export type { Broker, BrokerPluginContext } from './plugin/broker.js';
+export type { Broker, BrokerPluginContext, OrderChanges, VenueBalance, VenueInfo } from './plugin/broker.js';
 export type { IndicatorReader, PluginClock, PluginContext, PluginLogger } from './plugin/context.js';
 export type { BarUpdate, DataProvider, HistoricalBarsRequest, LiveBarsRequest, LiveQuotesRequest, LiveTicksRequest } from './plugin/data.js';
 export {

@@ -15,11 +15,27 @@ import type {
 import type { EventBus } from '../events/event-bus.js';
 import type { EventMap } from '../events/event-map.js';
 import type { HookGuard } from '../guard/hook-guard.js';
+import { RETURN_VALIDATORS } from '../guard/return-validators.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import type { ManagedPlugin } from './managed-plugin.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogSink = (level: LogLevel, pluginId: string, message: string, data?: Readonly<Record<string, unknown>>) => void;
+
+/**
+ * Where a broker's asynchronous reports go when the host books them itself (a live session): fills in turn with
+ * the bars, order states, the venue's connection. Without one they are published on the bus as they come.
+ */
+export interface BrokerReports {
+  fill(pluginId: string, fill: Fill): void;
+  order(pluginId: string, order: Order): void;
+  connection(pluginId: string, state: 'down' | 'up', detail: string | undefined): void;
+}
+
+const FILL_CHECK = RETURN_VALIDATORS.broker['onBar']!;
+
+/** Trade ids a broker reported lately: enough to recognise a replay after a reconnect, bounded whatever the run's length. */
+const SEEN_TRADES = 10_000;
 
 export interface ContextDeps {
   readonly bus: EventBus;
@@ -29,6 +45,7 @@ export interface ContextDeps {
   /** Burst and sustained rate of events one plugin may publish. */
   readonly eventRate: { readonly burst: number; readonly perSecond: number };
   readonly indicators?: IndicatorReader;
+  readonly brokerReports?: () => BrokerReports | undefined;
 }
 
 function loggerFor(pluginId: string, log: LogSink): PluginLogger {
@@ -60,9 +77,6 @@ export function createPluginContext(
   // Only the instance in place counts: during a reload the next one starts beside it and is silent until swapped in.
   const current = () => plugin.owner === owner;
   const running = () => (plugin.machine.state === 'active' || plugin.machine.state === 'initialising') && current();
-  const publishIfRunning = <T extends keyof EventMap>(topic: T, payload: EventMap[T]): void => {
-    if (running()) bus.publish(topic, payload);
-  };
   /** Whether an event on `topic` is within the plugin's rate; one that is not is counted and reported as dropped. */
   const admitted = (topic: keyof EventMap): boolean => {
     if (!running()) return false;
@@ -113,11 +127,39 @@ export function createPluginContext(
     return risk;
   }
   if (plugin.kind === 'broker') {
+    const seen = new Set<string>();
+    const seenOrder: string[] = [];
+    /** Whether a fill with this trade id was reported already; remembers it if not. */
+    const duplicate = (tradeId: string | undefined): boolean => {
+      if (tradeId === undefined) return false;
+      if (seen.has(tradeId)) return true;
+      seen.add(tradeId);
+      seenOrder.push(tradeId);
+      if (seenOrder.length > SEEN_TRADES) seen.delete(seenOrder.shift()!);
+      return false;
+    };
     const broker: BrokerPluginContext<unknown> = {
       ...base,
-      // A broker's fills and order states are the record of trading: never throttled, never dropped.
-      reportFill: (fill: Fill) => publishIfRunning('fill', fill),
-      reportOrder: (order: Order) => publishIfRunning('order', order),
+      // A broker's fills and order states are the record of trading: never throttled, never dropped, booked once.
+      reportFill: (fill: Fill) => {
+        if (!running()) return;
+        const problem = FILL_CHECK([fill]);
+        if (problem !== undefined) return guard.recordFailure(plugin.guarded, 'reportFill', new Error(problem.replace('fill [0]', 'the reported fill')));
+        if (duplicate(fill.tradeId)) return;
+        const sink = deps.brokerReports?.();
+        if (sink === undefined) bus.publish('fill', fill);
+        else sink.fill(plugin.id, fill);
+      },
+      reportOrder: (order: Order) => {
+        if (!running()) return;
+        const sink = deps.brokerReports?.();
+        if (sink === undefined) bus.publish('order', order);
+        else sink.order(plugin.id, order);
+      },
+      reportConnection: (state: 'down' | 'up', detail?: string) => {
+        if (!running()) return;
+        deps.brokerReports?.()?.connection(plugin.id, state, detail);
+      },
     };
     return broker;
   }

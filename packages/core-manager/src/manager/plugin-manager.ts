@@ -17,7 +17,7 @@ import { dependencyOrder } from './dependency-order.js';
 import { dependencyIds, unmetDependency } from './plugin-dependencies.js';
 import { loadDefinition } from './load-definition.js';
 import type { ManagedPlugin, PluginStatus, PluginTimings } from './managed-plugin.js';
-import { createPluginContext, type LogSink } from './plugin-context.js';
+import { createPluginContext, type BrokerReports, type LogSink } from './plugin-context.js';
 import type { LoadablePlugin, PluginSpec } from './plugin-spec.js';
 
 export interface PluginManagerOptions {
@@ -76,6 +76,7 @@ export class PluginManager {
   private readonly plugins = new Map<string, ManagedPlugin>();
   private startOrder: string[] = [];
   private transitions = 0;
+  private reports: BrokerReports | undefined;
   /** Instances swapped by `reload`: a hot loop that binds hooks to instances must look again after one. */
   private swaps = 0;
   /** Set by `shutdown`: a start still in flight (Ctrl-C during start-up) starts nothing more and unwinds what it had. */
@@ -437,7 +438,18 @@ export class PluginManager {
   }
 
   private contextDeps() {
-    return { bus: this.bus, guard: this.guard, clock: this.clock, log: this.log, eventRate: this.eventRate, ...(this.indicators === undefined ? {} : { indicators: this.indicators }) };
+    return { bus: this.bus, guard: this.guard, clock: this.clock, log: this.log, eventRate: this.eventRate, brokerReports: () => this.reports, ...(this.indicators === undefined ? {} : { indicators: this.indicators }) };
+  }
+
+  /**
+   * Takes brokers' asynchronous reports (fills, order states, the connection) instead of the bus: a live session books
+   * reported fills itself, in turn with its bars. Returns the function that gives them back to the bus.
+   */
+  receiveBrokerReports(reports: BrokerReports): () => void {
+    this.reports = reports;
+    return () => {
+      if (this.reports === reports) this.reports = undefined;
+    };
   }
 
   private failStartup(p: ManagedPlugin): Error {

@@ -1,4 +1,4 @@
-import { isWholeMultiple, TIMEFRAMES, type Bar, type ExternalAlert, type Fill, type PortfolioSnapshot, type Tick, type Timeframe } from '@trading-orchestrator/plugin-api';
+import { isWholeMultiple, TIMEFRAMES, type Bar, type ExternalAlert, type Fill, type Order, type PortfolioSnapshot, type Tick, type Timeframe } from '@trading-orchestrator/plugin-api';
 import { FillBooking } from '../stages/fill-booking.js';
 import { EquityRecorder } from '../stages/equity-recorder.js';
 import { OrderDesk } from '../stages/order-desk.js';
@@ -164,6 +164,29 @@ export class BacktestEngine {
    */
   alert(alert: ExternalAlert): Promise<AlertDelivery> {
     return this.alerts.alert(alert);
+  }
+
+  /**
+   * A fill the broker reported on its own (a live venue's execution, learnt from its stream or by polling): booked
+   * as a bar's fills are, to the position whose order it is. Never call it while a bar's processing is under way.
+   */
+  bookReported(fill: Fill): void | Promise<void> {
+    return this.fills.book(fill);
+  }
+
+  /**
+   * An order state the broker reported on its own. A working order the venue ended (cancelled, rejected, expired)
+   * stops holding back the strategy's buying power; the state is published either way.
+   */
+  orderReported(order: Order): void {
+    const { ctx } = this;
+    if (order.status === 'cancelled' || order.status === 'rejected' || order.status === 'expired') {
+      const track = ctx.tracks.ofFill({ orderId: order.id, symbol: order.symbol } as Fill);
+      const working = track?.workingOrder(order.id);
+      if (track !== undefined && working !== undefined) ctx.tracks.endWorking(track, working, order.status === 'rejected' ? 'rejected' : 'cancelled');
+    }
+    ctx.listeners.refresh();
+    if (ctx.listeners.order) ctx.bus.publish('order', order);
   }
 
   /** The time of the bar in progress, or of the last one processed; -Infinity before the first. */

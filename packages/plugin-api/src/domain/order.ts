@@ -3,7 +3,8 @@ import type { Signal } from './signal.js';
 
 export type OrderSide = 'buy' | 'sell';
 export type OrderType = 'market' | 'limit';
-export type OrderStatus = 'new' | 'accepted' | 'rejected' | 'partially_filled' | 'filled' | 'cancelled';
+/** `expired`: the venue ended it (a time-in-force ran out); `reason` carries the venue's own words for a rejection or an end. */
+export type OrderStatus = 'new' | 'accepted' | 'rejected' | 'partially_filled' | 'filled' | 'cancelled' | 'expired';
 
 /** A trailing stop as a broker gets it: a price distance, or a percentage of the best price since the fill. */
 export interface OrderTrailingStop {
@@ -61,4 +62,8 @@ export interface Fill {
   readonly liquidity?: 'maker' | 'taker';
   /** Set on a fill the broker made on its own (a stop or target hit, a time exit), or the engine at the run's end. */
   readonly exitReason?: ExitReason;
+  /** The venue's id of the trade: a fill reported twice (a stream and a poll, a replay after a reconnect) is booked once. */
+  readonly tradeId?: string;
+  /** The fee as the venue charged it, in the asset it was charged in (`fee` is its value in the account currency). */
+  readonly commission?: { readonly amount: number; readonly currency: string };
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { FakeBinanceAccount, type FakeAccountOptions } from './fake-binance-account.js';
 
 /** A raw kline row as Binance's REST API sends it: [openTime, o, h, l, c, volume, closeTime, quoteVolume, trades, takerBase, takerQuote, ignore]. */
 export type KlineRow = readonly [number, string, string, string, string, string, number, string, number, string, string, string];
@@ -14,7 +15,9 @@ export type Fault =
   /** The request is accepted and never answered. */
   | { readonly kind: 'stall' }
   /** The right candles, but shuffled, with some repeated. */
-  | { readonly kind: 'shuffled-with-duplicates' };
+  | { readonly kind: 'shuffled-with-duplicates' }
+  /** The request is carried out (an order placed) and the connection cut before the answer: the client times out. */
+  | { readonly kind: 'lost' };
 
 export interface FakeBinanceOptions {
   /** The body of GET /api/v3/exchangeInfo: the markets this server lists. */
@@ -23,6 +26,8 @@ export interface FakeBinanceOptions {
   readonly klines?: Readonly<Record<string, Readonly<Record<string, readonly KlineRow[]>>>>;
   /** Bodies of GET /api/v3/ticker/24hr, by market id. */
   readonly tickers?: Readonly<Record<string, unknown>>;
+  /** An account for the signed endpoints (orders, balances, trades); without it they answer 401. */
+  readonly account?: FakeAccountOptions;
 }
 
 export interface FakeBinance {
@@ -48,6 +53,8 @@ export interface FakeBinance {
   subscribed(stream: string): Promise<void>;
   /** How many websocket connections have been opened so far. */
   readonly connections: number;
+  /** The account behind the signed endpoints, when the options gave one: its balances, orders and trades. */
+  readonly account: FakeBinanceAccount | undefined;
   close(): Promise<void>;
 }
 
@@ -55,6 +62,9 @@ interface Subscriber {
   readonly socket: WebSocket;
   readonly streams: Set<string>;
 }
+
+/** The signed endpoints the account answers. */
+const PRIVATE_PATHS: ReadonlySet<string> = new Set(['/api/v3/account', '/api/v3/order', '/api/v3/openOrders', '/api/v3/myTrades', '/api/v3/order/cancelReplace']);
 
 const INTERVALS: Readonly<Record<string, number>> = { '1s': 1e3, '1m': 6e4, '3m': 18e4, '5m': 3e5, '15m': 9e5, '30m': 18e5, '1h': 36e5, '2h': 72e5, '4h': 144e5, '6h': 216e5, '8h': 288e5, '12h': 432e5, '1d': 864e5, '3d': 2592e5, '1w': 6048e5 };
 
@@ -92,6 +102,7 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
   const waiting: { stream: string; resolve: () => void }[] = [];
   const stalled = new Set<ServerResponse>();
   let connections = 0;
+  const account = options.account === undefined ? undefined : new FakeBinanceAccount(options.account, options.exchangeInfo);
 
   const klinesAnswer = (query: Record<string, string>): { status: number; body: unknown } => {
     const symbol = query['symbol'] ?? '';
@@ -106,9 +117,39 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
     return { status: 200, body: start === undefined ? inRange.slice(-limit) : inRange.slice(0, limit) };
   };
 
+  /** A signed request: its body read, the signature and timestamp checked, then the account's answer. */
+  const handlePrivate = async (req: IncomingMessage, res: ServerResponse, url: URL, fault: Fault | undefined): Promise<void> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const params = { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(new URLSearchParams(body)) };
+    requests.push({ path: url.pathname, query: params });
+    if (account === undefined) return send(res, 401, { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' });
+    const apiKey = req.headers['x-mbx-apikey'];
+    const refused = account.authenticate(typeof apiKey === 'string' ? apiKey : undefined, `${url.search.slice(1)}${body}`, params);
+    const answer = refused ?? account.handle(req.method ?? 'GET', url.pathname, params);
+    if (fault?.kind === 'lost') {
+      res.socket?.destroy();
+      return;
+    }
+    send(res, answer.status, answer.body);
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const query = Object.fromEntries(url.searchParams);
+    if (PRIVATE_PATHS.has(url.pathname)) {
+      const fault = faults.get(url.pathname)?.[0]?.kind === 'lost' ? faults.get(url.pathname)!.shift() : undefined;
+      if (fault === undefined && faults.get(url.pathname)?.length) {
+        // Other faults answer before the request is looked at, as a gateway or the rate limiter would.
+        requests.push({ path: url.pathname, query });
+        const early = faults.get(url.pathname)!.shift()!;
+        if (early.kind === 'status') return send(res, early.status, early.body ?? defaultFaultBody(early.status), early.retryAfterSeconds === undefined ? {} : { 'retry-after': String(early.retryAfterSeconds) });
+        if (early.kind === 'stall') return void stalled.add(res);
+      }
+      void handlePrivate(req, res, url, fault).catch(() => send(res, 500, defaultFaultBody(500)));
+      return;
+    }
     requests.push({ path: url.pathname, query });
     const fault = faults.get(url.pathname)?.shift();
     if (fault?.kind === 'status') {
@@ -122,6 +163,7 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
     }
     let answer: { status: number; body: unknown };
     if (url.pathname === '/api/v3/exchangeInfo') answer = { status: 200, body: options.exchangeInfo };
+    else if (url.pathname === '/api/v3/time') answer = { status: 200, body: { serverTime: Date.now() } };
     else if (url.pathname === '/api/v3/klines') answer = klinesAnswer(query);
     else if (url.pathname === '/api/v3/ticker/24hr') {
       const ticker = options.tickers?.[query['symbol'] ?? ''];
@@ -179,12 +221,15 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
     get connections() {
       return connections;
     },
+    account,
     fail(path, ...more) {
       faults.set(path, [...(faults.get(path) ?? []), ...more]);
     },
     addKlines: store,
     pushKline(marketId, interval, row, closed) {
       if (closed) store(marketId, interval, [row]);
+      // The market trades at the kline's close: resting orders of the account it reaches fill.
+      account?.setPrice(marketId, Number(row[4]));
       broadcast(`${marketId.toLowerCase()}@kline_${interval}`, {
         e: 'kline',
         E: row[6] + 1,

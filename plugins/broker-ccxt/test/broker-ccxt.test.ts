@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { startFakeBinance, type FakeBinance } from '@trading-orchestrator/data-binance/testing';
+import type { BrokerPluginContext, Fill, Order, OrderIntent } from '@trading-orchestrator/plugin-api';
+import { testDataFile } from '@trading-orchestrator/testdata';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CcxtBroker, ccxtBrokerConfig } from '../src/index.js';
+
+const API_KEY = 'kY7pQ2vL9xR4mN8wT1bZ6cF3hJ5sD0gA';
+const SECRET = 'Sx9eW2qR7tY4uI1oP6aS3dF8gH5jK0lZcV2bN7mM4xQ9';
+
+let server: FakeBinance | undefined;
+let broker: CcxtBroker | undefined;
+afterEach(async () => {
+  await broker?.stop();
+  await server?.close();
+  broker = undefined;
+  server = undefined;
+});
+
+/** A fake Binance with a funded account, and the broker on it through the real ccxt client. */
+async function setup(options: { secret?: string; usdt?: number } = {}) {
+  server = await startFakeBinance({
+    exchangeInfo: JSON.parse(readFileSync(testDataFile('binance/rest/http_spot_market_exchange_info.json'), 'utf8')),
+    account: { apiKey: API_KEY, secret: SECRET, balances: { USDT: options.usdt ?? 10_000, BTC: 0 } },
+  });
+  server.account!.setPrice('BTCUSDT', 40_000);
+  const fills: Fill[] = [];
+  const orders: Order[] = [];
+  const connection: string[] = [];
+  const logs: string[] = [];
+  const abort = new AbortController();
+  const ctx = {
+    pluginId: 'broker:broker-ccxt',
+    config: {},
+    clock: { now: () => Date.now() },
+    signal: abort.signal,
+    logger: { debug: (m: string) => logs.push(m), info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) },
+    subscribe: () => () => undefined,
+    reportFill: (f: Fill) => fills.push(f),
+    reportOrder: (o: Order) => orders.push(o),
+    reportConnection: (state: string, detail?: string) => connection.push(`${state}${detail === undefined ? '' : ` ${detail}`}`),
+  } as unknown as BrokerPluginContext<unknown>;
+  const config = ccxtBrokerConfig.parse({ apiKey: API_KEY, secret: options.secret ?? SECRET, urls: { rest: server.restUrl }, pollMs: 100, requestTimeoutMs: 1_500 });
+  broker = new CcxtBroker(config, ctx);
+  await broker.start();
+  return { server, broker, fills, orders, connection, logs, account: server.account! };
+}
+
+let sequence = 0;
+const intent = (over: Partial<OrderIntent> = {}): OrderIntent => ({ id: `ma-crossover-${++sequence}`, symbol: 'BTC/USDT', side: 'buy', quantity: 0.01, type: 'market', reduceOnly: false, strategyId: 'ma-crossover', time: Date.now(), referencePrice: 40_000, ...over });
+const noSecret = (text: string) => {
+  expect(text).not.toContain(SECRET);
+  expect(text).not.toContain(API_KEY);
+};
+
+describe('broker-ccxt on a Binance that checks what Binance checks, through the real ccxt client', () => {
+  it('places a market order under the host\'s id, reports its fill once with the venue\'s trade id and the fee in the account currency', async () => {
+    const { broker, fills, account } = await setup();
+    const order = await broker.submit(intent({ id: 'ma-crossover-1' }));
+    expect(order).toMatchObject({ id: 'ma-crossover-1', status: 'filled', filledQuantity: 0.01, averageFillPrice: 40_000 });
+    expect(account.allOrders()).toEqual([expect.objectContaining({ clientOrderId: 'ma-crossover-1', status: 'FILLED' })]);
+    await broker.pollOnce();
+    await broker.pollOnce();
+    expect(fills).toEqual([expect.objectContaining({ orderId: 'ma-crossover-1', side: 'buy', quantity: 0.01, price: 40_000, tradeId: '5000', commission: { amount: 0.00001, currency: 'BTC' } })]);
+    // 0.00001 BTC of commission at 40,000 USDT: 0.40 USDT.
+    expect(fills[0]!.fee).toBeCloseTo(0.4, 10);
+    expect(account.balances.get('USDT')).toEqual({ free: 9_600, locked: 0 });
+    expect(account.balances.get('BTC')!.free).toBeCloseTo(0.00999, 12);
+  });
+
+  it('rounds to the market\'s lot and tick, and refuses what its filters or the balance would', async () => {
+    const { broker, account } = await setup({ usdt: 1_000 });
+    const rounded = await broker.submit(intent({ quantity: 0.0123456789, type: 'limit', limitPrice: 39_000.123 }));
+    expect(rounded).toMatchObject({ status: 'accepted', quantity: 0.01234, limitPrice: 39_000.12 });
+    const tiny = await broker.submit(intent({ quantity: 0.0002 }));
+    expect(tiny).toMatchObject({ status: 'rejected', reason: 'an order worth 8.00 is below the market\'s minimum notional (10)' });
+    const broke = await broker.submit(intent({ quantity: 0.5 }));
+    expect(broke.status).toBe('rejected');
+    expect(broke.reason).toContain('Account has insufficient balance for requested action.');
+    expect(account.allOrders()).toHaveLength(1);
+  });
+
+  it('rests a limit order, reports a partial fill, and cancels the rest, freeing what it held', async () => {
+    const { broker, fills, orders, account } = await setup();
+    const placed = await broker.submit(intent({ id: 'rsi-7', type: 'limit', limitPrice: 39_500, quantity: 0.02 }));
+    expect(placed.status).toBe('accepted');
+    expect(account.balances.get('USDT')).toEqual({ free: 10_000 - 790, locked: 790 });
+    account.fillPartially(Number(account.allOrders()[0]!['orderId']), 0.005);
+    await broker.pollOnce();
+    expect(fills.map((f) => [f.orderId, f.quantity, f.price])).toEqual([['rsi-7', 0.005, 39_500]]);
+    const cancelled = await broker.cancel('rsi-7');
+    expect(cancelled).toMatchObject({ status: 'cancelled', filledQuantity: 0.005 });
+    expect(account.balances.get('USDT')!.locked).toBeCloseTo(0, 9);
+    expect(account.balances.get('USDT')!.free).toBeCloseTo(10_000 - 0.005 * 39_500, 9);
+    expect(await broker.cancel('rsi-7')).toBeUndefined();
+    await broker.pollOnce();
+    expect(orders).toEqual([]);
+  });
+
+  it('finds an order whose answer was lost by its client order id, and never places it twice', async () => {
+    const { broker, account, server } = await setup();
+    server.fail('/api/v3/order', { kind: 'lost' });
+    const order = await broker.submit(intent({ id: 'ma-crossover-lost' }));
+    expect(order).toMatchObject({ id: 'ma-crossover-lost', status: 'filled' });
+    expect(account.allOrders().filter((o) => o['clientOrderId'] === 'ma-crossover-lost')).toHaveLength(1);
+    // Rate-limited before the venue looked at it: not placed, looked up, then sent once.
+    server.fail('/api/v3/order', { kind: 'status', status: 429, retryAfterSeconds: 1 });
+    const limited = await broker.submit(intent({ id: 'ma-crossover-limited' }));
+    expect(limited.status).toBe('filled');
+    expect(account.allOrders().filter((o) => o['clientOrderId'] === 'ma-crossover-limited')).toHaveLength(1);
+  });
+
+  it('is refused with Binance\'s own words when the signature is wrong, and no key or secret is in any message', async () => {
+    const { broker, logs } = await setup({ secret: `${SECRET.slice(0, -1)}X` });
+    const order = await broker.submit(intent());
+    expect(order.status).toBe('rejected');
+    expect(order.reason).toContain('Signature for this request is not valid.');
+    noSecret(JSON.stringify(order));
+    for (const line of logs) noSecret(line);
+  });
+
+  it('recognises its orders and fills after a restart by their client order ids', async () => {
+    const { broker: first, account, server } = await setup();
+    await first.submit(intent({ id: 'bollinger-3' }));
+    const config = ccxtBrokerConfig.parse({ apiKey: API_KEY, secret: SECRET, urls: { rest: server.restUrl }, pollMs: 100 });
+    const again = new CcxtBroker(config, { clock: { now: () => Date.now() }, signal: new AbortController().signal, logger: { warn: () => undefined } } as unknown as BrokerPluginContext<unknown>);
+    await again.start();
+    const fills = await again.fillsSince(0, ['BTC/USDT']);
+    expect(fills.map((f) => [f.orderId, f.tradeId])).toEqual([['bollinger-3', String(account.allTrades()[0]!['id'])]]);
+    await again.stop();
+  });
+});
