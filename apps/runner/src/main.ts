@@ -90,6 +90,7 @@ async function dispatch(command: NonNullable<Extract<ReturnType<typeof parseArgu
     }
     case 'backtest':
     case 'paper':
+    case 'live':
     case 'run':
       return runCommand(command, values, io);
     case 'data download': {

@@ -7,8 +7,13 @@ export async function runCli(cwd: string, ...argv: string[]): Promise<{ code: nu
 
 /** `runCli`, with what it has written to stderr so far readable while it runs. */
 export function startCli(cwd: string, ...argv: string[]): { done: Promise<{ code: number; out: string; err: string }>; err: () => string } {
+  return startCliWithEnv(cwd, {}, ...argv);
+}
+
+/** `startCli` with environment variables (what `${VAR}` in a run file reads). */
+export function startCliWithEnv(cwd: string, env: Readonly<Record<string, string>>, ...argv: string[]): { done: Promise<{ code: number; out: string; err: string }>; err: () => string } {
   let out = '';
   let err = '';
-  const done = main(argv, { cwd, env: {}, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } }).then((code) => ({ code, out, err }));
+  const done = main(argv, { cwd, env, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } }).then((code) => ({ code, out, err }));
   return { done, err: () => err };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeBinance, type FakeBinance, type KlineRow } from '@trading-orchestrator/data-binance/testing';
+import { startFakeBinance, type FakeAccountOptions, type FakeBinance, type KlineRow } from '@trading-orchestrator/data-binance/testing';
 import { loadOhlcvCsv } from '@trading-orchestrator/plugin-testkit';
 import { testDataFile } from '@trading-orchestrator/testdata';
 
@@ -21,7 +21,7 @@ export interface PresentDayBinance {
  * A local Binance whose BTCUSDT minute bars are real ones (FTX BTC-PERP, January 2022) moved to the present: the
  * first `warmup` end now and are served as history; the rest are for the test to push as live klines.
  */
-export async function startPresentDayBinance(options: { warmup: number; live: number; extraConfig?: string; symbols?: readonly string[] }): Promise<PresentDayBinance> {
+export async function startPresentDayBinance(options: { warmup: number; live: number; extraConfig?: string; symbols?: readonly string[]; account?: FakeAccountOptions }): Promise<PresentDayBinance> {
   // Every symbol trades the same bars (only BTC's are real): what the tests look at is the feed, not the prices.
   const symbols = options.symbols ?? ['BTC/USDT'];
   const { bars } = loadOhlcvCsv(testDataFile('ohlcv/intraday/ftx-btc-perp-20211231-20220108_1m.csv'), { symbol: 'BTCUSDT', timeframe: '1m' });
@@ -33,7 +33,10 @@ export async function startPresentDayBinance(options: { warmup: number; live: nu
   const server = await startFakeBinance({
     exchangeInfo: JSON.parse(readFileSync(testDataFile('binance/rest/http_spot_market_exchange_info.json'), 'utf8')),
     klines: Object.fromEntries(symbols.map((s) => [s.replace('/', ''), { '1m': rows.slice(0, options.warmup) }])),
+    ...(options.account === undefined ? {} : { account: options.account }),
   });
+  // The account's market trades where the warm-up ended.
+  for (const s of symbols) server.account?.setPrice(s.replace('/', ''), Number(rows[options.warmup - 1]![4]));
   const dir = mkdtempSync(join(tmpdir(), 'to-paper-'));
   writeFileSync(
     join(dir, 'paper.yaml'),

@@ -14,7 +14,7 @@ export { barProblem, checkedSeries, FUTURE_TOLERANCE_MS, type BarRefusal, type R
 export { tickProblem, type TickRefusal } from './data/tick-problem.js';
 export { EXIT_REASONS, TradeLog, type TradeExitReason, type TradeRecord } from './metrics/trade-log.js';
 export { PositionSizer, sizingRule, type SizingRule } from './sizing/position-sizer.js';
-export { BacktestEngine, type FlattenedPosition } from './run/backtest-engine.js';
+export { BacktestEngine, type FlattenedPosition, type WorkingOrderView } from './run/backtest-engine.js';
 export type { AlertDelivery } from './stages/plugin-alerts.js';
 export type { BacktestOptions, BacktestResult, Denial, EngineState, OrderRequest, StrategyResult, StrategySlot, WorkingOrder } from './run/engine-types.js';
 export { mergeBars } from './run/merge-bars.js';

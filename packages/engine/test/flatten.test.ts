@@ -1,6 +1,6 @@
 import { PluginManager, type LoadablePlugin } from '@trading-orchestrator/core-manager';
 import { generateUniverse } from '@trading-orchestrator/market-data';
-import { defineStrategy, type Bar, type Fill, type PluginDefinition, type Signal } from '@trading-orchestrator/plugin-api';
+import { defineBroker, defineStrategy, type Bar, type Fill, type Order, type OrderIntent, type PluginDefinition, type Signal } from '@trading-orchestrator/plugin-api';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BacktestEngine, paperBroker } from '../src/index.js';
@@ -59,5 +59,45 @@ describe('flatten (the kill switch)', () => {
     // Nothing is left working: the BETA limit was cancelled, so no later bar fills it.
     expect(fills.filter((f) => f.symbol === 'BETA')).toEqual([]);
     expect(result.portfolio.cash).toBeCloseTo(100_000 + 5 * (alphaNext.open - fills[0]!.price), 6);
+  });
+});
+
+describe('dust', () => {
+  it('a position left smaller than one lot counts as flat: the trade ends, and the strategy may enter again', async () => {
+    const manager = new PluginManager({ log: () => {} });
+    let calls = 0;
+    const seesaw = defineStrategy({
+      configSchema: z.object({}),
+      init: () => ({ warmupBars: 0, onBar: (bar: Bar): Signal => ({ symbol: bar.symbol, side: ++calls % 2 === 1 ? 'buy' : 'exit', strength: 1 }) }),
+    }) as PluginDefinition;
+    // A venue that books buys net of a commission taken in kind, and sells in whole lots of 0.001.
+    const broker = defineBroker({
+      configSchema: z.object({}),
+      init: () => {
+        const due: Fill[] = [];
+        return {
+          submit: (intent: OrderIntent): Order => {
+            const sold = intent.side === 'sell' ? Math.floor(intent.quantity / 0.001 + 1e-9) * 0.001 : intent.quantity * 0.9995;
+            due.push({ orderId: intent.id, symbol: intent.symbol, side: intent.side, quantity: sold, price: intent.referencePrice, fee: 0, time: intent.time });
+            return { ...intent, status: 'accepted', filledQuantity: 0, averageFillPrice: Number.NaN, updatedAt: intent.time };
+          },
+          cancel: () => undefined,
+          onBar: () => due.splice(0),
+        };
+      },
+    }) as PluginDefinition;
+    await manager.load([
+      { plugin: builtIn('seesaw', seesaw), config: {} },
+      { plugin: builtIn('venue', broker), config: {} },
+    ]);
+    await manager.start();
+    const engine = new BacktestEngine({ manager, brokerId: 'venue', riskIds: [], strategies: [{ instanceId: 'seesaw', allocation: 1, sizing: { method: 'fixed-quantity', quantity: 1, maxPositionFraction: 10 } }], capital: 100_000, periodsPerYear: 8_760, closeAtEnd: false, instruments: [{ symbol: 'ALPHA', lotSize: 0.001 }] });
+    const alpha = bars.filter((b) => b.symbol === 'ALPHA').slice(0, 9);
+    for (const bar of alpha) await engine.process(bar);
+    const result = engine.finish();
+    // Four round trips: each buy booked 0.9995, each exit sold 0.999 in whole lots, leaving 0.0005 (dust) each time.
+    expect(result.strategies[0]!.tradeCount).toBe(4);
+    expect(result.strategies[0]!.ignored).toEqual({});
+    await manager.shutdown();
   });
 });

@@ -12,6 +12,8 @@ interface Sent {
   readonly clientId: string;
   venueId: string | undefined;
   last: Order;
+  /** Whether its end (filled, cancelled, …) was reported to the host. */
+  ended: boolean;
 }
 
 const FINAL = new Set(['filled', 'cancelled', 'rejected', 'expired']);
@@ -84,7 +86,7 @@ export class CcxtBroker implements Broker {
     if (!(amount > 0) || amount < (limits?.amount?.min ?? 0)) return rejected(`${intent.quantity} ${intent.symbol} is below the market's minimum quantity (${limits?.amount?.min ?? 'its lot size'})`);
     const notional = amount * (price ?? intent.referencePrice);
     if (notional < (limits?.cost?.min ?? 0)) return rejected(`an order worth ${notional.toFixed(2)} is below the market's minimum notional (${limits?.cost?.min})`);
-    const record: Sent = { intent: { ...intent, quantity: amount, ...(price === undefined ? {} : { limitPrice: price }) }, clientId, venueId: undefined, last: { ...intent, status: 'new', filledQuantity: 0, averageFillPrice: Number.NaN, updatedAt: this.ctx.clock.now() } };
+    const record: Sent = { intent: { ...intent, quantity: amount, ...(price === undefined ? {} : { limitPrice: price }) }, clientId, venueId: undefined, last: { ...intent, status: 'new', filledQuantity: 0, averageFillPrice: Number.NaN, updatedAt: this.ctx.clock.now() }, ended: false };
     this.sent.set(intent.id, record);
     this.byClientId.set(clientId, intent.id);
     this.track(intent.symbol);
@@ -115,6 +117,9 @@ export class CcxtBroker implements Broker {
     if (record === undefined || FINAL.has(record.last.status)) return undefined;
     try {
       const answer = (await this.client.cancelOrder(record.venueId ?? '', record.intent.symbol, { origClientOrderId: record.clientId })) as VenueOrder;
+      // The host learns this end from the answer: it is not reported again.
+      record.ended = true;
+      this.sent.delete(orderId);
       return this.remember(record, answer);
     } catch (error) {
       if (error instanceof this.ccxt.OrderNotFound) {
@@ -142,17 +147,25 @@ export class CcxtBroker implements Broker {
     }
   }
 
-  async openOrders(): Promise<readonly Order[]> {
-    const open = (await this.client.fetchOpenOrders()) as VenueOrder[];
-    return open.map((o) => this.asHostOrder(o));
+  /** Open orders market by market (Binance lists all markets at once only at ten times the request weight). */
+  async openOrders(symbols?: readonly string[]): Promise<readonly Order[]> {
+    const markets = new Set([...(symbols ?? []), ...this.cursors.keys()]);
+    const out: Order[] = [];
+    for (const symbol of markets) {
+      this.track(symbol);
+      for (const o of (await this.client.fetchOpenOrders(symbol)) as VenueOrder[]) out.push(this.asHostOrder(o));
+    }
+    return out;
   }
 
+  /** By the client order id the host's id maps to, in its market, or (an order this process did not send) in each market watched. */
   async orderStatus(orderId: string): Promise<Order | undefined> {
     const record = this.sent.get(orderId);
-    const symbolGuess = record?.intent.symbol;
-    if (symbolGuess === undefined) return undefined;
-    const found = await this.lookup(symbolGuess, clientOrderIdOf(orderId));
-    return found === undefined ? undefined : record === undefined ? this.asHostOrder(found) : this.remember(record, found);
+    for (const symbol of record === undefined ? [...this.cursors.keys()] : [record.intent.symbol]) {
+      const found = await this.lookup(symbol, clientOrderIdOf(orderId));
+      if (found !== undefined) return record === undefined ? this.asHostOrder(found) : this.remember(record, found);
+    }
+    return undefined;
   }
 
   /** The venue's trades at or after `since` in the markets this broker has traded or been told of. */
@@ -261,12 +274,14 @@ export class CcxtBroker implements Broker {
       }
     }
     for (const record of this.sent.values()) {
-      if (FINAL.has(record.last.status) || record.venueId === undefined) continue;
-      const now = await this.lookup(record.intent.symbol, record.clientId);
-      if (now === undefined) continue;
-      const before = record.last.status;
-      const order = this.remember(record, now);
-      if (order.status !== before && order.status !== 'filled' && order.status !== 'partially_filled') this.ctx.reportOrder(order);
+      if (record.ended || record.venueId === undefined) continue;
+      const order = FINAL.has(record.last.status) ? record.last : this.remember(record, (await this.lookup(record.intent.symbol, record.clientId)) ?? ({ id: record.venueId, symbol: record.intent.symbol, side: record.intent.side, status: 'open' } as VenueOrder));
+      if (!FINAL.has(order.status)) continue;
+      // Its end, whichever, after its fills: a fill booked net of a commission in kind leaves the host a sliver
+      // short of the order, so the end is what tells it the order is done. Reported once; then forgotten.
+      record.ended = true;
+      this.ctx.reportOrder(order);
+      this.sent.delete(record.intent.id);
     }
   }
 

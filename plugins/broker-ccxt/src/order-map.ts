@@ -72,20 +72,23 @@ export function orderOf(order: VenueOrder, intent: OrderIntent | undefined, host
 }
 
 /**
- * A venue trade as the host's fill of order `hostId`. The fee is valued in the quote currency (the account's): a fee
- * charged in the base asset (Binance's default on a buy) at the trade's price; one in a third asset (BNB) is kept as
- * `commission` only, valued at 0, for want of its price.
+ * A venue trade as the host's fill of order `hostId`, booked as the account changed. A fee charged in the base
+ * asset (Binance's default on a buy) was taken out of what was bought: the fill is the quantity received, and the fee
+ * its value at the trade's price, so the session holds what the venue holds and its cash moves by what was paid. A
+ * fee in the quote currency is the fee; one in a third asset (BNB) is kept as `commission` only, valued at 0 for
+ * want of its price.
  */
 export function fillOf(trade: VenueTrade, hostId: string, base: string, quote: string): Fill {
   const amount = trade.amount ?? 0;
   const feeCost = trade.fee?.cost ?? 0;
   const feeCurrency = trade.fee?.currency;
+  const inKind = feeCurrency === base && trade.side !== 'sell';
   const fee = feeCurrency === quote ? feeCost : feeCurrency === base ? feeCost * trade.price : 0;
   return {
     orderId: hostId,
     symbol: trade.symbol ?? `${base}/${quote}`,
     side: trade.side === 'sell' ? 'sell' : 'buy',
-    quantity: amount,
+    quantity: inKind ? amount - feeCost : amount,
     price: trade.price,
     fee,
     time: trade.timestamp ?? 0,

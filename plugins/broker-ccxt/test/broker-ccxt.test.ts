@@ -61,9 +61,12 @@ describe('broker-ccxt on a Binance that checks what Binance checks, through the 
     expect(account.allOrders()).toEqual([expect.objectContaining({ clientOrderId: 'ma-crossover-1', status: 'FILLED' })]);
     await broker.pollOnce();
     await broker.pollOnce();
-    expect(fills).toEqual([expect.objectContaining({ orderId: 'ma-crossover-1', side: 'buy', quantity: 0.01, price: 40_000, tradeId: '5000', commission: { amount: 0.00001, currency: 'BTC' } })]);
-    // 0.00001 BTC of commission at 40,000 USDT: 0.40 USDT.
+    // The 0.00001 BTC of commission came out of what was bought: the fill is what the account received, and the fee
+    // its value, 0.40 USDT, so cash moves by the 400 USDT paid.
+    expect(fills).toEqual([expect.objectContaining({ orderId: 'ma-crossover-1', side: 'buy', price: 40_000, tradeId: '5000', commission: { amount: 0.00001, currency: 'BTC' } })]);
+    expect(fills[0]!.quantity).toBeCloseTo(0.00999, 12);
     expect(fills[0]!.fee).toBeCloseTo(0.4, 10);
+    expect(fills[0]!.quantity * fills[0]!.price + fills[0]!.fee).toBeCloseTo(400, 8);
     expect(account.balances.get('USDT')).toEqual({ free: 9_600, locked: 0 });
     expect(account.balances.get('BTC')!.free).toBeCloseTo(0.00999, 12);
   });
@@ -87,7 +90,8 @@ describe('broker-ccxt on a Binance that checks what Binance checks, through the 
     expect(account.balances.get('USDT')).toEqual({ free: 10_000 - 790, locked: 790 });
     account.fillPartially(Number(account.allOrders()[0]!['orderId']), 0.005);
     await broker.pollOnce();
-    expect(fills.map((f) => [f.orderId, f.quantity, f.price])).toEqual([['rsi-7', 0.005, 39_500]]);
+    expect(fills.map((f) => [f.orderId, f.price])).toEqual([['rsi-7', 39_500]]);
+    expect(fills[0]!.quantity).toBeCloseTo(0.005 * 0.999, 12);
     const cancelled = await broker.cancel('rsi-7');
     expect(cancelled).toMatchObject({ status: 'cancelled', filledQuantity: 0.005 });
     expect(account.balances.get('USDT')!.locked).toBeCloseTo(0, 9);

@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import { nearestNames } from '@trading-orchestrator/registry';
 
 /** The commands the CLI knows, as their words are typed. */
-export const COMMANDS = ['backtest', 'paper', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download', 'optimize', 'check-strategy', 'worker', 'ctl'] as const;
+export const COMMANDS = ['backtest', 'paper', 'live', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download', 'optimize', 'check-strategy', 'worker', 'ctl'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-const RUNS: readonly Command[] = ['backtest', 'paper', 'run'];
+const RUNS: readonly Command[] = ['backtest', 'paper', 'live', 'run'];
 const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 'init', 'data download', 'optimize', 'check-strategy', 'worker'];
 
 /** Each option, its type, and the commands it means something to (everywhere when absent). */
@@ -27,8 +27,9 @@ const OPTIONS = {
   workers: { type: 'string', for: ['optimize'] },
   queue: { type: 'string', for: ['optimize', 'worker'] },
   'lock-ms': { type: 'string', for: ['worker'] },
-  bars: { type: 'string', for: ['paper', 'run'] },
-  'new-session': { type: 'boolean', for: ['paper', 'run'] },
+  bars: { type: 'string', for: ['paper', 'live', 'run'] },
+  'new-session': { type: 'boolean', for: ['paper', 'live', 'run'] },
+  'confirm-live': { type: 'boolean', for: ['live', 'run'] },
   what: { type: 'string', for: ['journal export'] },
   strategy: { type: 'string', for: ['journal export', 'check-strategy'] },
   format: { type: 'string', for: ['journal export'] },

@@ -4,6 +4,7 @@ import { printableUrl, redisOptions } from '../optimize/queue/redis-connection.j
 import type { Journal } from '@trading-orchestrator/journal';
 import type { ParamValues } from '@trading-orchestrator/plugin-api';
 import type { OptionValues } from '../cli/arguments.js';
+import { redactSecrets } from '../config/redact-secrets.js';
 import { discover } from '../cli/discover.js';
 import { listenForInterrupts } from '../cli/interrupts.js';
 import type { Io } from '../cli/io.js';
@@ -95,7 +96,8 @@ export async function optimizeCommand(values: OptionValues, io: Io): Promise<num
     io.stderr.write(`warning: no journal is kept, so an interrupted sweep cannot resume: ${(error as Error).message}\n`);
   }
   // The config as searched: a sweep resumes only when this is what it was started with (on any number of threads).
-  const journaled = { run: { ...config, optimize: { ...optimize, workers: undefined } }, space: sweep.space.dimensions.map((d) => [d.name, d.spec]), conditions: sweep.space.conditions.map((c) => c.text) };
+  // No secret in the journal: keys given through ${ENV} are plain values by now.
+  const journaled = { run: redactSecrets({ ...config, optimize: { ...optimize, workers: undefined } }), space: sweep.space.dimensions.map((d) => [d.name, d.spec]), conditions: sweep.space.conditions.map((c) => c.text) };
   let runId = 0;
   let log: TrialLog | undefined;
   if (journal !== undefined) {

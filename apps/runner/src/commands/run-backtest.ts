@@ -25,7 +25,7 @@ export function defaultSizing(symbols: number): SizingRule {
 }
 
 /** The broker's instance id in a run of `config`: `broker:` and its plugin id. */
-function brokerInstanceId(config: RunConfig): string {
+export function brokerInstanceId(config: RunConfig): string {
   return `broker:${config.broker.plugin}`;
 }
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { dataNames } from '../config/data-sources.js';
 import type { EventBus, PluginManager, ShadowComparison } from '@trading-orchestrator/core-manager';
+import { HALT_RULE_ID, HaltSwitch } from '../control/halt-switch.js';
 import { SessionControl } from '../control/session-control.js';
 import { SessionHealth } from '../control/session-health.js';
 import { NotificationHub } from '../notify/notification-hub.js';
@@ -11,7 +12,8 @@ import { listenForInterrupts } from '../cli/interrupts.js';
 import type { Io } from '../cli/io.js';
 import { loadRunConfig } from '../config/load-config.js';
 import { DEFAULT_JOURNAL, DEFAULT_REPORT, outputFile, unwritable, writeOutput, type OutputFile } from '../config/output-files.js';
-import type { RunConfig } from '../config/run-config.js';
+import { redactSecrets } from '../config/redact-secrets.js';
+import { BUILT_IN_BROKER_ID, type RunConfig } from '../config/run-config.js';
 import { Progress, type RunSpan } from '../format/progress.js';
 import { PaperStatus } from '../format/paper-status.js';
 import { PluginTroubles } from '../format/plugin-troubles.js';
@@ -30,7 +32,7 @@ import { describeResume, runPaper, type PaperCheckpoint, type PaperHooks } from 
 type RunMode = RunConfig['mode'];
 
 /** `backtest`, `paper` and `run`: the run a config file (or the default job) describes, its journal and report. */
-export async function runCommand(command: 'backtest' | 'paper' | 'run', values: OptionValues, io: Io): Promise<number> {
+export async function runCommand(command: 'backtest' | 'paper' | 'live' | 'run', values: OptionValues, io: Io): Promise<number> {
   const fail = (code: number, message: string, fix?: string) => {
     io.stderr.write(`error: ${message}\n${fix === undefined ? '' : `  fix: ${fix}\n`}`);
     return code;
@@ -49,8 +51,14 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
   if (command !== 'run' && config !== undefined && config.mode !== command) {
     return fail(2, `${values.config} describes a ${config.mode} run, not a ${command}`, `run it with \`trading-orchestrator ${config.mode}\` (or \`run\`), or set mode: ${command} in it`);
   }
-  if (values['new-session'] === true && mode !== 'paper') return fail(2, `--new-session applies to paper sessions, and this is a ${mode}`, 'leave it out; a backtest always starts a new run');
-  if (values.bars !== undefined && mode !== 'paper') return fail(2, `--bars applies to paper sessions, and this is a ${mode}`, 'leave it out; a backtest runs from start to end in its config, so shorten those to run fewer bars');
+  // Paper and live sessions run on live bars the same way; only the broker differs.
+  const session = mode === 'paper' || mode === 'live';
+  if (values['new-session'] === true && !session) return fail(2, `--new-session applies to paper and live sessions, and this is a ${mode}`, 'leave it out; a backtest always starts a new run');
+  if (values.bars !== undefined && !session) return fail(2, `--bars applies to paper and live sessions, and this is a ${mode}`, 'leave it out; a backtest runs from start to end in its config, so shorten those to run fewer bars');
+  if (mode === 'live' && config !== undefined) {
+    if (config.broker.plugin === BUILT_IN_BROKER_ID) return fail(2, `${values.config}: a live session needs a venue broker plugin, and broker is the paper broker`, 'name one, e.g. broker: { plugin: broker-ccxt, config: { apiKey: "${BINANCE_API_KEY}", secret: "${BINANCE_SECRET}", sandbox: true } }; or set mode: paper');
+    if (!config.live.confirm && values['confirm-live'] !== true) return fail(2, `${values.config}: a live session places real orders, and nothing says you mean it`, 'add live: { confirm: true } to the run file, or pass --confirm-live');
+  }
   const maxBars = values.bars === undefined ? undefined : Number(values.bars);
   if (maxBars !== undefined && !(Number.isInteger(maxBars) && maxBars > 0)) return fail(2, `--bars must be a whole number above 0, got "${values.bars}"`);
 
@@ -79,8 +87,8 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     // A journal that cannot be written fails here, before any plugin starts.
     await journal?.ready();
     let resumeFrom: PaperHooks['resumeFrom'];
-    if (mode === 'paper' && journal !== undefined && configFile !== undefined) {
-      const unfinished = journal.unfinishedRun(configFile, 'paper');
+    if (session && journal !== undefined && configFile !== undefined) {
+      const unfinished = journal.unfinishedRun(configFile, mode);
       const checkpoint = unfinished === undefined ? undefined : journal.latestCheckpoint(unfinished.id);
       if (unfinished !== undefined && checkpoint === undefined) {
         journal.finishRun(unfinished.id, { status: 'failed', endedAt: Date.now(), summary: { error: 'the process ended before its first checkpoint; nothing to resume' } });
@@ -103,12 +111,14 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     let readRisk: (() => Promise<RiskFigures[]>) | undefined;
     const troubles = new PluginTroubles();
     // A paper session says what it is doing once live; a backtest shows its progress instead.
-    const status = mode === 'paper' && values.json !== true ? new PaperStatus(io.stderr, io.stderr.isTTY === true) : undefined;
+    const status = session && values.json !== true ? new PaperStatus(io.stderr, io.stderr.isTTY === true) : undefined;
     // A paper session answers `trading-orchestrator ctl` (config.control) while it runs.
-    const health = mode === 'paper' && config !== undefined ? new SessionHealth(config, io) : undefined;
+    const health = session && config !== undefined ? new SessionHealth(config, io) : undefined;
+    // A live session always has its halt rule: reconciliation holds entries with it, control API or not.
+    const halt = mode === 'live' ? new HaltSwitch() : undefined;
     let notifications: NotificationHub | undefined;
-    const controlled = config?.control.enabled === true && (mode === 'paper' || (mode === 'backtest' && config.control.backtest));
-    const control = controlled && configFile !== undefined ? new SessionControl(config, configFile, io, shadow, { ...(health === undefined ? {} : { health }), catalog, rediscover: async () => (await discover({ ...values, 'no-cache': true }, io)).catalog, ...(journal === undefined ? {} : { journal }) }) : undefined;
+    const controlled = config?.control.enabled === true && (session || (mode === 'backtest' && config.control.backtest));
+    const control = controlled && configFile !== undefined ? new SessionControl(config, configFile, io, shadow, { ...(health === undefined ? {} : { health }), catalog, rediscover: async () => (await discover({ ...values, 'no-cache': true }, io)).catalog, ...(journal === undefined ? {} : { journal }), ...(halt === undefined ? {} : { halt }) }) : undefined;
     const hooks = {
       beforeShutdown: async () => {
         finalRisk = (await readRisk?.()) ?? [];
@@ -120,7 +130,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
       },
       attach: (bus: EventBus, manager: PluginManager, session: RunningSession) => {
         const offHealth = health?.attach(bus, manager);
-        if (mode === 'paper' && config !== undefined && config.notifiers.length > 0) {
+        if (session && config !== undefined && config.notifiers.length > 0) {
           notifications = new NotificationHub(bus, manager, config.notifiers.map((n) => ({ id: n.id ?? n.plugin, events: n.events, retries: n.retries, retryDelayMs: n.retryDelayMs })), config.currency);
         }
         const offNotify = notifications?.attach();
@@ -150,7 +160,7 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
             offStatus?.();
           };
         }
-        if (runId === 0) runId = journal.startRun({ label: configFile ?? 'default', mode, config: config ?? 'default', startedAt: Date.now() });
+        if (runId === 0) runId = journal.startRun({ label: configFile ?? 'default', mode, config: config === undefined ? 'default' : redactSecrets(config), startedAt: Date.now() });
         const detachJournal = journal.attach(bus, runId, { equity: config?.journalEquity ?? 'thinned' });
         return () => {
           offControl?.();
@@ -169,10 +179,21 @@ export async function runCommand(command: 'backtest' | 'paper' | 'run', values: 
     let run: BacktestOutcome;
     try {
       if (config === undefined) run = await runDefaultBacktest(catalog, hooks);
-      else if (mode === 'paper') {
+      else if (session) {
+        const hostRisk = control?.hostRisk ?? (halt === undefined ? undefined : { id: HALT_RULE_ID, plugin: halt.plugin() });
         run = await runPaper(config, catalog, configFile, {
           ...hooks,
-          ...(control === undefined ? {} : { hostRisk: control.hostRisk }),
+          ...(hostRisk === undefined ? {} : { hostRisk }),
+          ...(mode === 'live'
+            ? {
+                live: {
+                  ...config.live,
+                  halt: (control?.halt ?? halt)!,
+                  announce: (venue) => io.stderr.write(venue === undefined ? `live: the broker does not say which venue or account it trades\n` : `live on ${venue.venue}, ${venue.account}: ${venue.live ? 'REAL MONEY' : 'a test network, no real money'}\n`),
+                  say: (line) => io.stderr.write(`${line}\n`),
+                },
+              }
+            : {}),
           ...(maxBars === undefined ? {} : { maxBars }),
           ...(resumeFrom === undefined ? {} : { resumeFrom }),
           ...(journal === undefined ? {} : { checkpoint: (time: number, state: PaperCheckpoint) => journal.checkpoint(runId, time, state) }),
@@ -258,20 +279,21 @@ async function finish(run: BacktestOutcome, mode: RunMode, { values, io, reportF
   }
   const seconds = run.elapsedMs / 1000;
   const c = run.config;
+  const kind = mode === 'live' ? 'Live session' : 'Paper session';
   const title =
-    mode === 'paper'
-      ? `Paper session: ${c.symbols.join(', ')} ${c.timeframe} (${dataNames(c)}), ${run.result.bars} bars (${c.warmupBars} warm-up requested) in ${seconds.toFixed(2)} s`
+    mode !== 'backtest'
+      ? `${kind}: ${c.symbols.join(', ')} ${c.timeframe} (${dataNames(c)}), ${run.result.bars} bars (${c.warmupBars} warm-up requested) in ${seconds.toFixed(2)} s`
       : `Backtest: ${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${dataNames(c)}), ${run.result.bars} bars in ${seconds.toFixed(2)} s (${Math.round(run.result.bars / seconds)} bars/s)`;
   if (requested === true) io.stdout.write(`stopped by trading-orchestrator ctl stop after ${run.result.bars} bars; the plugins were stopped and the journal flushed.\n`);
   else if (run.result.interrupted) io.stdout.write(`${stoppedBy === undefined ? 'interrupted' : 'stopped'} after ${run.result.bars} bars (${stoppedBy ?? 'Ctrl-C'}); the plugins were stopped and the journal flushed. Summary so far:\n`);
   io.stdout.write(`${renderBacktest(run.result, title, summary)}\n`);
   if (reportFile.file !== undefined) {
     // The report holds what the run computed, not how long it took, so two runs of one config give the same file.
-    const scope = mode === 'paper' ? `${c.symbols.join(', ')} ${c.timeframe} (${dataNames(c)}), ${run.result.bars} bars` : `${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${dataNames(c)}), ${run.result.bars} bars`;
+    const scope = mode !== 'backtest' ? `${c.symbols.join(', ')} ${c.timeframe} (${dataNames(c)}), ${run.result.bars} bars` : `${c.symbols.join(', ')} ${c.timeframe} from ${c.start} to ${c.end} (${dataNames(c)}), ${run.result.bars} bars`;
     // Imported when the run is over: the report's code is not on the way to the first bar.
     const { renderHtmlReport } = await import('@trading-orchestrator/report');
     const html = renderHtmlReport(run.result, {
-      title: `${mode === 'paper' ? 'Paper session' : 'Backtest'} ${c.symbols.join(', ')} ${c.timeframe}`,
+      title: `${mode !== 'backtest' ? kind : 'Backtest'} ${c.symbols.join(', ')} ${c.timeframe}`,
       details: [scope, `strategies: ${c.strategies.map((x) => x.id ?? x.plugin).join(', ')}; risk: ${c.risk.map((x) => x.id ?? x.plugin).join(', ') || 'none'}`, `capital ${c.capital} ${c.currency}`],
       problems: (summary.troubleLines ?? []).slice(1).map((line) => line.trim()),
       ...(summary.shadowComparisons === undefined || summary.shadowComparisons.length === 0 ? {} : { shadowComparisons: summary.shadowComparisons }),

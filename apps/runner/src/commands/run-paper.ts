@@ -1,5 +1,5 @@
 import { BacktestEngine, barProblem, checkedSeries, mergeBars, type EngineState, type RefusedBar } from '@trading-orchestrator/engine';
-import { ConfigInvalidError, timeframeToMs, type Bar } from '@trading-orchestrator/plugin-api';
+import { ConfigInvalidError, timeframeToMs, type Bar, type Broker } from '@trading-orchestrator/plugin-api';
 import type { PluginManager } from '@trading-orchestrator/core-manager';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
 import type { RunConfig } from '../config/run-config.js';
@@ -7,7 +7,8 @@ import { untilAborted } from './interruption.js';
 import { sourceOf } from '../config/data-sources.js';
 import { liveSideFeeds } from './live-side-feeds.js';
 import { mergeStreams } from './merge-streams.js';
-import { prepareRun, type BacktestOutcome, type PrepareOptions, type RunHooks } from './run-backtest.js';
+import { LiveLink, type LiveOptions } from '../live/live-link.js';
+import { brokerInstanceId, prepareRun, type BacktestOutcome, type PrepareOptions, type RunHooks } from './run-backtest.js';
 
 /** What a paper session saves after every bar it trades on, and resumes from after its process died. */
 export interface PaperCheckpoint {
@@ -36,6 +37,8 @@ export interface PaperHooks extends RunHooks {
   readonly now?: () => number;
   /** A host rule asked before the run's risk plugins (the control API's halt switch). */
   readonly hostRisk?: PrepareOptions['hostRisk'];
+  /** A live session: the venue broker's reports booked, reconciliation, the venue announced (see `LiveLink`). */
+  readonly live?: LiveOptions & { readonly cancelEntriesOnStop: boolean };
 }
 
 /**
@@ -53,6 +56,16 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
     ...(hooks.hostRisk === undefined ? {} : { hostRisk: hooks.hostRisk }),
   });
   try {
+    // A paper session must never place real orders: a broker that says it trades real money needs mode: live.
+    if (config.mode === 'paper') {
+      const venue = await (manager.get(brokerInstanceId(config))?.instance as Broker | undefined)?.venue?.();
+      if (venue?.live === true) {
+        throw new ConfigInvalidError(`${file}: broker "${config.broker.plugin}" places real orders on ${venue.venue} (${venue.account}), and this is a paper session`, {
+          path: 'mode',
+          hint: 'set mode: live (with live: { confirm: true }) to trade for real, use the venue\'s test network (sandbox: true), or leave broker out for the paper broker',
+        });
+      }
+    }
     for (const source of sources) {
       if (source.provider.liveBars === undefined) {
         throw new ConfigInvalidError(`${file}: data plugin "${source.id}" serves no live bars`, {
@@ -108,6 +121,7 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       hooks.checkpoint(bar.time, { engine: engine.snapshot(), plugins });
     };
     const detach = hooks.attach?.(manager.bus, manager, { portfolio: () => engine.portfolio(), alert: (alert) => inTurn(() => engine.alert(alert)), flatten: (reason) => inTurn(() => engine.flatten(reason)), reload: (id, plugin) => inTurn(() => manager.reload(id, plugin)) });
+    let link: LiveLink | undefined;
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
@@ -126,6 +140,10 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
         await trade(bar);
       }
       if (!restored) engine.restore(resume!.state.engine);
+      if (hooks.live !== undefined) {
+        link = new LiveLink(engine, manager, brokerInstanceId(config), config.symbols, inTurn, hooks.live);
+        await link.start();
+      }
       hooks.onLive?.({ warmupBars: warmed, from: liveFrom });
       const sides = sources.map((source) =>
         liveSideFeeds({ source: source.provider, engine, manager, symbols: source.symbols, signal: stop.signal, from: liveFrom, inTurn, warn: (message) => hooks.onWarning?.(message), pluginId: source.id, ...(hooks.now === undefined ? {} : { now: hooks.now }) }),
@@ -164,8 +182,12 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       }
       await Promise.all(sides.map((side) => side.stop()));
       await serial;
+      const cancelled = await link?.close(hooks.live?.cancelEntriesOnStop === true && hooks.signal?.aborted === true);
+      if (cancelled !== undefined && cancelled > 0) hooks.onWarning?.(`${cancelled} working entry order${cancelled === 1 ? ' was' : 's were'} cancelled at the venue (live.cancelEntriesOnStop); protective stops stay`);
+      link = undefined;
       return { result: engine.finish(hooks.signal?.aborted === true), config, elapsedMs: performance.now() - started };
     } finally {
+      await link?.close(false).catch(() => undefined);
       hooks.signal?.removeEventListener('abort', onAbort);
       stop.abort();
       await hooks.beforeShutdown?.().catch(() => undefined);

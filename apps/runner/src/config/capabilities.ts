@@ -31,10 +31,10 @@ export function capabilityProblems(config: RunConfig, refs: readonly PluginRefer
       if (missing.length > 0) problem(`${ref.kind === 'data' ? 'serves' : 'trades'} ${list(capabilities.symbols)}, not ${list(missing)}`);
     }
     if (ref.kind === 'data' && capabilities.feeds !== undefined) {
-      const needed = config.mode === 'paper' ? ['live', ...(config.warmupBars > 0 ? ['historical' as const] : [])] : ['historical'];
+      const needed = config.mode !== 'backtest' ? ['live', ...(config.warmupBars > 0 ? ['historical' as const] : [])] : ['historical'];
       const missing = needed.filter((f) => !capabilities.feeds!.includes(f as 'historical'));
       if (missing.length > 0) {
-        const why = config.mode === 'paper' ? 'a paper session needs live bars (and history to warm up on)' : 'a backtest needs history';
+        const why = config.mode !== 'backtest' ? `a ${config.mode} session needs live bars (and history to warm up on)` : 'a backtest needs history';
         problem(`serves ${list(capabilities.feeds)} data, not ${list(missing)}: ${why}; a data plugin with a live feed is e.g. data-binance`);
       }
     }

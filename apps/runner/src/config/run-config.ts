@@ -81,8 +81,27 @@ const account = z.object({
 
 export const runConfigSchema = z
   .object({
-    /** backtest: over [start, end) from history. paper: from now on, on live closed bars, after warmupBars of history. */
-    mode: z.enum(['backtest', 'paper']).default('backtest'),
+    /**
+     * backtest: over [start, end) from history. paper: from now on, on live closed bars, after warmupBars of history,
+     * with the paper broker. live: as paper, with a venue broker plugin placing real orders (see `live`).
+     */
+    mode: z.enum(['backtest', 'paper', 'live']).default('backtest'),
+    /**
+     * A live session: `confirm: true` (or `--confirm-live`) says you mean it; `onMismatch` is what reconciliation does
+     * when the venue and the journal disagree: `halt` entries until a person acts (`ctl resume`), or `adopt` the
+     * venue's view and go on; `reconcileEveryMs` how often it runs besides start-up and reconnects;
+     * `cancelEntriesOnStop` cancels working entry orders when the session stops.
+     */
+    live: z
+      .object({
+        confirm: z.boolean().default(false),
+        onMismatch: z.enum(['halt', 'adopt']).default('halt'),
+        reconcileEveryMs: z.number().int().min(5_000).default(60_000),
+        /** On Ctrl-C or `ctl stop`, cancel working entry orders at the venue (protective stops stay). */
+        cancelEntriesOnStop: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     /**
      * Where the bars come from: a list of data plugins, each naming the `symbols` it serves (crypto from one exchange
      * and equities from another in one run); one alone serves every symbol. `id` names an instance (default its plugin

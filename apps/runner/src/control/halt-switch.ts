@@ -11,6 +11,7 @@ export const HALT_RULE_ID = 'control-halt';
  */
 export class HaltSwitch {
   private reason: string | undefined;
+  private denialCode = 'HALTED';
 
   get halted(): boolean {
     return this.reason !== undefined;
@@ -20,12 +21,19 @@ export class HaltSwitch {
     return this.reason;
   }
 
-  halt(reason: string): void {
+  /** The code denials carry: `HALTED` for a person's halt, `RECONCILING` while a live session checks the venue. */
+  get code(): string | undefined {
+    return this.reason === undefined ? undefined : this.denialCode;
+  }
+
+  halt(reason: string, code = 'HALTED'): void {
     this.reason = reason;
+    this.denialCode = code;
   }
 
   resume(): void {
     this.reason = undefined;
+    this.denialCode = 'HALTED';
   }
 
   /** The halt rule as a built-in risk plugin, asked first: every order that is not reduce-only is denied while halted. */
@@ -36,7 +44,7 @@ export class HaltSwitch {
         checkOrder: (intent) =>
           this.reason === undefined || intent.reduceOnly
             ? { action: 'allow' as const }
-            : { action: 'deny' as const, code: 'HALTED', message: `new entries are halted (${this.reason}); exits go on. trading-orchestrator ctl resume lets them through again` },
+            : { action: 'deny' as const, code: this.denialCode, message: `new entries are halted (${this.reason}); exits go on${this.denialCode === 'HALTED' ? '. trading-orchestrator ctl resume lets them through again' : ''}` },
       }),
     });
     return { id: HALT_RULE_ID, kind: 'risk', version: 'built-in', packageName: '@trading-orchestrator/runner', packageDir: '.', manifest: undefined, definition };

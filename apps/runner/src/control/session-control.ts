@@ -20,7 +20,8 @@ import { SessionView } from './session-view.js';
  * file (`trading-orchestrator ctl`).
  */
 export class SessionControl {
-  readonly halt = new HaltSwitch();
+  /** The session's halt rule: a live session's reconciliation uses it too. */
+  readonly halt: HaltSwitch;
   private readonly stopper = new AbortController();
   private readonly file: string;
 
@@ -29,8 +30,9 @@ export class SessionControl {
     private readonly configFile: string,
     private readonly io: Io,
     private readonly shadow: ShadowSummary,
-    private readonly extras: { readonly health?: SessionHealth; readonly catalog?: PluginCatalog; readonly journal?: Journal; readonly rediscover?: () => Promise<PluginCatalog> } = {},
+    private readonly extras: { readonly health?: SessionHealth; readonly catalog?: PluginCatalog; readonly journal?: Journal; readonly rediscover?: () => Promise<PluginCatalog>; readonly halt?: HaltSwitch } = {},
   ) {
+    this.halt = extras.halt ?? new HaltSwitch();
     this.file = controlFilePath(configFile);
   }
 

@@ -54,6 +54,14 @@ function multipleOf(count: number, step: number): number {
   return scale === 1 ? count * step : (count * units) / scale;
 }
 
+/**
+ * A position smaller than one lot is dust: no order can close it (a venue takes whole lots), so it counts as flat.
+ * Fills in lots never leave any; a venue's fill net of a fee taken in kind can (0.21003975 BTC sold as 0.21003).
+ */
+export function withoutDust(quantity: number, instrument: Instrument): number {
+  return quantity !== 0 && Math.abs(quantity) < instrument.lotSize * (1 - 1e-9) ? 0 : quantity;
+}
+
 /** The quantity rounded down to a whole number of lots. Never rounds up: an order never grows by rounding. */
 export function roundQuantity(quantity: number, instrument: Instrument): number {
   if (!(quantity > 0)) return 0;

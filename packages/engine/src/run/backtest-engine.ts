@@ -36,6 +36,17 @@ const STRATEGIES = 4;
  * that returns a promise parks the rest of the bar, and `process` returns a promise of its end (docs/architecture.md,
  * "the bar's fast path"). Paper sessions use the same `process` with live bars.
  */
+/** A working order as `workingOrders` lists it. */
+export interface WorkingOrderView {
+  readonly id: string;
+  readonly symbol: string;
+  readonly strategyId: string;
+  readonly side: 'buy' | 'sell';
+  readonly remaining: number;
+  /** Opens or adds to a position. */
+  readonly entry: boolean;
+}
+
 /** A position `flatten` asked to close: its strategy, what it held, and the working orders it had. */
 export interface FlattenedPosition {
   readonly strategyId: string;
@@ -166,6 +177,20 @@ export class BacktestEngine {
     return this.alerts.alert(alert);
   }
 
+  /** The orders the engine holds as working at the broker, by the host's ids (what reconciliation compares). */
+  workingOrders(): WorkingOrderView[] {
+    const out: WorkingOrderView[] = [];
+    for (const track of this.ctx.tracks.all()) {
+      for (const order of track.working) out.push({ id: order.id, symbol: track.symbol, strategyId: track.owner.slot.instanceId, side: order.side, remaining: order.remaining, entry: order.entry });
+    }
+    return out;
+  }
+
+  /** Cancels every working entry order at the broker (a live session's stop); exits and protective stops stay. */
+  cancelEntries(reason: string): Promise<number> {
+    return this.desk.cancelEntries(reason);
+  }
+
   /**
    * A fill the broker reported on its own (a live venue's execution, learnt from its stream or by polling): booked
    * as a bar's fills are, to the position whose order it is. Never call it while a bar's processing is under way.
@@ -175,15 +200,16 @@ export class BacktestEngine {
   }
 
   /**
-   * An order state the broker reported on its own. A working order the venue ended (cancelled, rejected, expired)
-   * stops holding back the strategy's buying power; the state is published either way.
+   * An order state the broker reported on its own. A working order the venue ended (filled, cancelled, rejected,
+   * expired) stops holding back the strategy's buying power, whatever of it the fills booked (a fill net of a fee
+   * taken in kind leaves a sliver); the state is published either way.
    */
   orderReported(order: Order): void {
     const { ctx } = this;
-    if (order.status === 'cancelled' || order.status === 'rejected' || order.status === 'expired') {
+    if (order.status === 'filled' || order.status === 'cancelled' || order.status === 'rejected' || order.status === 'expired') {
       const track = ctx.tracks.ofFill({ orderId: order.id, symbol: order.symbol } as Fill);
       const working = track?.workingOrder(order.id);
-      if (track !== undefined && working !== undefined) ctx.tracks.endWorking(track, working, order.status === 'rejected' ? 'rejected' : 'cancelled');
+      if (track !== undefined && working !== undefined) ctx.tracks.endWorking(track, working, order.status === 'rejected' ? 'rejected' : order.status === 'filled' ? 'filled' : 'cancelled');
     }
     ctx.listeners.refresh();
     if (ctx.listeners.order) ctx.bus.publish('order', order);

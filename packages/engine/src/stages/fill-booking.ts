@@ -3,6 +3,7 @@ import type { Bar, Fill, PortfolioSnapshot, Position, RiskManager, Strategy } fr
 import type { TradeExitReason, TradeRecord } from '../metrics/trade-log.js';
 import type { PositionTrack } from '../run/position-track.js';
 import type { RunContext } from '../run/run-context.js';
+import { withoutDust } from '../instruments/instruments.js';
 
 /** A booked fill, as the plugins are told of it. */
 function flatPosition(fill: Fill): Position {
@@ -97,7 +98,9 @@ export class FillBooking {
       if (order.remaining <= 1e-12) ctx.tracks.endWorking(track, order, 'filled');
     }
     const effect = ctx.ledger.applyFill(state.slot.instanceId, fill);
-    const { quantityBefore: before, quantityAfter: after } = effect;
+    // Dust left by a fill (less than a lot, which no order can close) ends the trade as flat would.
+    const before = withoutDust(effect.quantityBefore, track.instrument);
+    const after = withoutDust(effect.quantityAfter, track.instrument);
     this.recordTrade(track, fill, before, after, effect.realized / 100, effect.fee / 100);
     if (after === 0) ctx.tracks.settleFlat(track);
     // A reversal starts a new position: its one entry is the order that reversed it.

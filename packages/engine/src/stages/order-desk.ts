@@ -1,7 +1,7 @@
 import { HOOK_FAILED, type RiskVerdict } from '@trading-orchestrator/core-manager';
 import type { Bar, Broker, Order, OrderIntent, OrderTrailingStop, Signal } from '@trading-orchestrator/plugin-api';
 import { affordable, claimOf, NO_CLAIM, type Claim, type FillEstimate, type Wallet } from '../account/buying-power.js';
-import { orderSizeProblem, roundPrice, roundQuantity, type Instrument } from '../instruments/instruments.js';
+import { orderSizeProblem, roundPrice, roundQuantity, withoutDust, type Instrument } from '../instruments/instruments.js';
 import { planOrder, type PlannedOrder } from '../orders/order-plan.js';
 import { RequestSizes, UNSIZED } from '../orders/request-sizes.js';
 import type { OrderRequest, WorkingOrder } from '../run/engine-types.js';
@@ -45,7 +45,7 @@ export class OrderDesk {
   refusesNow(track: PositionTrack, signal: Signal): boolean {
     if (track.pending.length !== 0 || signal.target !== undefined || signal.delta !== undefined || signal.limitPrice !== undefined) return false;
     const state = track.owner;
-    const plan = planOrder(signal, { held: track.held.quantity, working: track.workingQuantity(), entries: track.entries, pyramiding: state.pyramiding, allowShort: this.ctx.allowShort }, UNSIZED);
+    const plan = planOrder(signal, { held: withoutDust(track.held.quantity, track.instrument), working: track.workingQuantity(), entries: track.entries, pyramiding: state.pyramiding, allowShort: this.ctx.allowShort }, UNSIZED);
     const code = plan.ignored?.code;
     if (plan.order !== undefined || plan.cancelWorking || (code !== 'NOTHING_TO_EXIT' && code !== 'PYRAMIDING_LIMIT' && code !== 'SHORTING_NOT_ALLOWED')) return false;
     this.ctx.ignore(state, signal, code, plan.ignored!.message);
@@ -102,7 +102,7 @@ export class OrderDesk {
     const limit = signal.limitPrice === undefined ? undefined : roundPrice(signal.limitPrice, instrument, signal.side === 'sell' ? 'up' : 'down');
     const price = limit ?? (state.slot.sizing.price === 'signal-close' ? request.close : bar.open);
     const sizes = this.sizes.of(state, request, price, instrument.multiplier, ctx.ledger.equity());
-    const held = track.held.quantity;
+    const held = withoutDust(track.held.quantity, instrument);
     const plan = planOrder(signal, { held, working: track.workingQuantity(), entries: track.entries, pyramiding: state.pyramiding, allowShort: ctx.allowShort }, sizes);
     if (plan.ignored !== undefined) ctx.ignore(state, signal, plan.ignored.code, plan.ignored.message);
     if (plan.order === undefined && !plan.cancelWorking) return;
@@ -331,6 +331,19 @@ export class OrderDesk {
       if (pending !== undefined) return pending.then(() => this.cancelAll(track, reason));
     }
     return undefined;
+  }
+
+  /** Cancels the working entry orders of every position (a live session's Ctrl-C); exits and stops stay. */
+  async cancelEntries(reason: string): Promise<number> {
+    let cancelled = 0;
+    for (const track of this.ctx.tracks.all()) {
+      for (const order of [...track.working]) {
+        if (!order.entry) continue;
+        await this.cancel(track, order, reason);
+        cancelled++;
+      }
+    }
+    return cancelled;
   }
 
   /** Asks the broker to cancel a working order. */

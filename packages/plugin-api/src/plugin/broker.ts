@@ -58,12 +58,15 @@ export interface Broker extends PluginLifecycle {
   cancel(orderId: string): MaybePromise<Order | undefined>;
   /** Amends a working order (or cancels and replaces it where the venue cannot amend), keeping its id. */
   modify?(orderId: string, changes: OrderChanges): MaybePromise<Order>;
-  /** The venue's working orders: the ones this host sent (by their ids) and any others, which reconciliation names. */
-  openOrders?(): MaybePromise<readonly Order[]>;
+  /**
+   * The venue's working orders: the ones this host sent (by their ids) and any others, which reconciliation names.
+   * `symbols`: the session's markets, for venues that list open orders one market at a time.
+   */
+  openOrders?(symbols?: readonly string[]): MaybePromise<readonly Order[]>;
   /** An order's state at the venue by the id the host gave it; undefined when the venue never had it. */
   orderStatus?(orderId: string): MaybePromise<Order | undefined>;
-  /** The venue's fills at or after `since` (epoch ms), each with its `tradeId`, oldest first. */
-  fillsSince?(since: number): MaybePromise<readonly Fill[]>;
+  /** The venue's fills at or after `since` (epoch ms) in `symbols`, each with its `tradeId`, oldest first. */
+  fillsSince?(since: number, symbols?: readonly string[]): MaybePromise<readonly Fill[]>;
   /** What the account holds at the venue. */
   balances?(): MaybePromise<readonly VenueBalance[]>;
   /** The venue and account it trades, for the live session's confirmation. */
