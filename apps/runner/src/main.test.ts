@@ -119,8 +119,8 @@ describe('command line errors', () => {
     expect((await cli('backtest', '--no-cache=yes')).err).toMatch(/^error: --no-cache takes no value; write --no-cache alone \(or leave it out\)\n/);
     const bars = await cli('backtest', '--bars', '50');
     expect(bars.code).toBe(2);
-    expect(bars.err).toMatch(/^error: --bars does not apply to backtest; it is for paper and run \(a backtest runs from start to end in its config; shorten those to run fewer bars\)\n/);
-    expect((await cli('init', '--journal', 'x.db')).err).toMatch(/^error: --journal does not apply to init; it is for backtest, paper, run, optimize, journal list and journal export\n/);
+    expect(bars.err).toMatch(/^error: --bars does not apply to backtest; it is for paper, live and run \(a backtest runs from start to end in its config; shorten those to run fewer bars\)\n/);
+    expect((await cli('init', '--journal', 'x.db')).err).toMatch(/^error: --journal does not apply to init; it is for backtest, paper, live, run, optimize, journal list and journal export\n/);
   });
 
   it('--version names the runner and plugin-API versions', async () => {

@@ -167,6 +167,6 @@ describe('a paper session killed with SIGKILL', () => {
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect([code, err]).toEqual([2, expect.stringContaining('--new-session does not apply to backtest; it is for paper and run (a backtest always starts a new run)')]);
+    expect([code, err]).toEqual([2, expect.stringContaining('--new-session does not apply to backtest; it is for paper, live and run (a backtest always starts a new run)')]);
   });
 });

@@ -8,6 +8,9 @@ Commands:
                       with the runner, against buying and holding them
   paper --config <file>  a paper session (mode: paper): warm-up on recent history, then the data plugin's live
                       closed bars through the same engine and paper broker, until Ctrl-C or --bars
+  live --config <file>   a live session (mode: live): as paper, with the run file's venue broker placing real orders;
+                      it says which venue and account first, needs live: { confirm: true } or --confirm-live, and
+                      reconciles with the venue before its first bar
   run --config <file>    backtest or paper, as the file's mode says
   plugins list        list the plugins discovered for this project
   plugins info <id>   a plugin's package, status and config schema with defaults
