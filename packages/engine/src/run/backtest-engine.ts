@@ -34,7 +34,9 @@ const STRATEGIES = 4;
  * So a signal made on bar t's close fills no earlier than bar t+1's open. When every hook answers with a plain
  * value, `process(bar)` runs the bar to its end in one synchronous call and allocates nothing on a quiet bar; a hook
  * that returns a promise parks the rest of the bar, and `process` returns a promise of its end (docs/architecture.md,
- * "the bar's fast path"). Paper sessions use the same `process` with live bars.
+ * "the bar's fast path"). Paper sessions use the same `process` with live bars; live sessions add what a venue reports
+ * on its own (`bookReported`, `orderReported`) and the kill switch (`flatten`, `cancelEntries`), each a thin entry
+ * into the stages, which is why this facade runs past 400 lines.
  */
 /** A working order as `workingOrders` lists it. */
 export interface WorkingOrderView {
