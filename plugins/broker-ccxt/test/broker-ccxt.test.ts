@@ -101,6 +101,19 @@ describe('broker-ccxt on a Binance that checks what Binance checks, through the 
     expect(orders).toEqual([]);
   });
 
+  it('amends a working limit order through Binance\'s cancel-replace, keeping the host\'s id', async () => {
+    const { broker, account } = await setup();
+    await broker.submit(intent({ id: 'rsi-9', type: 'limit', limitPrice: 39_000, quantity: 0.01 }));
+    const moved = await broker.modify('rsi-9', { limitPrice: 39_200.5, quantity: 0.02 });
+    expect(moved).toMatchObject({ id: 'rsi-9', status: 'accepted', quantity: 0.02, limitPrice: 39_200.5 });
+    const venue = account.allOrders();
+    expect(venue.map((o) => [o['clientOrderId'], o['status'], o['price']])).toEqual([
+      ['rsi-9', 'CANCELED', '39000.00000000'],
+      ['rsi-9', 'NEW', '39200.50000000'],
+    ]);
+    expect(account.balances.get('USDT')).toEqual({ free: 10_000 - 784.01, locked: 784.01 });
+  });
+
   it('finds an order whose answer was lost by its client order id, and never places it twice', async () => {
     const { broker, account, server } = await setup();
     server.fail('/api/v3/order', { kind: 'lost' });

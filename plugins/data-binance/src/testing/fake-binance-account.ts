@@ -194,8 +194,9 @@ export class FakeBinanceAccount {
       const order = this.orders.get(Number(params['orderId']));
       return order?.symbol === params['symbol'] ? order : undefined;
     }
+    // A client order id may be used again once its order is done (a cancel-replace keeps it): the newest is meant.
     const client = params['origClientOrderId'];
-    return [...this.orders.values()].find((o) => o.clientOrderId === client && o.symbol === params['symbol']);
+    return [...this.orders.values()].reverse().find((o) => o.clientOrderId === client && o.symbol === params['symbol']);
   }
 
   private place(params: Readonly<Record<string, string>>): Answer {
@@ -208,7 +209,7 @@ export class FakeBinanceAccount {
     if (type !== 'LIMIT' && type !== 'MARKET') return err(400, -1116, 'Invalid orderType.');
     const clientOrderId = params['newClientOrderId'] ?? `fake-${this.nextOrderId}`;
     // Binance refuses a client id in use by an open order: the idempotency a retried submit relies on.
-    if ([...this.orders.values()].some((o) => o.clientOrderId === clientOrderId && o.symbol === symbol)) return err(400, -2010, 'Duplicate order sent.');
+    if ([...this.orders.values()].some((o) => o.clientOrderId === clientOrderId && o.symbol === symbol && (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED'))) return err(400, -2010, 'Duplicate order sent.');
     const quantity = Number(params['quantity']);
     if (!(quantity > 0)) return err(400, -1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.");
     if (quantity < rules.minQty || quantity > rules.maxQty || !steps(quantity, rules.stepSize)) return err(400, -1013, 'Filter failure: LOT_SIZE');
