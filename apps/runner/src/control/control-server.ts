@@ -11,7 +11,7 @@ import { readAlert } from './alert-endpoint.js';
 import type { HaltSwitch } from './halt-switch.js';
 import { HttpError } from './http-error.js';
 import { riskFigures } from './risk-figures.js';
-import type { SessionView } from './session-view.js';
+import { pluginStates, type SessionView } from './session-view.js';
 
 /** What reloading a plugin did: the version that runs now, and the one before. */
 export interface ReloadOutcome {
@@ -102,10 +102,9 @@ export async function startControlServer(session: ControlledSession, options: { 
 
   const act = (action: string, originText: string, target?: string) => session.bus.publish('control', { time: session.now(), action, origin: originText, ...(target === undefined ? {} : { target }) });
 
-  const pluginStates = () => session.manager.status().map((p) => ({ id: p.id, kind: p.kind, state: p.state, failures: p.failures, ...(p.failure === undefined ? {} : { failure: p.failure }) }));
   const status = () => {
     const { view, halt } = session;
-    return { mode: session.mode, bars: view.bars, lastBarTime: view.lastBarTime ?? null, equity: view.equity ?? null, halted: halt.halted, ...(halt.why === undefined ? {} : { haltedBecause: halt.why }), positions: view.positions.size, plugins: pluginStates() };
+    return { mode: session.mode, bars: view.bars, lastBarTime: view.lastBarTime ?? null, equity: view.equity ?? null, halted: halt.halted, ...(halt.why === undefined ? {} : { haltedBecause: halt.why }), positions: view.positions.size, plugins: pluginStates(session.manager) };
   };
   const panelList = () => [...panels.values()].map((p) => ({ id: p.id, version: p.version, title: p.title, topics: p.topics, height: p.height }));
   const snapshot = () => ({

@@ -1,4 +1,4 @@
-import { RingBuffer, type EventBus } from '@trading-orchestrator/core-manager';
+import { RingBuffer, type EventBus, type PluginManager } from '@trading-orchestrator/core-manager';
 import type { Bar, Fill, Order, Position, Signal } from '@trading-orchestrator/plugin-api';
 
 import type { ShadowSummary } from '../format/shadow-summary.js';
@@ -16,6 +16,11 @@ const WORKING: ReadonlySet<string> = new Set(['new', 'accepted', 'partially_fill
 export interface EquityPoint {
   readonly time: number;
   readonly equity: number;
+}
+
+/** Each plugin's state and failures, as the status answer and the live feed show them. */
+export function pluginStates(manager: PluginManager): { id: string; kind: string; state: string; failures: number; failure?: string }[] {
+  return manager.status().map((p) => ({ id: p.id, kind: p.kind, state: p.state, failures: p.failures, ...(p.failure === undefined ? {} : { failure: p.failure }) }));
 }
 
 /** What the control API shows of a running session, kept from the bus as it runs; bounded whatever its length. */

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { EventBus, PluginManager } from '@trading-orchestrator/core-manager';
 import type { PanelTopic } from '@trading-orchestrator/plugin-api';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { pluginStates } from '../control/session-view.js';
 
 /** A topic the live feed sends: the panel topics, and the denials the dashboard lists. */
 export type FeedTopic = PanelTopic | 'denial';
@@ -86,7 +87,6 @@ export class LiveFeed {
 
   /** Forwards the session's events from the bus; returns the function that stops it. */
   attach(bus: EventBus, manager: PluginManager): () => void {
-    const pluginStates = () => manager.status().map((p) => ({ id: p.id, kind: p.kind, state: p.state, failures: p.failures, ...(p.failure === undefined ? {} : { failure: p.failure }) }));
     const off = [
       bus.subscribe('bar', (bar) => {
         this.send('bar', bar);
@@ -102,7 +102,7 @@ export class LiveFeed {
       bus.subscribe('trade', (t) => this.send('trade', t)),
       bus.subscribe('risk', (r) => this.send('risk', r)),
       bus.subscribe('health', (h) => this.send('health', h)),
-      bus.subscribe('lifecycle', () => this.send('plugins', pluginStates())),
+      bus.subscribe('lifecycle', () => this.send('plugins', pluginStates(manager))),
       bus.subscribe('control', (c) => this.send('control', c)),
       bus.subscribe('risk-verdict', (e) => {
         if (!e.approved) this.send('denial', { time: e.intent.time, strategyId: e.intent.strategyId, symbol: e.intent.symbol, deniedBy: e.deniedBy ?? '', code: e.code ?? '', message: e.message ?? '' });

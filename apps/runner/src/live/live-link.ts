@@ -73,8 +73,8 @@ export class LiveLink {
 
   private async reconcileOnce(when: string): Promise<void> {
     const { halt } = this.options;
-    const mine = halt.code === undefined || halt.code === RECONCILING;
-    if (mine) halt.halt(`reconciling with the venue (${when})`, RECONCILING);
+    // Only a halt of its own is lifted afterwards: a person's halt (even one made while this runs) stays.
+    if (halt.code === undefined || halt.code === RECONCILING) halt.halt(`reconciling with the venue (${when})`, RECONCILING);
     let found: Awaited<ReturnType<typeof reconcile>>;
     try {
       found = await this.inTurn(() => reconcile(this.engine, this.broker, this.symbols, this.baseline));
@@ -88,14 +88,14 @@ export class LiveLink {
     for (const m of found.mismatches) this.publish('reconcile', `${when}: ${m.message}`);
     if (found.mismatches.length === 0) {
       this.publish('reconcile', `${when}: the venue and the session agree`);
-      if (mine || halt.code === RECONCILING) halt.resume();
+      if (halt.code === RECONCILING) halt.resume();
       return;
     }
     for (const m of found.mismatches) this.options.say(`reconciliation (${when}): ${m.message}`);
     if (this.options.onMismatch === 'halt') {
       halt.halt(`reconciliation found ${found.mismatches.length} mismatch${found.mismatches.length === 1 ? '' : 'es'} with the venue; look, then trading-orchestrator ctl resume`, MISMATCH);
       this.options.say(`entries are halted until you look (live.onMismatch: halt); trading-orchestrator ctl resume lets them through again`);
-    } else if (mine || halt.code === RECONCILING) {
+    } else if (halt.code === RECONCILING) {
       halt.resume();
       this.options.say('going on with the venue\'s view (live.onMismatch: adopt)');
     }
