@@ -110,7 +110,7 @@ export function recordBus(bus: EventBus, add: (table: EventTable, row: readonly 
     bus.subscribe('fill', (f) => {
       // An exit's order id is its entry's with a suffix (`ma-1:stop-loss`): the strategy is the entry's.
       thinner?.bookChanged(orders.get(f.orderId)?.strategyId ?? orders.get(f.orderId.split(':')[0]!)?.strategyId);
-      add('fills', [f.orderId, f.time, f.symbol, f.side, f.quantity, f.price, f.fee]);
+      add('fills', [f.orderId, f.time, f.symbol, f.side, f.quantity, f.price, f.fee, f.tradeId ?? null]);
     }),
     bus.subscribe('position', (p) => add('positions', [p.openedAt, p.symbol, p.quantity, p.averagePrice, p.marketPrice, p.realizedPnl, p.unrealizedPnl])),
     bus.subscribe('trade', (t) => add('trades', [t.strategyId, t.symbol, t.direction, t.quantity, t.entryTime, t.exitTime, t.pnl, t.fees, t.exitReason ?? null])),

@@ -98,7 +98,7 @@ const COLUMNS: Readonly<Record<EventTable, number>> = {
   risk_decisions: 11,
   risk_verdicts: 9,
   orders: 12,
-  fills: 9,
+  fills: 10,
   positions: 9,
   trades: 11,
   equity: 5,
@@ -219,10 +219,10 @@ export class Journal {
   checkpoint(runId: number, time: number, state: unknown): void {
     for (const flush of this.beforeCheckpoint) flush();
     this.settle();
-    const save = this.db.prepare('INSERT OR REPLACE INTO checkpoints (run_id, time, state) VALUES (?, ?, ?)');
+    const save = this.db.prepare('INSERT OR REPLACE INTO checkpoints (run_id, time, state, seq) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
       this.writeBatch(this.tables, this.rows);
-      save.run(runId, time, JSON.stringify(state));
+      save.run(runId, time, JSON.stringify(state), this.sequence);
     })();
     this.tables = [];
     this.rows = [];
@@ -249,9 +249,20 @@ export class Journal {
     });
   }
 
-  /** Marks an unfinished run as running in this process; its events continue after the last one recorded. */
+  /**
+   * Marks an unfinished run as running in this process; its events continue after the last one recorded. The
+   * trading events written after its last checkpoint are set aside: the resumed session starts from that checkpoint
+   * and records them again as it replays its bars and books the venue's fills, so none is recorded twice. What
+   * plugins and people did (`plugin_events`) is kept whole.
+   */
   resumeRun(runId: number): void {
     this.flush();
+    const covered = (this.db.prepare('SELECT seq FROM checkpoints WHERE run_id = ?').get(runId) as { seq: number | null } | undefined)?.seq;
+    if (covered !== undefined && covered !== null) {
+      this.db.transaction(() => {
+        for (const t of EVENT_TABLES) if (t !== 'plugin_events') this.db.prepare(`DELETE FROM ${t} WHERE run_id = ? AND seq > ?`).run(runId, covered);
+      })();
+    }
     const max = EVENT_TABLES.map((t) => (this.db.prepare(`SELECT MAX(seq) AS seq FROM ${t} WHERE run_id = ?`).get(runId) as { seq: number | null }).seq ?? 0);
     this.sequence = Math.max(this.sequence, ...max);
     this.db.prepare("UPDATE runs SET status = 'running', ended_at = NULL WHERE id = ?").run(runId);

@@ -14,7 +14,7 @@ const PLUGIN_EVENTS = `CREATE TABLE plugin_events (run_id INTEGER NOT NULL, seq 
  * Bumped with every change below, with the statements that upgrade a journal of the version before in
  * `MIGRATIONS`. A journal of a newer version than this one is refused with a message, never altered.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * Event tables are WITHOUT ROWID: their rows live in the (run_id, seq) key's tree, not in a table plus an index of
@@ -42,7 +42,7 @@ CREATE TABLE orders (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, order_id TEX
   symbol TEXT NOT NULL, side TEXT NOT NULL, type TEXT NOT NULL, quantity REAL NOT NULL, status TEXT NOT NULL, reason TEXT, payload TEXT NOT NULL,
   PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE TABLE fills (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, order_id TEXT NOT NULL, time INTEGER NOT NULL, symbol TEXT NOT NULL,
-  side TEXT NOT NULL, quantity REAL NOT NULL, price REAL NOT NULL, fee REAL NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+  side TEXT NOT NULL, quantity REAL NOT NULL, price REAL NOT NULL, fee REAL NOT NULL, trade_id TEXT, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE TABLE positions (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, symbol TEXT NOT NULL, quantity REAL NOT NULL,
   average_price REAL NOT NULL, market_price REAL NOT NULL, realized_pnl REAL NOT NULL, unrealized_pnl REAL NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE TABLE trades (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, strategy_id TEXT NOT NULL, symbol TEXT NOT NULL, direction TEXT NOT NULL,
@@ -50,7 +50,7 @@ CREATE TABLE trades (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, strategy_id 
   PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 CREATE TABLE equity (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, strategy_id TEXT NOT NULL, equity REAL NOT NULL,
   PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
-CREATE TABLE checkpoints (run_id INTEGER PRIMARY KEY, time INTEGER NOT NULL, state TEXT NOT NULL);
+CREATE TABLE checkpoints (run_id INTEGER PRIMARY KEY, time INTEGER NOT NULL, state TEXT NOT NULL, seq INTEGER);
 CREATE TABLE risk_events (run_id INTEGER NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, plugin_id TEXT NOT NULL, level TEXT NOT NULL,
   code TEXT NOT NULL, message TEXT NOT NULL, symbol TEXT, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 ${IGNORED_SIGNALS}${PLUGIN_EVENTS}${TRIALS}`;
@@ -67,6 +67,9 @@ ${IGNORED_SIGNALS}`,
   4: PLUGIN_EVENTS,
   // 5: an optimisation's trials, one row each, so an interrupted sweep resumes without running them again.
   5: TRIALS,
+  // 6: a venue's trade id on each fill (a live session books each once), and the last event a checkpoint covers.
+  6: `ALTER TABLE fills ADD COLUMN trade_id TEXT;
+ALTER TABLE checkpoints ADD COLUMN seq INTEGER;`,
 };
 
 /** Tables with per-run rows, in the order `counts` reports them. */

@@ -296,4 +296,31 @@ describe('checkpoints and resuming a run', () => {
     expect(second.unfinishedRun('paper.yaml', 'paper')).toBeUndefined();
     second.close();
   });
+
+  it('sets aside the trading events written after the last checkpoint, which the resumed session records again, and keeps what plugins and people did', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'to-journal-')), 'j.db');
+    const bus = new EventBus();
+    // Every row goes to disk at once, as a large bar's rows do when they fill a batch before its checkpoint.
+    const first = Journal.open(path, { batchSize: 1 });
+    const runId = first.startRun({ label: 'live.yaml', mode: 'live', config: {}, startedAt: 1 });
+    first.attach(bus, runId);
+    const fill = { orderId: 'ma-1', symbol: 'BTC/USDT', side: 'buy' as const, quantity: 0.5, price: 100, fee: 0.05, time: 10, liquidity: 'taker' as const, tradeId: '7' };
+    bus.publish('fill', fill);
+    first.checkpoint(runId, 10, { n: 1 });
+    bus.publish('fill', { ...fill, orderId: 'ma-2', tradeId: '8', time: 20 });
+    bus.publish('control', { time: 21, action: 'halt', origin: 'ctl from 127.0.0.1' });
+    first.flush();
+    // Killed: the second fill is on disk, but the checkpoint does not cover it.
+    const second = Journal.open(path);
+    second.resumeRun(runId);
+    const resumed = new EventBus();
+    second.attach(resumed, runId);
+    resumed.publish('fill', { ...fill, orderId: 'ma-2', tradeId: '8', time: 20 });
+    second.finishRun(runId, { status: 'finished', endedAt: 2 });
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT order_id AS orderId, trade_id AS tradeId FROM fills ORDER BY seq').all()).toEqual([{ orderId: 'ma-1', tradeId: '7' }, { orderId: 'ma-2', tradeId: '8' }]);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM plugin_events WHERE kind = 'control'").get()).toEqual({ n: 1 });
+    db.close();
+    second.close();
+  });
 });

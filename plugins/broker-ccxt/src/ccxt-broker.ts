@@ -158,12 +158,23 @@ export class CcxtBroker implements Broker {
     return out;
   }
 
-  /** By the client order id the host's id maps to, in its market, or (an order this process did not send) in each market watched. */
-  async orderStatus(orderId: string): Promise<Order | undefined> {
+  /**
+   * By the client order id the host's id maps to, in its market (or, not named, in each market watched). An order
+   * this process did not send (its previous process did) is adopted: followed to its end and cancellable.
+   */
+  async orderStatus(orderId: string, symbol?: string): Promise<Order | undefined> {
     const record = this.sent.get(orderId);
-    for (const symbol of record === undefined ? [...this.cursors.keys()] : [record.intent.symbol]) {
-      const found = await this.lookup(symbol, clientOrderIdOf(orderId));
-      if (found !== undefined) return record === undefined ? this.asHostOrder(found) : this.remember(record, found);
+    const markets = record !== undefined ? [record.intent.symbol] : symbol !== undefined ? [symbol] : [...this.cursors.keys()];
+    for (const market of markets) {
+      const found = await this.lookup(market, clientOrderIdOf(orderId));
+      if (found === undefined) continue;
+      if (record !== undefined) return this.remember(record, found);
+      this.track(market);
+      const order = orderOf({ ...found, symbol: market }, undefined, orderId);
+      const adopted: Sent = { intent: order, clientId: clientOrderIdOf(orderId), venueId: found.id, last: order, ended: false };
+      this.sent.set(orderId, adopted);
+      this.byClientId.set(adopted.clientId, orderId);
+      return this.remember(adopted, found);
     }
     return undefined;
   }

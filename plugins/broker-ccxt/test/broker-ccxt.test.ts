@@ -146,4 +146,27 @@ describe('broker-ccxt on a Binance that checks what Binance checks, through the 
     expect(fills.map((f) => [f.orderId, f.tradeId])).toEqual([['bollinger-3', String(account.allTrades()[0]!['id'])]]);
     await again.stop();
   });
+
+  it('takes over a working order its previous process sent when the host asks for it by id: follows it to its end and cancels it', async () => {
+    const { broker: first, account, server } = await setup();
+    await first.submit(intent({ id: 'rsi-9', type: 'limit', limitPrice: 39_000, quantity: 0.02 }));
+    const reported: Order[] = [];
+    const config = ccxtBrokerConfig.parse({ apiKey: API_KEY, secret: SECRET, urls: { rest: server.restUrl }, pollMs: 100 });
+    const again = new CcxtBroker(config, { clock: { now: () => Date.now() }, signal: new AbortController().signal, logger: { warn: () => undefined }, reportFill: () => undefined, reportOrder: (o: Order) => reported.push(o) } as unknown as BrokerPluginContext<unknown>);
+    await again.start();
+    try {
+      // Unknown to this process until asked: a cancel of it is nothing to do.
+      expect(await again.cancel('rsi-9')).toBeUndefined();
+      expect(await again.orderStatus('rsi-0', 'BTC/USDT')).toBeUndefined();
+      expect(await again.orderStatus('rsi-9', 'BTC/USDT')).toMatchObject({ id: 'rsi-9', status: 'accepted', quantity: 0.02, limitPrice: 39_000 });
+      account.fillPartially(Number(account.allOrders()[0]!['orderId']), 0.01);
+      expect(await again.cancel('rsi-9')).toMatchObject({ id: 'rsi-9', status: 'cancelled', filledQuantity: 0.01 });
+      expect(account.allOrders()[0]!['status']).toBe('CANCELED');
+      await again.pollOnce();
+      // The host learnt the end from the cancel's answer: it is not reported again.
+      expect(reported).toEqual([]);
+    } finally {
+      await again.stop();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { PluginManager, type EventBus, type LoadablePlugin, type PluginSpec, type ReloadResult } from '@trading-orchestrator/core-manager';
+import { PluginManager, type BrokerReports, type EventBus, type LoadablePlugin, type PluginSpec, type ReloadResult } from '@trading-orchestrator/core-manager';
 import { BacktestEngine, checkedSeries, type AlertDelivery, type FlattenedPosition, IndicatorBoard, mergePages, sizingRule, type RefusedBar, type BacktestOptions, type BacktestResult, type SizingRule } from '@trading-orchestrator/engine';
 import { ConfigInvalidError, timeframeToMs, type Bar, type ExternalAlert, type PortfolioSnapshot, type DataProvider, type HistoricalBarsRequest, type InstrumentSpec, type PluginClock } from '@trading-orchestrator/plugin-api';
 import { HistoryCache, type CacheUse } from '../history/history-cache.js';
@@ -89,6 +89,8 @@ export interface PrepareOptions {
   readonly signal?: AbortSignal;
   /** A host rule asked before the run's risk plugins (the control API's halt switch), with its instance id. */
   readonly hostRisk?: { readonly id: string; readonly plugin: LoadablePlugin };
+  /** Where the broker's asynchronous reports go from its start (a live session's), instead of the bus. */
+  readonly brokerReports?: BrokerReports;
 }
 
 /**
@@ -136,6 +138,7 @@ export async function prepareRun(config: RunConfig, catalog: PluginCatalog, file
   const manager = new PluginManager({ indicators, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   try {
     await untilAborted(manager.load(specs), options.signal, 'loading the plugins');
+    if (options.brokerReports !== undefined) manager.receiveBrokerReports(options.brokerReports);
     await untilAborted(manager.start(), options.signal, 'starting the plugins');
   } catch (error) {
     await manager.shutdown();

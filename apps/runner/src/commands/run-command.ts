@@ -94,12 +94,12 @@ export async function runCommand(command: 'backtest' | 'paper' | 'live' | 'run',
         journal.finishRun(unfinished.id, { status: 'failed', endedAt: Date.now(), summary: { error: 'the process ended before its first checkpoint; nothing to resume' } });
       } else if (unfinished !== undefined && values['new-session'] === true) {
         journal.finishRun(unfinished.id, { status: 'interrupted', endedAt: Date.now(), summary: { note: 'set aside by --new-session', checkpoint: checkpoint!.time } });
-        io.stderr.write(`paper run ${unfinished.id} was left unfinished; it is kept as interrupted and a new session starts (--new-session)\n`);
+        io.stderr.write(`${mode} run ${unfinished.id} was left unfinished; it is kept as interrupted and a new session starts (--new-session)\n`);
       } else if (unfinished !== undefined && checkpoint !== undefined) {
         runId = unfinished.id;
         journal.resumeRun(runId);
         resumeFrom = { time: checkpoint.time, state: checkpoint.state as PaperCheckpoint };
-        io.stderr.write(`${describeResume(runId, resumeFrom.time, resumeFrom.state)} (--new-session starts over instead)\n`);
+        io.stderr.write(`${describeResume(runId, resumeFrom.time, resumeFrom.state, mode)} (--new-session starts over instead)\n`);
       }
     }
     let progress: Progress | undefined;

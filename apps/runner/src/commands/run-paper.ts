@@ -1,5 +1,5 @@
 import { BacktestEngine, barProblem, checkedSeries, mergeBars, type EngineState, type RefusedBar } from '@trading-orchestrator/engine';
-import { ConfigInvalidError, timeframeToMs, type Bar, type Broker } from '@trading-orchestrator/plugin-api';
+import { ConfigInvalidError, timeframeToMs, type Bar, type Broker, type Order, type OrderIntent } from '@trading-orchestrator/plugin-api';
 import type { PluginManager } from '@trading-orchestrator/core-manager';
 import type { PluginCatalog } from '@trading-orchestrator/registry';
 import type { RunConfig } from '../config/run-config.js';
@@ -7,7 +7,9 @@ import { untilAborted } from './interruption.js';
 import { sourceOf } from '../config/data-sources.js';
 import { liveSideFeeds } from './live-side-feeds.js';
 import { mergeStreams } from './merge-streams.js';
+import type { FillCursorState } from '../live/fill-cursor.js';
 import { LiveLink, type LiveOptions } from '../live/live-link.js';
+import { ReportInbox } from '../live/report-inbox.js';
 import { brokerInstanceId, prepareRun, type BacktestOutcome, type PrepareOptions, type RunHooks } from './run-backtest.js';
 
 /** What a paper session saves after every bar it trades on, and resumes from after its process died. */
@@ -15,6 +17,8 @@ export interface PaperCheckpoint {
   readonly engine: EngineState;
   /** `snapshot()` of every plugin that has one (the paper broker's working orders and brackets among them), by instance id. */
   readonly plugins: Readonly<Record<string, unknown>>;
+  /** A live session's venue trades booked, so a resumed one books exactly the ones it missed. */
+  readonly live?: { readonly fills?: FillCursorState | undefined };
 }
 
 export interface PaperHooks extends RunHooks {
@@ -50,7 +54,10 @@ export interface PaperHooks extends RunHooks {
 export async function runPaper(config: RunConfig, catalog: PluginCatalog, file = 'the run config', hooks: PaperHooks = {}): Promise<BacktestOutcome> {
   const started = performance.now();
   const resume = hooks.resumeFrom;
+  // A live session's broker may report fills from its start: they are held until the session can book them.
+  const inbox = hooks.live === undefined ? undefined : new ReportInbox();
   const { manager, sources, engineOptions } = await prepareRun(config, catalog, file, {
+    ...(inbox === undefined ? {} : { brokerReports: inbox }),
     ...(resume === undefined ? {} : { restoredStates: resume.state.plugins }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
     ...(hooks.hostRisk === undefined ? {} : { hostRisk: hooks.hostRisk }),
@@ -112,22 +119,32 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       serial = next.catch(() => undefined);
       return next;
     };
+    let link: LiveLink | undefined;
+    // The bar the next checkpoint resumes after; a live session also checkpoints after each venue report it books.
+    let checkpointTime = resume?.time;
+    const saveCheckpoint = async () => {
+      if (hooks.checkpoint === undefined || checkpointTime === undefined) return;
+      const plugins: Record<string, unknown> = {};
+      for (const p of snapshotting) plugins[p.id] = await p.instance.snapshot!();
+      const fills = link?.fillState() ?? resume?.state.live?.fills;
+      hooks.checkpoint(checkpointTime, { engine: engine.snapshot(), plugins, ...(fills === undefined ? {} : { live: { fills } }) });
+    };
     const trade = async (bar: Bar) => inTurn(() => tradeNow(bar));
     const tradeNow = async (bar: Bar) => {
       await engine.process(bar);
-      if (hooks.checkpoint === undefined) return;
-      const plugins: Record<string, unknown> = {};
-      for (const p of snapshotting) plugins[p.id] = await p.instance.snapshot!();
-      hooks.checkpoint(bar.time, { engine: engine.snapshot(), plugins });
+      checkpointTime = bar.time;
+      await saveCheckpoint();
     };
     const detach = hooks.attach?.(manager.bus, manager, { portfolio: () => engine.portfolio(), alert: (alert) => inTurn(() => engine.alert(alert)), flatten: (reason) => inTurn(() => engine.flatten(reason)), reload: (id, plugin) => inTurn(() => manager.reload(id, plugin)) });
-    let link: LiveLink | undefined;
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       let restored = resume === undefined;
       const warmed = warmup.reduce((n, s) => n + s.length, 0);
+      // A resumed live session replays the bars after its checkpoint without sending: what its killed process sent
+      // is found at the venue by id, and what it had not sent (a bar that closed while it was down) is not sent late.
+      if (hooks.live !== undefined && resume !== undefined) engine.replayOrders((intent) => lookUpReplayed(manager.get(brokerInstanceId(config))?.instance as Broker | undefined, intent));
       for (const bar of mergeBars(warmup)) {
         if (resume === undefined || bar.time <= resume.time) {
           await engine.warm(bar);
@@ -140,8 +157,9 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
         await trade(bar);
       }
       if (!restored) engine.restore(resume!.state.engine);
+      engine.replayOrders(undefined);
       if (hooks.live !== undefined) {
-        link = new LiveLink(engine, manager, brokerInstanceId(config), config.symbols, inTurn, hooks.live);
+        link = new LiveLink(engine, manager, brokerInstanceId(config), config.symbols, inTurn, hooks.live, { inbox: inbox!, fills: resume?.state.live?.fills, checkpoint: saveCheckpoint });
         await link.start();
       }
       hooks.onLive?.({ warmupBars: warmed, from: liveFrom });
@@ -198,6 +216,17 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
   }
 }
 
+/** What the venue holds of an order a resumed live session's replay makes: found by its id, or else not sent. */
+async function lookUpReplayed(broker: Broker | undefined, intent: OrderIntent): Promise<Order> {
+  const notSent = (reason: string): Order => ({ ...intent, status: 'rejected', filledQuantity: 0, averageFillPrice: Number.NaN, reason, updatedAt: intent.time });
+  try {
+    return (await broker?.orderStatus?.(intent.id, intent.symbol)) ?? notSent('its bar closed while the session was down: a live session does not send an order late');
+  } catch (error) {
+    // Reconciliation names the order if the venue has it after all; it is never sent twice.
+    return notSent(`the venue could not be asked whether the session's previous process sent it (${(error as Error).message}); not sent`);
+  }
+}
+
 /**
  * Bars of history (in the run's timeframe) a session warms up on: the run's `warmupBars`, or more when a strategy
  * needs more of its own (counted in its coarsest timeframe's bars), so its first live signals already count.
@@ -216,12 +245,12 @@ function warmupHistory(config: RunConfig, manager: PluginManager): number {
 }
 
 /** One line saying what a resumed session starts from. */
-export function describeResume(runId: number, time: number, state: PaperCheckpoint): string {
+export function describeResume(runId: number, time: number, state: PaperCheckpoint, mode = 'paper'): string {
   const { ledger } = state.engine;
   const positions = ledger.lots.filter((l) => l.quantity !== 0).map((l) => `${l.symbol} ${l.quantity} for ${l.strategyId}`);
   // Orders in flight as the engine checkpointed them, whichever broker the session uses (a version 1 checkpoint
   // kept only which positions had one).
   const { tracks, working: positionsWorking } = state.engine;
   const working = tracks === undefined ? (positionsWorking?.length ?? 0) : tracks.reduce((n, t) => n + t.working.length + t.pending.length, 0);
-  return `resuming paper run ${runId} from its checkpoint after the bar of ${new Date(time).toISOString()}: cash ${(ledger.cash / 100).toFixed(2)}, ${positions.length} open position${positions.length === 1 ? '' : 's'}${positions.length > 0 ? ` (${positions.join(', ')})` : ''}, ${working} working order${working === 1 ? '' : 's'}`;
+  return `resuming ${mode} run ${runId} from its checkpoint after the bar of ${new Date(time).toISOString()}: cash ${(ledger.cash / 100).toFixed(2)}, ${positions.length} open position${positions.length === 1 ? '' : 's'}${positions.length > 0 ? ` (${positions.join(', ')})` : ''}, ${working} working order${working === 1 ? '' : 's'}`;
 }

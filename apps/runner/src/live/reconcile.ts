@@ -19,8 +19,8 @@ const baseOf = (symbol: string) => symbol.split('/')[0] ?? symbol;
  * Compares the venue with the session, as NautilusTrader's live engine does at start and after reconnects:
  * the venue's open orders against the orders the session holds as working, and each symbol's base balance against
  * the position the session holds plus what the account held of it before (the baseline). An order the session
- * holds that the venue has ended is caught up with (the venue's state is the truth); everything else that differs is
- * named, for the session's policy to act on.
+ * holds that the venue has ended is caught up with (the venue's state is the truth; the caller books the venue's
+ * trades first, so a filled one's fills are in); everything else that differs is named, for the session's policy.
  */
 export async function reconcile(engine: BacktestEngine, broker: Broker, symbols: readonly string[], baseline: Baseline | undefined): Promise<{ mismatches: Mismatch[]; caughtUp: Order[] }> {
   const mismatches: Mismatch[] = [];
@@ -35,11 +35,11 @@ export async function reconcile(engine: BacktestEngine, broker: Broker, symbols:
     }
     for (const w of working.values()) {
       if (openIds.has(w.id)) continue;
-      const status = await broker.orderStatus?.(w.id);
+      const status = await broker.orderStatus?.(w.id, w.symbol);
       if (status === undefined) {
         mismatches.push({ kind: 'missing-order', message: `order ${w.id} (${w.strategyId} ${w.side} ${w.symbol}) is working in the session but the venue never had it` });
         caughtUp.push({ id: w.id, symbol: w.symbol, side: w.side, quantity: w.remaining, type: 'market', reduceOnly: !w.entry, strategyId: w.strategyId, time: engine.time, referencePrice: 0, status: 'rejected', filledQuantity: 0, averageFillPrice: Number.NaN, reason: 'not at the venue (reconciliation)', updatedAt: engine.time });
-      } else if (FINAL.has(status.status) && status.status !== 'filled') {
+      } else if (FINAL.has(status.status)) {
         caughtUp.push(status);
       }
     }

@@ -1,4 +1,4 @@
-import { isWholeMultiple, TIMEFRAMES, type Bar, type ExternalAlert, type Fill, type Order, type PortfolioSnapshot, type Tick, type Timeframe } from '@trading-orchestrator/plugin-api';
+import { isWholeMultiple, TIMEFRAMES, type Bar, type ExternalAlert, type Fill, type Order, type OrderIntent, type PortfolioSnapshot, type Tick, type Timeframe } from '@trading-orchestrator/plugin-api';
 import { FillBooking } from '../stages/fill-booking.js';
 import { EquityRecorder } from '../stages/equity-recorder.js';
 import { OrderDesk } from '../stages/order-desk.js';
@@ -399,6 +399,16 @@ export class BacktestEngine {
   /** The account, the orders in flight and the per-strategy tallies, for a checkpoint. */
   snapshot(): EngineState {
     return snapshotEngine(this.ctx);
+  }
+
+  /**
+   * While `lookup` is set, no order is sent: each one the strategies make is given to `lookup`, whose answer the
+   * engine takes as the broker's. A resumed live session replays the bars after its checkpoint so: an order its
+   * killed process had sent is found at the venue by its id (ids follow from the checkpoint, so they come out the
+   * same), and one it never sent is answered rejected rather than sent late. `undefined` sends orders again.
+   */
+  replayOrders(lookup: ((intent: OrderIntent) => Promise<Order>) | undefined): void {
+    this.ctx.replay = lookup;
   }
 
   /** Continues from a checkpoint of an engine with the same strategies, capital and currency. */

@@ -1,5 +1,5 @@
 import { RiskGate, type EventBus, type HookGuard, type HookSite, type ManagedPlugin, type PluginManager, type RiskVerdict } from '@trading-orchestrator/core-manager';
-import type { Broker, OrderSide, Signal } from '@trading-orchestrator/plugin-api';
+import type { Broker, Order, OrderIntent, OrderSide, Signal } from '@trading-orchestrator/plugin-api';
 import { DEFAULT_ACCOUNT, type AccountRules } from '../account/buying-power.js';
 import type { IndicatorBoard } from '../indicators/indicator-board.js';
 import { InstrumentBook } from '../instruments/instruments.js';
@@ -73,6 +73,8 @@ export class RunContext {
   bars = 0;
   sequence = 0;
   unownedFills = 0;
+  /** While set, orders go to it instead of the broker (see `BacktestEngine.replayOrders`). */
+  replay: ((intent: OrderIntent) => Promise<Order>) | undefined = undefined;
   /** `manager.stateChanges` when the `active` flags were last read. */
   private activeAsOf = -1;
 

@@ -246,6 +246,7 @@ export class OrderDesk {
     const intent = verdict.intent;
     const opens = Math.max(0, intent.quantity - out.closes);
     const fitted = intent.quantity === out.intent.quantity ? claim : claimOf({ side: intent.side, quantity: intent.quantity, opens }, ctx.account, out.instrument.multiplier, out.estimate);
+    if (ctx.replay !== undefined) return ctx.replay(intent).then((order) => this.track(out, fitted, opens, order));
     // Called as a method of the broker, as the fill hooks are.
     const site = ctx.broker.submit;
     let order: Maybe<Order>;

@@ -63,8 +63,12 @@ export interface Broker extends PluginLifecycle {
    * `symbols`: the session's markets, for venues that list open orders one market at a time.
    */
   openOrders?(symbols?: readonly string[]): MaybePromise<readonly Order[]>;
-  /** An order's state at the venue by the id the host gave it; undefined when the venue never had it. */
-  orderStatus?(orderId: string): MaybePromise<Order | undefined>;
+  /**
+   * An order's state at the venue by the id the host gave it; undefined when the venue never had it. `symbol`: its
+   * market, which the host always knows (a restarted session asks about orders its previous process sent, which this
+   * broker instance never saw). The broker keeps following an order it finds so (its fills, its end, a cancel).
+   */
+  orderStatus?(orderId: string, symbol?: string): MaybePromise<Order | undefined>;
   /** The venue's fills at or after `since` (epoch ms) in `symbols`, each with its `tradeId`, oldest first. */
   fillsSince?(since: number, symbols?: readonly string[]): MaybePromise<readonly Fill[]>;
   /** What the account holds at the venue. */

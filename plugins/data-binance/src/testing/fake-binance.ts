@@ -39,6 +39,8 @@ export interface FakeBinance {
   readonly requests: { readonly path: string; readonly query: Readonly<Record<string, string>> }[];
   /** Queues faults for the next requests whose path is `path` (e.g. /api/v3/klines), one request each. */
   fail(path: string, ...faults: Fault[]): void;
+  /** Drops the faults still queued for `path`: the venue answers it again. */
+  heal(path: string): void;
   /** Adds closed klines that REST will serve (e.g. bars formed while a socket was down). */
   addKlines(marketId: string, interval: string, rows: readonly KlineRow[]): void;
   /** Sends a kline event to the sockets subscribed to it; a closed kline is also stored for REST. */
@@ -224,6 +226,9 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
     account,
     fail(path, ...more) {
       faults.set(path, [...(faults.get(path) ?? []), ...more]);
+    },
+    heal(path) {
+      faults.delete(path);
     },
     addKlines: store,
     pushKline(marketId, interval, row, closed) {
