@@ -1,7 +1,9 @@
 // Time from a closed bar leaving the exchange to the order it causes reaching the exchange, in a live session
 // against the local fake Binance on loopback: the kline's websocket frame, the data plugin, the engine, the risk
 // plugins (risk-guards, risk-var), broker-ccxt (rounding, signing) and the HTTP request. Both hops are loopback, so
-// the figure is the process's own time plus well under a millisecond of network. Prints figures; asserts nothing.
+// the figure is the process's own time plus well under a millisecond of network. Also prints the session's own
+// figure (bar reaching the host -> order handed to the broker, what the live session prints as it stops).
+// Prints figures; asserts nothing.
 //   node bench/live-latency.bench.mjs        (BARS=200 RATE=5; broker-ccxt polls every second, its default)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,4 +86,7 @@ rmSync(dir, { recursive: true, force: true });
 // Each order answers the bar pushed last before it arrived.
 const delays = arrivals.map((t) => t - pushedAt.filter((p) => p <= t).at(-1)).filter((d) => Number.isFinite(d)).sort((a, b) => a - b);
 const at = (q) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))];
+// The session's own figure: its bar reaching the host to the order handed to broker-ccxt, printed as it stops.
+const inProcess = /^orders left for the venue .*$/m.exec(err)?.[0] ?? `no in-process figure; the session said:\n${err}`;
+console.log(`live latency, in the process: ${inProcess}`);
 console.log(`live latency, closed bar pushed -> order at the exchange (loopback, ${delays.length} orders from ${bars} bars at ${rate}/s): p50 ${at(0.5).toFixed(2)} ms, p90 ${at(0.9).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms, max ${delays.at(-1).toFixed(2)} ms`);

@@ -83,6 +83,8 @@ describe('trading-orchestrator live against a Binance that checks what Binance c
     const { code, out, err } = await session.done;
     expect(code, err).toBe(0);
     expect(out).toContain('Live session: BTC/USDT 1m');
+    // The session's own part of tick-to-trade, said as it stops.
+    expect(err).toMatch(/^orders left for the venue [\d.]+ ms \(p50\), [\d.]+ ms \(p99\), [\d.]+ ms at most after their bar's turn came; .* after it reached the session \(\d+ orders?; the venue's network not included\)$/m);
     const db = new Database(join(dir, 'live.db'), { readonly: true });
     try {
       const fills = db.prepare('SELECT order_id AS orderId, quantity, price FROM fills ORDER BY seq').all() as { orderId: string; quantity: number; price: number }[];

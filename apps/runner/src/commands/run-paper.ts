@@ -9,6 +9,7 @@ import { liveSideFeeds } from './live-side-feeds.js';
 import { mergeStreams } from './merge-streams.js';
 import type { FillCursorState } from '../live/fill-cursor.js';
 import { LiveLink, type LiveOptions } from '../live/live-link.js';
+import { OrderLatency } from '../live/order-latency.js';
 import { ReportInbox } from '../live/report-inbox.js';
 import { brokerInstanceId, prepareRun, type BacktestOutcome, type PrepareOptions, type RunHooks } from './run-backtest.js';
 
@@ -109,7 +110,8 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       warmup.push(bars);
     }
     // A resumed session trades from the bar after its checkpoint: bars that closed while it was down are caught up.
-    const engine = new BacktestEngine(engineOptions(resume === undefined ? liveFrom : resume.time + 1));
+    const latency = hooks.live === undefined ? undefined : new OrderLatency();
+    const engine = new BacktestEngine({ ...engineOptions(resume === undefined ? liveFrom : resume.time + 1), ...(latency === undefined ? {} : { onOrderSent: () => latency.sent() }) });
     // Plugins without snapshot() (strategies, typically) rebuild their state from the warm-up bars instead.
     const snapshotting = (['strategy', 'risk', 'broker'] as const).flatMap((kind) => manager.active(kind)).filter((p) => p.instance.snapshot !== undefined);
     // Bars and ticks reach the engine one at a time, in the order they arrived: a tick never runs inside a bar.
@@ -131,6 +133,7 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
     };
     const trade = async (bar: Bar) => inTurn(() => tradeNow(bar));
     const tradeNow = async (bar: Bar) => {
+      latency?.started();
       await engine.process(bar);
       checkpointTime = bar.time;
       await saveCheckpoint();
@@ -175,6 +178,7 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
         const feeds = sources.map((source) => source.provider.liveBars!({ symbols: source.symbols, timeframe: config.timeframe, signal: stop.signal }));
         for await (const update of mergeStreams(feeds)) {
           if (update?.closed !== true) continue;
+          latency?.arrived();
           // The host's checks, as on history: a bar that breaks the contract, of another series, from the future or
           // not after the symbol's last is refused and said.
           const bar = update.bar;
@@ -203,6 +207,12 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       const cancelled = await link?.close(hooks.live?.cancelEntriesOnStop === true && hooks.signal?.aborted === true);
       if (cancelled !== undefined && cancelled > 0) hooks.onWarning?.(`${cancelled} working entry order${cancelled === 1 ? ' was' : 's were'} cancelled at the venue (live.cancelEntriesOnStop); protective stops stay`);
       link = undefined;
+      const figures = latency?.figures();
+      if (figures !== undefined) {
+        const { total, processing } = figures;
+        const ms = (x: number) => `${x.toFixed(3)} ms`;
+        hooks.live!.say(`orders left for the venue ${ms(processing.p50)} (p50), ${ms(processing.p99)} (p99), ${ms(processing.max)} at most after their bar's turn came; ${ms(total.p50)}, ${ms(total.p99)}, ${ms(total.max)} after it reached the session (${figures.orders} order${figures.orders === 1 ? '' : 's'}; the venue's network not included)`);
+      }
       return { result: engine.finish(hooks.signal?.aborted === true), config, elapsedMs: performance.now() - started };
     } finally {
       await link?.close(false).catch(() => undefined);

@@ -1,5 +1,5 @@
 import type { PluginManager } from '@trading-orchestrator/core-manager';
-import type { InstrumentSpec, PortfolioSnapshot, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
+import type { InstrumentSpec, OrderIntent, PortfolioSnapshot, Signal, Timeframe } from '@trading-orchestrator/plugin-api';
 import type { AccountRules } from '../account/buying-power.js';
 import type { IndicatorBoard } from '../indicators/indicator-board.js';
 import type { BenchmarkResult, BuyAndHoldState } from '../metrics/buy-and-hold.js';
@@ -78,6 +78,8 @@ export interface BacktestOptions {
   readonly keepTrades?: number;
   /** Points kept per equity curve for the result (thinned evenly); every point counts in the metrics. Default 2,048. */
   readonly keepEquityPoints?: number;
+  /** Told of each order as it is handed to the broker (a live session times bar-to-order latency with it). */
+  readonly onOrderSent?: (intent: OrderIntent) => void;
 }
 
 export interface StrategyResult {

@@ -247,6 +247,7 @@ export class OrderDesk {
     const opens = Math.max(0, intent.quantity - out.closes);
     const fitted = intent.quantity === out.intent.quantity ? claim : claimOf({ side: intent.side, quantity: intent.quantity, opens }, ctx.account, out.instrument.multiplier, out.estimate);
     if (ctx.replay !== undefined) return ctx.replay(intent).then((order) => this.track(out, fitted, opens, order));
+    ctx.options.onOrderSent?.(intent);
     // Called as a method of the broker, as the fill hooks are.
     const site = ctx.broker.submit;
     let order: Maybe<Order>;
