@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { validateManifest, type PluginKind } from '@trading-orchestrator/plugin-api';
+import { brokerTemplate } from './templates/broker.js';
 import { dataTemplate } from './templates/data.js';
 import { indicatorTemplate } from './templates/indicator.js';
 import type { KindTemplate } from './templates/kind-template.js';
@@ -10,10 +11,10 @@ import { panelTemplate } from './templates/panel.js';
 import { strategyTemplate } from './templates/strategy.js';
 import { SCAFFOLD_VERSIONS } from './versions.js';
 
-export const SCAFFOLD_KINDS = ['strategy', 'data', 'risk', 'indicator', 'notifier', 'panel'] as const satisfies readonly PluginKind[];
+export const SCAFFOLD_KINDS = ['strategy', 'data', 'risk', 'indicator', 'notifier', 'panel', 'broker'] as const satisfies readonly PluginKind[];
 export type ScaffoldKind = (typeof SCAFFOLD_KINDS)[number];
 
-const TEMPLATES: Readonly<Record<ScaffoldKind, KindTemplate>> = { strategy: strategyTemplate, data: dataTemplate, risk: riskTemplate, indicator: indicatorTemplate, notifier: notifierTemplate, panel: panelTemplate };
+const TEMPLATES: Readonly<Record<ScaffoldKind, KindTemplate>> = { strategy: strategyTemplate, data: dataTemplate, risk: riskTemplate, indicator: indicatorTemplate, notifier: notifierTemplate, panel: panelTemplate, broker: brokerTemplate };
 
 export interface ScaffoldOptions {
   /** The npm package name, e.g. `trading-strategy-streak` or `@acme/strategy-streak`. */

@@ -67,7 +67,7 @@ describe('scaffolding a plugin', () => {
   it('refuses a bad name, an unknown kind, a bad id and a folder in use, writing nothing', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'to-scaffold-'));
     expect(() => scaffoldPlugin({ name: 'My Plugin', kind: 'strategy' }, cwd)).toThrow(expect.objectContaining({ code: 'SCAFFOLD_INVALID', path: 'name', message: '"My Plugin" is not a valid npm package name' }));
-    expect(() => scaffoldPlugin({ name: 'pp', kind: 'broker' as 'strategy' }, cwd)).toThrow(expect.objectContaining({ path: 'kind', hint: 'use --kind strategy|data|risk|indicator|notifier|panel' }));
+    expect(() => scaffoldPlugin({ name: 'pp', kind: 'exchange' as 'strategy' }, cwd)).toThrow(expect.objectContaining({ path: 'kind', hint: 'use --kind strategy|data|risk|indicator|notifier|panel|broker' }));
     expect(() => scaffoldPlugin({ name: 'pp', kind: 'risk', id: 'Bad Id' }, cwd)).toThrow(expect.objectContaining({ path: 'id' }));
     mkdirSync(join(cwd, 'taken'));
     writeFileSync(join(cwd, 'taken', 'x'), '');
@@ -79,6 +79,6 @@ describe('scaffolding a plugin', () => {
     const out = execFileSync(process.execPath, [cli, 'my-rsi', '--kind', 'indicator'], { cwd, encoding: 'utf8' });
     expect(out).toContain('Created indicator plugin "my-rsi" (my-rsi) in my-rsi:');
     const bad = spawnSync(process.execPath, [cli, 'my-rsi'], { cwd, encoding: 'utf8' });
-    expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('--kind is required\nUsage: npm create @trading-orchestrator/plugin <package-name> -- --kind strategy|data|risk|indicator|notifier|panel')]);
+    expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('--kind is required\nUsage: npm create @trading-orchestrator/plugin <package-name> -- --kind strategy|data|risk|indicator|notifier|panel|broker')]);
   });
 });

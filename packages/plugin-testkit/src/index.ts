@@ -25,4 +25,6 @@ export { describeStrategyConformance, type StrategyConformanceOptions } from './
 export { describeRiskConformance, portfolioOf, positionOf, type RiskConformanceOptions } from './conformance/risk-conformance.js';
 export { collectBars, describeDataConformance, type DataConformanceOptions } from './conformance/data-conformance.js';
 export { describeIndicatorConformance, type IndicatorConformanceOptions } from './conformance/indicator-conformance.js';
+export { describeBrokerConformance, type BrokerConformanceOptions, type ConformanceVenue } from './conformance/broker-conformance.js';
+export { barVenue, type BarVenueOptions } from './conformance/bar-venue.js';
 export { describeNotifierConformance, type NotificationSink, type NotifierConformanceOptions } from './conformance/notifier-conformance.js';

@@ -252,24 +252,34 @@ export class CcxtBroker implements Broker {
     while (!signal.aborted) {
       await sleep(this.config.pollMs, signal);
       if (signal.aborted) break;
-      try {
-        await this.pollOnce();
-        if (this.down) {
-          this.down = false;
-          this.ctx.reportConnection?.('up');
-        }
-      } catch (error) {
-        if (!this.down) {
-          this.down = true;
-          this.ctx.reportConnection?.('down', this.describe(error));
-        }
-        this.ctx.logger.warn(`polling ${this.config.exchange} failed: ${this.describe(error)}`);
-      }
+      await this.pollOnce();
     }
   }
 
-  /** One round of polling: new trades of every watched market, then the state of orders still working. */
-  async pollOnce(): Promise<void> {
+  /**
+   * One round of polling. A round that fails reports the connection down (once) and is logged; the next that
+   * succeeds reports it up. Returns whether the venue answered.
+   */
+  async pollOnce(): Promise<boolean> {
+    try {
+      await this.pollRound();
+    } catch (error) {
+      if (!this.down) {
+        this.down = true;
+        this.ctx.reportConnection?.('down', this.describe(error));
+      }
+      this.ctx.logger.warn(`polling ${this.config.exchange} failed: ${this.describe(error)}`);
+      return false;
+    }
+    if (this.down) {
+      this.down = false;
+      this.ctx.reportConnection?.('up');
+    }
+    return true;
+  }
+
+  /** New trades of every watched market, then the state of orders still working. */
+  private async pollRound(): Promise<void> {
     for (const [symbol, cursor] of this.cursors) {
       const trades = (await this.client.fetchMyTrades(symbol, cursor.since)) as VenueTrade[];
       for (const trade of trades) {

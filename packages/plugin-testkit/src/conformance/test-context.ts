@@ -12,6 +12,8 @@ export interface TestContext<Config> extends RiskPluginContext<Config>, BrokerPl
   readonly raised: RiskEvent[];
   readonly fills: Fill[];
   readonly orders: Order[];
+  /** What a broker said of its venue's connection (`reportConnection`), in order: 'down', 'up'. */
+  readonly connection: ('down' | 'up')[];
   /** Current simulated time; change it to move the clock. */
   now: number;
 }
@@ -38,6 +40,7 @@ export function createTestContext<Config>(config: Config, options: { pluginId?: 
     raised: [],
     fills: [],
     orders: [],
+    connection: [],
     now: 0,
     raise: (event) => {
       ctx.raised.push({ ...event, time: event.time ?? ctx.now });
@@ -47,6 +50,9 @@ export function createTestContext<Config>(config: Config, options: { pluginId?: 
     },
     reportOrder: (order) => {
       ctx.orders.push(order);
+    },
+    reportConnection: (state) => {
+      ctx.connection.push(state);
     },
   };
   return ctx;
