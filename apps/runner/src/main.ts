@@ -63,6 +63,8 @@ async function dispatch(command: NonNullable<Extract<ReturnType<typeof parseArgu
     case 'journal list':
     case 'journal export':
       return journalCommand(command, positionals, values, io);
+    case 'compare':
+      return (await import('./commands/compare-command.js')).compareCommand(values, io);
     case 'plugins validate': {
       if (positionals[0] === undefined) {
         io.stderr.write('error: plugins validate needs a folder, e.g. trading-orchestrator plugins validate ./my-plugin\n');

@@ -99,7 +99,13 @@ describe('trading-orchestrator live against a Binance that checks what Binance c
     } finally {
       db.close();
     }
-    for (const text of [out, err, readFileSync(join(dir, 'live.db')).toString('latin1'), readFileSync(join(dir, 'live.html'), 'utf8')]) {
+    // Beside a backtest of the same bars: every execution of the session is accounted for, paired or alone.
+    const compared = await startCliWithEnv(dir, ENV, 'compare', '--config', 'live.yaml', '--plugin-dir', pluginsDir, '--json').done;
+    expect(compared.code, compared.err).toBe(0);
+    const comparison = JSON.parse(compared.out) as { mode: string; summary: { matched: number; onlyInSession: number } };
+    expect(comparison.mode).toBe('live');
+    expect(comparison.summary.matched + comparison.summary.onlyInSession).toBe(server.account!.allOrders().filter((o) => Number(o['executedQty']) > 0).length);
+    for (const text of [out, err, compared.out, compared.err, readFileSync(join(dir, 'live.db')).toString('latin1'), readFileSync(join(dir, 'live.html'), 'utf8')]) {
       expect(text).not.toContain(API_KEY);
       expect(text).not.toContain(SECRET);
     }

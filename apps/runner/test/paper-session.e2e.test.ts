@@ -63,6 +63,22 @@ describe('a paper session against a local Binance', () => {
     }
   });
 
+  it('compares the session with a backtest of the same bars: a paper session fills as the backtest does', { timeout: 120_000 }, async () => {
+    const { code, out, err } = await runCli(dir, 'compare', '--config', 'paper.yaml', '--plugin-dir', pluginsDir, '--journal', 'paper.db', '--json');
+    expect(code, err).toBe(0);
+    const compared = JSON.parse(out) as { run: number; summary: { matched: number; onlyInSession: number; onlyInBacktest: number; meanPriceBps: number; priceCost: number } };
+    expect(compared.run).toBe(1);
+    expect(compared.summary.matched, out).toBeGreaterThan(0);
+    expect(compared.summary).toMatchObject({ onlyInSession: 0, onlyInBacktest: 0 });
+    expect(compared.summary.meanPriceBps).toBeCloseTo(0, 9);
+    const text = await runCli(dir, 'compare', '--config', 'paper.yaml', '--plugin-dir', pluginsDir, '--journal', 'paper.db');
+    expect(text.out).toMatch(/^paper run 1 of paper\.yaml beside a backtest of the same BTC\/USDT 1m bars, \S+ to \S+ \(the paper broker as configured\)$/m);
+    expect(text.out).toMatch(/^TIME +STRATEGY +SYMBOL +SIDE +QTY SESSION +QTY BACKTEST +PRICE SESSION +PRICE BACKTEST +WORSE BY \(BPS\) +FEE DIFF$/m);
+    expect(text.out).toMatch(/^\d+ executions? in both, 0 only in the session, 0 only in the backtest; on those the session's prices were 0\.0 bps worse on average/m);
+    const missing = await runCli(dir, 'compare', '--config', 'paper.yaml', '--plugin-dir', pluginsDir, '--journal', 'paper.db', '--run', '7');
+    expect([missing.code, missing.err]).toEqual([1, expect.stringContaining('holds no run 7 that is a paper or live session of paper.yaml')]);
+  });
+
   it('refuses a data plugin without a live feed, naming it', async () => {
     writeFileSync(join(dir, 'offline.yaml'), readFileSync(join(dir, 'paper.yaml'), 'utf8').replace(/data:\n  plugin: data-binance\n  config: .*\n/, 'data:\n  plugin: data-synthetic\n'));
     const { code, err } = await runCli(dir, 'paper', '--config', 'offline.yaml', '--plugin-dir', pluginsDir, '--no-journal', '--no-report');

@@ -41,6 +41,20 @@ export interface TradeRow {
   readonly exitReason: string | null;
 }
 
+/** A fill as the run booked it, with the strategy whose order it filled and the venue's trade id (live sessions). */
+export interface FillRow {
+  readonly orderId: string;
+  /** '' for a fill of an order the journal holds no row of. */
+  readonly strategyId: string;
+  readonly time: number;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly quantity: number;
+  readonly price: number;
+  readonly fee: number;
+  readonly tradeId: string | null;
+}
+
 /** A signal the engine did not act on, with why. */
 export interface IgnoredSignalRow {
   readonly time: number;
@@ -302,6 +316,17 @@ export class Journal {
       return this.db
         .prepare('SELECT strategy_id AS strategyId, symbol, direction, quantity, entry_time AS entryTime, exit_time AS exitTime, pnl, fees, exit_reason AS exitReason FROM trades WHERE run_id = ? ORDER BY seq')
         .all(runId) as TradeRow[];
+    });
+  }
+
+  /** A run's fills in the order they were booked. */
+  fills(runId: number): FillRow[] {
+    return this.read('the fills', () => {
+      this.settle();
+      const strategyOf = new Map((this.db.prepare('SELECT order_id AS orderId, strategy_id AS strategyId FROM orders WHERE run_id = ? ORDER BY seq').all(runId) as { orderId: string; strategyId: string }[]).reverse().map((o) => [o.orderId, o.strategyId]));
+      const rows = this.db.prepare('SELECT order_id AS orderId, time, symbol, side, quantity, price, fee, trade_id AS tradeId FROM fills WHERE run_id = ? ORDER BY seq').all(runId) as Omit<FillRow, 'strategyId'>[];
+      // A bracket's exit fills under its entry's id with a suffix (`ma-3:stop`).
+      return rows.map((r) => ({ ...r, strategyId: strategyOf.get(r.orderId) ?? strategyOf.get(r.orderId.split(':')[0]!) ?? '' }));
     });
   }
 

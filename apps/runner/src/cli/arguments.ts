@@ -2,24 +2,25 @@ import { parseArgs } from 'node:util';
 import { nearestNames } from '@trading-orchestrator/registry';
 
 /** The commands the CLI knows, as their words are typed. */
-export const COMMANDS = ['backtest', 'paper', 'live', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download', 'optimize', 'check-strategy', 'worker', 'ctl'] as const;
+export const COMMANDS = ['backtest', 'paper', 'live', 'run', 'plugins list', 'plugins info', 'plugins validate', 'init', 'journal list', 'journal export', 'data download', 'optimize', 'check-strategy', 'worker', 'ctl', 'compare'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const RUNS: readonly Command[] = ['backtest', 'paper', 'live', 'run'];
-const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 'init', 'data download', 'optimize', 'check-strategy', 'worker'];
+const DISCOVERY: readonly Command[] = [...RUNS, 'plugins list', 'plugins info', 'init', 'data download', 'optimize', 'check-strategy', 'worker', 'compare'];
 
 /** Each option, its type, and the commands it means something to (everywhere when absent). */
 const OPTIONS = {
   project: { type: 'string', for: DISCOVERY },
-  config: { type: 'string', short: 'c', for: [...RUNS, 'data download', 'optimize', 'check-strategy', 'ctl'] },
+  config: { type: 'string', short: 'c', for: [...RUNS, 'data download', 'optimize', 'check-strategy', 'ctl', 'compare'] },
   'control-file': { type: 'string', for: ['ctl'] },
   cuts: { type: 'string', for: ['check-strategy'] },
   'plugin-path': { type: 'string', multiple: true, for: DISCOVERY },
   'plugin-dir': { type: 'string', multiple: true, for: DISCOVERY },
   'no-cache': { type: 'boolean', for: DISCOVERY },
-  json: { type: 'boolean', for: [...RUNS, 'plugins list', 'plugins info', 'journal list', 'journal export', 'ctl'] },
+  json: { type: 'boolean', for: [...RUNS, 'plugins list', 'plugins info', 'journal list', 'journal export', 'ctl', 'compare'] },
   force: { type: 'boolean', for: ['init'] },
-  journal: { type: 'string', for: [...RUNS, 'optimize', 'journal list', 'journal export'] },
+  journal: { type: 'string', for: [...RUNS, 'optimize', 'journal list', 'journal export', 'compare'] },
+  run: { type: 'string', for: ['compare'] },
   'no-journal': { type: 'boolean', for: [...RUNS, 'optimize'] },
   report: { type: 'string', for: [...RUNS, 'optimize'] },
   'no-report': { type: 'boolean', for: [...RUNS, 'optimize'] },

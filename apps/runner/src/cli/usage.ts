@@ -36,6 +36,9 @@ Commands:
                       the next bar; stop: end it after the bar in progress; reload: swap a plugin for the newest
                       version installed, its state handed over; dashboard: print the dashboard's link with its
                       token; health <id>: that plugin's recent checks; --json: raw answers)
+  compare --config <file>  a paper or live session of that run file (its latest, or --run <id>) beside a backtest
+                      of the same bars with the paper broker: its fills, execution by execution, against the
+                      backtest's (price difference in bps and money, fees), and what only one of them did
   journal list        the runs in the journal
   journal export <run> [--what trades|equity|ignored|problems|trials] [--strategy <id>] [--format csv|json]
                       ignored: the signals the engine did not act on, each with its reason; problems: plugin
