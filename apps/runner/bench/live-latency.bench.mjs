@@ -58,7 +58,7 @@ capital: 100000
 currency: USDT
 strategies: [{ plugin: bench-every-bar }]
 risk: [{ plugin: risk-guards }, { plugin: risk-var }]
-broker: { plugin: broker-ccxt, config: { apiKey: "\${BENCH_KEY}", secret: "\${BENCH_SECRET}", urls: { rest: "${server.restUrl}" } } }
+broker: { plugin: broker-ccxt, config: { apiKey: "\${BENCH_KEY}", secret: "\${BENCH_SECRET}", urls: { rest: "${server.restUrl}", ws: "${server.wsApiUrl}" } } }
 live: { confirm: true }
 `,
 );

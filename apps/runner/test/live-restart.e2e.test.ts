@@ -23,7 +23,7 @@ const children: ChildProcess[] = [];
 let server: FakeBinance;
 let dir: string;
 let rows: readonly KlineRow[];
-let runFile: (pollMs: number) => void;
+let runFile: (pollMs: number, stream: boolean) => void;
 
 function startSession() {
   const child = spawn(process.execPath, [cli, 'live', '--config', 'live.yaml', '--plugin-dir', pluginsDir, '--confirm-live'], {
@@ -60,8 +60,8 @@ function journal<T>(sql: string): T[] {
 beforeAll(async () => {
   ({ server, dir, rows } = await startPresentDayBinance({ warmup: WARMUP, live: 300, account: { apiKey: API_KEY, secret: SECRET, balances: { USDT: 20_000, BTC: 0 } } }));
   const paper = readFileSync(join(dir, 'paper.yaml'), 'utf8');
-  runFile = (pollMs) => {
-    const broker = `broker:\n  plugin: broker-ccxt\n  config: { apiKey: "\${TEST_BINANCE_KEY}", secret: "\${TEST_BINANCE_SECRET}", urls: { rest: "${server.restUrl}" }, pollMs: ${pollMs} }\n`;
+  runFile = (pollMs, stream) => {
+    const broker = `broker:\n  plugin: broker-ccxt\n  config: { apiKey: "\${TEST_BINANCE_KEY}", secret: "\${TEST_BINANCE_SECRET}", urls: { rest: "${server.restUrl}", ws: "${server.wsApiUrl}" }, pollMs: ${pollMs}, stream: ${stream} }\n`;
     writeFileSync(join(dir, 'live.yaml'), `${paper.replace('mode: paper', 'mode: live').replace('capital: 100000', 'capital: 10000')}${broker}journal: live.db\nreport: false\n`);
   };
 });
@@ -81,9 +81,9 @@ describe('a live session killed mid-order and started again', () => {
       server.pushKline('BTCUSDT', '1m', row, true);
       await new Promise((r) => setTimeout(r, 300));
     };
-    // The first process never polls the venue: its orders go out, their fills stay unbooked (as when it dies
-    // between an order's fill and the poll that would have learnt of it).
-    runFile(3_600_000);
+    // The first process neither polls the venue nor follows its private stream: its orders go out, their fills stay
+    // unbooked (as when it dies between an order's fill and the report that would have told it).
+    runFile(3_600_000, false);
     const first = startSession();
     await until('the first session live', () => /^live from /m.test(first.err()), first.err);
     await until('an order filled at the venue and journaled by the session', () => server.account!.allOrders().some((o) => o['status'] === 'FILLED') && journal('SELECT 1 FROM orders').length > 0, first.err, push);
@@ -93,7 +93,7 @@ describe('a live session killed mid-order and started again', () => {
     expect(journal('SELECT 1 FROM fills')).toEqual([]);
     const venueOrder = server.account!.allOrders()[0]!;
 
-    runFile(100);
+    runFile(100, true);
     const second = startSession();
     await until('the second session live', () => /^live from /m.test(second.err()), second.err);
     const said = second.err();

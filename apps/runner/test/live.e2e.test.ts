@@ -26,7 +26,7 @@ let rows: readonly KlineRow[];
 beforeAll(async () => {
   ({ server, dir, rows } = await startPresentDayBinance({ warmup: WARMUP, live: 200, account: { apiKey: API_KEY, secret: SECRET, balances: { USDT: 20_000, BTC: 0 } } }));
   const paper = readFileSync(join(dir, 'paper.yaml'), 'utf8');
-  const broker = `broker:\n  plugin: broker-ccxt\n  config: { apiKey: "\${TEST_BINANCE_KEY}", secret: "\${TEST_BINANCE_SECRET}", urls: { rest: "${server.restUrl}" }, pollMs: 100 }\n`;
+  const broker = `broker:\n  plugin: broker-ccxt\n  config: { apiKey: "\${TEST_BINANCE_KEY}", secret: "\${TEST_BINANCE_SECRET}", urls: { rest: "${server.restUrl}", ws: "${server.wsApiUrl}" }, pollMs: 100 }\n`;
   writeFileSync(join(dir, 'live.yaml'), `${paper.replace('mode: paper', 'mode: live').replace('capital: 100000', 'capital: 10000')}${broker}journal: live.db\nreport: live.html\n`);
   writeFileSync(join(dir, 'paper-venue.yaml'), `${paper}${broker}`);
 });

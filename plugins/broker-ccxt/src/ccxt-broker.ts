@@ -3,6 +3,8 @@ import type { Exchange } from 'ccxt';
 import { clientOrderIdOf } from './client-order-id.js';
 import type { CcxtBrokerConfig } from './config.js';
 import { fillOf, orderOf, type VenueOrder, type VenueTrade } from './order-map.js';
+import { PrivateStream } from './private-stream.js';
+import { RecentIds } from './recent-ids.js';
 import { keyHint, redactor } from './secrets.js';
 import { createVenueClient, type Ccxt } from './venue-client.js';
 
@@ -29,7 +31,13 @@ const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =
  */
 export class CcxtBroker implements Broker {
   private ccxt!: Ccxt;
+  /** Places, cancels and amends orders; rate-limited on its own, so polling never holds an order back. */
   private client!: Exchange;
+  /** Asks: polling, reconciliation's questions, lookups that are not an order's own. */
+  private poller!: Exchange;
+  private stream: PrivateStream | undefined;
+  /** Trade ids reported to the host, by the stream or the poller: each once. */
+  private readonly reported = new RecentIds();
   private readonly sent = new Map<string, Sent>();
   private readonly byVenueId = new Map<string, string>();
   private readonly byClientId = new Map<string, string>();
@@ -48,19 +56,33 @@ export class CcxtBroker implements Broker {
   }
 
   async start(): Promise<void> {
-    ({ ccxt: this.ccxt, client: this.client } = await createVenueClient(this.config));
+    const { ccxt, client, poller, streamer } = await createVenueClient(this.config);
+    this.ccxt = ccxt;
+    this.client = client;
+    this.poller = poller;
     try {
       await this.client.loadMarkets();
     } catch (error) {
       throw new Error(`${this.config.exchange} could not be reached to load its markets: ${this.describe(error)}`);
     }
+    poller.setMarkets(this.client.markets);
     this.stopPolling = new AbortController();
     const signal = AbortSignal.any([this.stopPolling.signal, this.ctx.signal]);
+    if (streamer !== undefined) {
+      streamer.setMarkets(this.client.markets);
+      this.stream = new PrivateStream(
+        streamer,
+        (trade) => void this.reportStreamed(trade),
+        (problem) => this.ctx.logger.warn(problem === undefined ? `the private stream of ${this.config.exchange} is back` : `the private stream of ${this.config.exchange} failed (${this.redact(problem)}); fills come by polling every ${this.config.pollMs} ms until it is back`),
+      );
+      this.stream.start(signal);
+    }
     this.polling = this.poll(signal);
   }
 
   async stop(): Promise<void> {
     this.stopPolling?.abort();
+    await this.stream?.stop();
     await this.polling;
   }
 
@@ -153,7 +175,7 @@ export class CcxtBroker implements Broker {
     const out: Order[] = [];
     for (const symbol of markets) {
       this.track(symbol);
-      for (const o of (await this.client.fetchOpenOrders(symbol)) as VenueOrder[]) out.push(this.asHostOrder(o));
+      for (const o of (await this.poller.fetchOpenOrders(symbol)) as VenueOrder[]) out.push(this.asHostOrder(o));
     }
     return out;
   }
@@ -166,7 +188,7 @@ export class CcxtBroker implements Broker {
     const record = this.sent.get(orderId);
     const markets = record !== undefined ? [record.intent.symbol] : symbol !== undefined ? [symbol] : [...this.cursors.keys()];
     for (const market of markets) {
-      const found = await this.lookup(market, clientOrderIdOf(orderId));
+      const found = await this.lookup(market, clientOrderIdOf(orderId), this.poller);
       if (found === undefined) continue;
       if (record !== undefined) return this.remember(record, found);
       this.track(market);
@@ -183,14 +205,14 @@ export class CcxtBroker implements Broker {
   async fillsSince(since: number, symbols?: readonly string[]): Promise<readonly Fill[]> {
     const out: Fill[] = [];
     for (const symbol of symbols ?? [...this.cursors.keys()]) {
-      const trades = (await this.client.fetchMyTrades(symbol, since)) as VenueTrade[];
+      const trades = (await this.poller.fetchMyTrades(symbol, since)) as VenueTrade[];
       for (const trade of trades) out.push(await this.fillFor(symbol, trade));
     }
     return out.sort((a, b) => a.time - b.time);
   }
 
   async balances(): Promise<readonly VenueBalance[]> {
-    const balance = (await this.client.fetchBalance()) as unknown as { free: Record<string, number>; used: Record<string, number> };
+    const balance = (await this.poller.fetchBalance()) as unknown as { free: Record<string, number>; used: Record<string, number> };
     return Object.keys(balance.free ?? {}).map((currency) => ({ currency, free: balance.free[currency] ?? 0, locked: balance.used?.[currency] ?? 0 }));
   }
 
@@ -218,10 +240,10 @@ export class CcxtBroker implements Broker {
   }
 
   /** An order by its client order id; undefined when the venue says it does not have it. */
-  private async lookup(symbol: string, clientId: string): Promise<VenueOrder | undefined> {
+  private async lookup(symbol: string, clientId: string, via: Exchange = this.client): Promise<VenueOrder | undefined> {
     for (let attempt = 0; attempt < this.config.lookupAttempts; attempt++) {
       try {
-        return (await this.client.fetchOrder('', symbol, { origClientOrderId: clientId })) as VenueOrder;
+        return (await via.fetchOrder('', symbol, { origClientOrderId: clientId })) as VenueOrder;
       } catch (error) {
         if (error instanceof this.ccxt.OrderNotFound) return undefined;
         if (!(error instanceof this.ccxt.NetworkError)) throw new Error(`looking up ${clientId} failed: ${this.describe(error)}`);
@@ -231,13 +253,28 @@ export class CcxtBroker implements Broker {
     throw new Error(`${this.config.exchange} did not answer a lookup of order ${clientId} after ${this.config.lookupAttempts} attempts`);
   }
 
+  /** A trade from the stream: its market watched from now on, and reported unless it was already. */
+  private async reportStreamed(trade: VenueTrade): Promise<void> {
+    if (trade.symbol === undefined || this.client.markets?.[trade.symbol] === undefined) return;
+    this.track(trade.symbol);
+    await this.reportTrade(trade.symbol, trade);
+  }
+
+  /** Reports a venue trade as the host's fill, once per trade id whichever path found it first. */
+  private async reportTrade(symbol: string, trade: VenueTrade): Promise<void> {
+    if (trade.id !== undefined && this.reported.seen(String(trade.id))) return;
+    this.ctx.reportFill(await this.fillFor(symbol, trade));
+  }
+
   private async fillFor(symbol: string, trade: VenueTrade): Promise<Fill> {
     const market = this.client.market(symbol);
-    let hostId = trade.order === undefined ? undefined : this.byVenueId.get(trade.order);
+    // A streamed trade may come before its order's answer: its execution report names the client order id.
+    const clientId = trade.info?.c;
+    let hostId = trade.order === undefined ? undefined : (this.byVenueId.get(trade.order) ?? (clientId === undefined ? undefined : this.byClientId.get(clientId)));
     if (hostId === undefined && trade.order !== undefined) {
       // An order from before this process (a restart) or from elsewhere: its client order id says whose it is.
       try {
-        const venue = (await this.client.fetchOrder(trade.order, symbol)) as VenueOrder;
+        const venue = (await this.poller.fetchOrder(trade.order, symbol)) as VenueOrder;
         hostId = (venue.clientOrderId !== undefined ? this.byClientId.get(venue.clientOrderId) : undefined) ?? venue.clientOrderId;
         if (hostId !== undefined) this.byVenueId.set(trade.order, hostId);
       } catch {
@@ -281,12 +318,12 @@ export class CcxtBroker implements Broker {
   /** New trades of every watched market, then the state of orders still working. */
   private async pollRound(): Promise<void> {
     for (const [symbol, cursor] of this.cursors) {
-      const trades = (await this.client.fetchMyTrades(symbol, cursor.since)) as VenueTrade[];
+      const trades = (await this.poller.fetchMyTrades(symbol, cursor.since)) as VenueTrade[];
       for (const trade of trades) {
         const id = String(trade.id);
         if (cursor.seen.has(id)) continue;
         cursor.seen.add(id);
-        this.ctx.reportFill(await this.fillFor(symbol, trade));
+        await this.reportTrade(symbol, trade);
         if ((trade.timestamp ?? 0) > cursor.since) {
           cursor.since = trade.timestamp!;
           // Only ids at the cursor's time can come again.
@@ -296,7 +333,10 @@ export class CcxtBroker implements Broker {
     }
     for (const record of this.sent.values()) {
       if (record.ended || record.venueId === undefined) continue;
-      const order = FINAL.has(record.last.status) ? record.last : this.remember(record, (await this.lookup(record.intent.symbol, record.clientId)) ?? ({ id: record.venueId, symbol: record.intent.symbol, side: record.intent.side, status: 'open' } as VenueOrder));
+      const found = FINAL.has(record.last.status) ? undefined : await this.lookup(record.intent.symbol, record.clientId, this.poller);
+      // A cancel answered while this looked: the host has the end from it.
+      if (record.ended) continue;
+      const order = found === undefined ? record.last : this.remember(record, found);
       if (!FINAL.has(order.status)) continue;
       // Its end, whichever, after its fills: a fill booked net of a commission in kind leaves the host a sliver
       // short of the order, so the end is what tells it the order is done. Reported once; then forgotten.

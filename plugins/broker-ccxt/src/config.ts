@@ -8,8 +8,16 @@ export const ccxtBrokerConfig = z.object({
   secret: z.string().min(1, 'the secret is empty: set it through an environment variable, e.g. secret: "${BINANCE_SECRET}"'),
   /** The venue's test network (ccxt's sandbox mode): Binance's spot testnet. */
   sandbox: z.boolean().default(false),
-  /** Another host speaking the venue's protocol (a local test exchange, a recorder): `rest` replaces its REST base. */
-  urls: z.object({ rest: z.url().optional() }).strict().optional(),
+  /**
+   * Another host speaking the venue's protocol (a local test exchange, a recorder): `rest` replaces its REST base,
+   * `ws` its WebSocket API (Binance's wss://ws-api.binance.com:443/ws-api/v3), where the private stream comes from.
+   */
+  urls: z.object({ rest: z.url().optional(), ws: z.url({ protocol: /^wss?$/ }).optional() }).strict().optional(),
+  /**
+   * Fills from the venue's private stream as they happen (Binance's user data stream, through ccxt's
+   * watchMyTrades). Polling goes on beside it: it finds orders' ends, and whatever a dropped stream missed.
+   */
+  stream: z.boolean().default(true),
   /** How often working orders and new fills are polled. */
   pollMs: z.number().int().min(100).default(1_000),
   /** A request unanswered after this long is abandoned (and a submit looked up by its client order id). */

@@ -26,6 +26,8 @@ export interface VenueTrade {
   readonly price: number;
   readonly amount?: number | undefined;
   readonly fee?: { readonly cost?: number | undefined; readonly currency?: string | undefined } | undefined;
+  /** The venue's own message; a streamed Binance trade's execution report carries the client order id as `c`. */
+  readonly info?: { readonly c?: string | undefined } | undefined;
 }
 
 /** ccxt's unified order status as the host's. */

@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 /** A fake Binance with a funded account, and the broker on it through the real ccxt client. */
-async function setup(options: { secret?: string; usdt?: number } = {}) {
+async function setup(options: { secret?: string; usdt?: number; pollMs?: number; ws?: string } = {}) {
   server = await startFakeBinance({
     exchangeInfo: JSON.parse(readFileSync(testDataFile('binance/rest/http_spot_market_exchange_info.json'), 'utf8')),
     account: { apiKey: API_KEY, secret: SECRET, balances: { USDT: options.usdt ?? 10_000, BTC: 0 } },
@@ -40,7 +40,7 @@ async function setup(options: { secret?: string; usdt?: number } = {}) {
     reportOrder: (o: Order) => orders.push(o),
     reportConnection: (state: string, detail?: string) => connection.push(`${state}${detail === undefined ? '' : ` ${detail}`}`),
   } as unknown as BrokerPluginContext<unknown>;
-  const config = ccxtBrokerConfig.parse({ apiKey: API_KEY, secret: options.secret ?? SECRET, urls: { rest: server.restUrl }, pollMs: 100, requestTimeoutMs: 1_500 });
+  const config = ccxtBrokerConfig.parse({ apiKey: API_KEY, secret: options.secret ?? SECRET, urls: { rest: server.restUrl, ws: options.ws ?? server.wsApiUrl }, pollMs: options.pollMs ?? 100, requestTimeoutMs: 1_500 });
   broker = new CcxtBroker(config, ctx);
   await broker.start();
   return { server, broker, fills, orders, connection, logs, account: server.account! };
@@ -139,7 +139,7 @@ describe('broker-ccxt on a Binance that checks what Binance checks, through the 
   it('recognises its orders and fills after a restart by their client order ids', async () => {
     const { broker: first, account, server } = await setup();
     await first.submit(intent({ id: 'bollinger-3' }));
-    const config = ccxtBrokerConfig.parse({ apiKey: API_KEY, secret: SECRET, urls: { rest: server.restUrl }, pollMs: 100 });
+    const config = ccxtBrokerConfig.parse({ apiKey: API_KEY, secret: SECRET, urls: { rest: server.restUrl, ws: server.wsApiUrl }, pollMs: 100 });
     const again = new CcxtBroker(config, { clock: { now: () => Date.now() }, signal: new AbortController().signal, logger: { warn: () => undefined } } as unknown as BrokerPluginContext<unknown>);
     await again.start();
     const fills = await again.fillsSince(0, ['BTC/USDT']);
@@ -151,7 +151,7 @@ describe('broker-ccxt on a Binance that checks what Binance checks, through the 
     const { broker: first, account, server } = await setup();
     await first.submit(intent({ id: 'rsi-9', type: 'limit', limitPrice: 39_000, quantity: 0.02 }));
     const reported: Order[] = [];
-    const config = ccxtBrokerConfig.parse({ apiKey: API_KEY, secret: SECRET, urls: { rest: server.restUrl }, pollMs: 100 });
+    const config = ccxtBrokerConfig.parse({ apiKey: API_KEY, secret: SECRET, urls: { rest: server.restUrl, ws: server.wsApiUrl }, pollMs: 100 });
     const again = new CcxtBroker(config, { clock: { now: () => Date.now() }, signal: new AbortController().signal, logger: { warn: () => undefined }, reportFill: () => undefined, reportOrder: (o: Order) => reported.push(o) } as unknown as BrokerPluginContext<unknown>);
     await again.start();
     try {
@@ -169,4 +169,66 @@ describe('broker-ccxt on a Binance that checks what Binance checks, through the 
       await again.stop();
     }
   });
+
+  it('reports a fill from the private stream as it happens, without waiting for polling', async () => {
+    const { broker, fills, server, account } = await setup({ pollMs: 3_600_000 });
+    await server.userStream!.whenSubscribed();
+    await broker.submit(intent({ id: 'rsi-21', type: 'limit', limitPrice: 39_000, quantity: 0.02 }));
+    account.fillPartially(Number(account.allOrders()[0]!['orderId']), 0.005);
+    await until(() => fills.length === 1);
+    const [trade] = account.allTrades();
+    expect(fills[0]).toMatchObject({ orderId: 'rsi-21', tradeId: String(trade!['id']), price: 39_000, side: 'buy' });
+    expect(fills[0]!.quantity).toBeCloseTo(0.005 * 0.999, 12);
+  });
+
+  it('reports each trade once when the stream repeats and reorders its reports, and finds by polling what a dropped stream missed', async () => {
+    const { broker, fills, server, account, logs } = await setup({ pollMs: 3_600_000 });
+    const stream = server.userStream!;
+    await stream.whenSubscribed();
+    const venueId = async (id: string) => (await broker.submit(intent({ id, type: 'limit', limitPrice: 39_000, quantity: 0.03 })), Number(account.allOrders().find((o) => o['clientOrderId'] === id)!['orderId']));
+    const first = await venueId('rsi-31');
+    stream.fail({ kind: 'duplicate', count: 2 });
+    account.fillPartially(first, 0.01);
+    account.fillPartially(first, 0.01);
+    await until(() => fills.length === 2);
+    // The next three reports come newest first.
+    stream.fail({ kind: 'reverse', count: 3 });
+    account.fillPartially(first, 0.005);
+    account.fillPartially(first, 0.005);
+    const second = await venueId('rsi-32');
+    await until(() => fills.length === 4);
+    stream.drop();
+    account.fillPartially(second, 0.01);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fills).toHaveLength(4);
+    await broker.pollOnce();
+    expect(fills).toHaveLength(5);
+    // Subscribed again after its wait: the stream brings the next fill by itself.
+    await until(() => stream.subscribers === 1, 10_000);
+    account.fillPartially(second, 0.01);
+    await until(() => fills.length === 6);
+    await broker.pollOnce();
+    const venue = account.allTrades().map((t) => String(t['id']));
+    expect(fills.map((f) => f.tradeId).sort()).toEqual(venue.sort());
+    expect(logs.some((l) => /the private stream of binance failed .*; fills come by polling every 3600000 ms until it is back/.test(l))).toBe(true);
+    expect(logs).toContain('the private stream of binance is back');
+  });
 });
+
+describe('broker-ccxt without its private stream', () => {
+  it('trades on by polling when the stream cannot be reached, saying so once', async () => {
+    const { broker, fills, logs } = await setup({ ws: 'ws://127.0.0.1:9/ws-api/v3' });
+    await broker.submit(intent({ id: 'ma-crossover-91' }));
+    await until(() => fills.length === 1);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(logs.filter((l) => l.startsWith('the private stream of binance failed'))).toHaveLength(1);
+  });
+});
+
+async function until(test: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -28,7 +28,7 @@ describeBrokerConformance('broker-ccxt', {
     const byClientId = (id: string) => account.allOrders().filter((o) => o['clientOrderId'] === id);
     return {
       // Polling is the suite's to drive: the broker's own loop waits an hour.
-      config: { apiKey: API_KEY, secret: SECRET, urls: { rest: server.restUrl }, pollMs: 3_600_000, requestTimeoutMs: 1_500 },
+      config: { apiKey: API_KEY, secret: SECRET, urls: { rest: server.restUrl, ws: server.wsApiUrl }, pollMs: 3_600_000, requestTimeoutMs: 1_500 },
       symbol: 'BTC/USDT',
       price: 40_000,
       quantity: 0.01,

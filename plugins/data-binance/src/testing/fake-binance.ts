@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FakeBinanceAccount, type FakeAccountOptions } from './fake-binance-account.js';
+import { FakeUserStream } from './fake-user-stream.js';
 
 /** A raw kline row as Binance's REST API sends it: [openTime, o, h, l, c, volume, closeTime, quoteVolume, trades, takerBase, takerQuote, ignore]. */
 export type KlineRow = readonly [number, string, string, string, string, string, number, string, number, string, string, string];
@@ -57,6 +58,10 @@ export interface FakeBinance {
   readonly connections: number;
   /** The account behind the signed endpoints, when the options gave one: its balances, orders and trades. */
   readonly account: FakeBinanceAccount | undefined;
+  /** The account's user data stream on the WebSocket API (with an account): its subscribers and faults. */
+  readonly userStream: FakeUserStream | undefined;
+  /** The WebSocket API's URL (Binance's wss://ws-api.binance.com:443/ws-api/v3). */
+  readonly wsApiUrl: string;
   close(): Promise<void>;
 }
 
@@ -105,6 +110,7 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
   const stalled = new Set<ServerResponse>();
   let connections = 0;
   const account = options.account === undefined ? undefined : new FakeBinanceAccount(options.account, options.exchangeInfo);
+  const userStream = account === undefined ? undefined : new FakeUserStream(account);
 
   const klinesAnswer = (query: Record<string, string>): { status: number; body: unknown } => {
     const symbol = query['symbol'] ?? '';
@@ -188,6 +194,11 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
   const server = createServer(handle);
   const wss = new WebSocketServer({ server, path: undefined });
   wss.on('connection', (socket, req) => {
+    if ((req.url ?? '').startsWith('/ws-api/v3') && userStream !== undefined) {
+      connections++;
+      userStream.accept(socket);
+      return;
+    }
     if (!(req.url ?? '').startsWith('/ws')) {
       socket.close(1008, 'unknown path');
       return;
@@ -219,6 +230,8 @@ export async function startFakeBinance(options: FakeBinanceOptions): Promise<Fak
   return {
     restUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
+    wsApiUrl: `ws://127.0.0.1:${port}/ws-api/v3`,
+    userStream,
     requests,
     get connections() {
       return connections;
