@@ -120,7 +120,7 @@ describe('command line errors', () => {
     const bars = await cli('backtest', '--bars', '50');
     expect(bars.code).toBe(2);
     expect(bars.err).toMatch(/^error: --bars does not apply to backtest; it is for paper, live and run \(a backtest runs from start to end in its config; shorten those to run fewer bars\)\n/);
-    expect((await cli('init', '--journal', 'x.db')).err).toMatch(/^error: --journal does not apply to init; it is for backtest, paper, live, run, optimize, journal list and journal export\n/);
+    expect((await cli('init', '--journal', 'x.db')).err).toMatch(/^error: --journal does not apply to init; it is for backtest, paper, live, run, optimize, journal list, journal export and compare\n/);
   });
 
   it('--version names the runner and plugin-API versions', async () => {

@@ -56,6 +56,9 @@ describe('trading-orchestrator live against a Binance that checks what Binance c
       }
     };
     await until('the venue announced', () => /^live on binance \(spot\), API key vmPq…G6aQ: REAL MONEY$/m.test(session.err()));
+    // The private stream repeats every report: each venue trade is still booked once.
+    await server.userStream!.whenSubscribed();
+    server.userStream!.fail({ kind: 'duplicate', count: 10_000 });
     let next = WARMUP;
     const push = async () => {
       const row = rows[next++];
@@ -67,6 +70,9 @@ describe('trading-orchestrator live against a Binance that checks what Binance c
     };
     const venueTrades = () => server.account!.allTrades().length;
     await until('a round trip at the venue (an entry and its exit)', () => server.account!.allOrders().filter((o) => o['status'] === 'FILLED').length >= 2, push);
+    // The stream is cut: polling books what comes meanwhile, and the broker subscribes again.
+    server.userStream!.drop();
+    await until('the private stream subscribed again', () => server.userStream!.subscribers === 1);
     // Every order the session sent went under its own id, and the venue holds what the session says it holds.
     expect(server.account!.allOrders().every((o) => /^ma-crossover-\d+$/.test(String(o['clientOrderId'])))).toBe(true);
     // Positions beyond dust: a buy booked net of its BTC commission and sold in whole lots leaves less than a lot.

@@ -5,6 +5,7 @@ import type { CcxtBrokerConfig } from './config.js';
 import { fillOf, orderOf, type VenueOrder, type VenueTrade } from './order-map.js';
 import { PrivateStream } from './private-stream.js';
 import { RecentIds } from './recent-ids.js';
+import { sleep } from './sleep.js';
 import { keyHint, redactor } from './secrets.js';
 import { createVenueClient, type Ccxt } from './venue-client.js';
 
@@ -19,10 +20,6 @@ interface Sent {
 }
 
 const FINAL = new Set(['filled', 'cancelled', 'rejected', 'expired']);
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-});
 
 /**
  * A broker on a real venue through ccxt's unified API. Every order carries the host's id as its client order id,

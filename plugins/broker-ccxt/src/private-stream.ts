@@ -1,10 +1,7 @@
 import type { Exchange } from 'ccxt';
 import type { VenueTrade } from './order-map.js';
+import { sleep } from './sleep.js';
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-});
 
 /** The longest wait before subscribing again after the stream failed. */
 const MAX_BACKOFF_MS = 30_000;

@@ -125,6 +125,11 @@ describe('broker-ccxt on a Binance that checks what Binance checks, through the 
     const limited = await broker.submit(intent({ id: 'ma-crossover-limited' }));
     expect(limited.status).toBe('filled');
     expect(account.allOrders().filter((o) => o['clientOrderId'] === 'ma-crossover-limited')).toHaveLength(1);
+    // Banned for a while (418, Binance's answer to ignoring 429s): the same, never twice.
+    server.fail('/api/v3/order', { kind: 'status', status: 418, retryAfterSeconds: 1 });
+    const banned = await broker.submit(intent({ id: 'ma-crossover-banned' }));
+    expect(banned.status).toBe('filled');
+    expect(account.allOrders().filter((o) => o['clientOrderId'] === 'ma-crossover-banned')).toHaveLength(1);
   });
 
   it('is refused with Binance\'s own words when the signature is wrong, and no key or secret is in any message', async () => {
