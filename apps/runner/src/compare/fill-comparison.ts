@@ -12,19 +12,11 @@ export interface ComparedFill {
   readonly time: number;
 }
 
-/** One order's fills together: what a trader reads as one execution. */
-export interface Execution {
-  readonly orderId: string;
-  readonly strategyId: string;
-  readonly symbol: string;
-  readonly side: OrderSide;
-  readonly quantity: number;
-  /** Volume-weighted over its fills. */
-  readonly price: number;
-  readonly fee: number;
-  /** Its first fill's. */
-  readonly time: number;
-}
+/**
+ * One order's fills together, what a trader reads as one execution: a fill's fields, with the quantity and fee
+ * summed, the price volume-weighted, and the time of its first fill.
+ */
+export type Execution = ComparedFill;
 
 /** A session's execution beside the backtest's of the same bar, or either alone. */
 export interface Pairing {
