@@ -207,12 +207,8 @@ export async function runPaper(config: RunConfig, catalog: PluginCatalog, file =
       const cancelled = await link?.close(hooks.live?.cancelEntriesOnStop === true && hooks.signal?.aborted === true);
       if (cancelled !== undefined && cancelled > 0) hooks.onWarning?.(`${cancelled} working entry order${cancelled === 1 ? ' was' : 's were'} cancelled at the venue (live.cancelEntriesOnStop); protective stops stay`);
       link = undefined;
-      const figures = latency?.figures();
-      if (figures !== undefined) {
-        const { total, processing } = figures;
-        const ms = (x: number) => `${x.toFixed(3)} ms`;
-        hooks.live!.say(`orders left for the venue ${ms(processing.p50)} (p50), ${ms(processing.p99)} (p99), ${ms(processing.max)} at most after their bar's turn came; ${ms(total.p50)}, ${ms(total.p99)}, ${ms(total.max)} after it reached the session (${figures.orders} order${figures.orders === 1 ? '' : 's'}; the venue's network not included)`);
-      }
+      const latencyLine = latency?.describe();
+      if (latencyLine !== undefined) hooks.live!.say(latencyLine);
       return { result: engine.finish(hooks.signal?.aborted === true), config, elapsedMs: performance.now() - started };
     } finally {
       await link?.close(false).catch(() => undefined);

@@ -62,6 +62,15 @@ export class OrderLatency {
     this.processing.add(now - this.startedAt);
   }
 
+  /** The figures in a line for the terminal, or undefined before the first order. */
+  describe(): string | undefined {
+    const figures = this.figures();
+    if (figures === undefined) return undefined;
+    const { total, processing, orders } = figures;
+    const ms = (x: number) => `${x.toFixed(3)} ms`;
+    return `orders left for the venue ${ms(processing.p50)} (p50), ${ms(processing.p99)} (p99), ${ms(processing.max)} at most after their bar's turn came; ${ms(total.p50)}, ${ms(total.p99)}, ${ms(total.max)} after it reached the session (${orders} order${orders === 1 ? '' : 's'}; the venue's network not included)`;
+  }
+
   figures(): LatencyFigures | undefined {
     if (this.total.count === 0) return undefined;
     return { orders: this.total.count, total: this.total.percentiles(), processing: this.processing.percentiles() };

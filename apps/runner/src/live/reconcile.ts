@@ -45,9 +45,8 @@ export async function reconcile(engine: BacktestEngine, broker: Broker, symbols:
     }
   }
   if (broker.balances !== undefined && baseline !== undefined) {
-    const balances = new Map((await broker.balances()).map((b) => [b.currency, b.free + b.locked]));
-    const held = new Map<string, number>();
-    for (const p of engine.portfolio().positions) held.set(baseOf(p.symbol), (held.get(baseOf(p.symbol)) ?? 0) + p.quantity);
+    const balances = await venueHoldings(broker);
+    const held = sessionHoldings(engine);
     for (const symbol of symbols) {
       const base = baseOf(symbol);
       const expected = (baseline.get(base) ?? 0) + (held.get(base) ?? 0);
@@ -63,12 +62,19 @@ export async function reconcile(engine: BacktestEngine, broker: Broker, symbols:
 /** The account's own holding of each symbol's base asset: the venue's balance less what the session holds. */
 export async function baselineOf(engine: BacktestEngine, broker: Broker, symbols: readonly string[]): Promise<Baseline | undefined> {
   if (broker.balances === undefined) return undefined;
-  const balances = new Map((await broker.balances()).map((b) => [b.currency, b.free + b.locked]));
-  const out = new Map<string, number>();
-  for (const symbol of symbols) {
-    const base = baseOf(symbol);
-    const held = engine.portfolio().positions.filter((p) => baseOf(p.symbol) === base).reduce((s, p) => s + p.quantity, 0);
-    out.set(base, (balances.get(base) ?? 0) - held);
-  }
-  return out;
+  const balances = await venueHoldings(broker);
+  const held = sessionHoldings(engine);
+  return new Map(symbols.map((symbol) => [baseOf(symbol), (balances.get(baseOf(symbol)) ?? 0) - (held.get(baseOf(symbol)) ?? 0)]));
+}
+
+/** What the venue holds of each currency, free and locked in orders together (callers check `balances` exists). */
+async function venueHoldings(broker: Broker): Promise<Map<string, number>> {
+  return new Map((await broker.balances!()).map((b) => [b.currency, b.free + b.locked]));
+}
+
+/** What the session's positions hold of each base asset. */
+function sessionHoldings(engine: BacktestEngine): Map<string, number> {
+  const held = new Map<string, number>();
+  for (const p of engine.portfolio().positions) held.set(baseOf(p.symbol), (held.get(baseOf(p.symbol)) ?? 0) + p.quantity);
+  return held;
 }
